@@ -1,0 +1,21 @@
+package dev.myelin.launch;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code ./myelin bench <what>}: benchmarks that print figures and optionally write JSON. */
+@Command(name = "bench", description = "Run a benchmark and print its figures (--json FILE writes them).",
+        subcommands = {
+        })
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+}

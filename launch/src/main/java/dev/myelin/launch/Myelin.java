@@ -1,0 +1,40 @@
+package dev.myelin.launch;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ./myelin} command line. Each subcommand lives in its own class; this one only
+ * registers them and maps failures to exit codes.
+ */
+@Command(name = "myelin", mixinStandardHelpOptions = true, version = "Myelin 0.1.0",
+        description = "Spiking neural network policies on real robots.",
+        subcommands = {
+                TestCommand.class,
+                BenchCommand.class,
+        })
+public final class Myelin implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Myelin())
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    cmd.getErr().println("myelin " + cmd.getCommandName() + ": " + describe(ex));
+                    if (System.getenv("MYELIN_DEBUG") != null) {
+                        ex.printStackTrace(cmd.getErr());
+                    }
+                    return 1;
+                })
+                .execute(args);
+        System.exit(code);
+    }
+
+    private static String describe(Throwable ex) {
+        String msg = ex.getMessage();
+        return msg == null ? ex.getClass().getSimpleName() : msg;
+    }
+}
