@@ -1,0 +1,108 @@
+package dev.myelin.sim;
+
+import dev.myelin.sim.pomdp.FilteredEnv;
+import dev.myelin.sim.pomdp.FilteredVectorEnv;
+import dev.myelin.sim.pomdp.ObservationFilter;
+import dev.myelin.sim.pomdp.Pomdp;
+import dev.myelin.sim.random.RandomizationSpec;
+import dev.myelin.sim.task.CartPoleSwingUp;
+import dev.myelin.sim.task.DiffDriveNav;
+import dev.myelin.sim.task.NavConfig;
+import dev.myelin.sim.task.Pendulum;
+import dev.myelin.sim.task.Task;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The task registry, {@code gym.make} for Myelin:
+ * <pre>
+ *   Env env = Tasks.env(TaskSpec.of("pendulum"));
+ *   VectorEnv venv = Tasks.vector(TaskSpec.of("diffdrive-nav").withOption("beams", 64), 1024, 2);
+ * </pre>
+ * Every bad name, option or spec is refused with a message naming it. Stateless; any thread.
+ */
+public final class Tasks {
+    /** Robots in {@code multi-diffdrive} unless {@code robots=N} says otherwise. */
+    public static final int DEFAULT_ROBOTS = 4;
+
+    private static final List<String> NAMES = List.of(Pendulum.NAME, CartPoleSwingUp.NAME, DiffDriveNav.NAME,
+            DiffDriveNav.MULTI_NAME);
+
+    private Tasks() {
+    }
+
+    /** Registered task names. */
+    public static List<String> names() {
+        return NAMES;
+    }
+
+    /** The reality-gap preset of {@code task} (what {@link Variant#REAL} applies). */
+    public static RandomizationSpec realityGap(String task) {
+        requireKnown(task);
+        return RandomizationSpec.resource("reality-gap/" + task + ".yaml")
+                .orElseThrow(() -> new IllegalStateException("no reality-gap preset for " + task));
+    }
+
+    /** The batched simulator of {@code spec} with {@code worlds} worlds (no observation filters). */
+    public static Task simulator(TaskSpec spec, int worlds) {
+        String name = spec.task();
+        requireKnown(name);
+        RandomizationSpec rand = spec.randomization();
+        if (spec.variant() == Variant.REAL) {
+            rand = rand.overriddenBy(realityGap(name));
+        }
+        return switch (name) {
+            case Pendulum.NAME -> {
+                noOptions(spec);
+                yield new Pendulum(worlds, rand);
+            }
+            case CartPoleSwingUp.NAME -> {
+                noOptions(spec);
+                yield new CartPoleSwingUp(worlds, rand);
+            }
+            case DiffDriveNav.NAME, DiffDriveNav.MULTI_NAME -> {
+                NavConfig c = new NavConfig();
+                if (name.equals(DiffDriveNav.MULTI_NAME)) {
+                    c.robots(DEFAULT_ROBOTS);
+                }
+                for (Map.Entry<String, String> e : spec.options().entrySet()) {
+                    c.set(e.getKey(), e.getValue());
+                }
+                yield new DiffDriveNav(name, worlds, c, rand);
+            }
+            default -> throw new AssertionError(name);
+        };
+    }
+
+    /** A single env of {@code spec}, observation variant applied. */
+    public static Env env(TaskSpec spec) {
+        List<ObservationFilter.Factory> filters = Pomdp.parse(spec.observation());
+        return FilteredEnv.chain(new SimEnv(simulator(spec, 1)), filters);
+    }
+
+    /** A vector env of {@code worlds} copies on {@code threads} threads, observation variant applied. */
+    public static VectorEnv vector(TaskSpec spec, int worlds, int threads) {
+        List<ObservationFilter.Factory> filters = Pomdp.parse(spec.observation());
+        SimVectorEnv raw = new SimVectorEnv(simulator(spec, worlds), threads);
+        try {
+            return FilteredVectorEnv.chain(raw, filters);
+        } catch (RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    private static void requireKnown(String name) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("unknown task '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+        }
+    }
+
+    private static void noOptions(TaskSpec spec) {
+        if (!spec.options().isEmpty()) {
+            throw new IllegalArgumentException("task " + spec.task() + " takes no options, got "
+                    + spec.options().keySet());
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.myelin.sim.task;
+
+import dev.myelin.sim.random.NormalTable;
+import dev.myelin.sim.random.SplitMix;
+
+/**
+ * A planar scanning range finder: beam geometry as in {@code sensor_msgs/LaserScan} (beam k points
+ * at {@code angleMin + k * angleIncrement} in the robot frame, counter-clockwise from the heading)
+ * and ray casting against a square arena and circles.
+ *
+ * <p>Circles are cast analytically and culled by angle: a circle of radius r at distance d can only be
+ * hit by beams within asin(r/d) of its bearing, so only those beams solve the ray-circle quadratic
+ * {@code t = t_c - sqrt(r^2 - (d^2 - t_c^2))}. The half-width uses the upper bound
+ * {@code asin(s) <= s + (pi/2 - 1) s^3} on [0, 1] to avoid an asin per circle. Immutable; the cast
+ * methods write only into the caller's array, so any thread may use one instance concurrently.
+ */
+public final class Lidar {
+    /** pi/2 - 1: makes {@code s + c s^3} an upper bound of asin(s) on [0, 1]. */
+    static final double ASIN_SLACK = Math.PI / 2 - 1;
+
+    private final int beams;
+    private final double angleMin;
+    private final double angleIncrement;
+    private final double rangeMin;
+    private final double rangeMax;
+    private final boolean fullCircle;
+    private final double[] cosBeam;
+    private final double[] sinBeam;
+
+    /**
+     * @param beams       number of beams (>= 1)
+     * @param fieldOfView angular width, radians; 2 pi gives a full circle starting behind the robot (-pi)
+     * @param rangeMin    shortest reported range, m
+     * @param rangeMax    longest reported range, m; no return reads as {@code rangeMax}
+     */
+    public Lidar(int beams, double fieldOfView, double rangeMin, double rangeMax) {
+        if (beams < 1) {
+            throw new IllegalArgumentException("lidar needs at least one beam, got " + beams);
+        }
+        if (!(rangeMin >= 0 && rangeMin < rangeMax)) {
+            throw new IllegalArgumentException("lidar range must satisfy 0 <= min < max, got [" + rangeMin + ", " + rangeMax + "]");
+        }
+        this.beams = beams;
+        this.rangeMin = rangeMin;
+        this.rangeMax = rangeMax;
+        this.fullCircle = fieldOfView >= 2 * Math.PI - 1e-9;
+        if (fullCircle) {
+            angleMin = -Math.PI;
+            angleIncrement = 2 * Math.PI / beams;
+        } else if (beams == 1) {
+            angleMin = 0;
+            angleIncrement = fieldOfView;
+        } else {
+            angleMin = -fieldOfView / 2;
+            angleIncrement = fieldOfView / (beams - 1);
+        }
+        cosBeam = new double[beams];
+        sinBeam = new double[beams];
+        for (int k = 0; k < beams; k++) {
+            double a = angleMin + k * angleIncrement;
+            cosBeam[k] = Math.cos(a);
+            sinBeam[k] = Math.sin(a);
+        }
+    }
+
+    public int beams() {
+        return beams;
+    }
+
+    /** Angle of beam 0 in the robot frame, rad. */
+    public double angleMin() {
+        return angleMin;
+    }
+
+    /** Angle between consecutive beams, rad. */
+    public double angleIncrement() {
+        return angleIncrement;
+    }
+
+    /** Angle of the last beam, rad. */
+    public double angleMax() {
+        return angleMin + (beams - 1) * angleIncrement;
+    }
+
+    public double rangeMin() {
+        return rangeMin;
+    }
+
+    public double rangeMax() {
+        return rangeMax;
+    }
+
+    /** Direction of beam {@code k} in the robot frame. */
+    public double beamAngle(int k) {
+        return angleMin + k * angleIncrement;
+    }
+
+    /**
+     * Starts a scan: the range to the walls of the square [-half, half]^2 for every beam, capped at
+     * {@code rangeMax}, from a sensor at (x, y) whose heading has cosine {@code ch} and sine {@code sh}.
+     */
+    public void castWalls(double x, double y, double ch, double sh, double half, float[] out, int off) {
+        final double max = rangeMax;
+        for (int k = 0; k < beams; k++) {
+            double dx = ch * cosBeam[k] - sh * sinBeam[k];
+            double dy = sh * cosBeam[k] + ch * sinBeam[k];
+            double tx = dx > 0 ? (half - x) / dx : dx < 0 ? (-half - x) / dx : Double.POSITIVE_INFINITY;
+            double ty = dy > 0 ? (half - y) / dy : dy < 0 ? (-half - y) / dy : Double.POSITIVE_INFINITY;
+            double t = Math.min(Math.min(tx, ty), max);
+            out[off + k] = (float) Math.max(t, 0.0);
+        }
+    }
+
+    /** Lowers the ranges of beams that hit the circle (cx, cy, r) first; a sensor inside it reads 0 everywhere. */
+    public void castCircle(double x, double y, double ch, double sh, double cx, double cy, double r,
+                           float[] out, int off) {
+        double rx = cx - x;
+        double ry = cy - y;
+        double d2 = rx * rx + ry * ry;
+        double rr = r * r;
+        if (d2 <= rr) {
+            for (int k = 0; k < beams; k++) {
+                out[off + k] = 0f;
+            }
+            return;
+        }
+        double reach = rangeMax + r;
+        if (d2 >= reach * reach) {
+            return;
+        }
+        // Circle centre in the robot frame.
+        double lx = ch * rx + sh * ry;
+        double ly = ch * ry - sh * rx;
+        double s = r / Math.sqrt(d2);
+        double half = s + ASIN_SLACK * s * s * s;
+        double bearing = Math.atan2(ly, lx);
+        int lo = (int) Math.ceil((bearing - half - angleMin) / angleIncrement);
+        int hi = (int) Math.floor((bearing + half - angleMin) / angleIncrement);
+        if (!fullCircle) {
+            lo = Math.max(lo, 0);
+            hi = Math.min(hi, beams - 1);
+        }
+        for (int k = lo; k <= hi; k++) {
+            int b = k < 0 ? k + beams : k >= beams ? k - beams : k;
+            double tc = lx * cosBeam[b] + ly * sinBeam[b];
+            if (tc <= 0) {
+                continue;
+            }
+            double disc = rr - d2 + tc * tc;
+            if (disc < 0) {
+                continue;
+            }
+            float t = (float) (tc - Math.sqrt(disc));
+            if (t < out[off + b]) {
+                out[off + b] = t;
+            }
+        }
+    }
+
+    /**
+     * Finishes a scan: each beam independently returns nothing (reads {@code rangeMax}) with probability
+     * {@code dropout}; returns get Gaussian noise of standard deviation {@code noise} and are clamped to
+     * [rangeMin, rangeMax].
+     *
+     * @param state SplitMix64 state to draw from
+     * @return the advanced state
+     */
+    public long corrupt(float[] out, int off, double noise, double dropout, long state) {
+        final float max = (float) rangeMax;
+        final float min = (float) rangeMin;
+        if (noise <= 0 && dropout <= 0) {
+            for (int k = 0; k < beams; k++) {
+                float r = out[off + k];
+                out[off + k] = r >= max ? max : Math.max(r, min);
+            }
+            return state;
+        }
+        final float sigma = (float) noise;
+        final float p = (float) dropout;
+        for (int k = 0; k < beams; k++) {
+            state += SplitMix.GAMMA;
+            long bits = SplitMix.mix(state);
+            float r = out[off + k];
+            if (r >= max || SplitMix.toFloat(bits) < p) {
+                out[off + k] = max;
+                continue;
+            }
+            // Top 24 bits decided dropout; the low 12 pick the noise quantile, so the two are independent.
+            r += sigma * NormalTable.sample(bits);
+            out[off + k] = r < min ? min : Math.min(r, max);
+        }
+        return state;
+    }
+}
