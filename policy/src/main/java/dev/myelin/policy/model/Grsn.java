@@ -18,7 +18,9 @@ import java.util.SplittableRandom;
  *   v = v + (h - v) / tau             LIF, tau = 2
  *   s = v >= threshold ; v = v - threshold * s   (subtractive reset, threshold 1)
  * </pre>
- * Readout: {@code a = tanh(W_o s_last + b_o) * limit}.
+ * Readout: a non-spiking leaky integrator over the last layer's spikes, so that actions are smooth
+ * although each step carries a single spike per neuron: {@code u = u + (W_o s_last + b_o - u) / tau},
+ * {@code a = center + halfRange * tanh(u)}; u persists like the neuron state.
  * Tensors: {@code layer<l>.gate.weight/bias}, {@code layer<l>.input.weight/bias} ({@code [h, in]}, {@code [h]}),
  * {@code readout.weight [act, h_last]}, {@code readout.bias [act]}.
  */

@@ -148,8 +148,7 @@ public record PopSan(int observationSize, int actionSize, int encoderPopulation,
 
     /**
      * A freshly initialised PopSAN: means evenly over [-3, 3], sigma sqrt(0.15) (PopSAN's
-     * initialisation), layers uniform(+-gain/sqrt(in)) with a small positive bias so that random
-     * networks spike at rates similar to trained ones.
+     * initialisation); layer weights and biases uniform(+-1/sqrt(in)) as PyTorch's Linear initialises them.
      */
     public static PopSan random(int obs, int act, int pop, int[] hidden, int timesteps, SpikeMode mode, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -167,12 +166,12 @@ public record PopSan(int observationSize, int actionSize, int encoderPopulation,
         int in = obs * pop;
         for (int l = 0; l <= hidden.length; l++) {
             int out = l == hidden.length ? act * pop : hidden[l];
-            ts.add(Init.linearWeight(rnd, "layer" + l + ".weight", 3f, out, in));
-            ts.add(Init.uniform(rnd, "layer" + l + ".bias", 0.1f, out));
+            ts.add(Init.linearWeight(rnd, "layer" + l + ".weight", 1f, out, in));
+            ts.add(Init.uniform(rnd, "layer" + l + ".bias", 1f / (float) Math.sqrt(in), out));
             in = out;
         }
         ts.add(Init.linearWeight(rnd, "decoder.weight", 1f, act, pop));
-        ts.add(Init.uniform(rnd, "decoder.bias", 0.1f, act));
+        ts.add(Init.uniform(rnd, "decoder.bias", 1f / (float) Math.sqrt(pop), act));
         return new PopSan(obs, act, pop, pop, hidden, timesteps, mode, CubaLif.POPSAN, ts);
     }
 

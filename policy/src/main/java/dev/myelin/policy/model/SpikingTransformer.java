@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 /**
  * Spiking transformer actor over a window of the last {@code window} steps. Each step is a token
  * {@code [normalised observation, previous action / limit, previous reward]} of width
- * {@code obs + act + 1}; the window starts as zeros and slides by one token per decision.
+ * {@code obs + act + 1}; the window starts filled with all-zero tokens and slides by one token per decision.
  *
  * <p>Per decision, T timesteps of multi-step {@link CubaLif} neurons (state zero at the start of the decision):
  * <pre>
