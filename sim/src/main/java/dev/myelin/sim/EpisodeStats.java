@@ -24,13 +24,17 @@ public final class EpisodeStats {
 
     /** Records one agent-episode that ended with {@code outcome} after {@code length} steps. */
     public void recordEpisode(Outcome outcome, double episodeReturn, int length) {
+        if (outcome == Outcome.RUNNING) {
+            throw new IllegalArgumentException("an ended episode cannot be RUNNING");
+        }
         episodes++;
         switch (outcome) {
             case SUCCESS -> successes++;
             case COLLISION -> collisions++;
             case FAILURE -> failures++;
             case TIMEOUT -> timeouts++;
-            case RUNNING -> throw new IllegalArgumentException("an ended episode cannot be RUNNING");
+            default -> {
+            }
         }
         returnSum += episodeReturn;
         lengthSum += length;

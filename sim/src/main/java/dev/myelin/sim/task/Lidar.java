@@ -134,12 +134,26 @@ public final class Lidar {
         double s = r / Math.sqrt(d2);
         double half = s + ASIN_SLACK * s * s * s;
         double bearing = Math.atan2(ly, lx);
-        int lo = (int) Math.ceil((bearing - half - angleMin) / angleIncrement);
-        int hi = (int) Math.floor((bearing + half - angleMin) / angleIncrement);
-        if (!fullCircle) {
-            lo = Math.max(lo, 0);
-            hi = Math.min(hi, beams - 1);
+        if (fullCircle) {
+            // Indices past either end wrap around: the beams cover the whole circle evenly.
+            int lo = (int) Math.ceil((bearing - half - angleMin) / angleIncrement);
+            int hi = (int) Math.floor((bearing + half - angleMin) / angleIncrement);
+            hitBeams(lo, hi, lx, ly, d2, rr, out, off);
+        } else {
+            // A partial scan has a seam at +-pi: the circle's interval may reach across it.
+            for (int turn = -1; turn <= 1; turn++) {
+                double centre = bearing + turn * 2 * Math.PI;
+                int lo = Math.max(0, (int) Math.ceil((centre - half - angleMin) / angleIncrement));
+                int hi = Math.min(beams - 1, (int) Math.floor((centre + half - angleMin) / angleIncrement));
+                if (lo <= hi) {
+                    hitBeams(lo, hi, lx, ly, d2, rr, out, off);
+                }
+            }
         }
+    }
+
+    /** Solves the ray-circle quadratic for beams lo..hi (wrapped into range) and keeps the nearer hits. */
+    private void hitBeams(int lo, int hi, double lx, double ly, double d2, double rr, float[] out, int off) {
         for (int k = lo; k <= hi; k++) {
             int b = k < 0 ? k + beams : k >= beams ? k - beams : k;
             double tc = lx * cosBeam[b] + ly * sinBeam[b];
