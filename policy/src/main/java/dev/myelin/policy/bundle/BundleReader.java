@@ -193,6 +193,9 @@ public final class BundleReader {
             throw new BundleFormatException("manifest.network.hyperparameters." + declared.iterator().next(),
                     "not a hyperparameter of " + network.family() + " (known: " + network.hyperparameters().keySet() + ")");
         }
+        checkCount("manifest.observations", m.observations().size(), network.observationSize(), network);
+        checkCount("manifest.actions", m.actions().size(), network.actionSize(), network);
+        checkCount("manifest.normalizer", m.normalizer().size(), network.observationSize(), network);
         try {
             policy = new Policy(network, m.observations(), m.actions(), m.normalizer(), m.provenance());
         } catch (RuntimeException e) {
@@ -200,6 +203,14 @@ public final class BundleReader {
         }
         return new PolicyBundle(policy, m.name(), m.version(), m.precision(), m.pruneFraction(),
                 HexFormat.of().formatHex(digest), signerKeyId, verified, bytes.length);
+    }
+
+    private static void checkCount(String field, int given, int expected, SpikingNetwork network)
+            throws BundleFormatException {
+        if (given != expected) {
+            throw new BundleFormatException(field, "has " + given + " entries, the " + network.family()
+                    + " network needs " + expected);
+        }
     }
 
     /** A bundle that claims a prune fraction must have at least that many zeros in each weight matrix. */
