@@ -1,4 +1,8 @@
 /**
- * ROS 2 client: Cyclone DDS through java.lang.foreign, ROS naming, CDR, QoS and message types.
+ * ROS 2 client on Cyclone DDS through {@code java.lang.foreign}: {@link dev.myelin.ros2.Context}
+ * (participant, domain, loopback mode), {@link dev.myelin.ros2.Node} (names, remapping),
+ * {@link dev.myelin.ros2.Publisher} and {@link dev.myelin.ros2.Subscription} (handlers and an
+ * allocation-free latest-sample poll), {@link dev.myelin.ros2.Qos} profiles and the discovered
+ * {@link dev.myelin.ros2.Graph}. Message types live in {@code dev.myelin.ros2.msg}.
  */
 package dev.myelin.ros2;

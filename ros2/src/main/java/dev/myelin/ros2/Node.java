@@ -1,0 +1,250 @@
+package dev.myelin.ros2;
+
+import dev.myelin.ros2.dds.Cyclone;
+import dev.myelin.ros2.msg.MessageType;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A ROS node: a name and namespace under which topics are resolved (relative names go under the
+ * namespace, {@code ~/x} under the node, remapping rules apply), and the owner of the publishers
+ * and subscriptions it creates. Nodes of one {@link Context} share its DDS participant.
+ *
+ * <pre>{@code
+ * try (Node node = Node.builder("controller").namespace("/robot1").localhostOnly(true).build()) {
+ *     MessageType twist = node.messageType("geometry_msgs/msg/Twist");
+ *     Publisher cmd = node.createPublisher("cmd_vel", twist, Qos.DEFAULT);
+ *     Subscription odom = node.createSubscription("odom", node.messageType("nav_msgs/msg/Odometry"), Qos.SENSOR_DATA);
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class Node implements AutoCloseable {
+    private final Context context;
+    private final boolean ownsContext;
+    private final String name;
+    private final String namespace;
+    private final Remapping remapping;
+    private final List<AutoCloseable> entities = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    Node(Context context, boolean ownsContext, String name, String namespace, Remapping remapping) {
+        this.context = context;
+        this.ownsContext = ownsContext;
+        this.remapping = remapping;
+        String n = remapping.nodeName(TopicNames.validateNodeName(name));
+        this.name = n;
+        this.namespace = remapping.namespace(n, namespace);
+    }
+
+    /** A builder for a node that owns its own context (closed with the node). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Namespace, {@code "/"} or {@code "/a/b"}. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** {@code namespace/name}, e.g. {@code /robot1/controller}. */
+    public String fullyQualifiedName() {
+        return (namespace.equals("/") ? "" : namespace) + "/" + name;
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    public int domainId() {
+        return context.domainId();
+    }
+
+    /** A message type from the context's registry. */
+    public MessageType messageType(String typeName) {
+        return context.messageTypes().get(typeName);
+    }
+
+    /** The fully qualified topic name {@code topic} resolves to for this node (expansion, then remapping). */
+    public String resolveTopicName(String topic) {
+        return remapping.resolve(topic, name, namespace);
+    }
+
+    /**
+     * Creates a publisher.
+     *
+     * @throws IllegalArgumentException for an invalid topic name, or a topic already used with another type
+     */
+    public Publisher createPublisher(String topic, MessageType type, Qos qos) {
+        checkOpen();
+        String fqn = resolveTopicName(topic);
+        int writer;
+        MemorySegment q = nativeQos(qos);
+        try {
+            writer = Cyclone.createWriter(context.participant(), context.topic(fqn, type), q);
+        } finally {
+            Cyclone.deleteQos(q);
+        }
+        Publisher p = new Publisher(this, fqn, type, qos, writer);
+        entities.add(p);
+        return p;
+    }
+
+    /** Creates a publisher, looking the type up by name ({@code pkg/msg/Name}). */
+    public Publisher createPublisher(String topic, String typeName, Qos qos) {
+        return createPublisher(topic, messageType(typeName), qos);
+    }
+
+    /** A subscription read by polling ({@link Subscription#readLatest}). */
+    public Subscription createSubscription(String topic, MessageType type, Qos qos) {
+        return subscribe(topic, type, qos, null, null);
+    }
+
+    /** A subscription that calls {@code handler} on the executor thread for every sample. */
+    public Subscription createSubscription(String topic, MessageType type, Qos qos, MessageHandler handler) {
+        if (handler == null) {
+            throw new IllegalArgumentException("handler is null");
+        }
+        return subscribe(topic, type, qos, handler, null);
+    }
+
+    /** A subscription that passes samples still serialized to {@code handler}, without decoding them. */
+    public Subscription createRawSubscription(String topic, MessageType type, Qos qos, RawSampleHandler handler) {
+        if (handler == null) {
+            throw new IllegalArgumentException("handler is null");
+        }
+        return subscribe(topic, type, qos, null, handler);
+    }
+
+    private Subscription subscribe(String topic, MessageType type, Qos qos, MessageHandler handler, RawSampleHandler raw) {
+        checkOpen();
+        String fqn = resolveTopicName(topic);
+        int reader;
+        MemorySegment q = nativeQos(qos);
+        try {
+            reader = Cyclone.createReader(context.participant(), context.topic(fqn, type), q);
+        } finally {
+            Cyclone.deleteQos(q);
+        }
+        Subscription s;
+        try {
+            s = new Subscription(this, fqn, type, qos, reader, handler, raw);
+            context.attach(s);
+        } catch (RuntimeException e) {
+            Cyclone.delete(reader);
+            throw e;
+        }
+        entities.add(s);
+        return s;
+    }
+
+    static MemorySegment nativeQos(Qos qos) {
+        MemorySegment q = Cyclone.createQos();
+        Cyclone.setReliability(q, qos.reliability() == Qos.Reliability.RELIABLE
+                ? Cyclone.RELIABILITY_RELIABLE : Cyclone.RELIABILITY_BEST_EFFORT, 100_000_000L);
+        Cyclone.setDurability(q, qos.durability() == Qos.Durability.TRANSIENT_LOCAL
+                ? Cyclone.DURABILITY_TRANSIENT_LOCAL : Cyclone.DURABILITY_VOLATILE);
+        Cyclone.setHistory(q, Cyclone.HISTORY_KEEP_LAST, qos.depth());
+        return q;
+    }
+
+    void forget(AutoCloseable entity) {
+        entities.remove(entity);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("node " + fullyQualifiedName() + " is closed");
+        }
+        context.checkOpen();
+    }
+
+    /** Closes every publisher and subscription of this node, and the context if the node owns it. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (AutoCloseable e : new ArrayList<>(entities)) {
+            try {
+                e.close();
+            } catch (Exception ignored) {
+                // closing is best effort: the participant's deletion removes whatever is left
+            }
+        }
+        context.forget(this);
+        if (ownsContext) {
+            context.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Node[" + fullyQualifiedName() + ", domain " + domainId() + "]";
+    }
+
+    /** Builds a node with its own {@link Context} (environment defaults, overridable here). */
+    public static final class Builder {
+        private final String name;
+        private String namespace = "/";
+        private final Context.Builder context = Context.builder();
+        private final List<String> rules = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder namespace(String ns) {
+            this.namespace = ns;
+            return this;
+        }
+
+        public Builder domainId(int domainId) {
+            context.domainId(domainId);
+            return this;
+        }
+
+        public Builder localhostOnly(boolean localhostOnly) {
+            context.localhostOnly(localhostOnly);
+            return this;
+        }
+
+        public Builder messageTypes(dev.myelin.ros2.msg.MessageTypes types) {
+            context.messageTypes(types);
+            return this;
+        }
+
+        /** Adds a remapping rule {@code from:=to}. */
+        public Builder remap(String rule) {
+            rules.add(rule);
+            return this;
+        }
+
+        /** ROS command-line arguments: {@code --ros-args -r a:=b --remap c:=d} (other arguments are ignored). */
+        public Builder arguments(String... args) {
+            context.arguments(args);
+            return this;
+        }
+
+        public Node build() {
+            Context ctx = context.build();
+            try {
+                Remapping local = Remapping.parse(rules);
+                return ctx.register(new Node(ctx, true, name, namespace, local.with(ctx.remapping())));
+            } catch (RuntimeException e) {
+                ctx.close();
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * ROS message types as data: {@code .msg} definitions compiled into a storage layout for mutable,
+ * allocation-free {@link dev.myelin.ros2.msg.Message}s, a CDR codec, the C layout and the Cyclone
+ * topic descriptor program; YAML in and out for the command-line tools.
+ */
+package dev.myelin.ros2.msg;
