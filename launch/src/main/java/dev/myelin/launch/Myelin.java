@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Spiking neural network policies on real robots.",
         subcommands = {
                 TestCommand.class,
+                DemoCommand.class,
                 BenchCommand.class,
         })
 public final class Myelin implements Runnable {

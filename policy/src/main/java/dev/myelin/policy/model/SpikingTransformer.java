@@ -123,12 +123,12 @@ public record SpikingTransformer(int observationSize, int actionSize, int window
         ts.add(Init.linearWeight(rnd, "embed.weight", 3f, d, obs + act + 1));
         ts.add(Init.uniform(rnd, "embed.bias", 0.3f, d));
         for (String p : new String[] {"query", "key", "value", "proj"}) {
-            ts.add(Init.linearWeight(rnd, p + ".weight", 3f, d, d));
+            ts.add(Init.linearWeight(rnd, p + ".weight", 2f, d, d));
             ts.add(Init.uniform(rnd, p + ".bias", 0.2f, d));
         }
-        ts.add(Init.linearWeight(rnd, "mlp.weight", 3f, mlp, d));
+        ts.add(Init.linearWeight(rnd, "mlp.weight", 2f, mlp, d));
         ts.add(Init.uniform(rnd, "mlp.bias", 0.2f, mlp));
-        ts.add(Init.linearWeight(rnd, "out.weight", 3f, act * pop, mlp));
+        ts.add(Init.linearWeight(rnd, "out.weight", 2f, act * pop, mlp));
         ts.add(Init.uniform(rnd, "out.bias", 0.2f, act * pop));
         ts.add(Init.linearWeight(rnd, "decoder.weight", 1f, act, pop));
         ts.add(Init.uniform(rnd, "decoder.bias", 0.1f, act));
