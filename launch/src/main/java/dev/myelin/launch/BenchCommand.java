@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code ./myelin bench <what>}: benchmarks that print figures and optionally write JSON. */
 @Command(name = "bench", description = "Run a benchmark and print its figures (--json FILE writes them).",
         subcommands = {
+                BenchSimCommand.class,
                 BenchPolicyCommand.class,
         })
 final class BenchCommand implements Runnable {

@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
                 TestCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
+                SimInfoCommand.class,
+                SimRenderCommand.class,
+                EvalCommand.class,
         })
 public final class Myelin implements Runnable {
 

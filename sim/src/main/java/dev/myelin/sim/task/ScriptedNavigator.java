@@ -28,6 +28,19 @@ public final class ScriptedNavigator {
         this.influence = 0.6;
     }
 
+    /** This baseline driving every robot of an env whose observation is {@code observationSize} floats per robot. */
+    public dev.myelin.sim.Actor actor(int robots, int observationSize) {
+        if (observationSize != beams + 4) {
+            throw new IllegalArgumentException("the scripted navigator needs the full observation (" + (beams + 4)
+                    + " floats per robot), got " + observationSize);
+        }
+        return (observation, action) -> {
+            for (int r = 0; r < robots; r++) {
+                act(observation, r * observationSize, action, 2 * r);
+            }
+        };
+    }
+
     /** The baseline for {@code task}'s robots. */
     public static ScriptedNavigator of(DiffDriveNav task) {
         return new ScriptedNavigator(task.lidar(), task.config().maxLinear(), task.config().maxAngular());

@@ -1,0 +1,193 @@
+package dev.myelin.launch;
+
+import dev.myelin.sim.Env;
+import dev.myelin.sim.Tasks;
+import dev.myelin.sim.TaskSpec;
+import dev.myelin.sim.VectorEnv;
+import dev.myelin.sim.random.SplitMix;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./myelin bench sim}: environment steps per second of {@code pendulum} and
+ * {@code diffdrive-nav} (64 beams) through the vector env, on one thread and on all cores, plus the
+ * single-env API on one thread. Each figure is the median over timed trials after a warm-up, with
+ * the 10th and 90th percentiles and the extremes.
+ */
+@Command(name = "sim", mixinStandardHelpOptions = true,
+        description = "Simulation throughput: env steps/s for pendulum and diffdrive-nav (64 beams), one thread and all cores.")
+final class BenchSimCommand implements Callable<Integer> {
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
+    Path json;
+
+    @Option(names = "--trials", defaultValue = "7", description = "Timed trials per figure (default ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(names = "--trial-seconds", defaultValue = "0.5", description = "Length of one trial (default ${DEFAULT-VALUE} s).")
+    double trialSeconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "2", description = "Untimed stepping first (default ${DEFAULT-VALUE} s).")
+    double warmupSeconds;
+
+    @Option(names = "--threads", description = "Threads for the all-cores figure (default: available processors).")
+    Integer threads;
+
+    @Option(names = "--pendulum-worlds", defaultValue = "4096", description = "Worlds per pendulum batch (default ${DEFAULT-VALUE}).")
+    int pendulumWorlds;
+
+    @Option(names = "--diffdrive-worlds", defaultValue = "512", description = "Worlds per diffdrive-nav batch (default ${DEFAULT-VALUE}).")
+    int diffdriveWorlds;
+
+    @Option(names = "--beams", defaultValue = "64", description = "Lidar beams of diffdrive-nav (default ${DEFAULT-VALUE}).")
+    int beams;
+
+    /** Steps/s of every timed trial, with summary statistics. */
+    private record Figure(double[] trials) {
+        double percentile(double p) {
+            double[] s = trials.clone();
+            Arrays.sort(s);
+            double pos = p * (s.length - 1);
+            int lo = (int) Math.floor(pos);
+            int hi = (int) Math.ceil(pos);
+            return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+        }
+
+        double median() {
+            return percentile(0.5);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (trials < 1 || !(trialSeconds > 0) || !(warmupSeconds >= 0) || pendulumWorlds < 1 || diffdriveWorlds < 1) {
+            throw new IllegalArgumentException("--trials, --trial-seconds and the world counts must be positive, --warmup-seconds >= 0");
+        }
+        int all = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (all < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + all);
+        }
+        JsonReport report = new JsonReport();
+        report.put("machine.available_processors", Runtime.getRuntime().availableProcessors());
+        report.put("machine.java", Runtime.version().toString());
+        report.put("method", String.format(Locale.ROOT, "median of %d trials of %.2f s after %.1f s warm-up; "
+                + "steps = agent-steps incl. auto-resets", trials, trialSeconds, warmupSeconds));
+        System.out.printf(Locale.ROOT, "%d trials x %.2f s after %.1f s warm-up; %d available processors; figures "
+                + "are env steps/s (median, p10-p90, min-max)%n", trials, trialSeconds, warmupSeconds,
+                Runtime.getRuntime().availableProcessors());
+
+        run(report, "pendulum", TaskSpec.of("pendulum"), pendulumWorlds, all);
+        run(report, "diffdrive", TaskSpec.of("diffdrive-nav").withOption("beams", beams), diffdriveWorlds, all);
+        if (json != null) {
+            report.write(json);
+            System.out.println("wrote " + json);
+        }
+        return 0;
+    }
+
+    private void run(JsonReport report, String key, TaskSpec spec, int worlds, int all) {
+        Figure single = measureEnv(spec);
+        Figure one = measureVector(spec, worlds, 1);
+        Figure many = measureVector(spec, worlds, all);
+        double scaling = many.median() / one.median();
+        print(spec + ", Env API", 1, single);
+        print(spec + ", " + worlds + " worlds", 1, one);
+        print(spec + ", " + worlds + " worlds", all, many);
+        System.out.printf(Locale.ROOT, "  scaling 1 -> %d threads: %.2fx%n", all, scaling);
+        report.put(key + ".task", spec.toString());
+        report.put(key + ".worlds", worlds);
+        report.put(key + ".threads_all", all);
+        report.put(key + ".steps_per_s_1t", Math.round(one.median()));
+        report.put(key + ".steps_per_s_all", Math.round(many.median()));
+        report.put(key + ".scaling", JsonReport.round(scaling, 3));
+        report.put(key + ".env_api_steps_per_s_1t", Math.round(single.median()));
+        put(report, key + ".detail_1t", one);
+        put(report, key + ".detail_all", many);
+        put(report, key + ".detail_env_api", single);
+    }
+
+    private static void put(JsonReport report, String prefix, Figure f) {
+        report.put(prefix + ".median", Math.round(f.median()));
+        report.put(prefix + ".p10", Math.round(f.percentile(0.1)));
+        report.put(prefix + ".p90", Math.round(f.percentile(0.9)));
+        report.put(prefix + ".min", Math.round(f.percentile(0)));
+        report.put(prefix + ".max", Math.round(f.percentile(1)));
+        report.put(prefix + ".trials", Arrays.stream(f.trials()).map(Math::round).toArray());
+    }
+
+    private static void print(String what, int threads, Figure f) {
+        System.out.printf(Locale.ROOT, "%-46s %2d thread%s %8.3f M  (p10 %.3f, p90 %.3f; %.3f-%.3f)%n", what, threads,
+                threads == 1 ? " " : "s", f.median() / 1e6, f.percentile(0.1) / 1e6, f.percentile(0.9) / 1e6,
+                f.percentile(0) / 1e6, f.percentile(1) / 1e6);
+    }
+
+    /** Eight precomputed action batches, cycled, so that drawing actions costs nothing in the timed loop. */
+    private static float[][] actionBatches(int size, dev.myelin.sim.BoxSpace space) {
+        float[][] batches = new float[8][size];
+        long[] rng = {SplitMix.stream(7, 0)};
+        int n = space.size();
+        for (float[] b : batches) {
+            for (int i = 0; i < size; i++) {
+                float lo = space.low(i % n);
+                float hi = space.high(i % n);
+                b[i] = lo + (hi - lo) * (float) SplitMix.nextDouble(rng, 0);
+            }
+        }
+        return batches;
+    }
+
+    private Figure measureVector(TaskSpec spec, int worlds, int threads) {
+        try (VectorEnv venv = Tasks.vector(spec, worlds, threads)) {
+            float[][] actions = actionBatches(venv.agents() * venv.actionSpace().size(), venv.actionSpace());
+            venv.reset(1);
+            long agentsPerStep = venv.agents();
+            int[] cursor = {0};
+            Runnable step = () -> venv.step(actions[cursor[0]++ & 7]);
+            return time(step, agentsPerStep);
+        }
+    }
+
+    private Figure measureEnv(TaskSpec spec) {
+        Env env = Tasks.env(spec);
+        float[][] actions = actionBatches(env.agents() * env.actionSpace().size(), env.actionSpace());
+        env.reset(1);
+        int[] cursor = {0};
+        Runnable step = () -> {
+            if (env.step(actions[cursor[0]++ & 7]).done()) {
+                env.reset();
+            }
+        };
+        return time(step, env.agents());
+    }
+
+    private Figure time(Runnable step, long agentsPerStep) {
+        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        while (System.nanoTime() < warmEnd) {
+            for (int i = 0; i < 64; i++) {
+                step.run();
+            }
+        }
+        double[] rates = new double[trials];
+        long trialNanos = (long) (trialSeconds * 1e9);
+        for (int t = 0; t < trials; t++) {
+            long start = System.nanoTime();
+            long end = start + trialNanos;
+            long calls = 0;
+            long now;
+            do {
+                for (int i = 0; i < 16; i++) {
+                    step.run();
+                }
+                calls += 16;
+                now = System.nanoTime();
+            } while (now < end);
+            rates[t] = calls * agentsPerStep / ((now - start) / 1e9);
+        }
+        return new Figure(rates);
+    }
+}
