@@ -1,0 +1,70 @@
+package dev.myelin.ros2.interop;
+
+import dev.myelin.ros2.dds.CycloneConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The independent C peer: {@code ros_types.idl} compiled by Cyclone's {@code idlc}, and
+ * {@code cyclone_peer.c} compiled with gcc against {@code libddsc}. It publishes, prints
+ * (serialized bytes and fields) or echoes Twist, LaserScan and String samples; see the C source
+ * for the command line. Built once per directory and rebuilt when the sources change.
+ */
+public final class CyclonePeer {
+    private final Path executable;
+
+    private CyclonePeer(Path executable) {
+        this.executable = executable;
+    }
+
+    /**
+     * Builds the peer in {@code workDir} (created if needed) unless an up-to-date build is there.
+     *
+     * @throws IllegalStateException naming a missing tool or the compiler's output
+     */
+    public static synchronized CyclonePeer build(Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path program = workDir.resolve("cyclone_peer");
+        Path stamp = workDir.resolve("cyclone_peer.sha256");
+        byte[] idl = Toolchain.copyResource("ros_types.idl", workDir);
+        byte[] source = Toolchain.copyResource("cyclone_peer.c", workDir);
+        String hash = Toolchain.sha256(idl, source);
+        if (!Toolchain.upToDate(program, stamp, hash)) {
+            Toolchain.require("idlc", "cyclonedds-tools");
+            Toolchain.require("gcc", "gcc");
+            Toolchain.run(workDir, List.of("idlc", "ros_types.idl"), Map.of());
+            Toolchain.run(workDir, List.of("gcc", "-O2", "-o", "cyclone_peer", "cyclone_peer.c", "ros_types.c",
+                    "-I.", "-lddsc", "-lm"), Map.of());
+            try {
+                Files.writeString(stamp, hash);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new CyclonePeer(program);
+    }
+
+    public Path executable() {
+        return executable;
+    }
+
+    /** Starts the peer on {@code domain} in loopback-only mode with the given mode arguments. */
+    public PeerProcess start(int domain, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        command.add(Integer.toString(domain));
+        command.addAll(List.of(arguments));
+        return PeerProcess.start("cyclone_peer " + String.join(" ", arguments), command,
+                Map.of("CYCLONEDDS_URI", CycloneConfig.loopback()));
+    }
+}
