@@ -3,15 +3,14 @@ package dev.myelin.sim;
 import dev.myelin.sim.task.Task;
 
 /**
- * {@link VectorEnv} over a multi-world {@link Task}: worlds are split into contiguous ranges, one per
- * thread, and each thread steps its range, records finished episodes and auto-resets those worlds.
+ * {@link VectorEnv} over a multi-world {@link Task}: each step, the threads claim chunks of contiguous
+ * worlds, step them, record finished episodes and auto-reset those worlds.
  * Driven by one thread.
  */
 public final class SimVectorEnv implements VectorEnv {
     private final Task task;
     private final ActionGate gate;
     private final StepTeam team;
-    private final int[] bounds;
     private final EpisodeStats[] memberStats;
     private final EpisodeStats stats = new EpisodeStats();
     private final int agentsPerWorld;
@@ -34,10 +33,6 @@ public final class SimVectorEnv implements VectorEnv {
         this.observationSize = task.observationSpace().size();
         this.gate = new ActionGate(task.actionSpace(), task.agents());
         int members = Math.min(threads, task.worlds());
-        bounds = new int[members + 1];
-        for (int m = 0; m <= members; m++) {
-            bounds[m] = (int) ((long) task.worlds() * m / members);
-        }
         memberStats = new EpisodeStats[members];
         for (int m = 0; m < members; m++) {
             memberStats[m] = new EpisodeStats();
@@ -47,7 +42,7 @@ public final class SimVectorEnv implements VectorEnv {
         for (int w = 0; w < task.worlds(); w++) {
             task.seed(w, 0L);
         }
-        team = new StepTeam(members, this::runShare, "myelin-sim-" + task.name());
+        team = new StepTeam(members, task.worlds(), this::runShare, "myelin-sim-" + task.name());
     }
 
     /** The simulator behind this vector env. */
@@ -126,9 +121,7 @@ public final class SimVectorEnv implements VectorEnv {
         team.runAll();
     }
 
-    private void runShare(int member) {
-        int from = bounds[member];
-        int to = bounds[member + 1];
+    private void runShare(int member, int from, int to) {
         task.step(from, to);
         EpisodeStats st = memberStats[member];
         float[] rewards = task.rewards();

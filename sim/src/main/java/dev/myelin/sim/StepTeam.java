@@ -1,35 +1,51 @@
 package dev.myelin.sim;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The caller's thread plus {@code members - 1} daemon helpers that run one share each of a batch
- * step. {@link #runAll()} publishes a new generation, runs share 0 itself, and waits for the rest.
- * Helpers busy-spin briefly for the next generation, then park (woken by the next publication), so
+ * The caller's thread plus {@code members - 1} daemon helpers that step a batch of worlds together.
+ *
+ * <p>Each batch step is cut into chunks of contiguous worlds that members claim from a shared counter
+ * until none is left, so a helper the OS has not scheduled yet simply claims nothing and the caller
+ * never waits for a thread that has not started: throughput degrades gracefully on a busy machine
+ * instead of stalling on a barrier. The claim counter holds the step's generation in its high half,
+ * so a helper that wakes late can never claim a chunk of a later step under an earlier one.
+ *
+ * <p>Helpers busy-spin briefly for the next step, then park (woken by the next publication), so
  * back-to-back steps cost no wake-up while an idle vector env costs no CPU. Nothing is allocated per
- * generation. {@link #runAll()} and {@link #close()} belong to one driving thread.
+ * step. {@link #runAll()} and {@link #close()} belong to one driving thread.
  */
 final class StepTeam implements AutoCloseable {
-    /** One member's share of the work. */
+    /** Steps worlds [from, to) on behalf of {@code member}. */
     interface Share {
-        void run(int member);
+        void run(int member, int from, int to);
     }
 
     private static final int SPINS = 20_000;
 
     private final Share share;
+    private final int worlds;
+    private final int chunk;
+    private final int chunks;
     private final Helper[] helpers;
-    private final AtomicInteger pending = new AtomicInteger();
+    /** (generation << 32) | next chunk index. */
+    private final AtomicLong claims = new AtomicLong();
+    private final AtomicInteger finished = new AtomicInteger();
     private volatile long generation;
     private volatile boolean closed;
     private volatile Throwable failure;
 
-    StepTeam(int members, Share share, String name) {
+    StepTeam(int members, int worlds, Share share, String name) {
         if (members < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + members);
         }
         this.share = share;
+        this.worlds = worlds;
+        // About eight chunks per member balances load without making claims a cost.
+        this.chunk = members == 1 ? worlds : Math.max(1, worlds / (members * 8));
+        this.chunks = (worlds + chunk - 1) / chunk;
         this.helpers = new Helper[members - 1];
         for (int i = 0; i < helpers.length; i++) {
             helpers[i] = new Helper(i + 1);
@@ -53,34 +69,36 @@ final class StepTeam implements AutoCloseable {
         return ids;
     }
 
-    /** Runs every share once; rethrows the first failure of any member. */
+    /** Steps every world once; rethrows the first failure of any member. */
     void runAll() {
         if (closed) {
             throw new IllegalStateException("step team is closed");
         }
-        if (helpers.length > 0) {
-            pending.set(helpers.length);
-            generation = generation + 1;
-            for (Helper h : helpers) {
-                if (h.parked) {
-                    LockSupport.unpark(h.thread);
-                }
+        if (helpers.length == 0) {
+            share.run(0, 0, worlds);
+            return;
+        }
+        long g = generation + 1;
+        finished.set(0);
+        claims.set(g << 32);
+        generation = g;
+        for (Helper h : helpers) {
+            if (h.parked) {
+                LockSupport.unpark(h.thread);
             }
         }
         Throwable own = null;
         try {
-            share.run(0);
+            work(0, g);
         } catch (Throwable t) {
             own = t;
         }
-        if (helpers.length > 0) {
-            int spins = 0;
-            while (pending.get() != 0) {
-                if (++spins < SPINS) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
+        int spins = 0;
+        while (finished.get() < chunks) {
+            if (++spins < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
             }
         }
         Throwable t = own != null ? own : failure;
@@ -93,6 +111,30 @@ final class StepTeam implements AutoCloseable {
                 throw e;
             }
             throw new IllegalStateException("a stepping thread failed", t);
+        }
+    }
+
+    /** Claims and runs chunks of generation {@code g} until none is left. */
+    private void work(int member, long g) {
+        while (true) {
+            long c = claims.get();
+            if ((c >>> 32) != g) {
+                return;
+            }
+            int index = (int) c;
+            if (index >= chunks) {
+                return;
+            }
+            if (!claims.compareAndSet(c, c + 1)) {
+                continue;
+            }
+            int from = index * chunk;
+            int to = Math.min(worlds, from + chunk);
+            try {
+                share.run(member, from, to);
+            } finally {
+                finished.incrementAndGet();
+            }
         }
     }
 
@@ -148,13 +190,12 @@ final class StepTeam implements AutoCloseable {
                 }
                 seen = g;
                 try {
-                    share.run(member);
+                    work(member, g);
                 } catch (Throwable t) {
                     if (failure == null) {
                         failure = t;
                     }
                 }
-                pending.decrementAndGet();
             }
         }
     }
