@@ -19,6 +19,14 @@ final class Columns {
     private Columns() {
     }
 
+    /**
+     * Output widths are padded to a multiple of 16 lanes (zero weights in the padding) so that the
+     * vector kernels never fall back to scalar tails; accumulators must be at least this long.
+     */
+    static int padded(int n) {
+        return (n + 15) & ~15;
+    }
+
     static void sum(float[] w, int n, int[] idx, int count, float[] acc) {
         if (VECTOR) {
             VectorColumns.sum(w, n, idx, count, acc, 0);

@@ -16,6 +16,8 @@ import dev.myelin.policy.model.Tensor;
 final class FloatSynapses {
     final int in;
     final int out;
+    /** Column length: {@code out} padded with zero weights, see {@link Columns#padded}. */
+    final int stride;
     private final float[] columns;
     private final boolean eventDriven;
     /** Indices 0..in-1: the dense product visits every input. */
@@ -34,16 +36,17 @@ final class FloatSynapses {
         active = new int[in];
         values = new float[in];
         float[] w = weight.data();
-        columns = new float[in * out];
+        stride = Columns.padded(out);
+        columns = new float[in * stride];
         for (int i = 0; i < out; i++) {
             for (int j = 0; j < in; j++) {
-                columns[j * out + i] = w[i * in + j];
+                columns[j * stride + i] = w[i * in + j];
             }
         }
     }
 
     /**
-     * {@code acc[0..out) = W x}; returns the number of non-zero inputs (for SynOp counting).
+     * {@code acc[0..out) = W x} (acc must hold {@link #stride} values); returns the number of non-zero inputs (for SynOp counting).
      */
     int project(float[] x, float[] acc) {
         int count = 0;
@@ -58,31 +61,31 @@ final class FloatSynapses {
                 }
             }
             if (binary) {
-                Columns.sum(columns, out, active, count, acc);
+                Columns.sum(columns, stride, active, count, acc);
             } else {
-                Columns.sumScaled(columns, out, active, values, count, acc);
+                Columns.sumScaled(columns, stride, active, values, count, acc);
             }
             return count;
         }
         for (int j = 0; j < in; j++) {
             count += x[j] != 0f ? 1 : 0;
         }
-        Columns.sumScaled(columns, out, all, x, in, acc);
+        Columns.sumScaled(columns, stride, all, x, in, acc);
         return count;
     }
 
     /** {@code acc = W s} for a spike vector; returns the number of spikes. */
     int project(Spikes x, float[] acc) {
         if (eventDriven) {
-            Columns.sum(columns, out, x.fired, x.count, acc);
+            Columns.sum(columns, stride, x.fired, x.count, acc);
         } else {
-            Columns.sumScaled(columns, out, all, x.dense, in, acc);
+            Columns.sumScaled(columns, stride, all, x.dense, in, acc);
         }
         return x.count;
     }
 
     /** Real-valued input (no spikes to exploit): the dense product in both modes. */
     void projectReal(float[] x, float[] acc) {
-        Columns.sumScaled(columns, out, all, x, in, acc);
+        Columns.sumScaled(columns, stride, all, x, in, acc);
     }
 }

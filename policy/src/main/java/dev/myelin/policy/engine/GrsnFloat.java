@@ -61,9 +61,9 @@ final class GrsnFloat implements InferenceEngine {
         readout = new FloatSynapses(net.tensor("readout.weight"), eventDriven);
         readoutBias = net.tensor("readout.bias").data().clone();
         normalized = new float[net.observationSize()];
-        gatePre = new float[widest];
-        inputPre = new float[widest];
-        z = new float[net.actionSize()];
+        gatePre = new float[Columns.padded(widest)];
+        inputPre = new float[Columns.padded(widest)];
+        z = new float[Columns.padded(net.actionSize())];
         u = new float[net.actionSize()];
         invTau = 1f / net.tau();
         threshold = net.threshold();
@@ -104,7 +104,7 @@ final class GrsnFloat implements InferenceEngine {
         }
         int active = readout.project(x, z);
         energy.addSynOps((long) active * readout.out);
-        for (int j = 0; j < z.length; j++) {
+        for (int j = 0; j < u.length; j++) {
             u[j] += (z[j] + readoutBias[j] - u[j]) * invTau;
             action[j] = range.squash(j, u[j]);
         }

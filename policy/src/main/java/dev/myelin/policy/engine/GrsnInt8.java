@@ -65,8 +65,8 @@ final class GrsnInt8 implements InferenceEngine {
         readoutBias = FixedLif.fixedBias(net.tensor("readout.bias").data());
         normalized = new float[net.observationSize()];
         observationQ12 = new int[net.observationSize()];
-        wide = new long[widest];
-        acc = new int[widest];
+        wide = new long[Columns.padded(widest)];
+        acc = new int[Columns.padded(widest)];
         gatePre = new int[widest];
         inputPre = new int[widest];
         z = new int[net.actionSize()];

@@ -17,6 +17,8 @@ final class Int8Synapses {
 
     final int in;
     final int out;
+    /** Column length: {@code out} padded with zero weights, see {@link Columns#padded}. */
+    final int stride;
     /** Transposed int8 weights, one contiguous column per input, widened to int for the column kernels. */
     final int[] columns;
     /** Per-output-channel multiplier, see class doc. */
@@ -29,7 +31,8 @@ final class Int8Synapses {
         out = weight.dim(0);
         in = weight.dim(1);
         float[] w = weight.data();
-        columns = new int[in * out];
+        stride = Columns.padded(out);
+        columns = new int[in * stride];
         multiplier = new long[out];
         scale = new float[out];
         active = new int[in];
@@ -43,7 +46,7 @@ final class Int8Synapses {
             scale[i] = s;
             multiplier[i] = Math.round((double) s * (1L << MULTIPLIER_BITS));
             for (int j = 0; j < in; j++) {
-                columns[j * out + i] = quantize(w[i * in + j], s);
+                columns[j * stride + i] = quantize(w[i * in + j], s);
             }
         }
     }
@@ -70,9 +73,9 @@ final class Int8Synapses {
             }
         }
         if (binary) {
-            Columns.sum(columns, out, active, count, acc);
+            Columns.sum(columns, stride, active, count, acc);
         } else {
-            Columns.sumScaled(columns, out, active, values, count, acc);
+            Columns.sumScaled(columns, stride, active, values, count, acc);
         }
         return count;
     }
@@ -93,7 +96,7 @@ final class Int8Synapses {
     void projectFixed(int[] xQ12, long[] wide, int[] current) {
         java.util.Arrays.fill(wide, 0, out, 0L);
         final int[] w = columns;
-        final int n = out;
+        final int n = stride;
         for (int j = 0; j < in; j++) {
             final long xj = xQ12[j];
             if (xj == 0) {

@@ -43,7 +43,7 @@ final class PopSanFloat implements InferenceEngine {
         }
         normalized = new float[net.observationSize()];
         encoderSpikes = new Spikes(encoder.size);
-        current = new float[widest];
+        current = new float[Columns.padded(widest)];
         counts = new float[net.layerOutput(n - 1)];
         energy = new EnergyMeter(net.annEquivalentMacs());
     }

@@ -44,7 +44,7 @@ final class PopSanInt8 implements InferenceEngine {
         normalized = new float[net.observationSize()];
         encoderSpikes = new Spikes(encoder.size);
         encoderInput = new int[encoder.size];
-        acc = new int[widest];
+        acc = new int[Columns.padded(widest)];
         current = new int[widest];
         counts = new float[net.layerOutput(n - 1)];
         energy = new EnergyMeter(net.annEquivalentMacs());

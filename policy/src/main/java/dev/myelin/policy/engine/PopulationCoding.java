@@ -24,6 +24,7 @@ final class PopulationCoding {
         private final float[] mu;
         private final float[] negHalfInvVar;
         private final boolean poisson;
+        private final float[] exponent;
         private final float[] activation;
         private final float[] potential;
         private long rng;
@@ -40,6 +41,7 @@ final class PopulationCoding {
                 negHalfInvVar[k] = -0.5f / (sigma[k] * sigma[k]);
             }
             poisson = net.spikeMode() == SpikeMode.POISSON;
+            exponent = new float[size];
             activation = new float[size];
             potential = new float[size];
             this.seed = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
@@ -53,7 +55,14 @@ final class PopulationCoding {
                 int base = i * pop;
                 for (int k = 0; k < pop; k++) {
                     float d = o - mu[base + k];
-                    activation[base + k] = FastExp.exp(d * d * negHalfInvVar[base + k]);
+                    exponent[base + k] = d * d * negHalfInvVar[base + k];
+                }
+            }
+            if (Columns.VECTOR) {
+                VectorNeurons.exp(exponent, activation, size);
+            } else {
+                for (int k = 0; k < size; k++) {
+                    activation[k] = FastExp.exp(exponent[k]);
                 }
             }
             java.util.Arrays.fill(potential, 0f);

@@ -6,13 +6,15 @@ package dev.myelin.policy.engine;
  * (what the {@code event} engine visits).
  */
 final class Spikes {
+    /** Room past the logical size that vectorised list building may write into. */
+    static final int SLACK = 16;
     final float[] dense;
     final int[] fired;
     int count;
 
     Spikes(int size) {
         dense = new float[size];
-        fired = new int[size];
+        fired = new int[size + SLACK];
     }
 
     void clear() {

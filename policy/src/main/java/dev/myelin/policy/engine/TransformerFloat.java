@@ -86,7 +86,7 @@ final class TransformerFloat implements InferenceEngine {
         mlpBias = net.tensor("mlp.bias").data().clone();
         outBias = net.tensor("out.bias").data().clone();
 
-        embedded = new float[window][d];
+        embedded = new float[window][Columns.padded(d)];
         token = new float[net.tokenSize()];
         prevAction = new float[act];
         tokenLif = new FloatLif[window];
@@ -102,7 +102,7 @@ final class TransformerFloat implements InferenceEngine {
         projLif = new FloatLif(d, net.lif());
         mlpLif = new FloatLif(net.mlpDim(), net.lif());
         outLif = new FloatLif(act * net.decoderPopulation(), net.lif());
-        current = new float[Math.max(Math.max(d, net.mlpDim()), act * net.decoderPopulation())];
+        current = new float[Columns.padded(Math.max(Math.max(d, net.mlpDim()), act * net.decoderPopulation()))];
         attention = new float[d];
         residual = new float[d];
         counts = new float[act * net.decoderPopulation()];

@@ -88,7 +88,7 @@ final class TransformerInt8 implements InferenceEngine {
         outBias = FixedLif.fixedBias(net.tensor("out.bias").data());
         scaleQ12 = FixedPoint.toFixed(net.attentionScale());
 
-        embedded = new int[window][d];
+        embedded = new int[window][Columns.padded(d)];
         token = new float[net.tokenSize()];
         tokenQ12 = new int[net.tokenSize()];
         prevAction = new float[act];
@@ -106,8 +106,8 @@ final class TransformerInt8 implements InferenceEngine {
         mlpLif = new FixedLif(net.mlpDim(), net.lif());
         outLif = new FixedLif(act * net.decoderPopulation(), net.lif());
         int widest = Math.max(Math.max(d, net.mlpDim()), act * net.decoderPopulation());
-        wide = new long[widest];
-        acc = new int[widest];
+        wide = new long[Columns.padded(widest)];
+        acc = new int[Columns.padded(widest)];
         current = new int[widest];
         attention = new int[d];
         residual = new int[d];

@@ -1,6 +1,7 @@
 package dev.myelin.policy.engine;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,6 +12,20 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorNeurons {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    /** For every 8-bit spike mask, the positions of its set bits, padded to 8 entries. */
+    private static final int[] COMPACT = new int[256 * 8];
+
+    static {
+        for (int m = 0; m < 256; m++) {
+            int k = 0;
+            for (int b = 0; b < 8; b++) {
+                if ((m & (1 << b)) != 0) {
+                    COMPACT[m * 8 + k++] = b;
+                }
+            }
+        }
+    }
 
     private VectorNeurons() {
     }
@@ -55,11 +70,38 @@ final class VectorNeurons {
         return PopulationCoding.Encoder.regularScalar(potential, activation, s, fired, n, th, i, size);
     }
 
+    /**
+     * Appends the lane indices of {@code bits} (offset by {@code base}) to {@code fired} without
+     * branches, eight lanes at a time through a lookup table; {@code fired} needs
+     * {@link Spikes#SLACK} entries of room beyond its logical size.
+     */
     private static int append(long bits, int base, int[] fired, int n) {
-        while (bits != 0) {
-            fired[n++] = base + Long.numberOfTrailingZeros(bits);
-            bits &= bits - 1;
+        for (int c = 0; c < S.length(); c += 8) {
+            int m = (int) (bits >>> c) & 0xFF;
+            IntVector.fromArray(I8, COMPACT, m * 8).add(base + c).intoArray(fired, n);
+            n += Integer.bitCount(m);
         }
         return n;
+    }
+
+    /** {@code out[k] = FastExp.exp(x[k])} for k in [0, size), operation for operation as {@link FastExp#exp}. */
+    static void exp(float[] x, float[] out, int size) {
+        int k = 0;
+        for (int bound = S.loopBound(size); k < bound; k += S.length()) {
+            FloatVector xv = FloatVector.fromArray(S, x, k);
+            FloatVector n = xv.mul(FastExp.LOG2E).add(FastExp.ROUND).sub(FastExp.ROUND);
+            FloatVector r = xv.sub(n.mul(FastExp.LN2_HI)).sub(n.mul(FastExp.LN2_LO));
+            FloatVector p = r.mul(FastExp.C7).add(FastExp.C6).mul(r).add(FastExp.C5).mul(r).add(FastExp.C4).mul(r)
+                    .add(FastExp.C3).mul(r).add(FastExp.C2).mul(r).add(1f).mul(r).add(1f);
+            FloatVector scale = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(scale);
+            e = e.blend(0f, xv.compare(VectorOperators.LT, FastExp.MIN_ARG));
+            e = e.blend(Float.POSITIVE_INFINITY, xv.compare(VectorOperators.GT, FastExp.MAX_ARG));
+            e.intoArray(out, k);
+        }
+        for (; k < size; k++) {
+            out[k] = FastExp.exp(x[k]);
+        }
     }
 }

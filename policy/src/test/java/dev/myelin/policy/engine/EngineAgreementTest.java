@@ -73,4 +73,37 @@ class EngineAgreementTest {
         Columns.sumScaled(wi, out, idx, xi, count, vi);
         assertArrayEquals(si, vi);
     }
+
+    @Property(tries = 20)
+    void vectorNeuronUpdatesEqualScalarOnes(@ForAll long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        int n = 1 + rnd.nextInt(300);
+        float[] x = new float[n];
+        for (int k = 0; k < n; k++) {
+            x[k] = (float) (-rnd.nextDouble() * 100 + (k % 7 == 0 ? 95 : 0));
+        }
+        float[] vec = new float[n];
+        VectorNeurons.exp(x, vec, n);
+        for (int k = 0; k < n; k++) {
+            assertEquals(Float.floatToRawIntBits(FastExp.exp(x[k])), Float.floatToRawIntBits(vec[k]), "exp(" + x[k] + ")");
+        }
+        float[] c1 = new float[n], v1 = new float[n], s1 = new float[n], cur = new float[n], b = new float[n];
+        for (int k = 0; k < n; k++) {
+            c1[k] = (float) rnd.nextGaussian();
+            v1[k] = (float) rnd.nextGaussian();
+            s1[k] = rnd.nextBoolean() ? 1f : 0f;
+            cur[k] = (float) rnd.nextGaussian();
+            b[k] = (float) rnd.nextGaussian() * 0.1f;
+        }
+        float[] c2 = c1.clone(), v2 = v1.clone(), s2 = s1.clone();
+        int[] f1 = new int[n + Spikes.SLACK];
+        int[] f2 = new int[n + Spikes.SLACK];
+        int n1 = FloatLif.stepScalar(c1, v1, s1, f1, 0, cur, b, 0.5f, 0.75f, 0.5f, 0, n);
+        int n2 = VectorNeurons.lifStep(c2, v2, s2, f2, cur, b, 0.5f, 0.75f, 0.5f, n);
+        assertArrayEquals(c1, c2);
+        assertArrayEquals(v1, v2);
+        assertArrayEquals(s1, s2);
+        assertEquals(n1, n2);
+        assertArrayEquals(java.util.Arrays.copyOf(f1, n1), java.util.Arrays.copyOf(f2, n2));
+    }
 }
