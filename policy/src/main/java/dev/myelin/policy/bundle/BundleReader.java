@@ -160,7 +160,7 @@ public final class BundleReader {
                             + ", which is not trusted (" + trusted + ")");
                 }
                 int sigAt = idAt + Layout.KEY_ID_SIZE;
-                if (!verifies(key, bytes, sigAt)) {
+                if (!verifies(key, bytes, (int) digestAt, sigAt)) {
                     throw new BundleFormatException("signature", "does not verify under trusted key " + signerKeyId);
                 }
                 verified = true;
@@ -231,11 +231,13 @@ public final class BundleReader {
         }
     }
 
-    private static boolean verifies(PublicKey key, byte[] bytes, int signatureAt) throws BundleFormatException {
+    /** Ed25519 over {@code [signedFrom, signatureAt)}: the digest (checked above), tag and key id. */
+    private static boolean verifies(PublicKey key, byte[] bytes, int signedFrom, int signatureAt)
+            throws BundleFormatException {
         try {
             Signature s = Signature.getInstance(SigningKeys.ALGORITHM);
             s.initVerify(key);
-            s.update(bytes, 0, signatureAt);
+            s.update(bytes, signedFrom, signatureAt - signedFrom);
             return s.verify(bytes, signatureAt, Layout.SIGNATURE_SIZE);
         } catch (SignatureException e) {
             return false; // malformed signature encoding: it does not verify

@@ -172,8 +172,9 @@ public final class BundleWriter {
         if (signingKey != null) {
             b.put(Layout.SIGNATURE_TAG);
             b.put(signingKeyId);
-            int signedLength = b.position();
-            b.put(sign(out, signedLength));
+            // Signed: digest, tag and key id. The digest already binds every byte before it, so the
+            // signature covers the whole bundle at a cost independent of its size.
+            b.put(sign(out, (int) digestAt, b.position() - (int) digestAt));
         }
         return out;
     }
@@ -193,11 +194,11 @@ public final class BundleWriter {
         }
     }
 
-    private byte[] sign(byte[] bytes, int length) {
+    private byte[] sign(byte[] bytes, int offset, int length) {
         try {
             Signature s = Signature.getInstance(SigningKeys.ALGORITHM);
             s.initSign(signingKey);
-            s.update(bytes, 0, length);
+            s.update(bytes, offset, length);
             return s.sign();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 signing failed", e);

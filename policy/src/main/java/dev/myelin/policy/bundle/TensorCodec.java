@@ -69,9 +69,7 @@ final class TensorCodec {
         int[] shape = t.shape();
         if (!Compression.isCompressible(t)) {
             ByteBuffer b = order(ByteBuffer.allocate(4 * t.size()));
-            for (float v : t.data()) {
-                b.putFloat(v);
-            }
+            b.asFloatBuffer().put(t.data());
             return new Encoded(t.name(), shape, DType.FP32, false, b.array());
         }
         float[] pruned = Pruning.prune(t.data(), pruneFraction);
@@ -111,6 +109,10 @@ final class TensorCodec {
         long sparseLength = head + bitmapLength(n) + (long) nnz * dtype.bytes;
         boolean sparse = sparseLength < denseLength;
         ByteBuffer b = order(ByteBuffer.allocate((int) (sparse ? sparseLength : denseLength)));
+        if (dtype == DType.FP32 && !sparse) {
+            order(b.slice()).asFloatBuffer().put(pruned);
+            return new Encoded(t.name(), shape, dtype, false, b.array());
+        }
         if (scales != null) {
             for (float s : scales) {
                 b.putFloat(s);
@@ -194,34 +196,36 @@ final class TensorCodec {
         float[] f32 = dtype == DType.FP32 ? new float[elements] : null;
         short[] f16 = dtype == DType.FP16 ? new short[elements] : null;
         byte[] i8 = dtype == DType.INT8 ? new byte[elements] : null;
-        for (int i = 0; i < elements; i++) {
-            if (sparse && (words[i >>> 6] & (1L << (i & 63))) == 0) {
-                continue;
-            }
-            boolean zero;
+        if (!sparse) {
+            // Dense values are one contiguous little-endian array: bulk copy.
+            ByteBuffer values = order(b.slice(pos, (int) (length - pos)));
             switch (dtype) {
-                case FP32 -> {
-                    f32[i] = b.getFloat(pos);
-                    zero = Float.floatToRawIntBits(f32[i]) == 0;
-                }
-                case FP16 -> {
-                    f16[i] = b.getShort(pos);
-                    zero = f16[i] == 0;
-                }
-                default -> {
-                    i8[i] = b.get(pos);
-                    if (i8[i] == Byte.MIN_VALUE) {
-                        throw new BundleFormatException(field, "int8 code -128 at index " + i
-                                + " is outside the symmetric range [-127, 127]");
-                    }
-                    zero = i8[i] == 0;
-                }
+                case FP32 -> values.asFloatBuffer().get(f32);
+                case FP16 -> values.asShortBuffer().get(f16);
+                case INT8 -> values.get(i8);
             }
-            if (sparse && zero) {
-                throw new BundleFormatException(field, "sparse tensor stores a zero at index " + i
-                        + "; only non-zero values are stored");
+        } else {
+            for (int i = 0; i < elements; i++) {
+                if ((words[i >>> 6] & (1L << (i & 63))) == 0) {
+                    continue;
+                }
+                boolean zero = switch (dtype) {
+                    case FP32 -> Float.floatToRawIntBits(f32[i] = b.getFloat(pos)) == 0;
+                    case FP16 -> (f16[i] = b.getShort(pos)) == 0;
+                    case INT8 -> (i8[i] = b.get(pos)) == 0;
+                };
+                if (zero) {
+                    throw new BundleFormatException(field, "sparse tensor stores a zero at index " + i
+                            + "; only non-zero values are stored");
+                }
+                pos += dtype.bytes;
             }
-            pos += dtype.bytes;
+        }
+        for (int i = 0; i8 != null && i < elements; i++) {
+            if (i8[i] == Byte.MIN_VALUE) {
+                throw new BundleFormatException(field, "int8 code -128 at index " + i
+                        + " is outside the symmetric range [-127, 127]");
+            }
         }
         float[] values = switch (dtype) {
             case FP32 -> f32;

@@ -32,12 +32,19 @@ public final class TrustedKeys {
         return NONE;
     }
 
-    /** Trust these Ed25519 keys (duplicates are merged); throws IllegalArgumentException for other key types. */
+    /**
+     * Trust these Ed25519 keys (duplicates are merged). Throws IllegalArgumentException for other key types
+     * and for an empty list: "no keys" must be said with {@link #none()}, so that an empty key configuration
+     * cannot silently switch signature checking off.
+     */
     public static TrustedKeys of(PublicKey... keys) {
         return of(List.of(keys));
     }
 
     public static TrustedKeys of(Collection<? extends PublicKey> keys) {
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("no trusted keys given; use TrustedKeys.none() to accept unsigned bundles");
+        }
         Map<String, PublicKey> m = new LinkedHashMap<>();
         for (PublicKey k : keys) {
             String id = SigningKeys.keyId(k);
@@ -46,10 +53,10 @@ public final class TrustedKeys {
                 throw new IllegalArgumentException("two different trusted keys share key id " + id);
             }
         }
-        return m.isEmpty() ? NONE : new TrustedKeys(java.util.Collections.unmodifiableMap(m));
+        return new TrustedKeys(java.util.Collections.unmodifiableMap(m));
     }
 
-    /** Trust the keys in these PEM public key files; the exception names the file that failed. */
+    /** Trust the keys in these PEM public key files (at least one); the exception names the file that failed. */
     public static TrustedKeys load(Path... pemFiles) throws IOException, InvalidKeyException {
         List<PublicKey> keys = new ArrayList<>();
         for (Path p : pemFiles) {

@@ -78,6 +78,18 @@ class AtomicWriteTest {
     }
 
     @Test
+    void readingAFileChecksItsSizeBeforeReadingIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("big.myl");
+        new BundleWriter().setPolicy(LARGE).write(file);
+        BundleReader small = new BundleReader(TrustedKeys.none(), new BundleLimits(1 << 16, 1 << 16, 1 << 17));
+        BundleFormatException e = assertThrows(BundleFormatException.class, () -> small.read(file));
+        assertEquals("file", e.field());
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("limit"), e.getMessage());
+        assertThrows(IOException.class, () -> BundleReader.read(dir.resolve("missing.myl"), TrustedKeys.none()));
+        assertThrows(IOException.class, () -> BundleReader.read(dir, TrustedKeys.none()));
+    }
+
+    @Test
     void concurrentReadersSeeTheOldOrTheNewBundleNeverAMix(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("cheetah.myl");
         byte[][] versions = {

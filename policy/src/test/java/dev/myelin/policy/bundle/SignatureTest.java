@@ -63,13 +63,16 @@ class SignatureTest {
         assertEquals(SigningKeys.keyId(A.getPublic()), b.signerKeyId());
         assertTrue(b.signatureVerified());
         assertEquals(POLICY, b.policy());
-        // Signature block: "ED25", key id, 64-byte signature over everything before it.
+        // Signature block: "ED25", key id, 64-byte signature over digest, tag and key id; the digest is
+        // SHA-256 of everything before it.
         byte[] block = Arrays.copyOfRange(bytes, bytes.length - 76, bytes.length);
         assertArrayEquals("ED25".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(block, 4));
         assertEquals(SigningKeys.keyId(A.getPublic()), HexFormat.of().formatHex(block, 4, 12));
+        int digestAt = bytes.length - 76 - 32;
+        assertArrayEquals(BundleBytes.sha256(bytes, digestAt), Arrays.copyOfRange(bytes, digestAt, digestAt + 32));
         Signature s = Signature.getInstance("Ed25519");
         s.initVerify(A.getPublic());
-        s.update(bytes, 0, bytes.length - 64);
+        s.update(bytes, digestAt, 32 + 4 + 8);
         assertTrue(s.verify(Arrays.copyOfRange(bytes, bytes.length - 64, bytes.length)));
     }
 
@@ -223,6 +226,9 @@ class SignatureTest {
         assertNotEquals(SigningKeys.keyId(A.getPublic()), SigningKeys.keyId(B.getPublic()));
         assertEquals(16, SigningKeys.keyId(A.getPublic()).length());
         assertEquals(1, TrustedKeys.of(A.getPublic(), A.getPublic()).keyIds().size());
-        assertTrue(TrustedKeys.of().isEmpty());
+        assertTrue(TrustedKeys.none().isEmpty());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrustedKeys.of());
+        assertTrue(e.getMessage().contains("TrustedKeys.none()"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TrustedKeys.load());
     }
 }
