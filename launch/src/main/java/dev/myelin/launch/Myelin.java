@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 SimInfoCommand.class,
                 SimRenderCommand.class,
+                SimNodeCommand.class,
                 EvalCommand.class,
         })
 public final class Myelin implements Runnable {
