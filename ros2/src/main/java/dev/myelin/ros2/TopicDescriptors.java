@@ -39,7 +39,7 @@ final class TopicDescriptors {
         d.set(ValueLayout.JAVA_INT, Cyclone.DESCRIPTOR_M_NKEYS, 0);
         d.set(ValueLayout.ADDRESS, Cyclone.DESCRIPTOR_M_TYPENAME, typeName);
         d.set(ValueLayout.ADDRESS, Cyclone.DESCRIPTOR_M_KEYS, MemorySegment.NULL);
-        d.set(ValueLayout.JAVA_INT, Cyclone.DESCRIPTOR_M_NOPS, ops.length);
+        d.set(ValueLayout.JAVA_INT, Cyclone.DESCRIPTOR_M_NOPS, type.cycloneInstructionCount());
         d.set(ValueLayout.ADDRESS, Cyclone.DESCRIPTOR_M_OPS, opsSegment);
         d.set(ValueLayout.ADDRESS, Cyclone.DESCRIPTOR_M_META, meta);
         return d;

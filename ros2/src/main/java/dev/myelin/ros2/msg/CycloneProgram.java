@@ -11,7 +11,7 @@ import java.util.Map;
  * {@code ADR} instructions ending in {@code RTS}; nested structs are reached by relative jumps
  * ({@code EXT} for a member, {@code elem-insn} for array and sequence elements).
  */
-record CycloneProgram(int[] ops, int flags) {
+record CycloneProgram(int[] ops, int instructions, int flags) {
     static final int OP_RTS = 0x00 << 24;
     static final int OP_ADR = 0x01 << 24;
 
@@ -38,12 +38,14 @@ record CycloneProgram(int[] ops, int flags) {
         List<MessageType> order = root.typeClosure();
         Map<MessageType, Integer> start = new HashMap<>();
         int pc = 0;
+        int instructions = 0;
         for (MessageType t : order) {
             start.put(t, pc);
             for (Field f : t.members) {
                 pc += instructionLength(f);
             }
             pc += 1; // RTS
+            instructions += t.members.length + 1;
         }
         int[] ops = new int[pc];
         int at = 0;
@@ -53,7 +55,7 @@ record CycloneProgram(int[] ops, int flags) {
             }
             ops[at++] = OP_RTS;
         }
-        return new CycloneProgram(ops, root.isFixedSize() ? TOPIC_FIXED_SIZE : 0);
+        return new CycloneProgram(ops, instructions, root.isFixedSize() ? TOPIC_FIXED_SIZE : 0);
     }
 
     private static int instructionLength(Field f) {

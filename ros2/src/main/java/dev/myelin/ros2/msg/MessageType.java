@@ -180,6 +180,11 @@ public final class MessageType {
         return program().ops().clone();
     }
 
+    /** Number of instructions in {@link #cycloneOps()} ({@code m_nops}). */
+    public int cycloneInstructionCount() {
+        return program().instructions();
+    }
+
     /** Cyclone topic descriptor flags ({@code m_flagset}): {@code DDS_TOPIC_FIXED_SIZE} or 0. */
     public int cycloneFlags() {
         return program().flags();

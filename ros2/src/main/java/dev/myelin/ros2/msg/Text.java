@@ -34,6 +34,9 @@ final class Text {
         if (s == value) {
             return;
         }
+        if (s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + ": strings may not contain NUL (ROS strings are C strings)");
+        }
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         if (bound > 0 && bytes.length > bound) {
             throw new IllegalArgumentException(what + ": string of " + bytes.length + " bytes exceeds its bound of " + bound);
