@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 BenchSimCommand.class,
                 BenchPolicyCommand.class,
+                BenchBundleCommand.class,
         })
 final class BenchCommand implements Runnable {
     @Spec

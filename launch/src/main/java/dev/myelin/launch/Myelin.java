@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 TestCommand.class,
                 DemoCommand.class,
+                BundleCommand.class,
                 BenchCommand.class,
                 SimInfoCommand.class,
                 SimRenderCommand.class,
