@@ -79,7 +79,9 @@ public final class CdrWriter {
         long pad = -(position - HEADER_SIZE) & (n - 1);
         if (pad != 0) {
             ensure(pad);
-            buffer.asSlice(position, pad).fill((byte) 0);
+            for (long i = 0; i < pad; i++) {
+                buffer.set(ValueLayout.JAVA_BYTE, position + i, (byte) 0);
+            }
             position += pad;
         }
     }

@@ -72,7 +72,7 @@ final class Literals {
     }
 
     /** Checks that {@code value} fits {@code kind} and returns it as scalar bits. */
-    static long checkedInteger(FieldKind kind, long value, String what) {
+    static long checkedInteger(FieldKind kind, long value, Object what) {
         long min;
         long max;
         switch (kind) {

@@ -120,7 +120,7 @@ public final class Message {
     /** Sets an integer field, checking that the value fits its type. */
     public void setLong(Field f, long value) {
         checkInteger(f);
-        scalars[scalarBase + f.scalarSlot] = Literals.checkedInteger(f.kind(), value, String.valueOf(f));
+        scalars[scalarBase + f.scalarSlot] = Literals.checkedInteger(f.kind(), value, f);
     }
 
     /** A {@code float32} (or, narrowed, {@code float64}) field's value. */

@@ -138,7 +138,7 @@ public final class PrimitiveArray {
         if (!kind.isInteger()) {
             throw new IllegalArgumentException(what + " holds " + kind.rosName() + ", not integers");
         }
-        Literals.checkedInteger(kind, v, String.valueOf(what));
+        Literals.checkedInteger(kind, v, what);
         switch (kind.size()) {
             case 1 -> bytes[i] = (byte) v;
             case 2 -> shorts[i] = (short) v;
