@@ -53,6 +53,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
     Path json;
 
+    private static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (bundle == null && actor == null) {
@@ -70,8 +74,9 @@ final class EvalCommand implements Callable<Integer> {
         List<Evaluation.Summary> results = new ArrayList<>();
         String who = bundle != null ? bundle.toString() + " (" + engine + ")" : "actor " + actor;
         System.out.printf(Locale.ROOT, "%s on %s, %d episodes per variant from seed %d%n", who, task.task, episodes, seed);
-        System.out.printf(Locale.ROOT, "%-8s %10s %9s %10s %8s %9s %9s %8s%n", "variant", "return", "std",
-                "median", "success", "collision", "timeout", "length");
+        boolean goals = Tasks.simulator(task.spec(Variant.NOMINAL), 1).hasGoals();
+        System.out.printf(Locale.ROOT, "%-8s %10s %9s %10s %8s %9s %8s %8s %8s%n", "variant", "return", "std",
+                "median", "success", "collision", "failure", "timeout", "length");
         for (Variant v : variants) {
             TaskSpec spec = task.spec(v);
             SimEnv sim = new SimEnv(Tasks.simulator(spec, 1));
@@ -80,14 +85,17 @@ final class EvalCommand implements Callable<Integer> {
             Evaluation.Summary s = Evaluation.run(env, driver, episodes, seed);
             results.add(s);
             String name = v.name().toLowerCase(Locale.ROOT);
-            System.out.printf(Locale.ROOT, "%-8s %10.2f %9.2f %10.2f %7.1f%% %8.1f%% %8.1f%% %8.1f%n", name,
-                    s.meanReturn(), s.stdReturn(), s.medianReturn(), 100 * s.successRate(), 100 * s.collisionRate(),
-                    100.0 * s.timeouts() / s.agentEpisodes(), s.meanLength());
+            System.out.printf(Locale.ROOT, "%-8s %10.2f %9.2f %10.2f %8s %9s %8s %8s %8.1f%n", name,
+                    s.meanReturn(), s.stdReturn(), s.medianReturn(), goals ? percent(s.successRate()) : "-",
+                    goals ? percent(s.collisionRate()) : "-", percent((double) s.failures() / s.agentEpisodes()),
+                    percent((double) s.timeouts() / s.agentEpisodes()), s.meanLength());
             report.put(name + ".mean_return", JsonReport.round(s.meanReturn(), 4));
             report.put(name + ".std_return", JsonReport.round(s.stdReturn(), 4));
             report.put(name + ".median_return", JsonReport.round(s.medianReturn(), 4));
-            report.put(name + ".success_rate", JsonReport.round(s.successRate(), 4));
-            report.put(name + ".collision_rate", JsonReport.round(s.collisionRate(), 4));
+            if (goals) {
+                report.put(name + ".success_rate", JsonReport.round(s.successRate(), 4));
+                report.put(name + ".collision_rate", JsonReport.round(s.collisionRate(), 4));
+            }
             report.put(name + ".timeouts", s.timeouts());
             report.put(name + ".failures", s.failures());
             report.put(name + ".mean_length", JsonReport.round(s.meanLength(), 2));
@@ -95,11 +103,14 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (results.size() == 2) {
             double gap = results.get(1).meanReturn() - results.get(0).meanReturn();
-            double successGap = results.get(1).successRate() - results.get(0).successRate();
-            System.out.printf(Locale.ROOT, "reality gap: return %+.2f, success %+.1f points%n", gap,
-                    Double.isNaN(successGap) ? 0.0 : 100 * successGap);
             report.put("gap.return", JsonReport.round(gap, 4));
-            report.put("gap.success_rate", JsonReport.round(successGap, 4));
+            if (goals) {
+                double successGap = results.get(1).successRate() - results.get(0).successRate();
+                System.out.printf(Locale.ROOT, "reality gap: return %+.2f, success %+.1f points%n", gap, 100 * successGap);
+                report.put("gap.success_rate", JsonReport.round(successGap, 4));
+            } else {
+                System.out.printf(Locale.ROOT, "reality gap: return %+.2f (%s has no goals)%n", gap, task.task);
+            }
         }
         report.put("task", task.task);
         report.put("episodes", episodes);

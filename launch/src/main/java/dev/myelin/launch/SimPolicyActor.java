@@ -51,8 +51,11 @@ final class SimPolicyActor implements Actor {
 
     private static void check(String what, List<Channel> channels, BoxSpace space, Path bundle) {
         if (channels.size() != space.size()) {
+            List<String> names = space.names();
+            String shown = names.size() <= 8 ? names.toString()
+                    : "[" + String.join(", ", names.subList(0, 3)) + ", ..., " + String.join(", ", names.subList(names.size() - 3, names.size())) + "]";
             throw new IllegalArgumentException(bundle + ": the policy has " + channels.size() + " " + what
-                    + " channels, the task has " + space.size() + " " + space.names());
+                    + " channels, the task has " + space.size() + " " + shown);
         }
         for (int i = 0; i < channels.size(); i++) {
             if (!channels.get(i).name().equals(space.name(i))) {

@@ -46,6 +46,9 @@ public final class DiffDriveNav extends Task {
     public static final String NAME = "diffdrive-nav";
     public static final String MULTI_NAME = "multi-diffdrive";
 
+    /** Upper limit of the motor_gain parameter. */
+    static final double MAX_MOTOR_GAIN = 5.0;
+
     static final byte DRIVING = 0;
     static final byte ARRIVED = 1;
     static final byte CRASHED = 2;
@@ -147,8 +150,9 @@ public final class DiffDriveNav extends Task {
         float diag = (float) (c.arenaSize * Math.sqrt(2));
         return b.add("goal_distance", "m", 0f, diag, Kind.POSITION)
                 .add("goal_bearing", "rad", (float) -Math.PI, (float) Math.PI, Kind.POSITION)
-                .add("linear_velocity", "m/s", Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Kind.VELOCITY)
-                .add("angular_velocity", "rad/s", Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Kind.VELOCITY)
+                // Odometry reads at most motor_gain (<= 5) times the commanded limit: the lag never overshoots.
+                .add("linear_velocity", "m/s", (float) (-MAX_MOTOR_GAIN * c.maxLinear), (float) (MAX_MOTOR_GAIN * c.maxLinear), Kind.VELOCITY)
+                .add("angular_velocity", "rad/s", (float) (-MAX_MOTOR_GAIN * c.maxAngular), (float) (MAX_MOTOR_GAIN * c.maxAngular), Kind.VELOCITY)
                 .build();
     }
 
@@ -167,12 +171,17 @@ public final class DiffDriveNav extends Task {
         p.add(Parameter.of("inertia_scale", "1", 1.0, 0.1, 10, "yaw inertia relative to nominal; scales the rotational time constant"));
         p.add(Parameter.of("wheel_radius", "m", c.wheelRadius, 0.005, 0.5, "true wheel radius (the base assumes the nominal one)"));
         p.add(Parameter.of("track_width", "m", c.trackWidth, 0.02, 2, "true distance between the wheels"));
-        p.add(Parameter.of("motor_gain", "1", 1.0, 0, 5, "delivered wheel speed per commanded wheel speed"));
+        p.add(Parameter.of("motor_gain", "1", 1.0, 0, MAX_MOTOR_GAIN, "delivered wheel speed per commanded wheel speed"));
         p.add(Parameter.of("motor_time_constant", "s", c.motorTimeConstant, 0, 2, "first-order lag of the wheel speeds"));
         p.add(Parameter.of("friction", "1", 0.0, 0, 5, "viscous drag ratio: steady speed = commanded / (1 + friction)"));
         p.add(Parameter.of("lidar_noise", "m", c.lidarNoise, 0, 1, "standard deviation of range noise"));
         p.add(Parameter.of("lidar_dropout", "1", c.lidarDropout, 0, 1, "probability a beam returns nothing"));
         return p;
+    }
+
+    @Override
+    public boolean hasGoals() {
+        return true;
     }
 
     /** The settings this task runs with (a copy). */

@@ -164,6 +164,11 @@ public abstract class Task {
         return maxEpisodeSteps;
     }
 
+    /** Whether agents have goals to reach, so that success and collision rates mean something. */
+    public boolean hasGoals() {
+        return false;
+    }
+
     /** Driver-written actions, agent-major, already clipped. */
     public final float[] actions() {
         return actions;
