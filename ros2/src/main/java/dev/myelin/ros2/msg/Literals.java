@@ -57,7 +57,10 @@ final class Literals {
                 };
             }
             case FLOAT32 -> {
-                return Float.floatToRawIntBits((float) parseDouble(t)) & 0xffffffffL;
+                double d = parseDouble(t);
+                // parse decimal text as float directly: narrowing a double can round twice
+                float f = Double.isFinite(d) ? Float.parseFloat(t.replace("_", "")) : (float) d;
+                return Float.floatToRawIntBits(f) & 0xffffffffL;
             }
             case FLOAT64 -> {
                 return Double.doubleToRawLongBits(parseDouble(t));
@@ -129,7 +132,7 @@ final class Literals {
             }
             default -> {
                 try {
-                    return Double.parseDouble(t);
+                    return Double.parseDouble(t.replace("_", ""));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + t + "' is not a number");
                 }
