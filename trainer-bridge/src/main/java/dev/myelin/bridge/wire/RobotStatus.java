@@ -1,0 +1,59 @@
+package dev.myelin.bridge.wire;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A robot's presence and running policy, published retained on {@code myelin/<fleet>/robots/<robot>/status}.
+ * The same topic carries the robot's last will, {@code state = offline}, which the broker publishes when the
+ * robot vanishes without disconnecting. Immutable.
+ *
+ * <p>Version 1: {@code {"v":1,"kind":"robot-status","robot","fleet","state":"online"|"offline",
+ * "policy","version","file_sha256","ota","at_ms"}}; the policy fields and {@code ota} only when online.
+ *
+ * @param ota what the update agent is doing: {@code idle}, {@code downloading}, {@code staged},
+ *            {@code checking} (health check of a new policy), {@code paused}
+ */
+public record RobotStatus(String robot, String fleet, boolean online, String policy, String version, String fileSha256,
+                          String ota, long atMillis) {
+
+    public static final int VERSION = 1;
+    public static final int MAX_PAYLOAD_BYTES = 4096;
+
+    public static RobotStatus offline(String robot, String fleet) {
+        return new RobotStatus(robot, fleet, false, null, null, null, null, 0);
+    }
+
+    public byte[] toBytes() {
+        ObjectNode o = JsonFields.object();
+        o.put("v", VERSION);
+        o.put("kind", "robot-status");
+        o.put("robot", robot);
+        o.put("fleet", fleet);
+        o.put("state", online ? "online" : "offline");
+        if (online) {
+            o.put("policy", policy);
+            o.put("version", version);
+            o.put("file_sha256", fileSha256);
+            o.put("ota", ota);
+            o.put("at_ms", atMillis);
+        }
+        return JsonFields.bytes(o);
+    }
+
+    public static RobotStatus parse(byte[] payload) throws PayloadException {
+        JsonFields f = JsonFields.parse(payload, "status", MAX_PAYLOAD_BYTES).version(VERSION).kind("robot-status");
+        String robot = f.text("robot", JsonFields.NAME, "a robot id");
+        String fleet = f.text("fleet", JsonFields.NAME, "a fleet name");
+        boolean online = f.oneOf("state", "online", "offline").equals("online");
+        RobotStatus s;
+        if (online) {
+            s = new RobotStatus(robot, fleet, true, f.text("policy", JsonFields.NAME, "a policy name"),
+                    f.text("version"), f.text("file_sha256", JsonFields.SHA256_HEX, "a lowercase hex SHA-256"),
+                    f.oneOf("ota", "idle", "downloading", "staged", "checking", "paused"), f.integer("at_ms", 0, Long.MAX_VALUE));
+        } else {
+            s = offline(robot, fleet);
+        }
+        f.end();
+        return s;
+    }
+}
