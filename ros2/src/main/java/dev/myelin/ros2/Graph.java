@@ -101,8 +101,10 @@ public final class Graph {
             }
             try {
                 for (int i = 0; i < n; i++) {
-                    if (!infos.get(ValueLayout.JAVA_BOOLEAN, i * Cyclone.SAMPLE_INFO_SIZE + Cyclone.SAMPLE_INFO_VALID_DATA)) {
-                        continue;
+                    long info = i * Cyclone.SAMPLE_INFO_SIZE;
+                    if (!infos.get(ValueLayout.JAVA_BOOLEAN, info + Cyclone.SAMPLE_INFO_VALID_DATA)
+                            || infos.get(ValueLayout.JAVA_INT, info + Cyclone.SAMPLE_INFO_INSTANCE_STATE) != Cyclone.INSTANCE_STATE_ALIVE) {
+                        continue; // gone: disposed, or no writers left
                     }
                     MemorySegment ep = buffer.getAtIndex(ValueLayout.ADDRESS, i).reinterpret(64);
                     String ddsTopic = cString(ep.get(ValueLayout.ADDRESS, Cyclone.ENDPOINT_TOPIC_NAME));

@@ -44,8 +44,8 @@ public final class Cyclone {
 
     // Read masks: sample | view | instance state.
     public static final int ANY_STATE = 0x7f;
-    /** Any sample and view state, alive instances only. */
-    public static final int ALIVE_STATE = 0x03 | 0x0c | 0x10;
+    /** {@code instance_state} of a sample whose instance is alive ({@code DDS_IST_ALIVE}, a mask bit). */
+    public static final int INSTANCE_STATE_ALIVE = 0x10;
 
     /** Built-in topic pseudo handles ({@code DDS_MIN_PSEUDO_HANDLE + n}). */
     public static final int BUILTIN_TOPIC_DCPSPUBLICATION = 0x7fff0000 + 3;
