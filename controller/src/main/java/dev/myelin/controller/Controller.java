@@ -1,0 +1,351 @@
+package dev.myelin.controller;
+
+import dev.myelin.controller.config.ControllerParams;
+import dev.myelin.controller.diagnostics.DiagnosticsPublisher;
+import dev.myelin.controller.diagnostics.LoopMetrics;
+import dev.myelin.controller.hosting.PolicyHost;
+import dev.myelin.controller.hosting.PreparedPolicy;
+import dev.myelin.controller.loop.ControlLoop;
+import dev.myelin.controller.mapping.ActionMap;
+import dev.myelin.controller.mapping.ObservationMap;
+import dev.myelin.controller.mapping.TopicInput;
+import dev.myelin.controller.safety.Intervention;
+import dev.myelin.controller.safety.SafetyGate;
+import dev.myelin.policy.bundle.TrustedKeys;
+import dev.myelin.policy.engine.InferenceEngine;
+import dev.myelin.ros2.Node;
+import dev.myelin.ros2.Qos;
+import dev.myelin.ros2.Subscription;
+import dev.myelin.ros2.msg.Field;
+import dev.myelin.ros2.msg.MessageType;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.InvalidKeyException;
+
+/**
+ * The on-robot controller: sensors -> observation -> spiking policy -> safety gate -> actuators,
+ * over ROS 2 topics at a fixed rate. Read -> update -> write happens on the {@link ControlLoop}
+ * thread; the DDS executor only fills latest-sample slots; diagnostics are published by their own
+ * thread; policies are prepared off the loop and swapped in at tick boundaries by the
+ * {@link PolicyHost}.
+ *
+ * <pre>{@code
+ * Controller c = new Controller(params, node);
+ * c.configure();                                    // topics open, loop runs, outputs safe
+ * c.host().swap(c.host().prepare(bundleFile), Duration.ofSeconds(1));
+ * c.activate();                                     // policy drives the outputs
+ * }</pre>
+ *
+ * <p>Lifecycle methods from one controlling thread; queries from any thread.
+ */
+public final class Controller implements AutoCloseable {
+    private final ControllerParams params;
+    private final Node node;
+    private final PolicyHost host;
+    private final LoopMetrics metrics = new LoopMetrics();
+
+    private volatile Lifecycle lifecycle = Lifecycle.UNCONFIGURED;
+    private ObservationMap observations;
+    private ActionMap actions;
+    private SafetyGate gate;
+    private ControlLoop loop;
+    private DiagnosticsPublisher diagnostics;
+    private TopicInput estop;
+    private Field estopData;
+    private TopicInput estopReset;
+    private TopicInput episodeReset;
+
+    // loop-thread state, preallocated
+    private float[] observation;
+    private float[] proposal;
+    private float[] command;
+    private float[] action;
+    private PreparedPolicy active;
+    private boolean wasStale = true;
+    private long episodeResetsSeen;
+    private long estopResetsSeen;
+    private volatile boolean estopLatched;
+    private volatile boolean estopResetRequested;
+    private volatile int staleSlice = -1;
+    private volatile long episodeResets;
+
+    /** A controller whose trusted keys are the parameter file's {@code trusted_keys}. */
+    public Controller(ControllerParams params, Node node) throws IOException, InvalidKeyException {
+        this(params, node, trustedKeys(params));
+    }
+
+    public Controller(ControllerParams params, Node node, TrustedKeys trusted) {
+        this.params = params;
+        this.node = node;
+        this.host = new PolicyHost(params, trusted);
+    }
+
+    /** The keys named by {@code trusted_keys}, or {@link TrustedKeys#none()} when none are listed. */
+    public static TrustedKeys trustedKeys(ControllerParams params) throws IOException, InvalidKeyException {
+        if (params.trustedKeys().isEmpty()) {
+            return TrustedKeys.none();
+        }
+        return TrustedKeys.load(params.trustedKeys().toArray(Path[]::new));
+    }
+
+    /**
+     * UNCONFIGURED -> INACTIVE: subscribes to every input, creates the output publishers, starts the
+     * loop (outputs held at the safe command) and the diagnostics thread. Nothing is left open if
+     * it fails.
+     */
+    public synchronized void configure() {
+        if (lifecycle != Lifecycle.UNCONFIGURED) {
+            throw new IllegalStateException("configure() in state " + lifecycle);
+        }
+        try {
+            observations = new ObservationMap(node, params.observations());
+            actions = new ActionMap(node, params.actions());
+            if (params.estopTopic() != null) {
+                MessageType bool = node.messageType("std_msgs/msg/Bool");
+                estop = new TopicInput(node, params.estopTopic(), bool, Qos.DEFAULT);
+                estopData = bool.field("data");
+                if (params.estopResetTopic() != null) {
+                    estopReset = new TopicInput(node, params.estopResetTopic(), bool, Qos.DEFAULT);
+                }
+            }
+            if (params.resetTopic() != null) {
+                episodeReset = new TopicInput(node, params.resetTopic(), node.messageType(params.resetType()), Qos.DEFAULT);
+            }
+            gate = new SafetyGate(params.actions(), params.periodNanos() / 1e9);
+            observation = new float[observations.size()];
+            command = new float[params.actions().size()];
+            proposal = new float[params.actions().size()];
+            action = new float[params.actions().size()];
+            gate.hold(null, command); // start-up in the safe state
+            loop = new ControlLoop("myelin-control", params.periodNanos(), params.idleStrategy(), this::tick, metrics);
+            loop.missListener(this::chargeMisses);
+            diagnostics = new DiagnosticsPublisher(this, node, params.diagnosticsTopic(), params.diagnosticsPeriodS(),
+                    params.hardwareId());
+            lifecycle = Lifecycle.INACTIVE;
+            loop.start();
+            diagnostics.start();
+        } catch (RuntimeException e) {
+            closeResources();
+            lifecycle = Lifecycle.UNCONFIGURED;
+            throw e;
+        }
+    }
+
+    /** INACTIVE -> ACTIVE, effective from the next tick. */
+    public synchronized void activate() {
+        if (lifecycle != Lifecycle.INACTIVE && lifecycle != Lifecycle.ACTIVE) {
+            throw new IllegalStateException("activate() in state " + lifecycle);
+        }
+        lifecycle = Lifecycle.ACTIVE;
+    }
+
+    /** ACTIVE -> INACTIVE, effective from the next tick: outputs go to the safe command, inputs are still read. */
+    public synchronized void deactivate() {
+        if (lifecycle != Lifecycle.INACTIVE && lifecycle != Lifecycle.ACTIVE) {
+            throw new IllegalStateException("deactivate() in state " + lifecycle);
+        }
+        lifecycle = Lifecycle.INACTIVE;
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    public ControllerParams params() {
+        return params;
+    }
+
+    public PolicyHost host() {
+        return host;
+    }
+
+    public LoopMetrics metrics() {
+        return metrics;
+    }
+
+    /** The safety gate (null before {@link #configure}). */
+    public SafetyGate gate() {
+        return gate;
+    }
+
+    /** The loop (null before {@link #configure}). */
+    public ControlLoop loop() {
+        return loop;
+    }
+
+    /** True while the e-stop is latched. */
+    public boolean estopLatched() {
+        return estopLatched;
+    }
+
+    /**
+     * Asks the loop to clear a latched e-stop at its next tick. It stays latched while the e-stop
+     * input still reads true.
+     */
+    public void resetEstop() {
+        estopResetRequested = true;
+    }
+
+    /** Name of the observation slice that is stale now, or null when every input is fresh. */
+    public String staleInput() {
+        int s = staleSlice;
+        return s < 0 || observations == null ? null : observations.sliceName(s);
+    }
+
+    /** Recurrent-state resets requested by the episode-reset topic. */
+    public long episodeResets() {
+        return episodeResets;
+    }
+
+    /** The observation and output maps (null before {@link #configure}). */
+    public ObservationMap observationMap() {
+        return observations;
+    }
+
+    public ActionMap actionMap() {
+        return actions;
+    }
+
+    private void chargeMisses(long n) {
+        PreparedPolicy p = active;
+        if (p != null) {
+            PolicyHost.countMisses(p, n);
+        }
+    }
+
+    /** One period: read, decide, gate, write. Loop thread; allocates nothing. */
+    private boolean tick(long tick, long release, long wake) {
+        long start = System.nanoTime();
+        boolean swapped = false;
+        PreparedPolicy next = host.takePending();
+        if (next != null) {
+            // The new engine was warmed up and reset off-thread: installing it is a reference swap.
+            active = next;
+            host.installed(next, start);
+            swapped = true;
+        }
+        PreparedPolicy p = active;
+        if (episodeReset != null) {
+            long n = episodeReset.receivedCount();
+            if (n != episodeResetsSeen) {
+                episodeResetsSeen = n;
+                episodeResets = episodeResets + 1;
+                if (p != null) {
+                    p.engine().reset();
+                }
+            }
+        }
+        pollEstop(tick);
+
+        int stale = observations.read(tick, start, observation);
+        staleSlice = stale;
+        if (stale >= 0 && !wasStale && p != null) {
+            p.engine().reset(); // recurrent state must not carry over a gap in the inputs
+        }
+        wasStale = stale >= 0;
+
+        Lifecycle state = lifecycle;
+        if (state != Lifecycle.ACTIVE) {
+            gate.hold(null, command);
+        } else if (estopLatched) {
+            hold(Intervention.ESTOP, p);
+        } else if (stale >= 0) {
+            hold(Intervention.STALE_INPUT, p);
+        } else if (p == null) {
+            gate.hold(Intervention.NO_POLICY, command);
+        } else if (!gate.admitObservation(observation, observation.length)) {
+            gate.hold(null, command);
+            PolicyHost.countSafeHold(p);
+        } else {
+            decide(p);
+        }
+        actions.write(command);
+        metrics.recordInputToOutput(System.nanoTime() - start);
+        return swapped;
+    }
+
+    private void decide(PreparedPolicy p) {
+        InferenceEngine engine = p.engine();
+        long t0 = System.nanoTime();
+        try {
+            engine.act(observation, action);
+        } catch (RuntimeException e) {
+            PolicyHost.countFault(p);
+            hold(Intervention.POLICY_FAULT, p);
+            return;
+        }
+        long dt = System.nanoTime() - t0;
+        metrics.recordDecision(dt, engine.energy().estimatePicojoules());
+        PolicyHost.countDecision(p);
+        for (int i = 0; i < proposal.length; i++) {
+            proposal[i] = action[p.actionIndex(i)];
+        }
+        if (!gate.pass(proposal, command)) {
+            PolicyHost.countNonFinite(p);
+            PolicyHost.countSafeHold(p);
+        }
+    }
+
+    private void hold(Intervention cause, PreparedPolicy p) {
+        gate.hold(cause, command);
+        if (p != null) {
+            PolicyHost.countSafeHold(p);
+        }
+    }
+
+    private void pollEstop(long tick) {
+        if (estop == null) {
+            return;
+        }
+        boolean pressed = estop.poll(tick) != Subscription.NO_SAMPLE && estop.message().getBoolean(estopData);
+        if (pressed) {
+            estopLatched = true;
+        }
+        if (estopReset != null) {
+            long n = estopReset.receivedCount();
+            if (n != estopResetsSeen) {
+                estopResetsSeen = n;
+                if (estopReset.poll(tick) != Subscription.NO_SAMPLE && estopReset.message().getBoolean(estopData)) {
+                    estopResetRequested = true;
+                }
+            }
+        }
+        if (estopResetRequested) {
+            estopResetRequested = false;
+            if (!pressed) {
+                estopLatched = false; // an explicit reset with the button released
+            }
+        }
+    }
+
+    /** Stops the loop and diagnostics and closes every topic; the node stays open. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (lifecycle == Lifecycle.FINALIZED) {
+            return;
+        }
+        closeResources();
+        lifecycle = Lifecycle.FINALIZED;
+    }
+
+    private void closeResources() {
+        if (diagnostics != null) {
+            diagnostics.close();
+        }
+        if (loop != null) {
+            loop.close();
+        }
+        if (observations != null) {
+            observations.close();
+        }
+        if (actions != null) {
+            actions.close();
+        }
+        for (TopicInput in : new TopicInput[] {estop, estopReset, episodeReset}) {
+            if (in != null) {
+                in.close();
+            }
+        }
+    }
+}

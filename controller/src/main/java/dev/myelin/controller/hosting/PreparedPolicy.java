@@ -1,0 +1,112 @@
+package dev.myelin.controller.hosting;
+
+import dev.myelin.policy.bundle.PolicyBundle;
+import dev.myelin.policy.engine.InferenceEngine;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A verified bundle with its engine built, warmed up and reset, its mapping checked: eligible to be
+ * swapped in. Installed at most once; after a later swap it is retired and its engine is dropped.
+ */
+public final class PreparedPolicy {
+    /** Lifecycle of a prepared policy. */
+    public enum State { PREPARED, PENDING, INSTALLED, RETIRED, WITHDRAWN }
+
+    static final int DECISIONS = 0;
+    static final int NON_FINITE = 1;
+    static final int FAULTS = 2;
+    static final int SAFE_HOLDS = 3;
+    static final int MISSES = 4;
+
+    private final PolicyBundle bundle;
+    private final InferenceEngine engine;
+    private final int[] outputToAction;
+    private final long warmupDecisionNanos;
+    private final AtomicInteger state = new AtomicInteger(State.PREPARED.ordinal());
+    private final CountDownLatch installed = new CountDownLatch(1);
+    private final AtomicLongArray counters = new AtomicLongArray(5);
+    private volatile long installedAtNanos;
+
+    PreparedPolicy(PolicyBundle bundle, InferenceEngine engine, int[] outputToAction, long warmupDecisionNanos) {
+        this.bundle = bundle;
+        this.engine = engine;
+        this.outputToAction = outputToAction;
+        this.warmupDecisionNanos = warmupDecisionNanos;
+    }
+
+    public PolicyBundle bundle() {
+        return bundle;
+    }
+
+    /** The engine. Loop thread only once installed. */
+    public InferenceEngine engine() {
+        return engine;
+    }
+
+    /** For output {@code i} of the parameter file, the index of its channel in this policy's action vector. */
+    public int actionIndex(int output) {
+        return outputToAction[output];
+    }
+
+    /** Median decision time measured during warm-up, ns. */
+    public long warmupDecisionNanos() {
+        return warmupDecisionNanos;
+    }
+
+    public State state() {
+        return State.values()[state.get()];
+    }
+
+    /** e.g. {@code bundle 'nav' 1.2.0 (3fa2c1d0)}. */
+    public String label() {
+        return label(bundle);
+    }
+
+    static String label(PolicyBundle b) {
+        return "bundle '" + b.name() + "' " + b.version() + " (" + b.digest().substring(0, Math.min(8, b.digest().length())) + ")";
+    }
+
+    boolean transition(State from, State to) {
+        return state.compareAndSet(from.ordinal(), to.ordinal());
+    }
+
+    CountDownLatch installedLatch() {
+        return installed;
+    }
+
+    void markInstalled(long nowNanos) {
+        installedAtNanos = nowNanos;
+        state.set(State.INSTALLED.ordinal());
+        installed.countDown();
+    }
+
+    void markRetired() {
+        state.set(State.RETIRED.ordinal());
+    }
+
+    // Loop-thread counters (single writer, read by any thread).
+    void count(int which) {
+        counters.lazySet(which, counters.get(which) + 1);
+    }
+
+    void add(int which, long n) {
+        counters.lazySet(which, counters.get(which) + n);
+    }
+
+    /** Health since installation. Any thread. */
+    public PolicyHealth health() {
+        long at = installedAtNanos;
+        double secs = state() == State.INSTALLED || state() == State.RETIRED ? (System.nanoTime() - at) / 1e9 : 0;
+        return new PolicyHealth(bundle.name(), bundle.version().toString(), bundle.digest(), engine.name(), secs,
+                counters.get(DECISIONS), counters.get(NON_FINITE), counters.get(FAULTS), counters.get(SAFE_HOLDS),
+                counters.get(MISSES));
+    }
+
+    @Override
+    public String toString() {
+        return label() + " on " + engine.name() + " [" + state() + "]";
+    }
+}

@@ -1,0 +1,144 @@
+package dev.myelin.controller.loop;
+
+import dev.myelin.controller.diagnostics.LoopMetrics;
+
+/**
+ * Runs a {@link Tick} on a dedicated platform thread at a fixed rate with absolute deadlines:
+ * release times are {@code start + k * period} (ros2_control's {@code next += period}), so the rate
+ * never drifts. After an overrun the whole periods already past are counted as missed and skipped:
+ * the next tick is released at the next future period boundary, never in a catch-up burst.
+ *
+ * <p>{@link #start} and {@link #close} from any one controlling thread.
+ */
+public final class ControlLoop implements AutoCloseable {
+
+    /** The work of one period. */
+    @FunctionalInterface
+    public interface Tick {
+        /**
+         * Called once per period on the loop thread.
+         *
+         * @param tick    tick number, from 0
+         * @param release the tick's release time ({@link System#nanoTime()} clock)
+         * @param wake    when the thread actually woke
+         * @return true when the tick swapped policies (its overrun, if any, is then also counted as missed during a swap)
+         */
+        boolean onTick(long tick, long release, long wake);
+    }
+
+    private final String name;
+    private final long periodNanos;
+    private final IdleStrategy idle;
+    private final Tick work;
+    private final LoopMetrics metrics;
+    private Thread thread;
+    private volatile boolean running;
+    private volatile long tickErrors;
+    private volatile Throwable lastError;
+
+    public ControlLoop(String name, long periodNanos, IdleStrategy idle, Tick work, LoopMetrics metrics) {
+        if (periodNanos < 1_000_000 || periodNanos > 100_000_000) {
+            throw new IllegalArgumentException("control period must be 1 ms to 100 ms (1 kHz to 10 Hz), got " + periodNanos + " ns");
+        }
+        this.name = name;
+        this.periodNanos = periodNanos;
+        this.idle = idle;
+        this.work = work;
+        this.metrics = metrics;
+    }
+
+    /** Starts the loop thread (maximum priority; the OS may ignore it without privileges). */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("control loop " + name + " already started");
+        }
+        running = true;
+        thread = Thread.ofPlatform().name(name).daemon(true).priority(Thread.MAX_PRIORITY).unstarted(this::run);
+        thread.start();
+    }
+
+    public long periodNanos() {
+        return periodNanos;
+    }
+
+    public IdleStrategy idleStrategy() {
+        return idle;
+    }
+
+    /** Ticks that threw (the loop carries on with the next period). */
+    public long tickErrors() {
+        return tickErrors;
+    }
+
+    /** The last exception a tick threw, or null. */
+    public Throwable lastError() {
+        return lastError;
+    }
+
+    public boolean isRunning() {
+        return running && thread != null && thread.isAlive();
+    }
+
+    private void run() {
+        long tick = 0;
+        long release = System.nanoTime() + periodNanos;
+        while (running) {
+            idle.idleUntil(release);
+            long wake = System.nanoTime();
+            metrics.recordJitter(wake - release);
+            boolean swapped = false;
+            try {
+                swapped = work.onTick(tick, release, wake);
+            } catch (RuntimeException | Error e) {
+                lastError = e;
+                tickErrors = tickErrors + 1;
+            }
+            metrics.countTick();
+            tick++;
+            release += periodNanos;
+            long late = System.nanoTime() - release;
+            if (late >= 0) {
+                // Overran into the next period(s): skip every release already past.
+                long missed = late / periodNanos + 1;
+                metrics.countMisses(missed, swapped);
+                onMissed(missed);
+                release += missed * periodNanos;
+            }
+        }
+    }
+
+    private volatile MissListener missListener;
+
+    /** Notified on the loop thread of skipped periods (e.g. to charge them to the installed policy). */
+    public interface MissListener {
+        void onMissed(long periods);
+    }
+
+    public void missListener(MissListener l) {
+        this.missListener = l;
+    }
+
+    private void onMissed(long n) {
+        MissListener l = missListener;
+        if (l != null) {
+            l.onMissed(n);
+        }
+    }
+
+    /** Stops the loop after its current tick and waits for the thread to end. Idempotent. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
