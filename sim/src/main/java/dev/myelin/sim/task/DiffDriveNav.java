@@ -90,6 +90,8 @@ public final class DiffDriveNav extends Task {
     private final float[] friction;
     private final float[] lidarNoise;
     private final float[] lidarDropout;
+    private final double[] lagV;
+    private final double[] lagW;
 
     /** {@code diffdrive-nav} when {@code config.robots() == 1} and {@code name} is NAME, else the multi-robot task. */
     public DiffDriveNav(String name, int worlds, NavConfig config, RandomizationSpec randomization) {
@@ -129,6 +131,8 @@ public final class DiffDriveNav extends Task {
         friction = parameters.values("friction");
         lidarNoise = parameters.values("lidar_noise");
         lidarDropout = parameters.values("lidar_dropout");
+        lagV = new double[worlds];
+        lagW = new double[worlds];
     }
 
     private static String checkName(String name, NavConfig c) {
@@ -301,6 +305,8 @@ public final class DiffDriveNav extends Task {
     @Override
     protected void resetWorld(int w) {
         final NavConfig c = config;
+        lagV[w] = lagFactor(motorTimeConstant[w] * mass[w] / c.mass, controlPeriod);
+        lagW[w] = lagFactor(motorTimeConstant[w] * inertiaScale[w], controlPeriod);
         final int first = w * robots;
         final double margin = c.robotRadius + 0.1;
         final double lo = -half + margin;
@@ -420,11 +426,16 @@ public final class DiffDriveNav extends Task {
         final double drag = 1.0 / (1.0 + friction[w]);
         final double kinV = motorGain[w] * (r / r0) * drag;
         final double kinW = motorGain[w] * (r / r0) * (b0 / b) * drag;
-        final double tau = motorTimeConstant[w];
-        final double tauV = tau * mass[w] / c.mass;
-        final double tauW = tau * inertiaScale[w];
-        final double gainV = tauV > 0 ? 1.0 - Math.exp(-dt / tauV) : 1.0;
-        final double gainW = tauW > 0 ? 1.0 - Math.exp(-dt / tauW) : 1.0;
+        // The lag factors depend on this episode's parameters and on dt; only jitter changes dt.
+        final double gainV;
+        final double gainW;
+        if (dt == controlPeriod) {
+            gainV = lagV[w];
+            gainW = lagW[w];
+        } else {
+            gainV = lagFactor(motorTimeConstant[w] * mass[w] / c.mass, dt);
+            gainW = lagFactor(motorTimeConstant[w] * inertiaScale[w], dt);
+        }
         final double dv = c.maxLinearAcceleration * dt;
         final double dw = c.maxAngularAcceleration * dt;
         final int first = w * robots;
@@ -477,7 +488,9 @@ public final class DiffDriveNav extends Task {
                     hit = dx * dx + dy * dy < 4 * rr * rr;
                 }
             }
-            double d = Math.hypot(goalX[a] - px, goalY[a] - py);
+            double gx = goalX[a] - px;
+            double gy = goalY[a] - py;
+            double d = Math.sqrt(gx * gx + gy * gy);
             double rew = c.progressReward * (goalDistance[a] - d) + c.timePenalty;
             goalDistance[a] = d;
             if (hit) {
@@ -562,6 +575,11 @@ public final class DiffDriveNav extends Task {
             obs[g + 3] = (float) (angular[a] * odomW);
         }
         random[w] = rng;
+    }
+
+    /** 1 - exp(-dt / tau), the exact step response of a first-order lag; 1 when tau is 0. */
+    private static double lagFactor(double tau, double dt) {
+        return tau > 0 ? 1.0 - Math.exp(-dt / tau) : 1.0;
     }
 
     private static double clamp(double v, double lo, double hi) {

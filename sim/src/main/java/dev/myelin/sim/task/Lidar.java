@@ -17,6 +17,8 @@ import dev.myelin.sim.random.SplitMix;
 public final class Lidar {
     /** pi/2 - 1: makes {@code s + c s^3} an upper bound of asin(s) on [0, 1]. */
     static final double ASIN_SLACK = Math.PI / 2 - 1;
+    /** Bound on the error of {@link #fastAtan2} (1e-5 rad) with a margin. */
+    static final double ATAN_ERROR = 1e-4;
 
     private final int beams;
     private final double angleMin;
@@ -101,13 +103,14 @@ public final class Lidar {
      */
     public void castWalls(double x, double y, double ch, double sh, double half, float[] out, int off) {
         final double max = rangeMax;
+        // Branch-free slab test: along each axis the wall ahead is at half - sign(d) p, and a zero
+        // direction component divides a positive distance by zero, giving +Infinity.
         for (int k = 0; k < beams; k++) {
             double dx = ch * cosBeam[k] - sh * sinBeam[k];
             double dy = sh * cosBeam[k] + ch * sinBeam[k];
-            double tx = dx > 0 ? (half - x) / dx : dx < 0 ? (-half - x) / dx : Double.POSITIVE_INFINITY;
-            double ty = dy > 0 ? (half - y) / dy : dy < 0 ? (-half - y) / dy : Double.POSITIVE_INFINITY;
-            double t = Math.min(Math.min(tx, ty), max);
-            out[off + k] = (float) Math.max(t, 0.0);
+            double tx = (half - Math.copySign(x, dx)) / Math.abs(dx);
+            double ty = (half - Math.copySign(y, dy)) / Math.abs(dy);
+            out[off + k] = (float) Math.max(Math.min(Math.min(tx, ty), max), 0.0);
         }
     }
 
@@ -133,7 +136,9 @@ public final class Lidar {
         double ly = ch * ry - sh * rx;
         double s = r / Math.sqrt(d2);
         double half = s + ASIN_SLACK * s * s * s;
-        double bearing = Math.atan2(ly, lx);
+        // A fast bearing is enough to pick candidate beams: widen by its error bound.
+        half += ATAN_ERROR;
+        double bearing = fastAtan2(ly, lx);
         if (fullCircle) {
             // Indices past either end wrap around: the beams cover the whole circle evenly.
             int lo = (int) Math.ceil((bearing - half - angleMin) / angleIncrement);
@@ -190,19 +195,64 @@ public final class Lidar {
             return state;
         }
         final float sigma = (float) noise;
-        final float p = (float) dropout;
-        for (int k = 0; k < beams; k++) {
-            state += SplitMix.GAMMA;
-            long bits = SplitMix.mix(state);
-            float r = out[off + k];
-            if (r >= max || SplitMix.toFloat(bits) < p) {
-                out[off + k] = max;
-                continue;
+        if (dropout <= 0) {
+            // Noise only: 12 bits per beam, five beams per 64-bit draw.
+            long bits = 0;
+            for (int k = 0; k < beams; k++) {
+                if (k % 5 == 0) {
+                    state += SplitMix.GAMMA;
+                    bits = SplitMix.mix(state);
+                }
+                float r = out[off + k];
+                float n = NormalTable.sample(bits);
+                bits >>>= NormalTable.BITS;
+                out[off + k] = r >= max ? max : clamp(r + sigma * n, min, max);
             }
-            // Top 24 bits decided dropout; the low 12 pick the noise quantile, so the two are independent.
-            r += sigma * NormalTable.sample(bits);
-            out[off + k] = r < min ? min : Math.min(r, max);
+            return state;
+        }
+        // Dropout and noise: 16 bits decide dropout, 12 pick the noise quantile, two beams per draw.
+        final int threshold = (int) Math.min(65536, Math.round(dropout * 65536));
+        long bits = 0;
+        for (int k = 0; k < beams; k++) {
+            if ((k & 1) == 0) {
+                state += SplitMix.GAMMA;
+                bits = SplitMix.mix(state);
+            }
+            float r = out[off + k];
+            boolean dropped = (int) (bits & 0xFFFF) < threshold;
+            float n = NormalTable.sample(bits >>> 16);
+            bits >>>= 32;
+            out[off + k] = r >= max || dropped ? max : clamp(r + sigma * n, min, max);
         }
         return state;
+    }
+
+    private static float clamp(float v, float lo, float hi) {
+        return v < lo ? lo : Math.min(v, hi);
+    }
+
+    /**
+     * atan2 to within 1e-5 rad: the odd polynomial of Abramowitz and Stegun 4.4.49 for atan on
+     * [-1, 1], extended to all quadrants by the identities atan(t) = pi/2 - atan(1/t) and the sign
+     * of x.
+     */
+    static double fastAtan2(double y, double x) {
+        double ax = Math.abs(x);
+        double ay = Math.abs(y);
+        boolean steep = ay > ax;
+        double big = steep ? ay : ax;
+        if (big == 0) {
+            return 0;
+        }
+        double t = (steep ? ax : ay) / big;
+        double t2 = t * t;
+        double a = t * (0.9998660 + t2 * (-0.3302995 + t2 * (0.1801410 + t2 * (-0.0851330 + t2 * 0.0208351))));
+        if (steep) {
+            a = Math.PI / 2 - a;
+        }
+        if (x < 0) {
+            a = Math.PI - a;
+        }
+        return y < 0 ? -a : a;
     }
 }

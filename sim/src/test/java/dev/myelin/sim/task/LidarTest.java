@@ -160,6 +160,23 @@ class LidarTest {
     }
 
     @Test
+    void fastAtan2StaysWithinItsErrorBound() {
+        double worst = 0;
+        for (int i = 0; i < 200_000; i++) {
+            double a = -Math.PI + 2 * Math.PI * i / 200_000.0;
+            for (double r : new double[]{1e-3, 0.7, 3.0}) {
+                double y = r * Math.sin(a);
+                double x = r * Math.cos(a);
+                double err = Math.abs(Lidar.fastAtan2(y, x) - Math.atan2(y, x));
+                worst = Math.max(worst, Math.min(err, 2 * Math.PI - err));
+            }
+        }
+        assertTrue(worst <= 1.1e-5, "worst error " + worst);
+        assertTrue(worst < Lidar.ATAN_ERROR);
+        assertEquals(0.0, Lidar.fastAtan2(0, 0));
+    }
+
+    @Test
     void asinBoundHolds() {
         for (int i = 0; i <= 100_000; i++) {
             double s = i / 100_000.0;
