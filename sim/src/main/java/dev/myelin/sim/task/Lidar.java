@@ -17,7 +17,7 @@ import dev.myelin.sim.random.SplitMix;
 public final class Lidar {
     /** pi/2 - 1: makes {@code s + c s^3} an upper bound of asin(s) on [0, 1]. */
     static final double ASIN_SLACK = Math.PI / 2 - 1;
-    /** Bound on the error of {@link #fastAtan2} (1e-5 rad) with a margin. */
+    /** Bound on the error of {@link #fastAtan2} (about 1e-5 rad) with a wide margin. */
     static final double ATAN_ERROR = 1e-4;
 
     private final int beams;
