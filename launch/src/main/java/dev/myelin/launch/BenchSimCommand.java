@@ -47,8 +47,12 @@ final class BenchSimCommand implements Callable<Integer> {
     @Option(names = "--beams", defaultValue = "64", description = "Lidar beams of diffdrive-nav (default ${DEFAULT-VALUE}).")
     int beams;
 
-    /** Steps/s of every timed trial, with summary statistics. */
-    private record Figure(double[] trials) {
+    /**
+     * Steps per wall second of every timed trial, with summary statistics; {@code cpuTrials} are steps
+     * per second of the measuring thread's CPU time, which other load on the machine barely affects
+     * (meaningful for one thread only).
+     */
+    private record Figure(double[] trials, double[] cpuTrials) {
         double percentile(double p) {
             double[] s = trials.clone();
             Arrays.sort(s);
@@ -60,6 +64,10 @@ final class BenchSimCommand implements Callable<Integer> {
 
         double median() {
             return percentile(0.5);
+        }
+
+        double cpuMedian() {
+            return new Figure(cpuTrials, cpuTrials).median();
         }
     }
 
@@ -97,6 +105,8 @@ final class BenchSimCommand implements Callable<Integer> {
         double scaling = many.median() / one.median();
         print(spec + ", Env API", 1, single);
         print(spec + ", " + worlds + " worlds", 1, one);
+        System.out.printf(Locale.ROOT, "  per CPU-second of the stepping thread: vector %.3f M, Env API %.3f M%n",
+                one.cpuMedian() / 1e6, single.cpuMedian() / 1e6);
         print(spec + ", " + worlds + " worlds", all, many);
         System.out.printf(Locale.ROOT, "  scaling 1 -> %d threads: %.2fx%n", all, scaling);
         report.put(key + ".task", spec.toString());
@@ -106,6 +116,8 @@ final class BenchSimCommand implements Callable<Integer> {
         report.put(key + ".steps_per_s_all", Math.round(many.median()));
         report.put(key + ".scaling", JsonReport.round(scaling, 3));
         report.put(key + ".env_api_steps_per_s_1t", Math.round(single.median()));
+        report.put(key + ".cpu_steps_per_s_1t", Math.round(one.cpuMedian()));
+        report.put(key + ".env_api_cpu_steps_per_s_1t", Math.round(single.cpuMedian()));
         put(report, key + ".detail_1t", one);
         put(report, key + ".detail_all", many);
         put(report, key + ".detail_env_api", single);
@@ -173,8 +185,11 @@ final class BenchSimCommand implements Callable<Integer> {
             }
         }
         double[] rates = new double[trials];
+        double[] cpuRates = new double[trials];
         long trialNanos = (long) (trialSeconds * 1e9);
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int t = 0; t < trials; t++) {
+            long cpuStart = mx.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             long end = start + trialNanos;
             long calls = 0;
@@ -186,8 +201,10 @@ final class BenchSimCommand implements Callable<Integer> {
                 calls += 16;
                 now = System.nanoTime();
             } while (now < end);
+            long cpu = mx.getCurrentThreadCpuTime() - cpuStart;
             rates[t] = calls * agentsPerStep / ((now - start) / 1e9);
+            cpuRates[t] = calls * agentsPerStep / (cpu / 1e9);
         }
-        return new Figure(rates);
+        return new Figure(rates, cpuRates);
     }
 }

@@ -1,0 +1,2 @@
+/** Recording an episode and drawing it to PNG for people. */
+package dev.myelin.sim.render;
