@@ -141,4 +141,18 @@ class PendulumTest {
         assertTrue(min >= 0.025 - 1e-9 && min < 0.03, "shortest step " + min);
         assertTrue(max <= 0.075 + 1e-9 && max > 0.07, "longest step " + max);
     }
+
+    @Test
+    void swingUpBaselineAndRandomActionsScoreAsOnPendulumV1() {
+        // Published Pendulum-v1 reference points: random play about -1200, a good controller about -150.
+        dev.myelin.sim.Env env = dev.myelin.sim.Tasks.env(dev.myelin.sim.TaskSpec.of("pendulum"));
+        double scripted = dev.myelin.sim.Evaluation.run(env, new PendulumSwingUp(), 50, 0).meanReturn();
+        double random = dev.myelin.sim.Evaluation.run(env, dev.myelin.sim.Actor.uniform(env.actionSpace(), 1), 50, 0).meanReturn();
+        assertTrue(scripted > -250, "energy pumping plus PD: " + scripted);
+        assertTrue(random < -900 && random > -1600, "random torques: " + random);
+        // The reality gap costs the same controller return.
+        dev.myelin.sim.Env real = dev.myelin.sim.Tasks.env(dev.myelin.sim.TaskSpec.of("pendulum").withVariant(dev.myelin.sim.Variant.REAL));
+        double gap = dev.myelin.sim.Evaluation.run(real, new PendulumSwingUp(), 50, 0).meanReturn();
+        assertTrue(gap < scripted - 20, "real " + gap + " vs nominal " + scripted);
+    }
 }
