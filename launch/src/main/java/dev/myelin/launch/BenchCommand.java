@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", description = "Run a benchmark and print its figures (--json FILE writes them).",
         subcommands = {
                 BenchSimCommand.class,
+                BenchRos2Command.class,
                 BenchPolicyCommand.class,
                 BenchBundleCommand.class,
         })

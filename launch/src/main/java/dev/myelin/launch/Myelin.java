@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 BundleCommand.class,
                 BenchCommand.class,
+                TopicCommand.class,
                 SimInfoCommand.class,
                 SimRenderCommand.class,
                 SimNodeCommand.class,

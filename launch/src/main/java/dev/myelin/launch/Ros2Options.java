@@ -1,0 +1,39 @@
+package dev.myelin.launch;
+
+import dev.myelin.ros2.Context;
+import dev.myelin.ros2.msg.MessageTypes;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** ROS 2 connection options shared by the {@code topic} commands; defaults come from the ROS environment variables. */
+final class Ros2Options {
+    @Option(names = "--domain", paramLabel = "ID", description = "DDS domain id (default: $ROS_DOMAIN_ID, else 0).")
+    Integer domain;
+
+    @Option(names = "--localhost-only", negatable = true,
+            description = "Loopback only (default: ROS_LOCALHOST_ONLY=1 or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).")
+    Boolean localhostOnly;
+
+    @Option(names = "--msg-path", paramLabel = "DIR",
+            description = "Extra directory of <pkg>/msg/<Name>.msg definitions (repeatable).")
+    List<Path> messagePaths = new ArrayList<>();
+
+    Context open() {
+        Context.Builder b = Context.builder();
+        if (domain != null) {
+            b.domainId(domain);
+        }
+        if (localhostOnly != null) {
+            b.localhostOnly(localhostOnly);
+        }
+        if (!messagePaths.isEmpty()) {
+            MessageTypes types = new MessageTypes();
+            messagePaths.forEach(types::addSearchPath);
+            b.messageTypes(types);
+        }
+        return b.build();
+    }
+}
