@@ -103,13 +103,13 @@ public final class Lidar {
      */
     public void castWalls(double x, double y, double ch, double sh, double half, float[] out, int off) {
         final double max = rangeMax;
-        // Branch-free slab test: along each axis the wall ahead is at half - sign(d) p, and a zero
-        // direction component divides a positive distance by zero, giving +Infinity.
+        // Branch-free slab test: along each axis the wall ahead is (half - sign(d) p) / |d| away, and a
+        // zero direction component divides a positive distance by zero, giving +Infinity.
         for (int k = 0; k < beams; k++) {
             double dx = ch * cosBeam[k] - sh * sinBeam[k];
             double dy = sh * cosBeam[k] + ch * sinBeam[k];
-            double tx = (half - Math.copySign(x, dx)) / Math.abs(dx);
-            double ty = (half - Math.copySign(y, dy)) / Math.abs(dy);
+            double tx = (half - Math.copySign(1.0, dx) * x) / Math.abs(dx);
+            double ty = (half - Math.copySign(1.0, dy) * y) / Math.abs(dy);
             out[off + k] = (float) Math.max(Math.min(Math.min(tx, ty), max), 0.0);
         }
     }

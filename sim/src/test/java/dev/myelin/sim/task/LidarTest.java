@@ -94,34 +94,49 @@ class LidarTest {
         return c.list().ofMinSize(0).ofMaxSize(12);
     }
 
+    @Test
+    void wallsAreCastFromAnyQuadrant() {
+        // 2 m arena half-size, 4 beams at -pi, -pi/2, 0, pi/2, heading +x.
+        Lidar lidar = new Lidar(4, 2 * Math.PI, 0.0, 10);
+        float[] out = new float[4];
+        lidar.castWalls(-0.5, -1.5, 1, 0, 2, out, 0);
+        assertEquals(1.5f, out[0], 1e-6, "behind: wall at x = -2");
+        assertEquals(0.5f, out[1], 1e-6, "right: wall at y = -2");
+        assertEquals(2.5f, out[2], 1e-6, "ahead: wall at x = +2");
+        assertEquals(3.5f, out[3], 1e-6, "left: wall at y = +2");
+    }
+
     /** Angular culling, wrap-around and the asin bound never drop a hit the plain quadratic finds. */
-    @Property(tries = 300)
+    @Property(tries = 400)
     void castMatchesBruteForceRayCircleIntersection(@ForAll("circles") List<Circle> scene,
                                                     @ForAll @IntRange(min = 1, max = 200) int beams,
                                                     @ForAll("headings") double heading,
-                                                    @ForAll("fovs") double fov) {
+                                                    @ForAll("fovs") double fov,
+                                                    @ForAll("positions") double sx,
+                                                    @ForAll("positions") double sy) {
+        // Walls within range (half-size 2.5 m < 3.5 m) so that they are really cast, sensor anywhere inside.
         Lidar lidar = new Lidar(beams, fov, 0.0, 3.5);
-        double half = 5.0;
+        double half = 2.5;
         double ch = Math.cos(heading);
         double sh = Math.sin(heading);
         float[] fast = new float[beams];
-        lidar.castWalls(0.3, -0.2, ch, sh, half, fast, 0);
+        lidar.castWalls(sx, sy, ch, sh, half, fast, 0);
         boolean inside = false;
         for (Circle c : scene) {
-            lidar.castCircle(0.3, -0.2, ch, sh, c.x, c.y, c.r, fast, 0);
-            inside |= Math.hypot(c.x - 0.3, c.y + 0.2) <= c.r;
+            lidar.castCircle(sx, sy, ch, sh, c.x, c.y, c.r, fast, 0);
+            inside |= Math.hypot(c.x - sx, c.y - sy) <= c.r;
         }
         for (int k = 0; k < beams; k++) {
             double a = heading + lidar.beamAngle(k);
             double dx = Math.cos(a);
             double dy = Math.sin(a);
             double best = 3.5;
-            best = Math.min(best, wall(0.3, dx, half));
-            best = Math.min(best, wall(-0.2, dy, half));
+            best = Math.min(best, wall(sx, dx, half));
+            best = Math.min(best, wall(sy, dy, half));
             for (Circle c : scene) {
                 // |p + t d - c|^2 = r^2, smallest t >= 0.
-                double px = 0.3 - c.x;
-                double py = -0.2 - c.y;
+                double px = sx - c.x;
+                double py = sy - c.y;
                 double b = px * dx + py * dy;
                 double cc = px * px + py * py - c.r * c.r;
                 double disc = b * b - cc;
@@ -152,6 +167,11 @@ class LidarTest {
     @Provide
     Arbitrary<Double> headings() {
         return Arbitraries.doubles().between(-3.14159, 3.14159).ofScale(5);
+    }
+
+    @Provide
+    Arbitrary<Double> positions() {
+        return Arbitraries.doubles().between(-2.4, 2.4).ofScale(4);
     }
 
     @Provide
