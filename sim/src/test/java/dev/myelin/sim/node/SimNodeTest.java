@@ -207,6 +207,33 @@ class SimNodeTest {
         }
     }
 
+    @Test
+    void aTickAllocatesNothingOnceWarm() {
+        SimEnv env = nominal("max_steps=100000");
+        Node simNode = simContext.createNode("myelin_sim");
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (SimNode sim = new SimNode(simNode, env, 1, 0.5)) {
+            for (int i = 0; i < 3_000; i++) {
+                sim.tick();
+            }
+            String seen = "";
+            boolean clean = false;
+            // As in AllocationTest: the VM may allocate by itself while the JIT settles; one clean window proves it.
+            for (int w = 0; w < 6 && !clean; w++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 2_000; i++) {
+                    sim.tick();
+                }
+                long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+                seen += " " + bytes;
+                clean = bytes == 0;
+            }
+            assertTrue(clean, "bytes allocated per 2000 ticks (publishing scan, odom, clock):" + seen);
+            assertEquals(0, sim.stats().episodes());
+        }
+    }
+
     private static long stampOf(Subscription sub, Message into, MessageType type) {
         if (sub.readLatest(into) == Subscription.NO_SAMPLE) {
             return -1;
