@@ -52,8 +52,8 @@ final class GrsnInt8 implements InferenceEngine {
         s = new int[n][];
         int widest = net.actionSize();
         for (int l = 0; l < n; l++) {
-            gate[l] = new Int8Synapses(net.tensor("layer" + l + ".gate.weight"));
-            input[l] = new Int8Synapses(net.tensor("layer" + l + ".input.weight"));
+            gate[l] = Int8Synapses.quantize(net.tensor("layer" + l + ".gate.weight"));
+            input[l] = Int8Synapses.quantize(net.tensor("layer" + l + ".input.weight"));
             gateBias[l] = FixedLif.fixedBias(net.tensor("layer" + l + ".gate.bias").data());
             inputBias[l] = FixedLif.fixedBias(net.tensor("layer" + l + ".input.bias").data());
             h[l] = new int[hidden[l]];
@@ -61,7 +61,7 @@ final class GrsnInt8 implements InferenceEngine {
             s[l] = new int[hidden[l]];
             widest = Math.max(widest, hidden[l]);
         }
-        readout = new Int8Synapses(net.tensor("readout.weight"));
+        readout = Int8Synapses.quantize(net.tensor("readout.weight"));
         readoutBias = FixedLif.fixedBias(net.tensor("readout.bias").data());
         normalized = new float[net.observationSize()];
         observationQ12 = new int[net.observationSize()];

@@ -11,9 +11,12 @@ import dev.myelin.policy.model.Tensor;
  * {@code I_i = round(acc_i * s_i * 2^12 / 2^f)} computed as {@code (acc_i * m_i + 2^(k-1)) >> k} with
  * {@code k = 24 - 12 + f}, where f is the input's fraction bits (0 for spike counts, 12 for Q12 inputs).
  * The result saturates to the 24-bit state range.
+ *
+ * <p>Public so that other int8 executors (the board emulator) reproduce the engine's arithmetic exactly.
+ * Not thread-safe: the accumulation scratch is per instance.
  */
-final class Int8Synapses {
-    static final int MULTIPLIER_BITS = 24;
+public final class Int8Synapses {
+    public static final int MULTIPLIER_BITS = 24;
 
     final int in;
     final int out;
@@ -27,16 +30,52 @@ final class Int8Synapses {
     private final int[] active;
     private final int[] values;
 
-    Int8Synapses(Tensor weight) {
-        out = weight.dim(0);
-        in = weight.dim(1);
-        float[] w = weight.data();
+    /** Quantises an fp32 weight matrix {@code [out, in]} (see class doc). */
+    public static Int8Synapses quantize(Tensor weight) {
+        return new Int8Synapses(weight);
+    }
+
+    /**
+     * Synapses from already-quantised data: {@code weights} row-major {@code [out][in]} in [-127, 127],
+     * one multiplier {@code round(s_i * 2^24)} per output, in [1, 2^40].
+     */
+    public static Int8Synapses of(int out, int in, byte[] weights, long[] multipliers) {
+        if (out <= 0 || in <= 0 || weights.length != (long) out * in || multipliers.length != out) {
+            throw new IllegalArgumentException("int8 synapses " + out + "x" + in + " need " + (long) out * in
+                    + " weights and " + out + " multipliers, got " + weights.length + " and " + multipliers.length);
+        }
+        Int8Synapses s = new Int8Synapses(out, in);
+        for (int i = 0; i < out; i++) {
+            if (multipliers[i] < 1 || multipliers[i] > 1L << 40) {
+                throw new IllegalArgumentException("multiplier[" + i + "] = " + multipliers[i] + " is outside [1, 2^40]");
+            }
+            s.multiplier[i] = multipliers[i];
+            s.scale[i] = (float) (multipliers[i] / (double) (1L << MULTIPLIER_BITS));
+            for (int j = 0; j < in; j++) {
+                byte q = weights[i * in + j];
+                if (q == Byte.MIN_VALUE) {
+                    throw new IllegalArgumentException("weight[" + i + "][" + j + "] = -128 is outside [-127, 127]");
+                }
+                s.columns[j * s.stride + i] = q;
+            }
+        }
+        return s;
+    }
+
+    private Int8Synapses(int out, int in) {
+        this.out = out;
+        this.in = in;
         stride = Columns.padded(out);
         columns = new int[in * stride];
         multiplier = new long[out];
         scale = new float[out];
         active = new int[in];
         values = new int[in];
+    }
+
+    private Int8Synapses(Tensor weight) {
+        this(weight.dim(0), weight.dim(1));
+        float[] w = weight.data();
         for (int i = 0; i < out; i++) {
             float max = 0f;
             for (int j = 0; j < in; j++) {
@@ -44,11 +83,40 @@ final class Int8Synapses {
             }
             float s = max == 0f ? 1f : max / 127f;
             scale[i] = s;
-            multiplier[i] = Math.round((double) s * (1L << MULTIPLIER_BITS));
+            multiplier[i] = Math.max(1L, Math.round((double) s * (1L << MULTIPLIER_BITS)));
             for (int j = 0; j < in; j++) {
                 columns[j * stride + i] = quantize(w[i * in + j], s);
             }
         }
+    }
+
+    public int inputs() {
+        return in;
+    }
+
+    public int outputs() {
+        return out;
+    }
+
+    /** Quantised weight of output i from input j. */
+    public byte weight(int i, int j) {
+        return (byte) columns[j * stride + i];
+    }
+
+    /** Row-major {@code [out][in]} copy of the quantised weights. */
+    public byte[] weights() {
+        byte[] w = new byte[out * in];
+        for (int i = 0; i < out; i++) {
+            for (int j = 0; j < in; j++) {
+                w[i * in + j] = weight(i, j);
+            }
+        }
+        return w;
+    }
+
+    /** Per-output multiplier {@code round(s_i * 2^24)}. */
+    public long multiplier(int i) {
+        return multiplier[i];
     }
 
     static int quantize(float w, float s) {
@@ -59,9 +127,10 @@ final class Int8Synapses {
 
     /**
      * Integer accumulation over non-negative integer inputs (spikes or spike sums), skipping zeros;
-     * returns the number of non-zero inputs.
+     * returns the number of non-zero inputs. {@code acc} must hold {@code Columns.padded(outputs())}
+     * values ({@link #accumulator()} makes one).
      */
-    int accumulateCounts(int[] x, int[] acc) {
+    public int accumulateCounts(int[] x, int[] acc) {
         int count = 0;
         boolean binary = true;
         for (int j = 0; j < in; j++) {
@@ -80,8 +149,13 @@ final class Int8Synapses {
         return count;
     }
 
+    /** A zeroed accumulator of the length {@link #accumulateCounts} needs. */
+    public int[] accumulator() {
+        return new int[stride];
+    }
+
     /** Converts integer sums over spike counts to Q12 currents (see class doc). */
-    void toFixed(int[] acc, int[] current) {
+    public void toFixed(int[] acc, int[] current) {
         final int k = MULTIPLIER_BITS - FixedPoint.FRACTION_BITS;
         final long half = 1L << (k - 1);
         for (int i = 0; i < out; i++) {

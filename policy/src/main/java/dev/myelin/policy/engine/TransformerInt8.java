@@ -72,14 +72,14 @@ final class TransformerInt8 implements InferenceEngine {
             actionCenter[j] = policy.actions().get(j).center();
             actionHalf[j] = policy.actions().get(j).halfRange();
         }
-        embed = new Int8Synapses(net.tensor("embed.weight"));
+        embed = Int8Synapses.quantize(net.tensor("embed.weight"));
         embedBias = FixedLif.fixedBias(net.tensor("embed.bias").data());
-        query = new Int8Synapses(net.tensor("query.weight"));
-        key = new Int8Synapses(net.tensor("key.weight"));
-        value = new Int8Synapses(net.tensor("value.weight"));
-        proj = new Int8Synapses(net.tensor("proj.weight"));
-        mlp = new Int8Synapses(net.tensor("mlp.weight"));
-        out = new Int8Synapses(net.tensor("out.weight"));
+        query = Int8Synapses.quantize(net.tensor("query.weight"));
+        key = Int8Synapses.quantize(net.tensor("key.weight"));
+        value = Int8Synapses.quantize(net.tensor("value.weight"));
+        proj = Int8Synapses.quantize(net.tensor("proj.weight"));
+        mlp = Int8Synapses.quantize(net.tensor("mlp.weight"));
+        out = Int8Synapses.quantize(net.tensor("out.weight"));
         queryBias = FixedLif.fixedBias(net.tensor("query.bias").data());
         keyBias = FixedLif.fixedBias(net.tensor("key.bias").data());
         valueBias = FixedLif.fixedBias(net.tensor("value.bias").data());
