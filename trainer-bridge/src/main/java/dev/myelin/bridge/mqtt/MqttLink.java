@@ -180,6 +180,10 @@ public final class MqttLink implements AutoCloseable {
         connectListeners.add(r);
     }
 
+    public void removeOnConnected(Runnable r) {
+        connectListeners.remove(r);
+    }
+
     /** Starts connecting in the background and keeps trying until connected or closed. */
     public void start() {
         if (started.compareAndSet(false, true)) {

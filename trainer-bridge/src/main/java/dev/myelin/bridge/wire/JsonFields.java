@@ -208,6 +208,21 @@ public final class JsonFields {
         return a;
     }
 
+    /** A nested object, read with the same strictness; its paths continue this one's. */
+    public JsonFields object(String key) throws PayloadException {
+        JsonNode n = required(key);
+        if (!(n instanceof ObjectNode o)) {
+            throw new PayloadException(path + "." + key, "must be an object");
+        }
+        return new JsonFields(o, path + "." + key);
+    }
+
+    /** A nested object, or null when absent. */
+    public JsonFields optObject(String key) throws PayloadException {
+        read.add(key);
+        return has(key) ? object(key) : null;
+    }
+
     /** Refuses keys that no accessor asked for. Call after reading every field. */
     public void end() throws PayloadException {
         Iterator<String> names = node.fieldNames();
