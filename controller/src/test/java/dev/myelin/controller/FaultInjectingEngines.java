@@ -8,10 +8,13 @@ import dev.myelin.policy.model.Policy;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Engine {@code nan-when:INDEX>VALUE}: runs the real event-driven engine and then replaces the
- * first action with NaN whenever observation[INDEX] exceeds VALUE; so it passes warm-up (centred
- * and in-range observations may stay below) and emits NaN in operation. Registered through
- * {@code META-INF/services}, the way a third-party backend would be. Also counts resets.
+ * Fault-injecting engines around the real event-driven engine, registered through
+ * {@code META-INF/services} the way a third-party backend would be; every one counts its resets.
+ * <ul>
+ *   <li>{@code nan-when:INDEX>VALUE}: the first action is NaN whenever observation[INDEX] > VALUE;</li>
+ *   <li>{@code nan-after:N}: the first action is NaN on every other decision after the first N
+ *       (so a policy passes warm-up and fails in operation).</li>
+ * </ul>
  */
 public final class FaultInjectingEngines implements InferenceEngines.EngineFactory {
     /** Resets of every engine made by this factory. */
@@ -22,6 +25,21 @@ public final class FaultInjectingEngines implements InferenceEngines.EngineFacto
         return "nan-when";
     }
 
+    /** {@code nan-after:N}. */
+    public static final class After implements InferenceEngines.EngineFactory {
+        @Override
+        public String name() {
+            return "nan-after";
+        }
+
+        @Override
+        public InferenceEngine create(Policy policy, String options) {
+            long n = Long.parseLong(options.strip());
+            long[] decisions = new long[1];
+            return wrap(policy, "nan-after:" + options, o -> ++decisions[0] > n && (decisions[0] & 1) == 1);
+        }
+    }
+
     @Override
     public InferenceEngine create(Policy policy, String options) {
         String[] parts = options.split(">");
@@ -30,11 +48,19 @@ public final class FaultInjectingEngines implements InferenceEngines.EngineFacto
         }
         int index = Integer.parseInt(parts[0].strip());
         float above = Float.parseFloat(parts[1].strip());
+        return wrap(policy, "nan-when:" + options, o -> o[index] > above);
+    }
+
+    private interface Fault {
+        boolean nan(float[] observation);
+    }
+
+    private static InferenceEngine wrap(Policy policy, String name, Fault fault) {
         InferenceEngine inner = InferenceEngines.create("event", policy);
         return new InferenceEngine() {
             @Override
             public String name() {
-                return "nan-when:" + options;
+                return name;
             }
 
             @Override
@@ -45,7 +71,7 @@ public final class FaultInjectingEngines implements InferenceEngines.EngineFacto
             @Override
             public void act(float[] observation, float[] action) {
                 inner.act(observation, action);
-                if (observation[index] > above) {
+                if (fault.nan(observation)) {
                     action[0] = Float.NaN;
                 }
             }

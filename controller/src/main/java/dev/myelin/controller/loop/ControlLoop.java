@@ -75,6 +75,11 @@ public final class ControlLoop implements AutoCloseable {
         return lastError;
     }
 
+    /** The loop thread's id (for per-thread CPU and allocation accounting), or -1 before {@link #start}. */
+    public synchronized long threadId() {
+        return thread == null ? -1 : thread.threadId();
+    }
+
     public boolean isRunning() {
         return running && thread != null && thread.isAlive();
     }
