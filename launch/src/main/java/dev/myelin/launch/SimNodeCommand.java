@@ -52,10 +52,11 @@ final class SimNodeCommand implements Callable<Integer> {
     @Option(names = "--scan-qos", defaultValue = "sensor_data", description = "QoS of scan: sensor_data (best effort) or reliable.")
     String scanQos;
 
-    @Option(names = "--domain", description = "ROS domain id (default: ROS_DOMAIN_ID or 0).")
+    @Option(names = "--domain", paramLabel = "ID", description = "ROS domain id (default: $ROS_DOMAIN_ID, else 0).")
     Integer domain;
 
-    @Option(names = "--localhost", description = "Loopback only (default: ROS_LOCALHOST_ONLY / ROS_AUTOMATIC_DISCOVERY_RANGE).")
+    @Option(names = "--localhost-only", negatable = true,
+            description = "Loopback only (default: ROS_LOCALHOST_ONLY=1 or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).")
     Boolean localhost;
 
     @Option(names = "--name", defaultValue = "myelin_sim", description = "Node name (default ${DEFAULT-VALUE}).")
