@@ -207,6 +207,18 @@ public final class Controller implements AutoCloseable {
         return actions;
     }
 
+    /**
+     * The loop's monotonic counters as the OTA agent judges them: ticks, safety interventions that
+     * replaced the command, non-finite actions blocked, missed periods. Any thread.
+     */
+    public dev.myelin.bridge.ota.HealthCounters healthCounters() {
+        if (gate == null) {
+            return dev.myelin.bridge.ota.HealthCounters.ZERO;
+        }
+        return new dev.myelin.bridge.ota.HealthCounters(metrics.ticks(), gate.safeHolds(),
+                gate.count(Intervention.NON_FINITE_ACTION), metrics.deadlineMisses());
+    }
+
     private void chargeMisses(long n) {
         PreparedPolicy p = active;
         if (p != null) {
@@ -222,7 +234,8 @@ public final class Controller implements AutoCloseable {
         if (next != null) {
             // The new engine was warmed up and reset off-thread: installing it is a reference swap.
             active = next;
-            host.installed(next, start);
+            host.installed(next, start, metrics.ticks(), gate.safeHolds(),
+                    gate.count(Intervention.NON_FINITE_ACTION), metrics.deadlineMisses());
             swapped = true;
         }
         PreparedPolicy p = active;

@@ -294,8 +294,8 @@ class ControllerSimTest {
         }
         assertEquals(7, controller.host().swaps());
         PreparedPolicy installed = controller.host().current();
-        assertThrows(IllegalStateException.class, () -> controller.host().swap(installed, Duration.ofSeconds(1)),
-                "a policy is installed once");
+        controller.host().swap(installed, Duration.ofSeconds(1));
+        assertEquals(7, controller.host().swaps(), "swapping in the running policy changes nothing");
 
         // Refused: wrong key, mismatched spec. The installed policy keeps running.
         KeyPair other = SigningKeys.generate();
@@ -314,6 +314,39 @@ class ControllerSimTest {
         robot.stop();
         await(() -> controller.staleInput() != null, "inputs stale");
         assertTrue(FaultInjectingEngines.RESETS.get() > resets, "stale inputs reset the policy state");
+    }
+
+    @Test
+    void theOtaAgentSwitchesAndRollsBackThroughTheBridgeInterface() throws Exception {
+        start("obstacles=0,lidar_noise=0", TestBundles.navParams());
+        controller.activate();
+        try (ControllerOtaHost ota = new ControllerOtaHost(controller, Duration.ofSeconds(2))) {
+            dev.myelin.bridge.ota.PolicyHost host = ota;
+            var committed = host.prepare(dev.myelin.policy.bundle.BundleReader.read(
+                    TestBundles.bundle(GoalSeekingPopSan.turtlebot(16), "nav", "1.0.0", key.getPrivate()),
+                    TrustedKeys.of(key.getPublic())));
+            var atFirst = host.activate(committed).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            await(this::moving, "driving on the committed policy");
+            var candidate = host.prepare(dev.myelin.policy.bundle.BundleReader.read(
+                    TestBundles.bundle(GoalSeekingPopSan.create(16, 0.22f, 2.84f, 0.6f, 3f), "nav", "1.1.0", key.getPrivate()),
+                    TrustedKeys.of(key.getPublic())));
+            var atSwitch = host.activate(candidate).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(atSwitch.ticks() > atFirst.ticks(), "counters at the switch are monotonic");
+            assertEquals(candidate, controller.host().current());
+            Thread.sleep(200);
+            var trial = host.health().since(atSwitch);
+            assertTrue(trial.ticks() >= 10 && trial.clean(), "the candidate's trial: " + trial);
+            // Rollback: the committed policy, prepared before, runs again without being prepared anew.
+            host.activate(committed).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(committed, controller.host().current());
+            assertEquals(PreparedPolicy.State.RETIRED, ((PreparedPolicy) candidate).state());
+            assertEquals(3, controller.host().swaps());
+            // A bundle whose spec does not fit is refused with the bridge's exception.
+            var e = assertThrows(dev.myelin.bridge.ota.PolicyRejectedException.class, () -> host.prepare(
+                    dev.myelin.policy.bundle.BundleReader.read(TestBundles.bundle(GoalSeekingPopSan.turtlebot(4), "nav",
+                            "2.0.0", key.getPrivate()), TrustedKeys.of(key.getPublic()))));
+            assertTrue(e.getMessage().contains("observation values"), e.getMessage());
+        }
     }
 
     /** Allowance for JIT deoptimisation rematerialising a few scalar-replaced objects; far below one byte per tick. */

@@ -147,15 +147,21 @@ public final class PolicyHost {
     /**
      * Hands {@code policy} to the loop and waits until it is installed at a tick boundary.
      *
-     * @throws IllegalStateException when {@code policy} was already handed over or another swap is pending
+     * A policy that ran before (retired by a later swap) may be swapped in again; swapping in the
+     * running one returns at once.
+     *
+     * @throws IllegalStateException when {@code policy} is being swapped in already or another swap is pending
      * @throws TimeoutException      when the loop did not take it in time (it is then withdrawn, nothing changed)
      */
     public void swap(PreparedPolicy policy, Duration timeout) throws TimeoutException, InterruptedException {
-        if (!policy.transition(PreparedPolicy.State.PREPARED, PreparedPolicy.State.PENDING)) {
-            throw new IllegalStateException(policy + " cannot be swapped in again (state " + policy.state() + ")");
+        if (policy == current) {
+            return; // already running: nothing to switch
+        }
+        if (!policy.makePending()) {
+            throw new IllegalStateException(policy + " is already being swapped in");
         }
         if (!pending.compareAndSet(null, policy)) {
-            policy.transition(PreparedPolicy.State.PENDING, PreparedPolicy.State.PREPARED);
+            policy.transition(PreparedPolicy.State.PENDING, PreparedPolicy.State.WITHDRAWN);
             throw new IllegalStateException("another swap is pending: " + pending.get());
         }
         if (!policy.installedLatch().await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -189,15 +195,23 @@ public final class PolicyHost {
         return pending.get() == null ? null : pending.getAndSet(null);
     }
 
-    /** Records that the loop now runs {@code p}. Loop thread. */
-    public void installed(PreparedPolicy p, long nowNanos) {
+    /**
+     * Records that the loop now runs {@code p}, with the loop-wide counters as they stand at the
+     * switch (every later count belongs to {@code p}); resets its recurrent state. Loop thread.
+     */
+    public void installed(PreparedPolicy p, long nowNanos, long ticks, long safeHolds, long nonFinite, long misses) {
+        p.engine().reset();
+        p.switchTicks = ticks;
+        p.switchSafeHolds = safeHolds;
+        p.switchNonFinite = nonFinite;
+        p.switchMisses = misses;
         PreparedPolicy old = current;
-        current = p;
-        swaps = swaps + 1;
-        p.markInstalled(nowNanos);
         if (old != null) {
             old.markRetired();
         }
+        current = p;
+        swaps = swaps + 1;
+        p.markInstalled(nowNanos); // opens the swapper's latch: everything above is visible to it
     }
 
     // Loop-thread counters of the installed policy.

@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A verified bundle with its engine built, warmed up and reset, its mapping checked: eligible to be
- * swapped in. Installed at most once; after a later swap it is retired and its engine is dropped.
+ * swapped in. After a later swap it is retired but kept intact, so it can be swapped in again (a
+ * rollback then needs no allocation); its recurrent state is reset whenever it is installed.
  */
-public final class PreparedPolicy {
+public final class PreparedPolicy implements dev.myelin.bridge.ota.PolicyHost.Prepared {
     /** Lifecycle of a prepared policy. */
     public enum State { PREPARED, PENDING, INSTALLED, RETIRED, WITHDRAWN }
 
@@ -26,9 +27,14 @@ public final class PreparedPolicy {
     private final int[] outputToAction;
     private final long warmupDecisionNanos;
     private final AtomicInteger state = new AtomicInteger(State.PREPARED.ordinal());
-    private final CountDownLatch installed = new CountDownLatch(1);
+    private volatile CountDownLatch installed = new CountDownLatch(1);
     private final AtomicLongArray counters = new AtomicLongArray(5);
     private volatile long installedAtNanos;
+    // Loop-wide counters as they stood at the last switch to this policy (written by the loop before the latch opens).
+    long switchTicks;
+    long switchSafeHolds;
+    long switchNonFinite;
+    long switchMisses;
 
     PreparedPolicy(PolicyBundle bundle, InferenceEngine engine, int[] outputToAction, long warmupDecisionNanos) {
         this.bundle = bundle;
@@ -37,6 +43,7 @@ public final class PreparedPolicy {
         this.warmupDecisionNanos = warmupDecisionNanos;
     }
 
+    @Override
     public PolicyBundle bundle() {
         return bundle;
     }
@@ -73,11 +80,28 @@ public final class PreparedPolicy {
         return state.compareAndSet(from.ordinal(), to.ordinal());
     }
 
+    /** PREPARED, RETIRED or WITHDRAWN -> PENDING (with a fresh installation latch); false from any other state. */
+    boolean makePending() {
+        if (transition(State.PREPARED, State.PENDING)) {
+            return true;
+        }
+        if (transition(State.RETIRED, State.PENDING) || transition(State.WITHDRAWN, State.PENDING)) {
+            // Published to the loop only through the pending slot, after this write.
+            installed = new CountDownLatch(1);
+            return true;
+        }
+        return false;
+    }
+
     CountDownLatch installedLatch() {
         return installed;
     }
 
+    /** Loop thread: the policy runs from this tick; its counters restart. */
     void markInstalled(long nowNanos) {
+        for (int i = 0; i < counters.length(); i++) {
+            counters.lazySet(i, 0);
+        }
         installedAtNanos = nowNanos;
         state.set(State.INSTALLED.ordinal());
         installed.countDown();
@@ -94,6 +118,18 @@ public final class PreparedPolicy {
 
     void add(int which, long n) {
         counters.lazySet(which, counters.get(which) + n);
+    }
+
+    /**
+     * The loop's monotonic counters as they stood when this policy was last switched in (valid once
+     * a swap to it has returned). Any thread.
+     */
+    public dev.myelin.bridge.ota.HealthCounters countersAtSwitch() {
+        CountDownLatch l = installed;
+        if (l.getCount() != 0) {
+            throw new IllegalStateException(label() + " has not been switched in");
+        }
+        return new dev.myelin.bridge.ota.HealthCounters(switchTicks, switchSafeHolds, switchNonFinite, switchMisses);
     }
 
     /** Health since installation. Any thread. */

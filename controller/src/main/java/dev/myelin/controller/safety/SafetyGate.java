@@ -22,6 +22,7 @@ public final class SafetyGate {
     private final float[] safe;
     private final float[] last;
     private final AtomicLongArray counts = new AtomicLongArray(Intervention.values().length);
+    private final java.util.concurrent.atomic.AtomicLong holds = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param periodSeconds control period, to turn rate limits (units/s) into per-tick steps */
     public SafetyGate(List<ActionOutput> outputs, double periodSeconds) {
@@ -45,6 +46,7 @@ public final class SafetyGate {
     public void hold(Intervention cause, float[] command) {
         if (cause != null) {
             increment(cause);
+            holds.lazySet(holds.get() + 1);
         }
         for (int i = 0; i < size; i++) {
             command[i] = safe[i];
@@ -60,6 +62,7 @@ public final class SafetyGate {
         for (int i = 0; i < n; i++) {
             if (!Float.isFinite(observation[i])) {
                 increment(Intervention.NON_FINITE_OBSERVATION);
+                holds.lazySet(holds.get() + 1);
                 return false;
             }
         }
@@ -114,15 +117,12 @@ public final class SafetyGate {
         return counts.get(cause.ordinal());
     }
 
-    /** All interventions that replaced the policy's command with the safe one (not clamps or rate limits). Any thread. */
+    /**
+     * Ticks on which an intervention replaced the command with the safe one (every cause but clamps
+     * and rate limits; holding while inactive is not an intervention). Any thread.
+     */
     public long safeHolds() {
-        long n = 0;
-        for (Intervention c : Intervention.values()) {
-            if (c != Intervention.CLAMP && c != Intervention.RATE_LIMIT) {
-                n += counts.get(c.ordinal());
-            }
-        }
-        return n;
+        return holds.get();
     }
 
     private void increment(Intervention cause) {
