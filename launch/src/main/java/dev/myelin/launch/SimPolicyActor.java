@@ -9,6 +9,7 @@ import dev.myelin.policy.model.Channel;
 import dev.myelin.sim.Actor;
 import dev.myelin.sim.BoxSpace;
 import dev.myelin.sim.Env;
+import dev.myelin.sim.Transition;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,13 @@ final class SimPolicyActor implements Actor {
     public void startEpisode() {
         for (InferenceEngine e : engines) {
             e.reset();
+        }
+    }
+
+    @Override
+    public void observe(Transition transition) {
+        for (int a = 0; a < engines.length; a++) {
+            engines[a].reward(transition.reward(a));
         }
     }
 

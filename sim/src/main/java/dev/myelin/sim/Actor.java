@@ -16,6 +16,10 @@ public interface Actor {
     default void startEpisode() {
     }
 
+    /** Called after every step with its outcome, for actors whose input includes past rewards. */
+    default void observe(Transition transition) {
+    }
+
     /** Always the zero action. */
     static Actor zero() {
         return (observation, action) -> java.util.Arrays.fill(action, 0f);

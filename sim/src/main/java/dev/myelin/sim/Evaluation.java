@@ -73,6 +73,7 @@ public final class Evaluation {
             do {
                 actor.act(obs, action);
                 t = env.step(action);
+                actor.observe(t);
                 clipped += t.clippedComponents();
                 obs = t.observation();
             } while (!t.done());

@@ -57,6 +57,7 @@ public final class EpisodeRecording {
         do {
             actor.act(obs, action);
             t = env.step(action);
+            actor.observe(t);
             rec.capture(action, t.reward());
             obs = t.observation();
         } while (!t.done());
