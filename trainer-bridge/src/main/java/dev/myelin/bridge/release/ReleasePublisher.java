@@ -67,7 +67,8 @@ public final class ReleasePublisher implements AutoCloseable {
         LOG.log(Level.INFO, "published " + m.chunkCount() + " chunks of " + m.releaseId());
     }
 
-    void publishChunk(int i) throws IOException {
+    /** Publishes chunk {@code i} retained and waits for the acknowledgement. */
+    public void publishChunk(int i) throws IOException {
         ReleaseManifest m = release.manifest();
         if (!link.publishAndWait(Topics.chunk(m.fleet(), m.releaseId(), i), release.chunks().get(i), 1, true, ACK_TIMEOUT)) {
             throw new IOException("chunk " + i + " of " + m.releaseId() + " was not acknowledged by the broker");
