@@ -72,6 +72,8 @@ public final class MosquittoBroker implements AutoCloseable {
         StringBuilder conf = new StringBuilder();
         conf.append("listener ").append(port).append(" 127.0.0.1\n");
         conf.append("persistence false\n");
+        // Started as root, Mosquitto would switch to user "mosquitto", who cannot read the test's folder.
+        conf.append("user ").append(System.getProperty("user.name")).append('\n');
         conf.append("log_dest stderr\nlog_type error\nlog_type warning\n");
         if (config.users.isEmpty()) {
             conf.append("allow_anonymous true\n");

@@ -347,8 +347,12 @@ public final class OtaAgent implements AutoCloseable {
         return link;
     }
 
+    /** What the agent is doing; {@code connected} is read live. Any thread. */
     public Snapshot snapshot() {
-        return snapshot;
+        Snapshot s = snapshot;
+        return s == null ? null : new Snapshot(s.committedRelease(), s.committedVersion(), s.committedSha256(), s.activity(),
+                link.isConnected(), s.chunksHave(), s.chunksTotal(), s.chunksReceived(), s.chunksCorrupt(), s.chunkRequests(),
+                s.payloadsRefused(), s.releasesRefused(), s.rollbacks(), s.commits(), s.lastProblem());
     }
 
     /** The durable state as last written. Any thread (a copy of an immutable value). */
