@@ -120,6 +120,7 @@ public final class Controller implements AutoCloseable {
             gate.hold(null, command); // start-up in the safe state
             loop = new ControlLoop("myelin-control", params.periodNanos(), params.idleStrategy(), this::tick, metrics);
             loop.missListener(this::chargeMisses);
+            loop.realtimePriority(params.realtimePriority());
             diagnostics = new DiagnosticsPublisher(this, node, params.diagnosticsTopic(), params.diagnosticsPeriodS(),
                     params.hardwareId());
             lifecycle = Lifecycle.INACTIVE;
@@ -273,8 +274,11 @@ public final class Controller implements AutoCloseable {
         } else {
             decide(p);
         }
+        long write = System.nanoTime();
         actions.write(command);
-        metrics.recordInputToOutput(System.nanoTime() - start);
+        long done = System.nanoTime();
+        metrics.recordOutputWrite(done - write);
+        metrics.recordInputToOutput(done - start);
         return swapped;
     }
 

@@ -57,6 +57,7 @@ class ControllerParamsTest {
             "rate_hz: 100|rate_hz: 5|controller.ros__parameters.rate_hz must be in [10, 1000] Hz, got 5",
             "rate_hz: 100|rate_hz: 2000|rate_hz must be in [10, 1000] Hz, got 2000",
             "idle_strategy: spin-then-park|idle_strategy: nap|unknown idle strategy 'nap'",
+            "realtime_priority: 0 |realtime_priority: 120 |realtime_priority must be 0 (off) or 1..99 (SCHED_FIFO), got 120",
             "sectors: 16|sectors: 0|observations[0].sectors must be an integer in [1, 4096], got 0",
             "clip: [0.12, 3.5]|clip: [3.5, 0.12]|observations[0].clip must be finite with low < high",
             "kind: laser_scan|kind: sonar|observations[0].kind must be field, laser_scan or goal, got 'sonar'",

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
                 BenchRos2Command.class,
                 BenchPolicyCommand.class,
                 BenchBundleCommand.class,
+                BenchLoopCommand.class,
         })
 final class BenchCommand implements Runnable {
     @Spec

@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
                 SimRenderCommand.class,
                 SimNodeCommand.class,
                 EvalCommand.class,
+                BoardEmulatorCommand.class,
+                ControllerCommand.class,
+                StatusCommand.class,
         })
 public final class Myelin implements Runnable {
 

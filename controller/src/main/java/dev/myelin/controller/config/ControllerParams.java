@@ -22,6 +22,7 @@ import java.util.Set;
  *   ros__parameters:
  *     rate_hz: 100
  *     idle_strategy: spin-then-park      # busy-spin | spin-then-park | park
+ *     realtime_priority: 0               # SCHED_FIFO priority of the loop thread, 1..99; 0 = normal
  *     engine: event
  *     trusted_keys: [robot.pub]          # relative to this file; empty = unsigned bundles accepted
  *     observations:
@@ -38,7 +39,7 @@ import java.util.Set;
  *
  * Immutable; {@link #read} validates everything and names the parameter that is wrong.
  */
-public record ControllerParams(String nodeName, double rateHz, IdleStrategy idleStrategy, String engine,
+public record ControllerParams(String nodeName, double rateHz, IdleStrategy idleStrategy, int realtimePriority, String engine,
                                List<Path> trustedKeys, boolean startActive, List<ObservationSlice> observations,
                                List<ActionOutput> actions, String estopTopic, String estopResetTopic,
                                String resetTopic, String resetType, String diagnosticsTopic,
@@ -66,13 +67,22 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
     /** A copy running at another rate (benchmarks, tests). */
     public ControllerParams withRate(double hz, IdleStrategy idle) {
         checkRate("rate_hz", hz);
-        return new ControllerParams(nodeName, hz, idle, engine, trustedKeys, startActive, observations, actions,
+        return new ControllerParams(nodeName, hz, idle, realtimePriority, engine, trustedKeys, startActive, observations, actions,
                 estopTopic, estopResetTopic, resetTopic, resetType, diagnosticsTopic, diagnosticsPeriodS, hardwareId);
+    }
+
+    /** A copy with another SCHED_FIFO priority for the loop thread (0: normal scheduling). */
+    public ControllerParams withRealtimePriority(int priority) {
+        if (priority < 0 || priority > 99) {
+            throw new ParamsException("realtime_priority must be 0 (off) or 1..99, got " + priority);
+        }
+        return new ControllerParams(nodeName, rateHz, idleStrategy, priority, engine, trustedKeys, startActive, observations,
+                actions, estopTopic, estopResetTopic, resetTopic, resetType, diagnosticsTopic, diagnosticsPeriodS, hardwareId);
     }
 
     /** A copy with another engine name. */
     public ControllerParams withEngine(String name) {
-        return new ControllerParams(nodeName, rateHz, idleStrategy, name, trustedKeys, startActive, observations, actions,
+        return new ControllerParams(nodeName, rateHz, idleStrategy, realtimePriority, name, trustedKeys, startActive, observations, actions,
                 estopTopic, estopResetTopic, resetTopic, resetType, diagnosticsTopic, diagnosticsPeriodS, hardwareId);
     }
 
@@ -109,7 +119,7 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
             throw new ParamsException(source + ": " + nodeName + " must hold 'ros__parameters:'");
         }
         ParamReader p = new ParamReader(source, nodeName + ".ros__parameters", nodeParams.get("ros__parameters"));
-        p.allowOnly(Set.of("rate_hz", "idle_strategy", "engine", "trusted_keys", "start_active", "observations",
+        p.allowOnly(Set.of("rate_hz", "idle_strategy", "realtime_priority", "engine", "trusted_keys", "start_active", "observations",
                 "actions", "safety", "diagnostics"));
 
         double rate = p.number("rate_hz", 100);
@@ -122,6 +132,10 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
             idle = IdleStrategy.named(idleName);
         } catch (IllegalArgumentException e) {
             throw p.fail("idle_strategy", e.getMessage());
+        }
+        int rtPriority = p.integer("realtime_priority", 0);
+        if (rtPriority < 0 || rtPriority > 99) {
+            throw p.fail("realtime_priority", "must be 0 (off) or 1..99 (SCHED_FIFO), got " + rtPriority);
         }
         String engine = p.string("engine", "event");
         List<Path> keys = new ArrayList<>();
@@ -184,7 +198,7 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
             diagPeriod = diag.positive("period_s", diagPeriod);
             hardwareId = diag.string("hardware_id", hardwareId);
         }
-        return new ControllerParams(nodeName, rate, idle, engine, keys, startActive, slices, actions, estop, estopReset,
+        return new ControllerParams(nodeName, rate, idle, rtPriority, engine, keys, startActive, slices, actions, estop, estopReset,
                 reset, resetType, diagTopic, diagPeriod, hardwareId);
     }
 

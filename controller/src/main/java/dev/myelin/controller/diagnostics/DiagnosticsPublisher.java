@@ -142,6 +142,10 @@ public final class DiagnosticsPublisher implements AutoCloseable {
         v.put("lifecycle", c.lifecycle().name().toLowerCase(Locale.ROOT));
         v.put("rate_hz", fmt(c.params().rateHz()));
         v.put("idle_strategy", c.params().idleStrategy().configName());
+        v.put("realtime_priority", Integer.toString(c.params().realtimePriority()));
+        if (c.loop() != null && c.loop().schedulingProblem() != null) {
+            v.put("scheduling_problem", c.loop().schedulingProblem());
+        }
         PolicyHealth h = c.host().health();
         v.put("policy", h == null ? "none" : h.name() + " " + h.version());
         v.put("policy_digest", h == null ? "" : h.digest());
@@ -155,6 +159,7 @@ public final class DiagnosticsPublisher implements AutoCloseable {
         putHistogram(v, "period_jitter_us", m.jitter());
         putHistogram(v, "input_to_output_us", m.inputToOutput());
         putHistogram(v, "inference_us", m.inference());
+        putHistogram(v, "dds_write_us", m.outputWrite());
         v.put("energy_pj_per_decision", fmt(m.meanEnergyPicojoules()));
         v.put("energy_pj_last_decision", fmt(m.lastEnergyPicojoules()));
         v.put("estop_latched", Boolean.toString(c.estopLatched()));

@@ -15,14 +15,17 @@ public final class LoopMetrics {
     private final SingleWriterRecorder jitter = new SingleWriterRecorder(1, MAX_TRACKED_NANOS, 3);
     private final SingleWriterRecorder inputToOutput = new SingleWriterRecorder(1, MAX_TRACKED_NANOS, 3);
     private final SingleWriterRecorder inference = new SingleWriterRecorder(1, MAX_TRACKED_NANOS, 3);
+    private final SingleWriterRecorder outputWrite = new SingleWriterRecorder(1, MAX_TRACKED_NANOS, 3);
 
     // reader side (harvest thread)
     private Histogram jitterInterval;
     private Histogram ioInterval;
     private Histogram inferenceInterval;
+    private Histogram writeInterval;
     private final Histogram jitterTotal = new Histogram(1, MAX_TRACKED_NANOS, 3);
     private final Histogram ioTotal = new Histogram(1, MAX_TRACKED_NANOS, 3);
     private final Histogram inferenceTotal = new Histogram(1, MAX_TRACKED_NANOS, 3);
+    private final Histogram writeTotal = new Histogram(1, MAX_TRACKED_NANOS, 3);
 
     private volatile long ticks;
     private volatile long deadlineMisses;
@@ -39,6 +42,11 @@ public final class LoopMetrics {
     /** Inputs read to outputs written, inside the process. Loop thread. */
     public void recordInputToOutput(long nanos) {
         inputToOutput.recordValue(clip(nanos));
+    }
+
+    /** Time spent handing the tick's output messages to DDS ({@code dds_write}, part of input-to-output). Loop thread. */
+    public void recordOutputWrite(long nanos) {
+        outputWrite.recordValue(clip(nanos));
     }
 
     /** One decision's inference time and energy estimate. Loop thread. */
@@ -74,6 +82,8 @@ public final class LoopMetrics {
         jitterTotal.add(jitterInterval);
         ioTotal.add(ioInterval);
         inferenceTotal.add(inferenceInterval);
+        writeInterval = outputWrite.getIntervalHistogram(writeInterval);
+        writeTotal.add(writeInterval);
     }
 
     /** Clears the cumulative histograms (e.g. after a warm-up). Reader thread. */
@@ -82,6 +92,12 @@ public final class LoopMetrics {
         jitterTotal.reset();
         ioTotal.reset();
         inferenceTotal.reset();
+        writeTotal.reset();
+    }
+
+    /** A copy of the cumulative output-write histogram (ns). */
+    public synchronized Histogram outputWrite() {
+        return writeTotal.copy();
     }
 
     /** A copy of the cumulative period-jitter histogram (ns) as of the last harvest. */

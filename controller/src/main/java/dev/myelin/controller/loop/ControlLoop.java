@@ -33,6 +33,8 @@ public final class ControlLoop implements AutoCloseable {
     private final LoopMetrics metrics;
     private Thread thread;
     private volatile boolean running;
+    private volatile int realtimePriority;
+    private volatile String schedulingProblem;
     private volatile long tickErrors;
     private volatile Throwable lastError;
 
@@ -55,6 +57,19 @@ public final class ControlLoop implements AutoCloseable {
         running = true;
         thread = Thread.ofPlatform().name(name).daemon(true).priority(Thread.MAX_PRIORITY).unstarted(this::run);
         thread.start();
+    }
+
+    /** SCHED_FIFO priority for the loop thread (1..99), 0 for normal scheduling. Before {@link #start}. */
+    public void realtimePriority(int priority) {
+        if (priority < 0 || priority > 99) {
+            throw new IllegalArgumentException("real-time priority must be 0 (off) or 1..99, got " + priority);
+        }
+        this.realtimePriority = priority;
+    }
+
+    /** Why real-time scheduling could not be applied, or null (applied, or not asked for). */
+    public String schedulingProblem() {
+        return schedulingProblem;
     }
 
     public long periodNanos() {
@@ -85,6 +100,9 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     private void run() {
+        if (realtimePriority > 0) {
+            schedulingProblem = RealtimeScheduling.applyToCurrentThread(realtimePriority);
+        }
         long tick = 0;
         long release = System.nanoTime() + periodNanos;
         while (running) {

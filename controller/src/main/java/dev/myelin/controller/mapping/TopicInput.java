@@ -16,6 +16,7 @@ public final class TopicInput implements AutoCloseable {
     private final Message message;
     private long polledTick = -1;
     private long receiveNanos = Subscription.NO_SAMPLE;
+    private long decodedCount = -1;
 
     public TopicInput(Node node, String topic, MessageType type, Qos qos) {
         this.subscription = node.createSubscription(topic, type, qos);
@@ -23,14 +24,24 @@ public final class TopicInput implements AutoCloseable {
     }
 
     /**
-     * Copies the newest sample into {@link #message()} unless already done on this tick.
+     * Copies the newest sample into {@link #message()} unless already done on this tick or nothing
+     * new arrived since the last copy (a 1 kHz loop over 10 Hz sensors decodes each sample once).
      *
      * @return its receive time ({@link System#nanoTime()} clock) or {@link Subscription#NO_SAMPLE}
      */
     public long poll(long tick) {
         if (tick != polledTick) {
             polledTick = tick;
-            receiveNanos = subscription.readLatest(message);
+            long count = subscription.receivedCount();
+            if (count != decodedCount) {
+                long t = subscription.readLatest(message);
+                // The executor counts a sample just before storing it: keep the count only once the copy
+                // is that sample (a newer receive time), so a sample stored a moment later is not skipped.
+                if (t != receiveNanos) {
+                    decodedCount = count;
+                }
+                receiveNanos = t;
+            }
         }
         return receiveNanos;
     }

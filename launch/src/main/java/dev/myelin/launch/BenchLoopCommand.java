@@ -1,0 +1,255 @@
+package dev.myelin.launch;
+
+import dev.myelin.controller.Controller;
+import dev.myelin.controller.bringup.BringUp;
+import dev.myelin.controller.bringup.GoalSeekingPopSan;
+import dev.myelin.controller.config.ControllerParams;
+import dev.myelin.controller.diagnostics.LoopMetrics;
+import dev.myelin.controller.hosting.PreparedPolicy;
+import dev.myelin.controller.loop.IdleStrategy;
+import dev.myelin.controller.safety.Intervention;
+import dev.myelin.policy.bundle.BundleWriter;
+import dev.myelin.policy.bundle.SigningKeys;
+import dev.myelin.policy.bundle.TrustedKeys;
+import dev.myelin.policy.model.Policy;
+import dev.myelin.ros2.Context;
+import dev.myelin.ros2.Node;
+import dev.myelin.sim.SimEnv;
+import dev.myelin.sim.TaskSpec;
+import dev.myelin.sim.Tasks;
+import dev.myelin.sim.node.SimNode;
+import dev.myelin.sim.task.DiffDriveNav;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code ./myelin bench loop}: the controller at 1 kHz against the sim node over ROS 2 loopback
+ * (two DDS participants in this process, {@code diffdrive-nav}), with a signed policy prepared off
+ * the loop and swapped in every 5 s. Figures cover the timed run after a warm-up:
+ * period jitter (wake-up lateness against the absolute release time), input-to-output (inputs read
+ * to outputs handed to DDS, inside the process, excluding DDS transit), inference time, missed
+ * periods, swaps and the periods missed by ticks that installed a swap.
+ */
+@Command(name = "loop", mixinStandardHelpOptions = true,
+        description = "Control loop at 1 kHz against the sim node over ROS 2 loopback with a policy swap every 5 s: "
+                + "jitter, input-to-output, inference, deadline misses.")
+final class BenchLoopCommand implements Callable<Integer> {
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
+    Path json;
+
+    @Option(names = "--seconds", defaultValue = "60", description = "Timed run (default ${DEFAULT-VALUE} s).")
+    double seconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "5", description = "Untimed run first (default ${DEFAULT-VALUE} s).")
+    double warmupSeconds;
+
+    @Option(names = "--rate", defaultValue = "1000", paramLabel = "HZ", description = "Loop rate (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--idle", defaultValue = "spin-then-park", paramLabel = "STRATEGY",
+            description = "busy-spin, spin-then-park or park (default ${DEFAULT-VALUE}).")
+    String idle;
+
+    @Option(names = "--realtime-priority", defaultValue = "0", paramLabel = "1..99",
+            description = "SCHED_FIFO priority of the loop thread (default ${DEFAULT-VALUE}: normal scheduling; needs CAP_SYS_NICE).")
+    int realtimePriority;
+
+    @Option(names = "--engine", defaultValue = "event", description = "Inference engine (default ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--swap-every", defaultValue = "5", paramLabel = "SECONDS",
+            description = "Prepare and swap in a policy this often (default ${DEFAULT-VALUE} s; 0: never).")
+    double swapEvery;
+
+    @Option(names = "--sim-rate", defaultValue = "1", paramLabel = "FACTOR",
+            description = "Real-time factor of the sim node (default ${DEFAULT-VALUE}: scan and odom at 10 Hz).")
+    double simRate;
+
+    @Option(names = "--params", paramLabel = "FILE", description = "Parameter file (default: the shipped TurtleBot navigation file).")
+    Path params;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(seconds > 0) || !(warmupSeconds >= 0) || !(swapEvery >= 0) || !(simRate > 0)) {
+            throw new IllegalArgumentException("--seconds and --sim-rate must be > 0, --warmup-seconds and --swap-every >= 0");
+        }
+        ControllerParams p = (params != null ? ControllerParams.read(params) : BringUp.turtlebotNav())
+                .withRate(rate, IdleStrategy.named(idle)).withEngine(engine).withRealtimePriority(realtimePriority);
+        int sectors = p.observationSize() - 4;
+        KeyPair key = SigningKeys.generate();
+        Policy[] policies = {GoalSeekingPopSan.turtlebot(sectors), GoalSeekingPopSan.create(sectors, 0.22f, 2.84f, 0.6f, 3f)};
+
+        double loadAverage = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        int domain = ThreadLocalRandom.current().nextInt(160, 200);
+        try (Context simContext = Context.builder().domainId(domain).localhostOnly(true).build();
+             Context controllerContext = Context.builder().domainId(domain).localhostOnly(true).build()) {
+            Node simNode = simContext.createNode("myelin_sim");
+            SimEnv env = new SimEnv(Tasks.simulator(TaskSpec.of(DiffDriveNav.NAME), 1));
+            SimNode sim = new SimNode(simNode, env, 1, 0.5);
+            boolean[] simRunning = {true};
+            Thread simThread = Thread.ofPlatform().name("sim").daemon(true)
+                    .start(() -> sim.run(simRate, () -> simRunning[0]));
+
+            Node node = controllerContext.createNode(p.nodeName());
+            Controller controller = new Controller(p, node, TrustedKeys.of(key.getPublic()));
+            controller.configure();
+            int[] version = {0};
+            swapNext(controller, policies, key, version);
+            controller.activate();
+            Thread.sleep(50);
+            if (controller.loop().schedulingProblem() != null) {
+                System.out.println("warning: loop thread keeps normal scheduling: " + controller.loop().schedulingProblem());
+            }
+            System.out.printf(Locale.ROOT, "controller %.0f Hz (%s, engine %s) vs sim node diffdrive-nav at real-time factor %s "
+                            + "over ROS 2 loopback (domain %d); swap every %.1f s; %.0f s warm-up, %.0f s timed%n",
+                    p.rateHz(), p.idleStrategy(), engine, simRate, domain, swapEvery, warmupSeconds, seconds);
+
+            long warmEnd = System.nanoTime() + Math.round(warmupSeconds * 1e9);
+            long nextSwap = System.nanoTime() + Math.round(swapEvery * 1e9);
+            while (System.nanoTime() < warmEnd) {
+                nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
+                Thread.sleep(10);
+            }
+            LoopMetrics m = controller.metrics();
+            m.resetTotals();
+            long ticks0 = m.ticks();
+            long decisions0 = m.decisions();
+            long misses0 = m.deadlineMisses();
+            long swapMisses0 = m.missedDuringSwaps();
+            long swaps0 = controller.host().swaps();
+            long[] safety0 = safety(controller);
+            long episodes0 = sim.stats().episodes();
+            long start = System.nanoTime();
+            long end = start + Math.round(seconds * 1e9);
+            nextSwap = start + Math.round(swapEvery * 1e9);
+            while (System.nanoTime() < end) {
+                nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
+                Thread.sleep(10);
+            }
+            m.harvest();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long ticks = m.ticks() - ticks0;
+            long decisions = m.decisions() - decisions0;
+            long misses = m.deadlineMisses() - misses0;
+            long swapMisses = m.missedDuringSwaps() - swapMisses0;
+            long swaps = controller.host().swaps() - swaps0;
+            long[] safety = safety(controller);
+            Histogram jitter = m.jitter();
+            Histogram io = m.inputToOutput();
+            Histogram inference = m.inference();
+            Histogram write = m.outputWrite();
+            long tickErrors = controller.loop().tickErrors();
+            controller.close();
+            simRunning[0] = false;
+            simThread.join(5_000);
+            long episodes = sim.stats().episodes() - episodes0;
+            sim.close();
+
+            JsonReport report = new JsonReport();
+            report.put("machine.available_processors", Runtime.getRuntime().availableProcessors());
+            report.put("machine.java", Runtime.version().toString());
+            report.put("method", String.format(Locale.ROOT, "controller at %.0f Hz (%s) against the diffdrive-nav sim node "
+                    + "(real-time factor %s) over Cyclone DDS loopback in one process; %s engine on a hand-wired PopSAN "
+                    + "(%d observations); a signed bundle prepared off the loop and swapped in every %.1f s; %.0f s "
+                    + "warm-up then %.1f s timed; jitter = wake-up minus absolute release time; input_to_output = "
+                    + "inputs read to the return of dds_write of the outputs, inside the process (no DDS transit to the "
+                    + "subscriber); dds_write_us = the write call alone (serialisation and the loopback send)", p.rateHz(),
+                    p.idleStrategy(), simRate, engine, p.observationSize(), swapEvery, warmupSeconds, elapsed));
+            report.put("rate_hz", p.rateHz());
+            report.put("idle_strategy", p.idleStrategy().configName());
+            report.put("realtime_priority", controller.loop().schedulingProblem() == null ? p.realtimePriority() : 0);
+            report.put("machine.load_average_at_start", loadAverage);
+            report.put("engine", engine);
+            report.put("seconds", JsonReport.round(elapsed, 3));
+            report.put("ticks", ticks);
+            report.put("decisions", decisions);
+            putUs(report, "period_jitter_us", jitter);
+            putUs(report, "input_to_output_us", io);
+            putUs(report, "inference_us", inference);
+            putUs(report, "dds_write_us", write);
+            report.put("deadline_misses", misses);
+            report.put("swaps", swaps);
+            report.put("missed_during_swaps", swapMisses);
+            report.put("tick_errors", tickErrors);
+            Intervention[] causes = Intervention.values();
+            for (int i = 0; i < causes.length; i++) {
+                report.put("safety." + causes[i].key(), safety[i] - safety0[i]);
+            }
+            report.put("energy_pj_per_decision", JsonReport.round(m.meanEnergyPicojoules(), 1));
+            report.put("sim_episodes", episodes);
+
+            System.out.printf(Locale.ROOT, "%d ticks in %.1f s (%d decisions), %d deadline misses, %d swaps, %d missed during swaps%n",
+                    ticks, elapsed, decisions, misses, swaps, swapMisses);
+            printUs("period jitter", jitter);
+            printUs("input-to-output", io);
+            printUs("inference", inference);
+            printUs("(dds write)", write);
+            System.out.printf(Locale.ROOT, "safety holds: stale %d, non-finite obs %d, non-finite action %d; clamps %d, rate limits %d; "
+                            + "%.0f pJ per decision; %d sim episodes%n",
+                    safety[Intervention.STALE_INPUT.ordinal()] - safety0[Intervention.STALE_INPUT.ordinal()],
+                    safety[Intervention.NON_FINITE_OBSERVATION.ordinal()] - safety0[Intervention.NON_FINITE_OBSERVATION.ordinal()],
+                    safety[Intervention.NON_FINITE_ACTION.ordinal()] - safety0[Intervention.NON_FINITE_ACTION.ordinal()],
+                    safety[Intervention.CLAMP.ordinal()] - safety0[Intervention.CLAMP.ordinal()],
+                    safety[Intervention.RATE_LIMIT.ordinal()] - safety0[Intervention.RATE_LIMIT.ordinal()],
+                    m.meanEnergyPicojoules(), episodes);
+            if (json != null) {
+                report.write(json);
+                System.out.println("wrote " + json);
+            }
+        }
+        return 0;
+    }
+
+    private static long[] safety(Controller c) {
+        Intervention[] causes = Intervention.values();
+        long[] n = new long[causes.length];
+        for (int i = 0; i < causes.length; i++) {
+            n[i] = c.gate().count(causes[i]);
+        }
+        return n;
+    }
+
+    private long maybeSwap(Controller c, Policy[] policies, KeyPair key, int[] version, long nextSwap) throws Exception {
+        if (swapEvery == 0 || System.nanoTime() < nextSwap) {
+            return nextSwap;
+        }
+        swapNext(c, policies, key, version);
+        return nextSwap + Math.round(swapEvery * 1e9);
+    }
+
+    /** Signs, verifies, prepares (off the loop: this thread) and swaps in the next policy. */
+    private static void swapNext(Controller c, Policy[] policies, KeyPair key, int[] version) throws Exception {
+        int v = version[0]++;
+        byte[] bytes = new BundleWriter().setPolicy(policies[v % policies.length]).optName("bench-nav")
+                .optVersion("1.0." + v).optSigningKey(key.getPrivate()).toBytes();
+        PreparedPolicy next = c.host().prepare(bytes);
+        c.host().swap(next, Duration.ofSeconds(5));
+    }
+
+    private static void putUs(JsonReport r, String name, Histogram h) {
+        r.put(name + ".p50", us(h, 50));
+        r.put(name + ".p90", us(h, 90));
+        r.put(name + ".p99", us(h, 99));
+        r.put(name + ".p999", us(h, 99.9));
+        r.put(name + ".max", JsonReport.round(h.getMaxValue() / 1e3, 2));
+        r.put(name + ".count", h.getTotalCount());
+    }
+
+    private static double us(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? 0 : JsonReport.round(h.getValueAtPercentile(percentile) / 1e3, 2);
+    }
+
+    private static void printUs(String what, Histogram h) {
+        System.out.printf(Locale.ROOT, "  %-16s p50 %8.2f us  p90 %8.2f  p99 %8.2f  p99.9 %8.2f  max %9.2f  (%d samples)%n", what,
+                us(h, 50), us(h, 90), us(h, 99), us(h, 99.9), h.getMaxValue() / 1e3, h.getTotalCount());
+    }
+}
