@@ -19,7 +19,6 @@ import picocli.CommandLine.Command;
                 SimRenderCommand.class,
                 SimNodeCommand.class,
                 EvalCommand.class,
-                BoardEmulatorCommand.class,
                 ControllerCommand.class,
                 StatusCommand.class,
         })
