@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 SimRenderCommand.class,
                 SimNodeCommand.class,
                 EvalCommand.class,
+                BoardEmulatorCommand.class,
                 ControllerCommand.class,
                 StatusCommand.class,
         })
