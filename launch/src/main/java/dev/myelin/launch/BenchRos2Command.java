@@ -27,12 +27,14 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * {@code ./myelin bench ros2}: round-trip latency over loopback for Twist and LaserScan (360
  * ranges): Java pinging a Java pong in another JVM, Java pinging the C pong built with idlc and
- * gcc, and Cyclone's ddsperf ping/pong (C to C) in the same run as the reference. Java figures are
- * percentiles over every measured round trip; ddsperf's are medians of its per-second
- * percentiles. Also reports what the pinging executor thread allocated per round trip.
+ * gcc, the C ping against the same C pong (same types, same measurement points as the Java
+ * driver), and Cyclone's ddsperf ping/pong in the same run as the reference. Figures are round
+ * trips: percentiles over every measured round trip for our pairs; for ddsperf, which prints half
+ * of each round trip once a second, twice the median of its per-second percentiles. Also reports
+ * what the pinging executor thread allocated per round trip.
  */
 @Command(name = "ros2", mixinStandardHelpOptions = true,
-        description = "ROS 2 round trip over loopback: Twist and LaserScan(360), Java<->Java, Java<->C (idlc peer), ddsperf C<->C.")
+        description = "ROS 2 round trip over loopback: Twist and LaserScan(360), Java<->Java, Java<->C and C<->C (idlc peer), ddsperf C<->C.")
 final class BenchRos2Command implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
@@ -99,6 +101,15 @@ final class BenchRos2Command implements Callable<Integer> {
                 put(report, key + ".java_java", javaJava);
                 report.put(key + ".java_java.alloc_bytes_per_msg", JsonReport.round(jj.allocatedBytesPerMessage(), 3));
 
+                long[] cc;
+                try (PeerProcess pong = cPeer.start(d, "pong", kind, "rt/bench/" + key + "/cc/ping", "rt/bench/" + key + "/cc/pong", "600")) {
+                    pong.awaitLine("READY", Duration.ofSeconds(30));
+                    cc = cPeer.ping(d, kind, "rt/bench/" + key + "/cc/ping", "rt/bench/" + key + "/cc/pong", warmup, count);
+                }
+                Stats cC = Stats.of(cc);
+                print(key, "c_c", payload, cC, Double.NaN);
+                put(report, key + ".c_c", cC);
+
                 PingPong.Result jc;
                 try (PeerProcess pong = cPeer.start(d, "pong", kind, "rt/bench/" + key + "/jc/ping", "rt/bench/" + key + "/jc/pong", "600")) {
                     pong.awaitLine("READY", Duration.ofSeconds(30));
@@ -118,7 +129,9 @@ final class BenchRos2Command implements Callable<Integer> {
 
                 double ratio = javaC.p50() / ddsperf.p50();
                 report.put(key + ".java_c_over_ddsperf_p50", JsonReport.round(ratio, 3));
-                System.out.printf(Locale.ROOT, "%-6s Java<->C p50 is %.2fx ddsperf's C<->C p50 (goal <= 1.3x)%n", key, ratio);
+                report.put(key + ".java_c_over_c_c_p50", JsonReport.round(javaC.p50() / cC.p50(), 3));
+                System.out.printf(Locale.ROOT, "%-6s Java<->C p50 is %.2fx ddsperf's C<->C round trip (goal <= 1.3x), %.2fx the C ping's%n",
+                        key, ratio, javaC.p50() / cC.p50());
             }
         }
         if (json != null) {

@@ -53,6 +53,17 @@ class PingPongTest {
     }
 
     @Test
+    void cPingsCPong() throws Exception {
+        CyclonePeer peer = CyclonePeer.build(Path.of("target", "interop", "cyclone"));
+        try (PeerProcess pong = peer.start(TestDomain.ID, "pong", "scan", "rt/pingpong/cc/ping", "rt/pingpong/cc/pong", "60")) {
+            pong.awaitLine("READY", Duration.ofSeconds(20));
+            long[] rtt = peer.ping(TestDomain.ID, "scan", "rt/pingpong/cc/ping", "rt/pingpong/cc/pong", 50, 1500);
+            assertEquals(1500, rtt.length);
+            assertTrue(Arrays.stream(rtt).allMatch(ns -> ns > 0));
+        }
+    }
+
+    @Test
     void ddsperfRunsAndReports() throws Exception {
         Ddsperf.Result r = Ddsperf.pingPong(TestDomain.ID == 100 ? 99 : TestDomain.ID + 1, 48, 2);
         assertTrue(r.count() > 0 && r.p50() > 0 && r.p99() >= r.p50() && r.max() >= r.p99(), r.toString());

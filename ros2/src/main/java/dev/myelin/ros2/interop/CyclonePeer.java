@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * The independent C peer: {@code ros_types.idl} compiled by Cyclone's {@code idlc}, and
  * {@code cyclone_peer.c} compiled with gcc against {@code libddsc}. It publishes, prints
- * (serialized bytes and fields) or echoes Twist, LaserScan and String samples; see the C source
- * for the command line. Built once per directory and rebuilt when the sources change.
+ * (serialized bytes and fields), echoes or pings Twist, LaserScan and String samples; see the C
+ * source for the command line. Built once per directory and rebuilt when the sources change.
  */
 public final class CyclonePeer {
     private final Path executable;
@@ -52,6 +52,27 @@ public final class CyclonePeer {
             }
         }
         return new CyclonePeer(program);
+    }
+
+    /**
+     * Runs the C ping against a pong that echoes {@code outTopic} to {@code inTopic} (DDS names),
+     * measured like the Java driver.
+     *
+     * @return every measured round trip in nanoseconds
+     */
+    public long[] ping(int domain, String type, String outTopic, String inTopic, int warmup, int count)
+            throws IOException, InterruptedException {
+        try (PeerProcess ping = start(domain, "ping", type, outTopic, inTopic, Integer.toString(warmup),
+                Integer.toString(count))) {
+            ping.awaitLine("DONE", java.time.Duration.ofSeconds(120 + count / 1000));
+            long[] rtt = ping.output().stream().filter(l -> l.startsWith("RTT "))
+                    .flatMap(l -> java.util.Arrays.stream(l.substring(4).strip().split(" ")))
+                    .mapToLong(Long::parseLong).toArray();
+            if (rtt.length != count) {
+                throw new IllegalStateException("C ping reported " + rtt.length + " of " + count + " round trips");
+            }
+            return rtt;
+        }
     }
 
     public Path executable() {

@@ -16,35 +16,40 @@ import java.util.regex.Pattern;
  * {@code ddsperf ping size S} in two processes on the loopback configuration, waitset-triggered
  * like the Java executor. ddsperf reports one line of statistics per second; the first second
  * (discovery, warm-up) is dropped.
+ *
+ * <p>ddsperf prints half of each measured round trip (its {@code update_roundtrip} records
+ * {@code (tnow - source_timestamp) / 2}, an estimate of one-way latency); {@link Result} doubles
+ * the printed figures back into round trips so that they compare with the other pairs.
  */
 public final class Ddsperf {
     private static final Pattern STATS = Pattern.compile(
             "size (\\d+) mean ([\\d.]+)us min ([\\d.]+)us 50% ([\\d.]+)us 90% ([\\d.]+)us 99% ([\\d.]+)us max ([\\d.]+)us cnt (\\d+)");
 
-    /** One second of ddsperf's ping statistics, in microseconds. */
+    /** One second of ddsperf's ping statistics as printed: microseconds of half round trip. */
     public record Interval(double mean, double p50, double p90, double p99, double max, long count) {
     }
 
     /**
-     * A run's figures: the median over intervals of each interval's percentile (ddsperf gives
-     * percentiles per second, not over the run), the largest maximum, the count-weighted mean.
+     * A run's round-trip figures in microseconds: the median over intervals of each interval's
+     * percentile (ddsperf gives percentiles per second, not over the run), the largest maximum,
+     * the count-weighted mean; all twice what ddsperf printed.
      */
     public record Result(List<Interval> intervals) {
         public double p50() {
-            return median(intervals.stream().mapToDouble(Interval::p50).toArray());
+            return 2 * median(intervals.stream().mapToDouble(Interval::p50).toArray());
         }
 
         public double p99() {
-            return median(intervals.stream().mapToDouble(Interval::p99).toArray());
+            return 2 * median(intervals.stream().mapToDouble(Interval::p99).toArray());
         }
 
         public double max() {
-            return intervals.stream().mapToDouble(Interval::max).max().orElse(Double.NaN);
+            return 2 * intervals.stream().mapToDouble(Interval::max).max().orElse(Double.NaN);
         }
 
         public double mean() {
             long n = count();
-            return intervals.stream().mapToDouble(i -> i.mean() * i.count()).sum() / n;
+            return 2 * intervals.stream().mapToDouble(i -> i.mean() * i.count()).sum() / n;
         }
 
         public long count() {

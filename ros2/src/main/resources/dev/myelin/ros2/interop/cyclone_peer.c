@@ -6,10 +6,13 @@
  *   cyclone_peer DOMAIN pub  TYPE TOPIC COUNT [PERIOD_MS]   publish samples made by fill_TYPE(i)
  *   cyclone_peer DOMAIN sub  TYPE TOPIC COUNT [TIMEOUT_S]   print COUNT samples: CDR bytes and fields
  *   cyclone_peer DOMAIN pong TYPE IN OUT SECONDS            echo every sample from IN to OUT
+ *   cyclone_peer DOMAIN ping TYPE OUT IN WARMUP COUNT       round trips against a pong, one in flight
  *
  * TYPE is twist, scan or string; topics are DDS names (rt/...). Output lines:
- *   READY / MATCHED / DONE, "CDR <hex>" and "SAMPLE <type> <fields>" with floating point in C99 %a.
+ *   READY / MATCHED / DONE, "CDR <hex>" and "SAMPLE <type> <fields>" with floating point in C99 %a,
+ *   "RTT <ns> <ns> ..." (ping: every measured round trip, 1000 per line).
  */
+#include <inttypes.h>
 #include <math.h>
 #include <poll.h>
 #include <stdio.h>
@@ -278,11 +281,99 @@ static int run_pong(dds_entity_t pp, const char *type, const char *in, const cha
   return 0;
 }
 
+/* the number a ping carries: Twist linear.x, LaserScan header.stamp.sec, String unused */
+static void set_seq(const char *type, void *sample, int32_t seq)
+{
+  if (strcmp(type, "twist") == 0) ((geometry_msgs_msg_dds__Twist_ *) sample)->linear.x = seq;
+  else if (strcmp(type, "scan") == 0) ((sensor_msgs_msg_dds__LaserScan_ *) sample)->header.stamp.sec = seq;
+}
+
+static int32_t get_seq(const char *type, const void *sample)
+{
+  if (strcmp(type, "twist") == 0) return (int32_t) ((const geometry_msgs_msg_dds__Twist_ *) sample)->linear.x;
+  if (strcmp(type, "scan") == 0) return ((const sensor_msgs_msg_dds__LaserScan_ *) sample)->header.stamp.sec;
+  return -1;
+}
+
+/* Measures like the Java driver: the clock is read just before dds_write and right after the
+   matching pong has been taken on the waitset thread; one ping in flight at a time. */
+static int run_ping(dds_entity_t pp, const char *type, const char *out, const char *in, int warmup, int count)
+{
+  const dds_topic_descriptor_t *desc = descriptor(type);
+  dds_entity_t tout = dds_create_topic(pp, desc, out, NULL, NULL);
+  dds_entity_t tin = dds_create_topic(pp, desc, in, NULL, NULL);
+  if (tin < 0) fail("dds_create_topic", tin);
+  if (tout < 0) fail("dds_create_topic", tout);
+  dds_qos_t *q = qos(1);
+  dds_entity_t wr = dds_create_writer(pp, tout, q, NULL);
+  dds_entity_t rd = dds_create_reader(pp, tin, q, NULL);
+  dds_delete_qos(q);
+  if (rd < 0) fail("dds_create_reader", rd);
+  if (wr < 0) fail("dds_create_writer", wr);
+  dds_entity_t ws = dds_create_waitset(pp);
+  dds_entity_t rc_cond = dds_create_readcondition(rd, DDS_ANY_STATE);
+  dds_waitset_attach(ws, rc_cond, 0);
+  dds_publication_matched_status_t pst;
+  dds_subscription_matched_status_t sst;
+  dds_time_t deadline = dds_time() + DDS_SECS(30);
+  do {
+    dds_get_publication_matched_status(wr, &pst);
+    dds_get_subscription_matched_status(rd, &sst);
+    if (pst.current_count > 0 && sst.current_count > 0) break;
+    dds_sleepfor(DDS_MSECS(10));
+  } while (dds_time() < deadline);
+  if (pst.current_count == 0 || sst.current_count == 0) {
+    fprintf(stderr, "cyclone_peer: no pong matched %s / %s\n", out, in);
+    return 1;
+  }
+  dds_sleepfor(DDS_MSECS(200));
+  printf("READY\n");
+  fflush(stdout);
+  void *sample = dds_alloc(desc->m_size);
+  memset(sample, 0, desc->m_size);
+  fill(type, sample, 1);
+  int64_t *rtt = malloc(sizeof(int64_t) * (size_t) count);
+  for (int i = 0; i < warmup + count; i++) {
+    set_seq(type, sample, i);
+    dds_time_t t0 = dds_time();
+    dds_return_t rc = dds_write(wr, sample);
+    if (rc < 0) fail("dds_write", rc);
+    int matched = 0;
+    while (!matched) {
+      if (dds_waitset_wait(ws, NULL, 0, DDS_SECS(10)) == 0) {
+        fprintf(stderr, "cyclone_peer: no pong for ping %d\n", i);
+        return 1;
+      }
+      void *samples[1] = { NULL };
+      dds_sample_info_t si[1];
+      int n;
+      while ((n = dds_take(rd, samples, si, 1, 1)) > 0) {
+        if (si[0].valid_data && get_seq(type, samples[0]) == i)
+          matched = 1;
+        dds_return_loan(rd, samples, n);
+      }
+    }
+    dds_time_t t1 = dds_time();
+    if (i >= warmup)
+      rtt[i - warmup] = t1 - t0;
+  }
+  for (int k = 0; k < count; k++) {
+    if (k % 1000 == 0) printf(k == 0 ? "RTT" : "\nRTT");
+    printf(" %" PRId64, rtt[k]);
+  }
+  printf("\nDONE %d\n", count);
+  fflush(stdout);
+  free(rtt);
+  dds_free(sample);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 6) {
     fprintf(stderr, "usage: cyclone_peer DOMAIN pub|sub TYPE TOPIC COUNT [PERIOD_MS|TIMEOUT_S]\n"
-                    "       cyclone_peer DOMAIN pong TYPE IN_TOPIC OUT_TOPIC SECONDS\n");
+                    "       cyclone_peer DOMAIN pong TYPE IN_TOPIC OUT_TOPIC SECONDS\n"
+                    "       cyclone_peer DOMAIN ping TYPE OUT_TOPIC IN_TOPIC WARMUP COUNT\n");
     return 3;
   }
   int domain = atoi(argv[1]);
@@ -296,6 +387,8 @@ int main(int argc, char **argv)
     rc = run_sub(pp, argv[3], argv[4], atoi(argv[5]), argc > 6 ? atoi(argv[6]) : 30);
   else if (strcmp(mode, "pong") == 0 && argc > 6)
     rc = run_pong(pp, argv[3], argv[4], argv[5], atoi(argv[6]));
+  else if (strcmp(mode, "ping") == 0 && argc > 7)
+    rc = run_ping(pp, argv[3], argv[4], argv[5], atoi(argv[6]), atoi(argv[7]));
   else {
     fprintf(stderr, "cyclone_peer: unknown mode %s\n", mode);
     rc = 3;
