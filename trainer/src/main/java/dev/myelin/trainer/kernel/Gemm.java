@@ -218,6 +218,22 @@ public final class Gemm {
         c[at] = accumulate ? c[at] + v : v;
     }
 
+    /** {@code dst[dOff + j*rows + i] = src[sOff + i*cols + j]}: the transpose of a rows x cols matrix, in 8x8 tiles. */
+    public static void transpose(float[] src, int sOff, int rows, int cols, float[] dst, int dOff) {
+        for (int i0 = 0; i0 < rows; i0 += 8) {
+            int i1 = Math.min(rows, i0 + 8);
+            for (int j0 = 0; j0 < cols; j0 += 8) {
+                int j1 = Math.min(cols, j0 + 8);
+                for (int i = i0; i < i1; i++) {
+                    int s = sOff + i * cols;
+                    for (int j = j0; j < j1; j++) {
+                        dst[dOff + j * rows + i] = src[s + j];
+                    }
+                }
+            }
+        }
+    }
+
     /** Floating-point operations of an M x N x K product (multiply and add counted separately). */
     public static long flops(long m, long n, long k) {
         return 2L * m * n * k;

@@ -1,5 +1,10 @@
 package dev.myelin.trainer.kernel;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Where the ones are in a 0/1 spike matrix X [rows, cols]: per row, the columns that spiked (for the
  * forward product {@code X W}), and per column, the rows in which it spiked (for the weight gradient
@@ -7,6 +12,22 @@ package dev.myelin.trainer.kernel;
  * allocation-free. One thread.
  */
 public final class SpikeIndex {
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    /** For every 8-bit mask, the positions of its set bits (padded to eight entries). */
+    private static final int[] COMPACT = new int[256 * 8];
+
+    static {
+        for (int m = 0; m < 256; m++) {
+            int k = 0;
+            for (int b = 0; b < 8; b++) {
+                if ((m & (1 << b)) != 0) {
+                    COMPACT[m * 8 + k++] = b;
+                }
+            }
+        }
+    }
+
     private final int maxRows;
     private final int cols;
     /** Row r's spiking columns are {@code rowIdx[rowStart[r] .. rowStart[r + 1])}. */
@@ -23,7 +44,8 @@ public final class SpikeIndex {
         this.maxRows = maxRows;
         this.cols = cols;
         rowStart = new int[maxRows + 1];
-        rowIdx = new int[maxRows * cols];
+        // slack for the vector append, which always writes eight lanes
+        rowIdx = new int[maxRows * cols + 8];
         colStart = new int[cols + 1];
         colIdx = new int[maxRows * cols];
         fill = new int[cols];
@@ -36,10 +58,17 @@ public final class SpikeIndex {
         }
         this.rows = rows;
         int n = 0;
+        int bound = cols - cols % 8;
         for (int r = 0; r < rows; r++) {
             rowStart[r] = n;
             int base = r * cols;
-            for (int j = 0; j < cols; j++) {
+            int j = 0;
+            for (; j < bound; j += 8) {
+                int bits = (int) FloatVector.fromArray(F8, x, base + j).compare(VectorOperators.NE, 0f).toLong();
+                IntVector.fromArray(I8, COMPACT, bits * 8).add(j).intoArray(rowIdx, n);
+                n += Integer.bitCount(bits);
+            }
+            for (; j < cols; j++) {
                 if (x[base + j] != 0f) {
                     rowIdx[n++] = j;
                 }

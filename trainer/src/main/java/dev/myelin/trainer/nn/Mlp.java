@@ -30,6 +30,7 @@ public final class Mlp {
     private final float[][] h;
     private final float[] gA;
     private final float[] gB;
+    private final float[] transposed;
     private int batch;
 
     public Mlp(Parameters params, String prefix, int[] sizes, int maxBatch, Rounding rounding) {
@@ -62,6 +63,11 @@ public final class Mlp {
         }
         gA = new float[maxBatch * widest];
         gB = new float[maxBatch * widest];
+        int largest = 0;
+        for (int l = 0; l < layers; l++) {
+            largest = Math.max(largest, sizes[l] * sizes[l + 1]);
+        }
+        transposed = new float[largest];
         refreshWeights();
     }
 
@@ -171,7 +177,8 @@ public final class Mlp {
             }
             if (l > 0) {
                 // g_{l-1} = (g W_l^T) * relu'(z_{l-1}), relu' read from h_l > 0
-                Gemm.productTransposed(b, in, out, g, 0, out, w, wOff[l], out, next, 0, in, false);
+                Gemm.transpose(w, wOff[l], in, out, transposed, 0);
+                Gemm.product(b, in, out, g, 0, out, 1, transposed, 0, in, next, 0, in, false);
                 float[] hl = h[l];
                 for (int i = 0, n = b * in; i < n; i++) {
                     next[i] = hl[i] > 0f ? next[i] : 0f;

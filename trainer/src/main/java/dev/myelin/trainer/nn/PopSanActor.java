@@ -6,6 +6,7 @@ import dev.myelin.policy.model.SpikeMode;
 import dev.myelin.policy.model.Tensor;
 import dev.myelin.trainer.kernel.EncoderExp;
 import dev.myelin.trainer.kernel.Gemm;
+import dev.myelin.trainer.kernel.LifKernels;
 import dev.myelin.trainer.kernel.Rounding;
 import dev.myelin.trainer.kernel.SpikeIndex;
 
@@ -49,6 +50,7 @@ public final class PopSanActor {
     private final Rounding rounding;
     private final Surrogate surrogate;
     private final float surrogateWidth;
+    private final LifKernels.Shape surrogateShape;
     private final int maxBatch;
     private final int obs;
     private final int act;
@@ -99,6 +101,7 @@ public final class PopSanActor {
     private final float[] gEncoder;
     private final float[] gv;
     private final float[] gc;
+    private final float[] transposed;
 
     /**
      * @param params   holds the slices above (see {@link #declare})
@@ -112,6 +115,7 @@ public final class PopSanActor {
         this.rounding = rounding;
         this.surrogate = surrogate;
         this.surrogateWidth = surrogateWidth;
+        this.surrogateShape = LifKernels.Shape.valueOf(surrogate.name());
         this.maxBatch = maxBatch;
         obs = shape.observationSize();
         act = shape.actionSize();
@@ -184,6 +188,11 @@ public final class PopSanActor {
         logStd = new float[maxBatch * act];
         gRate = new float[maxBatch * act * decPop];
         gEncoder = new float[maxBatch * encSize];
+        int largest = 0;
+        for (int l = 0; l < layers; l++) {
+            largest = Math.max(largest, in[l] * out[l]);
+        }
+        transposed = new float[largest];
         refreshWeights();
     }
 
@@ -326,6 +335,12 @@ public final class PopSanActor {
         Arrays.fill(potential, 0, batch * encSize, 0f);
         float eth = PopSan.ENCODER_THRESHOLD;
         float[] x0 = x[0];
+        if (rounding == Rounding.FP32) {
+            for (int t = 0; t < timesteps; t++) {
+                LifKernels.regularSpikes(potential, activation, x0, t * batch * encSize, batch * encSize, eth);
+            }
+            return;
+        }
         for (int t = 0; t < timesteps; t++) {
             int row0 = t * batch * encSize;
             for (int k = 0, n = batch * encSize; k < n; k++) {
@@ -350,6 +365,18 @@ public final class PopSanActor {
         int bo = bOff[l];
         int fired = 0;
         Arrays.fill(c, 0, width, 0f);
+        if (rounding == Rounding.FP32) {
+            for (int t = 0; t < timesteps; t++) {
+                int row = t * width;
+                int prev = row - width;
+                for (int b = 0; b < batch; b++) {
+                    int cb = b * n;
+                    fired += LifKernels.step(c, cb, cur, row + cb, w, bo, v, s, prev + cb, v, s, row + cb, n, cd, vd, th,
+                            t == 0);
+                }
+            }
+            return fired;
+        }
         for (int t = 0; t < timesteps; t++) {
             int row = t * width;
             int prev = row - width;
@@ -496,17 +523,13 @@ public final class PopSanActor {
             int m = out[l];
             // db_l += sum over rows of dL/dI; dW_l += X_l^T dL/dI (event-driven over input spikes)
             int bo = bOff[l];
-            for (int r = 0; r < rows; r++) {
-                int base = r * m;
-                for (int j = 0; j < m; j++) {
-                    grad[bo + j] += gI[base + j];
-                }
-            }
+            LifKernels.addRows(gI, 0, rows, m, grad, bo);
             rounding.round(grad, bo, m);
             index[l].multiplyTransposedInto(gI, 0, m, grad, wOff[l]);
             rounding.round(grad, wOff[l], in[l] * m);
-            // dL/dX_l = dL/dI W_l^T
-            Gemm.productTransposed(rows, in[l], m, gI, 0, m, w, wOff[l], m, gSpikes[l], 0, in[l], false);
+            // dL/dX_l = dL/dI W_l^T, as a plain product with W_l transposed (the faster kernel)
+            Gemm.transpose(w, wOff[l], in[l], m, transposed, 0);
+            Gemm.product(rows, in[l], m, gI, 0, m, 1, transposed, 0, in[l], gSpikes[l], 0, in[l], false);
             rounding.round(gSpikes[l], 0, rows * in[l]);
         }
         backThroughEncoder(bsz, grad);
@@ -527,16 +550,22 @@ public final class PopSanActor {
         float[] v = volt[l];
         Arrays.fill(gv, 0, width, 0f);
         Arrays.fill(gc, 0, width, 0f);
+        if (rounding == Rounding.FP32) {
+            for (int t = timesteps - 1; t >= 0; t--) {
+                LifKernels.backStep(gOut, v, s, t * width, gv, gc, gI, width, cd, vd, th, surrogateShape, surrogateWidth);
+            }
+            return;
+        }
         for (int t = timesteps - 1; t >= 0; t--) {
             int row = t * width;
             for (int k = 0; k < width; k++) {
                 float vt = v[row + k];
                 float st = s[row + k];
                 float gvNext = gv[k];
-                float gsTotal = gOut[row + k] - vd * vt * gvNext;
-                float gvt = gsTotal * surrogate.derivative(vt - th, surrogateWidth) + vd * (1f - st) * gvNext;
+                float gsTotal = gOut[row + k] - vt * vd * gvNext;
+                float gvt = gsTotal * surrogate.derivative(vt - th, surrogateWidth) + (1f - st) * vd * gvNext;
                 gvt = rounding.round(gvt);
-                float gct = rounding.round(gvt + cd * gc[k]);
+                float gct = rounding.round(gvt + gc[k] * cd);
                 gv[k] = gvt;
                 gc[k] = gct;
                 gI[row + k] = gct;

@@ -1,0 +1,272 @@
+package dev.myelin.trainer.rl;
+
+import dev.myelin.trainer.kernel.Rounding;
+import dev.myelin.trainer.mpi.Communicator;
+import dev.myelin.trainer.nn.Adam;
+import dev.myelin.trainer.nn.Mlp;
+import dev.myelin.trainer.nn.Parameters;
+import dev.myelin.trainer.nn.PopSanActor;
+import dev.myelin.trainer.nn.PopSanActor.ActorShape;
+import dev.myelin.trainer.nn.RandomStream;
+import dev.myelin.trainer.precision.LossScaler;
+import dev.myelin.trainer.run.TrainConfig;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What TD3 and SAC share: a population-coded spiking actor, twin MLP critics with polyak-averaged
+ * targets, one Adam and one loss scaler per optimizer, and data-parallel gradient averaging (the flat
+ * gradient of each network is summed over ranks and scaled by {@code 1 / (ranks * lossScale)} before the
+ * overflow check, so every rank takes the same decision and the same step).
+ *
+ * <p>Acting uses a separate fp32 instance of the actor over the same master weights, so the policy that
+ * explores is the one that is exported. Not thread-safe: the training thread.
+ */
+public abstract class Learner {
+    protected final TrainConfig config;
+    protected final Communicator comm;
+    protected final ActorShape shape;
+    protected final int obs;
+    protected final int act;
+    protected final int batch;
+    protected final Rounding rounding;
+
+    protected final Parameters actorParams;
+    protected final Parameters criticParams;
+    protected final Parameters criticTargetParams;
+    protected final PopSanActor actor;
+    protected final PopSanActor rollout;
+    protected final Mlp q1;
+    protected final Mlp q2;
+    protected final Mlp q1Target;
+    protected final Mlp q2Target;
+    protected final Adam actorAdam;
+    protected final Adam criticAdam;
+    protected final LossScaler actorScaler;
+    protected final LossScaler criticScaler;
+    /** Rank-local randomness of the update (target policy noise, SAC's reparameterisation). */
+    protected final RandomStream noise;
+
+    protected long updates;
+    protected double lastCriticLoss = Double.NaN;
+    protected double lastActorLoss = Double.NaN;
+    protected double lastMeanQ = Double.NaN;
+
+    protected Learner(TrainConfig config, Communicator comm, int observationSize, int actionSize, int actingBatch,
+                      boolean logStdHead, long seed) {
+        this.config = config;
+        this.comm = comm;
+        this.obs = observationSize;
+        this.act = actionSize;
+        this.batch = config.batchSize;
+        this.rounding = config.precision;
+        shape = new ActorShape(observationSize, actionSize, config.population, config.population, config.actorHidden,
+                config.timesteps, dev.myelin.policy.model.CubaLif.POPSAN);
+        Parameters.Builder ab = Parameters.builder();
+        PopSanActor.declare(ab, shape, logStdHead);
+        actorParams = ab.build();
+        int[] criticSizes = criticSizes();
+        Parameters.Builder cb = Parameters.builder();
+        Mlp.declare(cb, "q1.", criticSizes);
+        Mlp.declare(cb, "q2.", criticSizes);
+        criticParams = cb.build();
+
+        // Rank 0 initialises; every rank starts from its weights (MPI_Bcast), whatever its seed.
+        RandomStream init = new RandomStream(seed);
+        PopSanActor.initialize(actorParams, shape, init);
+        Mlp.initialize(criticParams, "q1.", criticSizes, init);
+        Mlp.initialize(criticParams, "q2.", criticSizes, init);
+        comm.broadcast(actorParams.values(), actorParams.size());
+        comm.broadcast(criticParams.values(), criticParams.size());
+        criticTargetParams = criticParams.copy();
+
+        actor = new PopSanActor(actorParams, shape, config.surrogate, config.surrogateWidth, batch, rounding);
+        rollout = new PopSanActor(actorParams, shape, config.surrogate, config.surrogateWidth, actingBatch, Rounding.FP32);
+        q1 = new Mlp(criticParams, "q1.", criticSizes, batch, rounding);
+        q2 = new Mlp(criticParams, "q2.", criticSizes, batch, rounding);
+        q1Target = new Mlp(criticTargetParams, "q1.", criticSizes, batch, rounding);
+        q2Target = new Mlp(criticTargetParams, "q2.", criticSizes, batch, rounding);
+        actorAdam = new Adam(actorParams, config.actorLr);
+        criticAdam = new Adam(criticParams, config.criticLr);
+        boolean dynamic = rounding != Rounding.FP32;
+        actorScaler = new LossScaler(dynamic, config.lossScaleInitial, config.lossScaleGrowthInterval);
+        criticScaler = new LossScaler(dynamic, config.lossScaleInitial, config.lossScaleGrowthInterval);
+        noise = new RandomStream(seed ^ 0x6E6F697365L ^ (comm.rank() * 0x9E3779B97F4A7C15L));
+    }
+
+    private int[] criticSizes() {
+        int[] s = new int[config.criticHidden.length + 2];
+        s[0] = obs + act;
+        System.arraycopy(config.criticHidden, 0, s, 1, config.criticHidden.length);
+        s[s.length - 1] = 1;
+        return s;
+    }
+
+    /** One gradient update on a sampled batch (a collective under MPI). */
+    public abstract void update(ReplayBuffer.Batch b);
+
+    /**
+     * Actions for {@code n} normalised observations ({@code obsNorm [n, obs]}) into {@code u [n, act]} in
+     * [-1, 1] units; with {@code explore} the algorithm's exploration is added from {@code rnd}.
+     */
+    public abstract void act(float[] obsNorm, int n, float[] u, boolean explore, RandomStream rnd);
+
+    /** Copies {@code [obs | action]} rows into a critic's input buffer. */
+    protected void criticInput(Mlp q, float[] o, float[] a, int n) {
+        float[] in = q.input();
+        int w = obs + act;
+        for (int b = 0; b < n; b++) {
+            System.arraycopy(o, b * obs, in, b * w, obs);
+            System.arraycopy(a, b * act, in, b * w + obs, act);
+        }
+    }
+
+    /** Averages the critic gradients over ranks, unscales, steps if finite. */
+    protected void stepCritic() {
+        comm.sum(criticParams.gradients(), criticParams.size());
+        if (criticScaler.unscale(criticParams, 1f / comm.size())) {
+            criticAdam.step();
+        }
+        q1.refreshWeights();
+        q2.refreshWeights();
+    }
+
+    /** Averages the actor gradients over ranks, unscales, steps if finite. */
+    protected void stepActor() {
+        comm.sum(actorParams.gradients(), actorParams.size());
+        if (actorScaler.unscale(actorParams, 1f / comm.size())) {
+            actorAdam.step();
+        }
+        actor.refreshWeights();
+    }
+
+    /** Polyak-averages the critic targets towards the critics (and subclasses' other targets). */
+    protected void updateTargets() {
+        criticTargetParams.polyakFrom(criticParams, config.polyak);
+        q1Target.refreshWeights();
+        q2Target.refreshWeights();
+    }
+
+    public Parameters actorParameters() {
+        return actorParams;
+    }
+
+    public Parameters criticParameters() {
+        return criticParams;
+    }
+
+    public ActorShape actorShape() {
+        return shape;
+    }
+
+    /** The fp32 actor used for acting (also the one the export equality test compares with). */
+    public PopSanActor rolloutActor() {
+        return rollout;
+    }
+
+    public long updates() {
+        return updates;
+    }
+
+    public double lastCriticLoss() {
+        return lastCriticLoss;
+    }
+
+    public double lastActorLoss() {
+        return lastActorLoss;
+    }
+
+    public double lastMeanQ() {
+        return lastMeanQ;
+    }
+
+    public LossScaler actorScaler() {
+        return actorScaler;
+    }
+
+    public LossScaler criticScaler() {
+        return criticScaler;
+    }
+
+    /** Floating-point state shared by all ranks, by name, for checkpoints (live arrays). */
+    public Map<String, float[]> sharedFloats() {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        m.put("actor", actorParams.values());
+        m.put("critic", criticParams.values());
+        m.put("critic_target", criticTargetParams.values());
+        m.put("actor_adam.m", actorAdam.firstMoments());
+        m.put("actor_adam.v", actorAdam.secondMoments());
+        m.put("critic_adam.m", criticAdam.firstMoments());
+        m.put("critic_adam.v", criticAdam.secondMoments());
+        return m;
+    }
+
+    /** Counters shared by all ranks, for checkpoints. */
+    public Map<String, long[]> sharedCounters() {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        m.put("updates", new long[] {updates});
+        m.put("actor_adam.steps", new long[] {actorAdam.steps()});
+        m.put("critic_adam.steps", new long[] {criticAdam.steps()});
+        m.put("actor_scaler", actorScaler.state());
+        m.put("critic_scaler", criticScaler.state());
+        return m;
+    }
+
+    /** Restores what {@link #sharedCounters()} returned (floats are restored through the live arrays). */
+    public void restoreCounters(Map<String, long[]> m) {
+        updates = single(m, "updates");
+        actorAdam.restoreSteps(single(m, "actor_adam.steps"));
+        criticAdam.restoreSteps(single(m, "critic_adam.steps"));
+        actorScaler.restore(require(m, "actor_scaler"));
+        criticScaler.restore(require(m, "critic_scaler"));
+        refreshAll();
+    }
+
+    /** Re-reads master weights into every network's working copy (after a restore). */
+    public void refreshAll() {
+        actor.refreshWeights();
+        q1.refreshWeights();
+        q2.refreshWeights();
+        q1Target.refreshWeights();
+        q2Target.refreshWeights();
+    }
+
+    /** This rank's own state (its noise stream). */
+    public long[] rankState() {
+        return noise.state();
+    }
+
+    public void restoreRankState(long[] s) {
+        noise.restore(s);
+    }
+
+    protected static long[] require(Map<String, long[]> m, String key) {
+        long[] v = m.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("checkpoint lacks '" + key + "'");
+        }
+        return v;
+    }
+
+    protected static long single(Map<String, long[]> m, String key) {
+        long[] v = require(m, key);
+        if (v.length != 1) {
+            throw new IllegalArgumentException("checkpoint entry '" + key + "' must hold one number");
+        }
+        return v[0];
+    }
+
+    /**
+     * Creates the learner the configuration names.
+     *
+     * @param actingBatch most observations {@link #act} will be given at once (agents per rank)
+     */
+    public static Learner create(TrainConfig config, Communicator comm, int obs, int act, int actingBatch, long seed) {
+        return switch (config.algorithm) {
+            case "td3" -> new Td3(config, comm, obs, act, actingBatch, seed);
+            case "sac" -> new Sac(config, comm, obs, act, actingBatch, seed);
+            default -> throw new IllegalArgumentException("unknown algorithm " + config.algorithm);
+        };
+    }
+}

@@ -1,0 +1,313 @@
+package dev.myelin.trainer.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The on-disk form of a training checkpoint: a JSON header and named typed arrays, sealed by a SHA-256
+ * of every preceding byte.
+ * <pre>
+ *   "MYELINCK"  u32 version  u32 headerLength  header (UTF-8 JSON)  pad to 8
+ *   section data (little-endian, each padded to 8)  ...  SHA-256 (32 bytes)
+ * </pre>
+ * The header lists each section's name, type ({@code f32}, {@code f64}, {@code i64}, {@code u8}), element
+ * count and offset from the start of the data. Written atomically: temporary file in the same
+ * directory, fsync, rename over the old checkpoint, fsync of the directory; so a crash or
+ * {@code kill -9} at any moment leaves either the previous checkpoint or the new one, whole. Reading
+ * verifies the digest before anything is used and names what is wrong otherwise. Any thread.
+ */
+public final class CheckpointFile {
+    static final byte[] MAGIC = "MYELINCK".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    private static final int DIGEST = 32;
+
+    private final Map<String, Object> header = new LinkedHashMap<>();
+    private final Map<String, Object> sections = new LinkedHashMap<>();
+
+    public CheckpointFile() {
+    }
+
+    public Map<String, Object> header() {
+        return header;
+    }
+
+    public CheckpointFile put(String name, float[] data) {
+        sections.put(name, data);
+        return this;
+    }
+
+    public CheckpointFile put(String name, double[] data) {
+        sections.put(name, data);
+        return this;
+    }
+
+    public CheckpointFile put(String name, long[] data) {
+        sections.put(name, data);
+        return this;
+    }
+
+    public CheckpointFile put(String name, byte[] data) {
+        sections.put(name, data);
+        return this;
+    }
+
+    public boolean has(String name) {
+        return sections.containsKey(name);
+    }
+
+    public float[] floats(String name) {
+        return typed(name, float[].class);
+    }
+
+    public double[] doubles(String name) {
+        return typed(name, double[].class);
+    }
+
+    public long[] longs(String name) {
+        return typed(name, long[].class);
+    }
+
+    public byte[] bytes(String name) {
+        return typed(name, byte[].class);
+    }
+
+    /** Section names in file order. */
+    public List<String> names() {
+        return new ArrayList<>(sections.keySet());
+    }
+
+    private <T> T typed(String name, Class<T> type) {
+        Object o = sections.get(name);
+        if (o == null) {
+            throw new IllegalArgumentException("checkpoint has no section '" + name + "'");
+        }
+        if (!type.isInstance(o)) {
+            throw new IllegalArgumentException("checkpoint section '" + name + "' is not " + type.getSimpleName());
+        }
+        return type.cast(o);
+    }
+
+    private static String typeOf(Object o) {
+        return switch (o) {
+            case float[] f -> "f32";
+            case double[] d -> "f64";
+            case long[] l -> "i64";
+            case byte[] b -> "u8";
+            default -> throw new IllegalStateException("unsupported section type " + o.getClass());
+        };
+    }
+
+    private static int elementSize(String type) {
+        return switch (type) {
+            case "f32" -> 4;
+            case "f64", "i64" -> 8;
+            case "u8" -> 1;
+            default -> throw new IllegalArgumentException("unknown section type '" + type + "'");
+        };
+    }
+
+    private static int length(Object o) {
+        return switch (o) {
+            case float[] f -> f.length;
+            case double[] d -> d.length;
+            case long[] l -> l.length;
+            case byte[] b -> b.length;
+            default -> throw new IllegalStateException();
+        };
+    }
+
+    static long pad8(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    /** The file's bytes. */
+    public byte[] toBytes() throws IOException {
+        List<Map<String, Object>> table = new ArrayList<>();
+        long offset = 0;
+        for (Map.Entry<String, Object> e : sections.entrySet()) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            String type = typeOf(e.getValue());
+            int n = length(e.getValue());
+            t.put("name", e.getKey());
+            t.put("type", type);
+            t.put("length", n);
+            t.put("offset", offset);
+            table.add(t);
+            offset += pad8((long) n * elementSize(type));
+        }
+        Map<String, Object> h = new LinkedHashMap<>(header);
+        h.put("sections", table);
+        byte[] json = new ObjectMapper().writeValueAsBytes(h);
+        long dataStart = pad8(MAGIC.length + 8L + json.length);
+        long total = dataStart + offset + DIGEST;
+        if (total > Integer.MAX_VALUE - 64) {
+            throw new IOException("checkpoint would be " + total + " bytes, over the 2 GiB limit of one file");
+        }
+        byte[] out = new byte[(int) total];
+        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).putInt(VERSION).putInt(json.length).put(json);
+        int i = 0;
+        for (Object o : sections.values()) {
+            long at = dataStart + ((Number) table.get(i++).get("offset")).longValue();
+            b.position((int) at);
+            switch (o) {
+                case float[] f -> b.asFloatBuffer().put(f);
+                case double[] d -> b.asDoubleBuffer().put(d);
+                case long[] l -> b.asLongBuffer().put(l);
+                case byte[] y -> b.put(y);
+                default -> throw new IllegalStateException();
+            }
+        }
+        byte[] digest = sha256(out, out.length - DIGEST);
+        System.arraycopy(digest, 0, out, out.length - DIGEST, DIGEST);
+        return out;
+    }
+
+    /** Writes atomically over {@code file} (see the class comment). */
+    public void write(Path file) throws IOException {
+        writeAtomically(file, toBytes());
+    }
+
+    /** Replaces {@code file} with {@code bytes}: temporary file, fsync, atomic rename, fsync of the directory. */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException(file + ": the file system cannot rename atomically", e);
+            }
+            moved = true;
+            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+                ch.force(true);
+            } catch (IOException | UnsupportedOperationException e) {
+                // the rename is atomic regardless; only its durability is then up to the file system
+            }
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Reads and verifies a checkpoint; IOException naming the file and the problem if it is not whole. */
+    public static CheckpointFile read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no checkpoint there");
+        }
+        byte[] all = Files.readAllBytes(file);
+        try {
+            return parse(all);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static CheckpointFile parse(byte[] all) throws IOException {
+        if (all.length < MAGIC.length + 8 + DIGEST) {
+            throw new IllegalArgumentException("too short to be a checkpoint (" + all.length + " bytes)");
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (all[i] != MAGIC[i]) {
+                throw new IllegalArgumentException("not a Myelin checkpoint (bad magic)");
+            }
+        }
+        byte[] digest = sha256(all, all.length - DIGEST);
+        if (!MessageDigest.isEqual(digest, java.util.Arrays.copyOfRange(all, all.length - DIGEST, all.length))) {
+            throw new IllegalArgumentException("SHA-256 mismatch: the checkpoint is damaged or incomplete");
+        }
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(MAGIC.length);
+        int version = b.getInt();
+        if (version != VERSION) {
+            throw new IllegalArgumentException("checkpoint format version " + version + ", this trainer reads " + VERSION);
+        }
+        int hl = b.getInt();
+        if (hl < 0 || MAGIC.length + 8L + hl > all.length - DIGEST) {
+            throw new IllegalArgumentException("header length " + hl + " runs past the end");
+        }
+        Map<String, Object> h = new ObjectMapper().readValue(all, MAGIC.length + 8, hl, Map.class);
+        long dataStart = pad8(MAGIC.length + 8L + hl);
+        long dataEnd = all.length - DIGEST;
+        CheckpointFile c = new CheckpointFile();
+        Object tableObj = h.remove("sections");
+        if (!(tableObj instanceof List<?> table)) {
+            throw new IllegalArgumentException("header has no section table");
+        }
+        c.header.putAll(h);
+        for (Object o : table) {
+            Map<String, Object> t = (Map<String, Object>) o;
+            String name = String.valueOf(t.get("name"));
+            String type = String.valueOf(t.get("type"));
+            long n = ((Number) t.get("length")).longValue();
+            long off = ((Number) t.get("offset")).longValue();
+            long bytes = n * elementSize(type);
+            if (n < 0 || off < 0 || dataStart + off + bytes > dataEnd) {
+                throw new IllegalArgumentException("section " + name + " lies outside the file");
+            }
+            b.position((int) (dataStart + off));
+            Object data = switch (type) {
+                case "f32" -> {
+                    float[] f = new float[(int) n];
+                    b.asFloatBuffer().get(f);
+                    yield f;
+                }
+                case "f64" -> {
+                    double[] d = new double[(int) n];
+                    b.asDoubleBuffer().get(d);
+                    yield d;
+                }
+                case "i64" -> {
+                    long[] l = new long[(int) n];
+                    b.asLongBuffer().get(l);
+                    yield l;
+                }
+                default -> {
+                    byte[] y = new byte[(int) n];
+                    b.get(y);
+                    yield y;
+                }
+            };
+            c.sections.put(name, data);
+        }
+        return c;
+    }
+
+    static byte[] sha256(byte[] bytes, int length) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(bytes, 0, length);
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,532 @@
+package dev.myelin.trainer.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.myelin.sim.Actor;
+import dev.myelin.sim.BoxSpace;
+import dev.myelin.sim.Env;
+import dev.myelin.sim.Evaluation;
+import dev.myelin.sim.Tasks;
+import dev.myelin.sim.VectorEnv;
+import dev.myelin.trainer.mpi.Communicator;
+import dev.myelin.trainer.nn.RandomStream;
+import dev.myelin.trainer.rl.Learner;
+import dev.myelin.trainer.rl.ReplayBuffer;
+import dev.myelin.trainer.rl.RunningNormalizer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One training run: every rank steps its own vectorised environments, keeps its own replay buffer and
+ * random streams, and takes part in the same gradient updates (gradients summed over ranks); rank 0
+ * evaluates, logs ({@code metrics.csv}, learning-curve PNG, progress line) and checkpoints.
+ *
+ * <p>The loop follows PopSAN/Spinning Up: uniform random actions for {@code start_steps}, then the
+ * actor plus exploration; every {@code update_every} steps the observation statistics are merged over
+ * ranks and, after {@code update_after}, {@code update_every} updates are made.
+ *
+ * <p>Checkpoints hold the networks, optimizer and loss-scaler state, observation statistics, every
+ * rank's random streams and every action each rank has sent to its environments. Resuming rebuilds each
+ * environment's state and replay buffer by replaying those actions from the run's seeds (the simulator is
+ * deterministic), so a resumed run continues bit for bit as if it had never stopped.
+ *
+ * <p>Run directory: {@code config.yaml}, {@code checkpoint.bin}, {@code metrics.csv}, {@code curve.png}.
+ * Driven by one thread per rank.
+ */
+public final class TrainingRun implements AutoCloseable {
+    public static final String CHECKPOINT = "checkpoint.bin";
+
+    private final TrainConfig config;
+    private final Path dir;
+    private final Communicator comm;
+    private final VectorEnv venv;
+    private final int agents;
+    private final int obs;
+    private final int act;
+    private final float[] center;
+    private final float[] half;
+    private final Learner learner;
+    private final RunningNormalizer normalizer;
+    private final ReplayBuffer replay;
+    private final ReplayBuffer.Batch batch;
+    private final RandomStream sampleRng;
+    private final RandomStream exploreRng;
+    private final ActionLog actionLog;
+    private final float[] obsRaw;
+    private final float[] obsNorm;
+    private final float[] u;
+    private final float[] envAction;
+    private final double[] episodeReturn;
+    private final double[] recentReturns = new double[10];
+    private int recentCount;
+    private long episodes;
+    private long step;
+    private double lastEval = Double.NaN;
+    private double lastEvalStd = Double.NaN;
+    private double lastEvalSuccess = Double.NaN;
+    private PrintStream progressOut;
+    private boolean progressTerminal;
+    private long lastCheckpointStep = -1;
+    private final long startNanos = System.nanoTime();
+    private long resumedAt;
+
+    private TrainingRun(TrainConfig config, Path dir, Communicator comm) {
+        if (config.updateEvery % config.envs != 0) {
+            throw new IllegalArgumentException("update_every (" + config.updateEvery + ") must be a multiple of envs ("
+                    + config.envs + ")");
+        }
+        if (config.steps % config.updateEvery != 0) {
+            throw new IllegalArgumentException("steps (" + config.steps + ") must be a multiple of update_every ("
+                    + config.updateEvery + ")");
+        }
+        this.config = config;
+        this.dir = dir;
+        this.comm = comm;
+        venv = Tasks.vector(config.taskSpec(), config.envs, config.envThreads);
+        try {
+            agents = venv.agents();
+            obs = venv.observationSpace().size();
+            act = venv.actionSpace().size();
+            BoxSpace as = venv.actionSpace();
+            center = new float[act];
+            half = new float[act];
+            for (int j = 0; j < act; j++) {
+                if (!Float.isFinite(as.low(j)) || !Float.isFinite(as.high(j)) || !(as.low(j) < as.high(j))) {
+                    throw new IllegalArgumentException("task " + config.task + ": action " + as.name(j)
+                            + " needs a finite range, has [" + as.low(j) + ", " + as.high(j) + "]");
+                }
+                center[j] = 0.5f * (as.low(j) + as.high(j));
+                half[j] = 0.5f * (as.high(j) - as.low(j));
+            }
+            learner = Learner.create(config, comm, obs, act, agents, config.seed);
+            normalizer = new RunningNormalizer(obs, config.observationClip, config.normalizeObservations);
+            replay = new ReplayBuffer(config.replaySize, obs, act);
+            batch = new ReplayBuffer.Batch(config.batchSize, obs, act);
+            sampleRng = new RandomStream(mix(config.seed, comm.rank(), 0x73616D706CL));
+            exploreRng = new RandomStream(mix(config.seed, comm.rank(), 0x6578706CL));
+            long logValues = config.steps / config.envs * agents * act;
+            if (logValues > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("steps (" + config.steps + ") too many to log every action for exact resume");
+            }
+            actionLog = new ActionLog(agents * act, (int) logValues);
+            obsRaw = new float[agents * obs];
+            obsNorm = new float[agents * obs];
+            u = new float[agents * act];
+            envAction = new float[agents * act];
+            episodeReturn = new double[agents];
+        } catch (RuntimeException e) {
+            venv.close();
+            throw e;
+        }
+    }
+
+    static long mix(long seed, int rank, long salt) {
+        long z = seed * 0x9E3779B97F4A7C15L + rank * 0xC2B2AE3D27D4EB4FL + salt;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The environment seed of {@code rank}. */
+    static long envSeed(long seed, int rank) {
+        return seed * 1_000_003L + 7919L * rank;
+    }
+
+    /** Starts a new run in {@code dir}, which must not hold a checkpoint already. */
+    public static TrainingRun start(TrainConfig config, Path dir, Communicator comm) throws IOException {
+        Path ck = dir.resolve(CHECKPOINT);
+        if (comm.isRoot()) {
+            if (Files.exists(ck)) {
+                throw new IllegalArgumentException(dir + " already holds a run; resume it with --resume " + dir
+                        + " or choose another --out");
+            }
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("config.yaml"),
+                    new ObjectMapper(new YAMLFactory()).writeValueAsString(config.settings()));
+        }
+        comm.barrier();
+        TrainingRun run = new TrainingRun(config, dir, comm);
+        run.venv.reset(envSeed(config.seed, comm.rank()));
+        System.arraycopy(run.venv.observations(), 0, run.obsRaw, 0, run.obsRaw.length);
+        return run;
+    }
+
+    /**
+     * Resumes the run in {@code dir} from its checkpoint. {@code overrides} may only change
+     * {@link TrainConfig#RESUMABLE_OVERRIDES} (e.g. {@code steps=400000} to train longer).
+     */
+    @SuppressWarnings("unchecked")
+    public static TrainingRun resume(Path dir, List<String> overrides, Communicator comm) throws IOException {
+        for (String o : overrides) {
+            String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
+            if (!TrainConfig.RESUMABLE_OVERRIDES.contains(key)) {
+                throw new IllegalArgumentException("cannot change '" + key + "' when resuming (only "
+                        + TrainConfig.RESUMABLE_OVERRIDES + "); start a new run instead");
+            }
+        }
+        CheckpointFile ck = CheckpointFile.read(dir.resolve(CHECKPOINT));
+        Map<String, Object> saved = (Map<String, Object>) ck.header().get("config");
+        if (saved == null) {
+            throw new IOException(dir.resolve(CHECKPOINT) + ": checkpoint has no configuration");
+        }
+        int ranks = ((Number) ck.header().get("ranks")).intValue();
+        if (ranks != comm.size()) {
+            throw new IllegalArgumentException("the checkpoint was written by " + ranks + " rank(s); resume it with "
+                    + ranks + " (this is " + comm.size() + ")");
+        }
+        TrainConfig config = TrainConfig.of(saved, overrides);
+        TrainingRun run = new TrainingRun(config, dir, comm);
+        try {
+            run.restore(ck);
+        } catch (RuntimeException | IOException e) {
+            run.close();
+            throw e;
+        }
+        return run;
+    }
+
+    /** Where progress lines go (rank 0 only); {@code terminal} redraws one line in place. */
+    public TrainingRun progress(PrintStream out, boolean terminal) {
+        this.progressOut = out;
+        this.progressTerminal = terminal;
+        return this;
+    }
+
+    /** Trains until {@code steps}; returns the final evaluation (rank 0; NaN elsewhere). */
+    public Result run() throws IOException {
+        ProgressBar bar = comm.isRoot() && progressOut != null
+                ? new ProgressBar(progressOut, config.steps, step, progressTerminal, 10) : null;
+        try (MetricsLog metrics = comm.isRoot() ? new MetricsLog(dir.resolve("metrics.csv"), step == 0 ? -1 : step) : null) {
+            while (step < config.steps) {
+                collect();
+                if (step % config.updateEvery == 0) {
+                    normalizer.sync(comm);
+                    if (step >= config.updateAfter) {
+                        for (int j = 0; j < config.updateEvery; j++) {
+                            replay.sample(batch, sampleRng, normalizer);
+                            learner.update(batch);
+                        }
+                    }
+                    boolean last = step >= config.steps;
+                    if (comm.isRoot() && (step % config.evalEvery == 0 || last)) {
+                        evaluate();
+                        logRow(metrics);
+                        writeCurve();
+                    }
+                    if (step % config.checkpointEvery == 0 || last) {
+                        checkpoint();
+                    }
+                    if (bar != null) {
+                        bar.update(step, recentReturn(), lastEval, last);
+                    }
+                }
+            }
+        } finally {
+            if (bar != null) {
+                bar.finish();
+            }
+        }
+        return new Result(step, learner.updates(), lastEval, lastEvalStd, lastEvalSuccess, elapsedSeconds());
+    }
+
+    /** The outcome of a run. */
+    public record Result(long steps, long updates, double evalReturn, double evalReturnStd, double evalSuccess,
+                         double seconds) {
+    }
+
+    /** One vector step: act, step, store. */
+    private void collect() {
+        if (step < config.startSteps) {
+            for (int i = 0; i < u.length; i++) {
+                u[i] = (float) (2 * exploreRng.nextDouble() - 1);
+            }
+        } else {
+            for (int a = 0; a < agents; a++) {
+                normalizer.normalize(obsRaw, a * obs, obsNorm, a * obs);
+            }
+            learner.act(obsNorm, agents, u, true, exploreRng);
+        }
+        for (int a = 0; a < agents; a++) {
+            normalizer.observe(obsRaw, a * obs);
+        }
+        actionLog.append(u);
+        advance();
+    }
+
+    /** Sends {@link #u} to the environments and stores the transitions (also used by the replay on resume). */
+    private void advance() {
+        for (int a = 0; a < agents; a++) {
+            for (int j = 0; j < act; j++) {
+                int i = a * act + j;
+                envAction[i] = center[j] + half[j] * u[i];
+            }
+        }
+        venv.step(envAction);
+        float[] next = venv.observations();
+        float[] fin = venv.finalObservations();
+        float[] rewards = venv.rewards();
+        boolean[] term = venv.terminated();
+        boolean[] trunc = venv.truncated();
+        for (int a = 0; a < agents; a++) {
+            boolean ended = term[a] || trunc[a];
+            replay.add(obsRaw, a * obs, u, a * act, rewards[a], ended ? fin : next, a * obs, term[a]);
+            episodeReturn[a] += rewards[a];
+            if (ended) {
+                recentReturns[(int) (episodes % recentReturns.length)] = episodeReturn[a];
+                recentCount = Math.min(recentCount + 1, recentReturns.length);
+                episodes++;
+                episodeReturn[a] = 0;
+            }
+        }
+        System.arraycopy(next, 0, obsRaw, 0, obsRaw.length);
+        step += config.envs;
+    }
+
+    private double recentReturn() {
+        if (recentCount == 0) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (int i = 0; i < recentCount; i++) {
+            s += recentReturns[i];
+        }
+        return s / recentCount;
+    }
+
+    /** Deterministic episodes of the current policy on fixed seeds (the same episodes every time). */
+    public Evaluation.Summary evaluate(int episodes) {
+        try (Env env = Tasks.env(config.taskSpec())) {
+            return Evaluation.run(env, policyActor(), episodes, 7_000_000L + config.seed * 1000);
+        }
+    }
+
+    /** The current policy as the simulator's {@link Actor}: normalise, spiking actor, action range. */
+    public Actor policyActor() {
+        float[] on = new float[obsNorm.length];
+        float[] uu = new float[u.length];
+        return (observation, action) -> {
+            int n = observation.length / obs;
+            for (int a = 0; a < n; a++) {
+                normalizer.normalize(observation, a * obs, on, a * obs);
+            }
+            learner.act(on, n, uu, false, null);
+            for (int a = 0; a < n; a++) {
+                for (int j = 0; j < act; j++) {
+                    action[a * act + j] = center[j] + half[j] * uu[a * act + j];
+                }
+            }
+        };
+    }
+
+    private void evaluate() {
+        Evaluation.Summary s = evaluate(config.evalEpisodes);
+        lastEval = s.meanReturn();
+        lastEvalStd = s.stdReturn();
+        lastEvalSuccess = s.successRate();
+    }
+
+    private void logRow(MetricsLog metrics) {
+        double wall = elapsedSeconds();
+        metrics.row(step, step * comm.size(), learner.updates(), wall, (step - resumedAt) / Math.max(wall, 1e-9),
+                recentReturn(), episodes, lastEval, lastEvalStd, lastEvalSuccess, learner.lastCriticLoss(),
+                learner.lastActorLoss(), learner.lastMeanQ(), (double) learner.actorScaler().scale(),
+                (double) learner.criticScaler().scale(), learner.actorScaler().skipped() + learner.criticScaler().skipped());
+    }
+
+    private void writeCurve() {
+        try {
+            LearningCurve.write(dir.resolve("curve.png"), config.task + " " + config.algorithm + " (" + config.precision.name()
+                    .toLowerCase(java.util.Locale.ROOT) + ", " + comm.size() + " rank" + (comm.size() > 1 ? "s" : "") + ")",
+                    List.of(LearningCurve.fromRun(dir, "eval return")));
+        } catch (IOException e) {
+            // the curve is a convenience; training goes on without it
+            if (progressOut != null) {
+                progressOut.println("could not draw curve.png: " + e.getMessage());
+            }
+        }
+    }
+
+    private double elapsedSeconds() {
+        return (System.nanoTime() - startNanos) * 1e-9;
+    }
+
+    // ---- checkpoints ----
+
+    /** Writes a checkpoint now (a collective: every rank contributes its own state). */
+    public void checkpoint() throws IOException {
+        if (normalizer.hasPending()) {
+            throw new IllegalStateException("checkpoints are taken right after an observation-statistics sync");
+        }
+        byte[] mine = rankState();
+        long[] len = {mine.length};
+        byte[] all = comm.gather(mine);
+        if (comm.isRoot()) {
+            CheckpointFile ck = new CheckpointFile();
+            ck.header().put("format", "myelin-checkpoint");
+            ck.header().put("config", config.settings());
+            ck.header().put("step", step);
+            ck.header().put("ranks", comm.size());
+            ck.header().put("episodes", episodes);
+            ck.header().put("observation_size", obs);
+            ck.header().put("action_size", act);
+            ck.header().put("eval_return", Double.isNaN(lastEval) ? null : lastEval);
+            for (Map.Entry<String, float[]> e : learner.sharedFloats().entrySet()) {
+                ck.put("float." + e.getKey(), e.getValue());
+            }
+            for (Map.Entry<String, long[]> e : learner.sharedCounters().entrySet()) {
+                ck.put("count." + e.getKey(), e.getValue());
+            }
+            ck.put("normalizer", normalizer.state());
+            for (int r = 0; r < comm.size(); r++) {
+                ck.put("rank." + r, java.util.Arrays.copyOfRange(all, (int) (r * len[0]), (int) ((r + 1) * len[0])));
+            }
+            ck.write(dir.resolve(CHECKPOINT));
+        }
+        lastCheckpointStep = step;
+        comm.barrier();
+    }
+
+    private byte[] rankState() {
+        long[][] streams = {sampleRng.state(), exploreRng.state(), learner.rankState()};
+        int n = actionLog.size();
+        ByteBuffer b = ByteBuffer.allocate(8 * 9 + 8 + 4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        for (long[] s : streams) {
+            for (long x : s) {
+                b.putLong(x);
+            }
+        }
+        b.putLong(n);
+        b.asFloatBuffer().put(actionLog.data(), 0, n);
+        return b.array();
+    }
+
+    private void restore(CheckpointFile ck) throws IOException {
+        for (Map.Entry<String, float[]> e : learner.sharedFloats().entrySet()) {
+            float[] saved = ck.floats("float." + e.getKey());
+            if (saved.length != e.getValue().length) {
+                throw new IOException("checkpoint " + e.getKey() + " holds " + saved.length + " values, this network "
+                        + e.getValue().length);
+            }
+            System.arraycopy(saved, 0, e.getValue(), 0, saved.length);
+        }
+        Map<String, long[]> counters = new LinkedHashMap<>();
+        for (String name : ck.names()) {
+            if (name.startsWith("count.")) {
+                counters.put(name.substring("count.".length()), ck.longs(name));
+            }
+        }
+        learner.restoreCounters(counters);
+        normalizer.restore(ck.doubles("normalizer"));
+        long savedStep = ((Number) ck.header().get("step")).longValue();
+        ByteBuffer b = ByteBuffer.wrap(ck.bytes("rank." + comm.rank())).order(ByteOrder.LITTLE_ENDIAN);
+        long[][] streams = new long[3][3];
+        for (long[] s : streams) {
+            for (int i = 0; i < 3; i++) {
+                s[i] = b.getLong();
+            }
+        }
+        int n = (int) b.getLong();
+        if (n != savedStep / config.envs * agents * act) {
+            throw new IOException("checkpoint action log holds " + n + " values, expected "
+                    + savedStep / config.envs * agents * act + " for step " + savedStep);
+        }
+        float[] log = new float[n];
+        b.asFloatBuffer().get(log);
+        // Rebuild environments and replay buffer: same seed, same actions, same transitions.
+        venv.reset(envSeed(config.seed, comm.rank()));
+        System.arraycopy(venv.observations(), 0, obsRaw, 0, obsRaw.length);
+        int per = agents * act;
+        for (int k = 0; k < n; k += per) {
+            System.arraycopy(log, k, u, 0, per);
+            actionLog.append(u);
+            advance();
+        }
+        if (step != savedStep) {
+            throw new IOException("replaying the action log reached step " + step + ", checkpoint says " + savedStep);
+        }
+        sampleRng.restore(streams[0]);
+        exploreRng.restore(streams[1]);
+        learner.restoreRankState(streams[2]);
+        Object ev = ck.header().get("eval_return");
+        lastEval = ev instanceof Number x ? x.doubleValue() : Double.NaN;
+        lastCheckpointStep = step;
+        resumedAt = step;
+    }
+
+    public Learner learner() {
+        return learner;
+    }
+
+    public RunningNormalizer normalizer() {
+        return normalizer;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Channel names, units and ranges of the task's observation and action spaces. */
+    public BoxSpace observationSpace() {
+        return venv.observationSpace();
+    }
+
+    public BoxSpace actionSpace() {
+        return venv.actionSpace();
+    }
+
+    @Override
+    public void close() {
+        venv.close();
+    }
+
+    /** Every action sent, as a growable float array. */
+    static final class ActionLog {
+        private final int width;
+        private float[] data;
+        private int size;
+
+        ActionLog(int width, int capacity) {
+            this.width = width;
+            data = new float[capacity];
+        }
+
+        void append(float[] u) {
+            System.arraycopy(u, 0, data, size, width);
+            size += width;
+        }
+
+        float[] data() {
+            return data;
+        }
+
+        int size() {
+            return size;
+        }
+    }
+
+    /** For export: the evaluation summary of the last evaluation. */
+    public double lastEvaluation() {
+        return lastEval;
+    }
+
+    /** Settings as saved (for provenance). */
+    public Map<String, Object> settings() {
+        return config.settings();
+    }
+}
