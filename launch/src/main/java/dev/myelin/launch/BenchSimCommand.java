@@ -83,8 +83,8 @@ final class BenchSimCommand implements Callable<Integer> {
         JsonReport report = new JsonReport();
         report.put("machine.available_processors", Runtime.getRuntime().availableProcessors());
         report.put("machine.java", Runtime.version().toString());
-        report.put("method", String.format(Locale.ROOT, "median of %d trials of %.2f s after %.1f s warm-up; "
-                + "steps = agent-steps incl. auto-resets", trials, trialSeconds, warmupSeconds));
+        report.put("method", String.format(Locale.ROOT, "median of %d interleaved trials of %.2f s after %.1f s warm-up; "
+                + "steps = agent-steps incl. auto-resets; random actions", trials, trialSeconds, warmupSeconds));
         System.out.printf(Locale.ROOT, "%d trials x %.2f s after %.1f s warm-up; %d available processors; figures "
                 + "are env steps/s (median, p10-p90, min-max)%n", trials, trialSeconds, warmupSeconds,
                 Runtime.getRuntime().availableProcessors());
@@ -99,28 +99,37 @@ final class BenchSimCommand implements Callable<Integer> {
     }
 
     private void run(JsonReport report, String key, TaskSpec spec, int worlds, int all) {
-        Figure single = measureEnv(spec);
-        Figure one = measureVector(spec, worlds, 1);
-        Figure many = measureVector(spec, worlds, all);
-        double scaling = many.median() / one.median();
-        print(spec + ", Env API", 1, single);
-        print(spec + ", " + worlds + " worlds", 1, one);
-        System.out.printf(Locale.ROOT, "  per CPU-second of the stepping thread: vector %.3f M, Env API %.3f M%n",
-                one.cpuMedian() / 1e6, single.cpuMedian() / 1e6);
-        print(spec + ", " + worlds + " worlds", all, many);
-        System.out.printf(Locale.ROOT, "  scaling 1 -> %d threads: %.2fx%n", all, scaling);
-        report.put(key + ".task", spec.toString());
-        report.put(key + ".worlds", worlds);
-        report.put(key + ".threads_all", all);
-        report.put(key + ".steps_per_s_1t", Math.round(one.median()));
-        report.put(key + ".steps_per_s_all", Math.round(many.median()));
-        report.put(key + ".scaling", JsonReport.round(scaling, 3));
-        report.put(key + ".env_api_steps_per_s_1t", Math.round(single.median()));
-        report.put(key + ".cpu_steps_per_s_1t", Math.round(one.cpuMedian()));
-        report.put(key + ".env_api_cpu_steps_per_s_1t", Math.round(single.cpuMedian()));
-        put(report, key + ".detail_1t", one);
-        put(report, key + ".detail_all", many);
-        put(report, key + ".detail_env_api", single);
+        Env env = Tasks.env(spec);
+        try (VectorEnv oneThread = Tasks.vector(spec, worlds, 1); VectorEnv allThreads = Tasks.vector(spec, worlds, all)) {
+            // Trials of the three subjects alternate, so that a change in background load hits all of them alike.
+            Figure[] f = timeInterleaved(new Subject[]{subject(env), subject(oneThread), subject(allThreads)});
+            Figure single = f[0];
+            Figure one = f[1];
+            Figure many = f[2];
+            double[] ratios = new double[trials];
+            for (int t = 0; t < trials; t++) {
+                ratios[t] = many.trials()[t] / one.trials()[t];
+            }
+            double scaling = new Figure(ratios, ratios).median();
+            print(spec + ", Env API", 1, single);
+            print(spec + ", " + worlds + " worlds", 1, one);
+            System.out.printf(Locale.ROOT, "  per CPU-second of the stepping thread: vector %.3f M, Env API %.3f M%n",
+                    one.cpuMedian() / 1e6, single.cpuMedian() / 1e6);
+            print(spec + ", " + worlds + " worlds", all, many);
+            System.out.printf(Locale.ROOT, "  scaling 1 -> %d threads: %.2fx (median of paired trials)%n", all, scaling);
+            report.put(key + ".task", spec.toString());
+            report.put(key + ".worlds", worlds);
+            report.put(key + ".threads_all", all);
+            report.put(key + ".steps_per_s_1t", Math.round(one.median()));
+            report.put(key + ".steps_per_s_all", Math.round(many.median()));
+            report.put(key + ".scaling", JsonReport.round(scaling, 3));
+            report.put(key + ".env_api_steps_per_s_1t", Math.round(single.median()));
+            report.put(key + ".cpu_steps_per_s_1t", Math.round(one.cpuMedian()));
+            report.put(key + ".env_api_cpu_steps_per_s_1t", Math.round(single.cpuMedian()));
+            put(report, key + ".detail_1t", one);
+            put(report, key + ".detail_all", many);
+            put(report, key + ".detail_env_api", single);
+        }
     }
 
     private static void put(JsonReport report, String prefix, Figure f) {
@@ -153,58 +162,65 @@ final class BenchSimCommand implements Callable<Integer> {
         return batches;
     }
 
-    private Figure measureVector(TaskSpec spec, int worlds, int threads) {
-        try (VectorEnv venv = Tasks.vector(spec, worlds, threads)) {
-            float[][] actions = actionBatches(venv.agents() * venv.actionSpace().size(), venv.actionSpace());
-            venv.reset(1);
-            long agentsPerStep = venv.agents();
-            int[] cursor = {0};
-            Runnable step = () -> venv.step(actions[cursor[0]++ & 7]);
-            return time(step, agentsPerStep);
-        }
+    /** One thing to time: a step and how many agent-steps it takes. */
+    private record Subject(Runnable step, long agentsPerStep) {
     }
 
-    private Figure measureEnv(TaskSpec spec) {
-        Env env = Tasks.env(spec);
+    private static Subject subject(VectorEnv venv) {
+        float[][] actions = actionBatches(venv.agents() * venv.actionSpace().size(), venv.actionSpace());
+        venv.reset(1);
+        int[] cursor = {0};
+        return new Subject(() -> venv.step(actions[cursor[0]++ & 7]), venv.agents());
+    }
+
+    private static Subject subject(Env env) {
         float[][] actions = actionBatches(env.agents() * env.actionSpace().size(), env.actionSpace());
         env.reset(1);
         int[] cursor = {0};
-        Runnable step = () -> {
+        return new Subject(() -> {
             if (env.step(actions[cursor[0]++ & 7]).done()) {
                 env.reset();
             }
-        };
-        return time(step, env.agents());
+        }, env.agents());
     }
 
-    private Figure time(Runnable step, long agentsPerStep) {
-        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-        while (System.nanoTime() < warmEnd) {
-            for (int i = 0; i < 64; i++) {
-                step.run();
+    private Figure[] timeInterleaved(Subject[] subjects) {
+        for (Subject s : subjects) {
+            long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            while (System.nanoTime() < warmEnd) {
+                for (int i = 0; i < 64; i++) {
+                    s.step().run();
+                }
             }
         }
-        double[] rates = new double[trials];
-        double[] cpuRates = new double[trials];
+        double[][] rates = new double[subjects.length][trials];
+        double[][] cpuRates = new double[subjects.length][trials];
         long trialNanos = (long) (trialSeconds * 1e9);
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int t = 0; t < trials; t++) {
-            long cpuStart = mx.getCurrentThreadCpuTime();
-            long start = System.nanoTime();
-            long end = start + trialNanos;
-            long calls = 0;
-            long now;
-            do {
-                for (int i = 0; i < 16; i++) {
-                    step.run();
-                }
-                calls += 16;
-                now = System.nanoTime();
-            } while (now < end);
-            long cpu = mx.getCurrentThreadCpuTime() - cpuStart;
-            rates[t] = calls * agentsPerStep / ((now - start) / 1e9);
-            cpuRates[t] = calls * agentsPerStep / (cpu / 1e9);
+            for (int k = 0; k < subjects.length; k++) {
+                Runnable step = subjects[k].step();
+                long cpuStart = mx.getCurrentThreadCpuTime();
+                long start = System.nanoTime();
+                long end = start + trialNanos;
+                long calls = 0;
+                long now;
+                do {
+                    for (int i = 0; i < 16; i++) {
+                        step.run();
+                    }
+                    calls += 16;
+                    now = System.nanoTime();
+                } while (now < end);
+                long cpu = mx.getCurrentThreadCpuTime() - cpuStart;
+                rates[k][t] = calls * subjects[k].agentsPerStep() / ((now - start) / 1e9);
+                cpuRates[k][t] = calls * subjects[k].agentsPerStep() / (cpu / 1e9);
+            }
         }
-        return new Figure(rates, cpuRates);
+        Figure[] out = new Figure[subjects.length];
+        for (int k = 0; k < subjects.length; k++) {
+            out[k] = new Figure(rates[k], cpuRates[k]);
+        }
+        return out;
     }
 }
