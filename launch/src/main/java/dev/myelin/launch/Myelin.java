@@ -20,7 +20,9 @@ import picocli.CommandLine.Command;
                 SimNodeCommand.class,
                 EvalCommand.class,
                 BoardEmulatorCommand.class,
+                NirCommand.class,
                 ControllerCommand.class,
+                ControllerBundleCommand.class,
                 StatusCommand.class,
         })
 public final class Myelin implements Runnable {
