@@ -33,6 +33,8 @@ class SimNodeTest {
 
     private Context simContext;
     private Context controllerContext;
+    /** A namespace of this run's own, so that another run on the same domain is not heard. */
+    private final String ns = "/t" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 4);
 
     @BeforeEach
     void open() {
@@ -56,8 +58,8 @@ class SimNodeTest {
     void aControllerOnRosDrivesTheRobotToItsGoal() throws Exception {
         SimEnv env = nominal("lidar_noise=0");
         DiffDriveNav nav = (DiffDriveNav) env.simulator();
-        Node simNode = simContext.createNode("myelin_sim");
-        Node ctl = controllerContext.createNode("controller");
+        Node simNode = simContext.createNode("myelin_sim", ns);
+        Node ctl = controllerContext.createNode("controller", ns);
         try (SimNode sim = new SimNode(simNode, env, 3, 0.5)) {
             MessageType scanType = ctl.messageType("sensor_msgs/msg/LaserScan");
             MessageType odomType = ctl.messageType("nav_msgs/msg/Odometry");
@@ -65,12 +67,12 @@ class SimNodeTest {
             MessageType twistType = ctl.messageType("geometry_msgs/msg/Twist");
             MessageType stringType = ctl.messageType("std_msgs/msg/String");
             MessageType clockType = ctl.context().messageTypes().define("rosgraph_msgs/msg/Clock", SimNode.CLOCK_DEFINITION);
-            Subscription scanSub = ctl.createSubscription("/scan", scanType, Qos.SENSOR_DATA);
-            Subscription odomSub = ctl.createSubscription("/odom", odomType, Qos.DEFAULT);
-            Subscription goalSub = ctl.createSubscription("/goal_pose", poseType, Qos.TRANSIENT_LOCAL);
-            Subscription episodeSub = ctl.createSubscription("/sim/episode", stringType, Qos.DEFAULT);
+            Subscription scanSub = ctl.createSubscription("scan", scanType, Qos.SENSOR_DATA);
+            Subscription odomSub = ctl.createSubscription("odom", odomType, Qos.DEFAULT);
+            Subscription goalSub = ctl.createSubscription("goal_pose", poseType, Qos.TRANSIENT_LOCAL);
+            Subscription episodeSub = ctl.createSubscription("sim/episode", stringType, Qos.DEFAULT);
             Subscription clockSub = ctl.createSubscription("/clock", clockType, Qos.DEFAULT.withReliability(Qos.Reliability.BEST_EFFORT).withDepth(1));
-            Publisher cmd = ctl.createPublisher("/cmd_vel", twistType, Qos.DEFAULT);
+            Publisher cmd = ctl.createPublisher("cmd_vel", twistType, Qos.DEFAULT);
             assertTrue(cmd.waitForSubscriptions(1, WAIT), "cmd_vel matched");
             assertTrue(scanSub.waitForPublications(1, WAIT) && odomSub.waitForPublications(1, WAIT)
                     && goalSub.waitForPublications(1, WAIT) && clockSub.waitForPublications(1, WAIT), "topics matched");
@@ -158,11 +160,11 @@ class SimNodeTest {
     void silentOrInvalidCommandsStopTheRobot() throws Exception {
         SimEnv env = nominal("obstacles=0");
         DiffDriveNav nav = (DiffDriveNav) env.simulator();
-        Node simNode = simContext.createNode("myelin_sim");
-        Node ctl = controllerContext.createNode("controller");
+        Node simNode = simContext.createNode("myelin_sim", ns);
+        Node ctl = controllerContext.createNode("controller", ns);
         try (SimNode sim = new SimNode(simNode, env, 1, 0.3)) {
             MessageType twistType = ctl.messageType("geometry_msgs/msg/Twist");
-            Publisher cmd = ctl.createPublisher("/cmd_vel", twistType, Qos.DEFAULT);
+            Publisher cmd = ctl.createPublisher("cmd_vel", twistType, Qos.DEFAULT);
             assertTrue(cmd.waitForSubscriptions(1, WAIT));
             double x0 = nav.robotX(0);
             double y0 = nav.robotY(0);
@@ -195,7 +197,7 @@ class SimNodeTest {
     @Test
     void runPacesTicksAtTheRealTimeFactor() {
         SimEnv env = nominal("obstacles=0");
-        Node simNode = simContext.createNode("myelin_sim");
+        Node simNode = simContext.createNode("myelin_sim", ns);
         try (SimNode sim = new SimNode(simNode, env, 1, 0.5)) {
             long start = System.nanoTime();
             // 20 ticks of 0.1 s at 10x real time: 0.2 s of wall time.
@@ -210,7 +212,7 @@ class SimNodeTest {
     @Test
     void aTickAllocatesNothingOnceWarm() {
         SimEnv env = nominal("max_steps=100000");
-        Node simNode = simContext.createNode("myelin_sim");
+        Node simNode = simContext.createNode("myelin_sim", ns);
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         try (SimNode sim = new SimNode(simNode, env, 1, 0.5)) {
