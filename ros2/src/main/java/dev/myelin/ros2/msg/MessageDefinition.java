@@ -44,6 +44,23 @@ public record MessageDefinition(String name, List<FieldSpec> fields, List<Consta
     public record Constant(String name, FieldKind kind, String value) {
     }
 
+    /** Same fields (names, types, bounds, defaults) and constants, however the text was written. */
+    public boolean sameStructure(MessageDefinition other) {
+        if (!name.equals(other.name) || !constants.equals(other.constants) || fields.size() != other.fields.size()) {
+            return false;
+        }
+        for (int i = 0; i < fields.size(); i++) {
+            FieldSpec a = fields.get(i);
+            FieldSpec b = other.fields.get(i);
+            if (!a.name().equals(b.name()) || a.kind() != b.kind() || !java.util.Objects.equals(a.typeName(), b.typeName())
+                    || a.stringBound() != b.stringBound() || a.arity() != b.arity() || a.length() != b.length()
+                    || !java.util.Objects.equals(a.defaultValue(), b.defaultValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static final Pattern FIELD_NAME = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern CONSTANT_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
     private static final Pattern CONSTANT = Pattern.compile("([A-Za-z][A-Za-z0-9_]*)\\s*=(.*)");

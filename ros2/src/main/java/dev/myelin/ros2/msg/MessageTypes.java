@@ -91,17 +91,18 @@ public final class MessageTypes {
      *
      * @throws MessageDefinitionException when the text is malformed or refers to unknown types;
      *         nothing is registered then
-     * @throws IllegalStateException when a type of that name was already compiled from another text
+     * @throws IllegalStateException when a type of that name is already compiled with other fields
+     *         (the same fields written differently, comments included, are accepted)
      */
     public synchronized MessageType define(String name, String definition) {
         String canonical = canonicalName(name);
-        MessageDefinition.parse(canonical, definition); // syntax errors before anything changes
+        MessageDefinition parsed = MessageDefinition.parse(canonical, definition); // syntax errors before anything changes
         MessageType existing = compiled.get(canonical);
         if (existing != null) {
-            if (existing.definition().text().equals(definition)) {
+            if (existing.definition().sameStructure(parsed)) {
                 return existing;
             }
-            throw new IllegalStateException(canonical + " is already defined (and in use) with a different definition");
+            throw new IllegalStateException(canonical + " is already defined (and in use) with different fields");
         }
         String previous = defined.put(canonical, definition);
         try {

@@ -86,6 +86,17 @@ class MessageDefinitionTest {
     }
 
     @Test
+    void redefiningWithTheSameFieldsIsAcceptedOtherFieldsAreNot() {
+        MessageTypes types = new MessageTypes();
+        MessageType clock = types.get("rosgraph_msgs/msg/Clock");
+        assertTrue(clock == types.define("rosgraph_msgs/msg/Clock", "builtin_interfaces/Time clock\n"),
+                "same fields, other comments: the shipped type");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> types.define("rosgraph_msgs/msg/Clock", "builtin_interfaces/Time clock\nint32 extra\n"));
+        assertTrue(e.getMessage().contains("rosgraph_msgs/msg/Clock"), e.getMessage());
+    }
+
+    @Test
     void malformedDefinitionsFailWithTypeAndLine() {
         assertEquals("my_msgs/msg/Bad line 2: malformed type 'float64[' of field 'x'",
                 error("my_msgs/msg/Bad", "int32 a\nfloat64[ x\n"));
