@@ -277,6 +277,7 @@ public final class Controller implements AutoCloseable {
         long write = System.nanoTime();
         actions.write(command);
         long done = System.nanoTime();
+        metrics.recordInputToHandoff(write - start);
         metrics.recordOutputWrite(done - write);
         metrics.recordInputToOutput(done - start);
         return swapped;

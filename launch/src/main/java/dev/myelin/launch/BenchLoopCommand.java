@@ -59,9 +59,10 @@ final class BenchLoopCommand implements Callable<Integer> {
             description = "busy-spin, spin-then-park or park (default ${DEFAULT-VALUE}).")
     String idle;
 
-    @Option(names = "--realtime-priority", defaultValue = "0", paramLabel = "1..99",
-            description = "SCHED_FIFO priority of the loop thread (default ${DEFAULT-VALUE}: normal scheduling; needs CAP_SYS_NICE).")
-    int realtimePriority;
+    @Option(names = "--realtime-priority", paramLabel = "0..99",
+            description = "SCHED_FIFO priority of the loop thread, 0 for normal scheduling (default: the parameter file's, "
+                    + "50 in the shipped one; needs CAP_SYS_NICE).")
+    Integer realtimePriority;
 
     @Option(names = "--engine", defaultValue = "event", description = "Inference engine (default ${DEFAULT-VALUE}).")
     String engine;
@@ -83,7 +84,10 @@ final class BenchLoopCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seconds and --sim-rate must be > 0, --warmup-seconds and --swap-every >= 0");
         }
         ControllerParams p = (params != null ? ControllerParams.read(params) : BringUp.turtlebotNav())
-                .withRate(rate, IdleStrategy.named(idle)).withEngine(engine).withRealtimePriority(realtimePriority);
+                .withRate(rate, IdleStrategy.named(idle)).withEngine(engine);
+        if (realtimePriority != null) {
+            p = p.withRealtimePriority(realtimePriority);
+        }
         int sectors = p.observationSize() - 4;
         KeyPair key = SigningKeys.generate();
         Policy[] policies = {GoalSeekingPopSan.turtlebot(sectors), GoalSeekingPopSan.create(sectors, 0.22f, 2.84f, 0.6f, 3f)};
@@ -147,6 +151,7 @@ final class BenchLoopCommand implements Callable<Integer> {
             Histogram io = m.inputToOutput();
             Histogram inference = m.inference();
             Histogram write = m.outputWrite();
+            Histogram handoff = m.inputToHandoff();
             long tickErrors = controller.loop().tickErrors();
             controller.close();
             simRunning[0] = false;
@@ -162,12 +167,15 @@ final class BenchLoopCommand implements Callable<Integer> {
                     + "(%d observations); a signed bundle prepared off the loop and swapped in every %.1f s; %.0f s "
                     + "warm-up then %.1f s timed; jitter = wake-up minus absolute release time; input_to_output = "
                     + "inputs read to the return of dds_write of the outputs, inside the process (no DDS transit to the "
-                    + "subscriber); dds_write_us = the write call alone (serialisation and the loopback send)", p.rateHz(),
+                    + "subscriber); input_to_handoff_us = the same without the write call, i.e. to the command ready for DDS; "
+                    + "dds_write_us = the write call alone (C layout, Cyclone serialisation, loopback send)", p.rateHz(),
                     p.idleStrategy(), simRate, engine, p.observationSize(), swapEvery, warmupSeconds, elapsed));
             report.put("rate_hz", p.rateHz());
             report.put("idle_strategy", p.idleStrategy().configName());
             report.put("realtime_priority", controller.loop().schedulingProblem() == null ? p.realtimePriority() : 0);
             report.put("machine.load_average_at_start", loadAverage);
+            report.put("machine.garbage_collectors", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
+                    .stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList().toString());
             report.put("engine", engine);
             report.put("seconds", JsonReport.round(elapsed, 3));
             report.put("ticks", ticks);
@@ -175,6 +183,7 @@ final class BenchLoopCommand implements Callable<Integer> {
             putUs(report, "period_jitter_us", jitter);
             putUs(report, "input_to_output_us", io);
             putUs(report, "inference_us", inference);
+            putUs(report, "input_to_handoff_us", handoff);
             putUs(report, "dds_write_us", write);
             report.put("deadline_misses", misses);
             report.put("swaps", swaps);
@@ -192,7 +201,8 @@ final class BenchLoopCommand implements Callable<Integer> {
             printUs("period jitter", jitter);
             printUs("input-to-output", io);
             printUs("inference", inference);
-            printUs("(dds write)", write);
+            printUs("to DDS hand-off", handoff);
+            printUs("dds_write call", write);
             System.out.printf(Locale.ROOT, "safety holds: stale %d, non-finite obs %d, non-finite action %d; clamps %d, rate limits %d; "
                             + "%.0f pJ per decision; %d sim episodes%n",
                     safety[Intervention.STALE_INPUT.ordinal()] - safety0[Intervention.STALE_INPUT.ordinal()],

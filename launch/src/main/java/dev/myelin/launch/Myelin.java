@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 BoardEmulatorCommand.class,
                 NirCommand.class,
                 ControllerCommand.class,
+                ControllerBundleCommand.class,
                 StatusCommand.class,
         })
 public final class Myelin implements Runnable {

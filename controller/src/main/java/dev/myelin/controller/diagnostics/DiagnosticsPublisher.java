@@ -159,6 +159,7 @@ public final class DiagnosticsPublisher implements AutoCloseable {
         putHistogram(v, "period_jitter_us", m.jitter());
         putHistogram(v, "input_to_output_us", m.inputToOutput());
         putHistogram(v, "inference_us", m.inference());
+        putHistogram(v, "input_to_handoff_us", m.inputToHandoff());
         putHistogram(v, "dds_write_us", m.outputWrite());
         v.put("energy_pj_per_decision", fmt(m.meanEnergyPicojoules()));
         v.put("energy_pj_last_decision", fmt(m.lastEnergyPicojoules()));

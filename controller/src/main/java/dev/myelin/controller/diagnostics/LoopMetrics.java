@@ -16,16 +16,19 @@ public final class LoopMetrics {
     private final SingleWriterRecorder inputToOutput = new SingleWriterRecorder(1, MAX_TRACKED_NANOS, 3);
     private final SingleWriterRecorder inference = new SingleWriterRecorder(1, MAX_TRACKED_NANOS, 3);
     private final SingleWriterRecorder outputWrite = new SingleWriterRecorder(1, MAX_TRACKED_NANOS, 3);
+    private final SingleWriterRecorder handoff = new SingleWriterRecorder(1, MAX_TRACKED_NANOS, 3);
 
     // reader side (harvest thread)
     private Histogram jitterInterval;
     private Histogram ioInterval;
     private Histogram inferenceInterval;
     private Histogram writeInterval;
+    private Histogram handoffInterval;
     private final Histogram jitterTotal = new Histogram(1, MAX_TRACKED_NANOS, 3);
     private final Histogram ioTotal = new Histogram(1, MAX_TRACKED_NANOS, 3);
     private final Histogram inferenceTotal = new Histogram(1, MAX_TRACKED_NANOS, 3);
     private final Histogram writeTotal = new Histogram(1, MAX_TRACKED_NANOS, 3);
+    private final Histogram handoffTotal = new Histogram(1, MAX_TRACKED_NANOS, 3);
 
     private volatile long ticks;
     private volatile long deadlineMisses;
@@ -42,6 +45,11 @@ public final class LoopMetrics {
     /** Inputs read to outputs written, inside the process. Loop thread. */
     public void recordInputToOutput(long nanos) {
         inputToOutput.recordValue(clip(nanos));
+    }
+
+    /** Inputs read to the command ready for DDS (input-to-output without the write call). Loop thread. */
+    public void recordInputToHandoff(long nanos) {
+        handoff.recordValue(clip(nanos));
     }
 
     /** Time spent handing the tick's output messages to DDS ({@code dds_write}, part of input-to-output). Loop thread. */
@@ -84,6 +92,8 @@ public final class LoopMetrics {
         inferenceTotal.add(inferenceInterval);
         writeInterval = outputWrite.getIntervalHistogram(writeInterval);
         writeTotal.add(writeInterval);
+        handoffInterval = handoff.getIntervalHistogram(handoffInterval);
+        handoffTotal.add(handoffInterval);
     }
 
     /** Clears the cumulative histograms (e.g. after a warm-up). Reader thread. */
@@ -93,6 +103,12 @@ public final class LoopMetrics {
         ioTotal.reset();
         inferenceTotal.reset();
         writeTotal.reset();
+        handoffTotal.reset();
+    }
+
+    /** A copy of the cumulative input-to-handoff histogram (ns). */
+    public synchronized Histogram inputToHandoff() {
+        return handoffTotal.copy();
     }
 
     /** A copy of the cumulative output-write histogram (ns). */
