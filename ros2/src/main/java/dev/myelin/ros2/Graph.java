@@ -91,6 +91,7 @@ public final class Graph {
         return out;
     }
 
+    @SuppressWarnings("restricted") // reinterpret: Cyclone owns the loaned samples until returnLoan
     private static void read(int reader, TopicEndpoint.Kind kind, List<TopicEndpoint> out) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(ValueLayout.ADDRESS, MAX_ENDPOINTS); // buffer[0] NULL: loan
@@ -146,6 +147,7 @@ public final class Graph {
         }
     }
 
+    @SuppressWarnings("restricted") // a NUL-terminated string owned by Cyclone
     private static String cString(MemorySegment pointer) {
         return pointer.equals(MemorySegment.NULL) ? "" : pointer.reinterpret(Integer.MAX_VALUE).getString(0);
     }

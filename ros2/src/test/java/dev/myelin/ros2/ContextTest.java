@@ -81,6 +81,27 @@ class ContextTest {
         }
     }
 
+    private static String contextFrom(Map<String, String> env) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (PeerProcess child = PeerProcess.start("env-context", List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), PrintEnvironmentContext.class.getName()), env)) {
+            String line = child.awaitLine("", Duration.ofSeconds(30));
+            child.waitFor(Duration.ofSeconds(20));
+            return line;
+        }
+    }
+
+    @Test
+    void domainAndLoopbackModeComeFromTheRosEnvironment() throws Exception {
+        String d = Integer.toString(TestDomain.ID);
+        assertEquals("CONTEXT " + d + " true", contextFrom(Map.of("ROS_DOMAIN_ID", d, "ROS_LOCALHOST_ONLY", "1")));
+        assertEquals("CONTEXT " + d + " true", contextFrom(Map.of("ROS_DOMAIN_ID", d, "ROS_AUTOMATIC_DISCOVERY_RANGE", "LOCALHOST")));
+        String bad = contextFrom(Map.of("ROS_DOMAIN_ID", "seven"));
+        assertTrue(bad.startsWith("ERROR") && bad.contains("ROS_DOMAIN_ID='seven'"), bad);
+        String range = contextFrom(Map.of("ROS_DOMAIN_ID", "500"));
+        assertTrue(range.contains("500") && range.contains("ROS_DOMAIN_ID"), range);
+    }
+
     @Test
     void theJvmExitingDeletesTheParticipant() throws Exception {
         String topic = "/context/exit_" + ProcessHandle.current().pid();
@@ -92,7 +113,7 @@ class ContextTest {
             child.awaitLine("READY", Duration.ofSeconds(30));
             Graph graph = ctx.graph();
             assertEquals(1, graph.await(e -> e.topic().equals(topic), 1, Duration.ofSeconds(10)).size());
-            child.close(); // closes stdin: the child calls System.exit(0)
+            child.endInput(); // the child calls System.exit(0)
             assertEquals(0, child.waitFor(Duration.ofSeconds(20)), child.errorOutput());
             assertTrue(child.errorOutput().isBlank(), child.errorOutput());
             long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos(); // well under the 10 s lease

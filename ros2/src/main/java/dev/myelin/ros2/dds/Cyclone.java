@@ -155,6 +155,7 @@ public final class Cyclone {
     private Cyclone() {
     }
 
+    @SuppressWarnings("restricted") // binding the C library is the point of this class
     private static MethodHandle fn(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment address = LIB.find(name).orElseThrow(() -> new DdsUnavailableException(
                 "Cyclone DDS library " + CycloneLibrary.openedName() + " lacks " + name
@@ -173,6 +174,7 @@ public final class Cyclone {
     }
 
     /** Cyclone's text for a return code, e.g. "Bad Parameter". */
+    @SuppressWarnings("restricted") // dds_strretcode returns a static C string
     public static String retcodeText(int rc) {
         try {
             MemorySegment text = (MemorySegment) STRRETCODE.invokeExact(rc);

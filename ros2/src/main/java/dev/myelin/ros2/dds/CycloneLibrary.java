@@ -35,6 +35,7 @@ public final class CycloneLibrary {
      * @return the symbol lookup of the opened library
      * @throws DdsUnavailableException naming every candidate tried when none could be opened
      */
+    @SuppressWarnings("restricted") // opening libddsc is the point of this class
     public static SymbolLookup lookup() {
         synchronized (LOCK) {
             if (lookup != null) {

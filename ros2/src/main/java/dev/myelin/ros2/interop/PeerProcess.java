@@ -94,6 +94,15 @@ public final class PeerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Closes the process's standard input (a pong peer then finishes). */
+    public void endInput() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
     /** Every stdout line so far. */
     public List<String> output() {
         synchronized (all) {
