@@ -64,8 +64,13 @@ final class Executor implements Runnable {
         while (running) {
             int n = Cyclone.waitsetWait(waitset, triggered, BATCH, WAIT_NANOS);
             if (n < 0) {
+                // the waitset is being deleted (close) or Cyclone is shutting down: do not spin
                 if (running) {
-                    Thread.onSpinWait();
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
                 continue;
             }
