@@ -1,0 +1,107 @@
+package dev.myelin.drivers.base;
+
+import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.io.pwm.Pwm;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
+import dev.myelin.ros2.Node;
+import dev.myelin.ros2.Publisher;
+import dev.myelin.ros2.Qos;
+import dev.myelin.ros2.Subscription;
+import dev.myelin.ros2.msg.Message;
+import dev.myelin.ros2.msg.MessageType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The base node on Pi4J's mock platform against a controller on a second DDS participant (real Cyclone DDS). */
+class BaseNodeTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final long MS = 1_000_000L;
+
+    private final Context pi4j = MockBoard.context();
+    private final int domain = ThreadLocalRandom.current().nextInt(121, 140);
+    private final dev.myelin.ros2.Context baseContext = dev.myelin.ros2.Context.builder().domainId(domain).localhostOnly(true).build();
+    private final dev.myelin.ros2.Context ctlContext = dev.myelin.ros2.Context.builder().domainId(domain).localhostOnly(true).build();
+    private final String ns = "/b" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 4);
+
+    @AfterEach
+    void close() {
+        ctlContext.close();
+        baseContext.close();
+        pi4j.shutdown();
+    }
+
+    /** Ticks the base until {@code done} holds or the wait runs out; returns whether it held. */
+    private static boolean tickUntil(BaseNode base, long[] clock, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            clock[0] += 20 * MS;
+            base.tick(clock[0]);
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    @Test
+    void cmdVelDrivesTheMotorsOdomAndEstopArePublishedAndSilenceStops() throws Exception {
+        BaseParams p = BaseHardwareTest.params();
+        BaseHardware hw = new BaseHardware(pi4j, p);
+        MockDigitalInput estopPin = (MockDigitalInput) hw.estopInput;
+        estopPin.mockState(DigitalState.HIGH);  // released
+        Node baseNode = baseContext.createNode("base", ns);
+        Node ctl = ctlContext.createNode("controller", ns);
+        MessageType twistType = ctl.messageType("geometry_msgs/msg/Twist");
+        MessageType odomType = ctl.messageType("nav_msgs/msg/Odometry");
+        MessageType boolType = ctl.messageType("std_msgs/msg/Bool");
+        Pwm left = pi4j.io("motor-left-pwm");
+        long[] clock = {0};
+        try (BaseNode base = new BaseNode(baseNode, hw, null, p)) {
+            Publisher cmd = ctl.createPublisher("cmd_vel", twistType, Qos.DEFAULT);
+            Subscription odomSub = ctl.createSubscription("odom", odomType, Qos.DEFAULT);
+            Subscription estopSub = ctl.createSubscription("estop", boolType, Qos.TRANSIENT_LOCAL);
+            assertTrue(cmd.waitForSubscriptions(1, WAIT) && odomSub.waitForPublications(1, WAIT)
+                    && estopSub.waitForPublications(1, WAIT), "topics matched");
+            Message twist = twistType.newMessage();
+            twist.setDouble(twistType.field("linear.x"), 0.33);
+            cmd.publish(twist);
+            assertTrue(tickUntil(base, clock, () -> left.isOn() && left.dutyCycle() == 45), "cmd_vel reached the motors");
+
+            Message estop = boolType.newMessage();
+            assertTrue(tickUntil(base, clock, () -> estopSub.readLatest(estop) != Subscription.NO_SAMPLE), "estop published");
+            assertFalse(estop.getBoolean(boolType.field("data")));
+
+            Message odom = odomType.newMessage();
+            assertTrue(tickUntil(base, clock, () -> odomSub.readLatest(odom) != Subscription.NO_SAMPLE), "odom published");
+            assertEquals(p.baseFrame(), odom.getString(odomType.field("child_frame_id")));
+
+            // no further cmd_vel: after 0.5 s of (base) time the motors stop
+            assertTrue(tickUntil(base, clock, () -> !left.isOn()), "silence stopped the motors");
+            assertEquals(1, hw.motors.silenceStops());
+
+            // e-stop pressed: motors stay off even while commands arrive, and the topic says so
+            cmd.publish(twist);
+            assertTrue(tickUntil(base, clock, left::isOn), "driving again");
+            estopPin.mockState(DigitalState.LOW);
+            assertTrue(tickUntil(base, clock, () -> estopSub.readLatest(estop) != Subscription.NO_SAMPLE
+                    && estop.getBoolean(boolType.field("data"))), "estop engaged on the topic");
+            assertFalse(left.isOn(), "e-stop stopped the motors");
+            cmd.publish(twist);
+            for (int i = 0; i < 20; i++) {
+                clock[0] += 20 * MS;
+                base.tick(clock[0]);
+                Thread.sleep(2);
+            }
+            assertFalse(left.isOn(), "commands are ignored while the e-stop is engaged");
+        }
+    }
+}
