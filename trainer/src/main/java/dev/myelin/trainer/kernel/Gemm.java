@@ -1,7 +1,6 @@
 package dev.myelin.trainer.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -174,10 +173,10 @@ public final class Gemm {
             s03 = x0.fma(w, s03);
             s13 = x1.fma(w, s13);
         }
-        float r00 = s00.reduceLanes(VectorOperators.ADD), r01 = s01.reduceLanes(VectorOperators.ADD);
-        float r02 = s02.reduceLanes(VectorOperators.ADD), r03 = s03.reduceLanes(VectorOperators.ADD);
-        float r10 = s10.reduceLanes(VectorOperators.ADD), r11 = s11.reduceLanes(VectorOperators.ADD);
-        float r12 = s12.reduceLanes(VectorOperators.ADD), r13 = s13.reduceLanes(VectorOperators.ADD);
+        float r00 = sumLanes(s00), r01 = sumLanes(s01);
+        float r02 = sumLanes(s02), r03 = sumLanes(s03);
+        float r10 = sumLanes(s10), r11 = sumLanes(s11);
+        float r12 = sumLanes(s12), r13 = sumLanes(s13);
         for (int t = bound; t < n; t++) {
             float x0 = a[a0 + t];
             float x1 = a[a1 + t];
@@ -207,11 +206,23 @@ public final class Gemm {
         for (int t = 0; t < bound; t += L) {
             s = FloatVector.fromArray(S, a, ap + t).fma(FloatVector.fromArray(S, b, bp + t), s);
         }
-        float r = s.reduceLanes(VectorOperators.ADD);
+        float r = sumLanes(s);
         for (int t = bound; t < n; t++) {
             r = Math.fma(a[ap + t], b[bp + t], r);
         }
         return r;
+    }
+
+    /**
+     * The lanes' sum in lane order. {@code reduceLanes(ADD)} leaves the order unspecified, and it differs
+     * between interpreted and compiled code, which would make training runs irreproducible.
+     */
+    static float sumLanes(FloatVector v) {
+        float s = v.lane(0);
+        for (int i = 1; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 
     private static void put(float[] c, int at, float v, boolean accumulate) {

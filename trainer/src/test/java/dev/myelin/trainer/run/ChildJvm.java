@@ -1,0 +1,42 @@
+package dev.myelin.trainer.run;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts training processes the way ./myelin and mpirun do: a separate JVM on the test class path. */
+final class ChildJvm {
+    private ChildJvm() {
+    }
+
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static String classPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    /** {@code java <flags> -cp <test class path> <main> <args>}. */
+    static List<String> command(String main, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("--add-modules");
+        cmd.add("jdk.incubator.vector");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-cp");
+        cmd.add(classPath());
+        cmd.add(main);
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    static ProcessBuilder trainer(List<String> args, File log) {
+        ProcessBuilder pb = new ProcessBuilder(command(TrainerProcess.class.getName(), args));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log);
+        return pb;
+    }
+}
