@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 BoardEmulatorCommand.class,
                 NirCommand.class,
+                BaseCommand.class,
                 ControllerCommand.class,
                 ControllerBundleCommand.class,
                 StatusCommand.class,
