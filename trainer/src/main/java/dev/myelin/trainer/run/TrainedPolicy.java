@@ -1,0 +1,171 @@
+package dev.myelin.trainer.run;
+
+import dev.myelin.policy.model.Channel;
+import dev.myelin.policy.model.Policy;
+import dev.myelin.sim.Actor;
+import dev.myelin.sim.BoxSpace;
+import dev.myelin.sim.Env;
+import dev.myelin.sim.Tasks;
+import dev.myelin.trainer.kernel.Rounding;
+import dev.myelin.trainer.nn.Parameters;
+import dev.myelin.trainer.nn.PopSanActor;
+import dev.myelin.trainer.nn.PopSanActor.ActorShape;
+import dev.myelin.trainer.rl.RunningNormalizer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The policy a training run's checkpoint holds, as the trainer runs it: observation normalisation with
+ * the saved statistics, the spiking actor's fp32 forward pass, and the mapping of {@code tanh} onto each
+ * action channel's range; and as the policy module describes it ({@link #toPolicy()}), which is what an
+ * export writes. Loading verifies the checkpoint. The actor is single-threaded.
+ */
+public final class TrainedPolicy {
+    private final TrainConfig config;
+    private final ActorShape shape;
+    private final Parameters params;
+    private final RunningNormalizer normalizer;
+    private final BoxSpace observationSpace;
+    private final BoxSpace actionSpace;
+    private final int agents;
+    private final Map<String, Object> provenance;
+
+    private TrainedPolicy(TrainConfig config, CheckpointFile ck, String digest) throws IOException {
+        this.config = config;
+        try (Env env = Tasks.env(config.taskSpec())) {
+            observationSpace = env.observationSpace();
+            actionSpace = env.actionSpace();
+            agents = env.agents();
+        }
+        int obs = observationSpace.size();
+        int act = actionSpace.size();
+        shape = new ActorShape(obs, act, config.population, config.population, config.actorHidden, config.timesteps,
+                dev.myelin.policy.model.CubaLif.POPSAN);
+        Parameters.Builder b = Parameters.builder();
+        PopSanActor.declare(b, shape, config.algorithm.equals("sac"));
+        params = b.build();
+        float[] saved = ck.floats("float.actor");
+        if (saved.length != params.size()) {
+            throw new IOException("checkpoint actor holds " + saved.length + " values, the configured network "
+                    + params.size());
+        }
+        System.arraycopy(saved, 0, params.values(), 0, saved.length);
+        normalizer = new RunningNormalizer(obs, config.observationClip, config.normalizeObservations);
+        normalizer.restore(ck.doubles("normalizer"));
+
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("trainer", "myelin-trainer");
+        p.put("algorithm", config.algorithm);
+        p.put("task", config.task);
+        p.put("task_options", new LinkedHashMap<>(config.taskOptions));
+        p.put("observation_variant", config.observation);
+        p.put("seed", config.seed);
+        long step = ((Number) ck.header().get("step")).longValue();
+        int ranks = ((Number) ck.header().get("ranks")).intValue();
+        p.put("steps_per_rank", step);
+        p.put("ranks", ranks);
+        p.put("total_env_steps", step * ranks);
+        p.put("updates", ck.longs("count.updates")[0]);
+        p.put("training_precision", config.precision.name().toLowerCase(java.util.Locale.ROOT));
+        Object ev = ck.header().get("eval_return");
+        if (ev instanceof Number n) {
+            p.put("eval_return_at_checkpoint", n.doubleValue());
+        }
+        p.put("checkpoint_sha256", digest);
+        p.put("trainer_settings", config.settings());
+        provenance = p;
+    }
+
+    /** Loads the latest checkpoint of the run in {@code runDir}. */
+    @SuppressWarnings("unchecked")
+    public static TrainedPolicy load(Path runDir) throws IOException {
+        Path file = runDir.resolve(TrainingRun.CHECKPOINT);
+        CheckpointFile ck = CheckpointFile.read(file);
+        Map<String, Object> saved = (Map<String, Object>) ck.header().get("config");
+        if (saved == null) {
+            throw new IOException(file + ": checkpoint has no configuration");
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        String digest = HexFormat.of().formatHex(CheckpointFile.sha256(bytes, bytes.length));
+        return new TrainedPolicy(TrainConfig.of(saved, List.of()), ck, digest);
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    public ActorShape shape() {
+        return shape;
+    }
+
+    public Parameters parameters() {
+        return params;
+    }
+
+    /** The policy module's description of this policy: network, channels, normalisation, provenance. */
+    public Policy toPolicy() {
+        return new Policy(PopSanActor.toPopSan(params, shape), channels(observationSpace, false),
+                channels(actionSpace, true), normalizer.toNormalizer(), provenance);
+    }
+
+    private static List<Channel> channels(BoxSpace space, boolean actions) {
+        List<Channel> out = new ArrayList<>();
+        for (int i = 0; i < space.size(); i++) {
+            float lo = space.low(i);
+            float hi = space.high(i);
+            if (actions && !(Float.isFinite(lo) && Float.isFinite(hi) && lo < hi)) {
+                throw new IllegalArgumentException("action " + space.name(i) + " needs a finite range");
+            }
+            // Observation channels document the sensor range; unbounded ones are recorded as the float range.
+            lo = Float.isFinite(lo) ? lo : -Float.MAX_VALUE;
+            hi = Float.isFinite(hi) ? hi : Float.MAX_VALUE;
+            if (!(lo < hi)) {
+                hi = Math.nextUp(lo);
+            }
+            out.add(new Channel(space.name(i), space.unit(i), lo, hi));
+        }
+        return out;
+    }
+
+    /**
+     * The trainer's own forward pass as a simulator actor (deterministic: the mean action), for up to
+     * {@code agents} agents at once. This is the reference an exported bundle must reproduce.
+     */
+    public Actor actor() {
+        int obs = shape.observationSize();
+        int act = shape.actionSize();
+        PopSanActor net = new PopSanActor(params, shape, config.surrogate, config.surrogateWidth, Math.max(1, agents),
+                Rounding.FP32);
+        float[] center = new float[act];
+        float[] half = new float[act];
+        for (int j = 0; j < act; j++) {
+            Channel c = new Channel("a", "", actionSpace.low(j), actionSpace.high(j));
+            center[j] = c.center();
+            half[j] = c.halfRange();
+        }
+        return (observation, action) -> {
+            int n = observation.length / obs;
+            for (int a = 0; a < n; a++) {
+                normalizer.normalize(observation, a * obs, net.input(), a * obs);
+            }
+            net.forward(n);
+            float[] u = net.action();
+            for (int a = 0; a < n; a++) {
+                for (int j = 0; j < act; j++) {
+                    action[a * act + j] = center[j] + half[j] * u[a * act + j];
+                }
+            }
+        };
+    }
+
+    /** Agents per environment of the task (1 unless multi-agent). */
+    public int agents() {
+        return agents;
+    }
+}
