@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 SimRenderCommand.class,
                 SimNodeCommand.class,
                 EvalCommand.class,
+                TrainCommand.class,
+                ExportCommand.class,
                 BoardEmulatorCommand.class,
                 NirCommand.class,
                 BaseCommand.class,
