@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 BoardEmulatorCommand.class,
                 NirCommand.class,
                 BaseCommand.class,
+                BoardCommand.class,
                 ControllerCommand.class,
                 ControllerBundleCommand.class,
                 StatusCommand.class,

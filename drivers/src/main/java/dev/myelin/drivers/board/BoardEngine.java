@@ -233,6 +233,11 @@ public final class BoardEngine implements InferenceEngine, AutoCloseable {
                 lastFault, BoardLink.Rtt.of(rttNanos.copy()));
     }
 
+    /** Forgets the recorded round trips (e.g. after a warm-up). Control thread only. */
+    public void clearRtt() {
+        rttNanos.reset();
+    }
+
     @Override
     public void reset() {
         codec.reset();
