@@ -104,4 +104,27 @@ class BaseNodeTest {
             assertFalse(left.isOn(), "commands are ignored while the e-stop is engaged");
         }
     }
+
+    @Test
+    void aBaseCycleAllocatesNothingOnceRunning() throws Exception {
+        BaseParams p = BaseHardwareTest.params();
+        BaseHardware hw = new BaseHardware(pi4j, p);
+        ((MockDigitalInput) hw.estopInput).mockState(DigitalState.HIGH);
+        Node baseNode = baseContext.createNode("base", ns);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (BaseNode base = new BaseNode(baseNode, hw, null, p)) {
+            long t = 0;
+            long allocated = -1;
+            for (int block = 0; block < 30 && allocated != 0; block++) {
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 2000; i++) {
+                    t += 20 * MS;
+                    hw.motors.command(0.1 * (i % 5), 0.3, t);  // what a cmd_vel sample does to the motors
+                    base.tick(t);
+                }
+                allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            }
+            assertEquals(0, allocated, "bytes allocated by 2000 base cycles (motors, odometry, odom publish)");
+        }
+    }
 }
