@@ -12,6 +12,7 @@ package dev.myelin.bridge.wire;
  * myelin/&lt;fleet&gt;/robots/&lt;robot&gt;/chunk-request    requests to publish chunks again
  * myelin/&lt;fleet&gt;/robots/&lt;robot&gt;/experience       experience batches (QoS 1)
  * myelin/&lt;fleet&gt;/commands/&lt;robot&gt;               signed commands (QoS 1)
+ * myelin/&lt;fleet&gt;/experience-acks/&lt;robot&gt;        the trainer's acknowledgement of stored experience
  * </pre>
  * A robot publishes only under {@code myelin/<fleet>/robots/<its id>/}, which is what broker ACLs enforce.
  */
@@ -64,6 +65,10 @@ public final class Topics {
 
     public static String command(String fleet, String robot) {
         return ROOT + "/" + name("fleet", fleet) + "/commands/" + name("robot", robot);
+    }
+
+    public static String experienceAck(String fleet, String robot) {
+        return ROOT + "/" + name("fleet", fleet) + "/experience-acks/" + name("robot", robot);
     }
 
     /** {@code myelin/<fleet>/robots/+/<leaf>}: one leaf of every robot. */
