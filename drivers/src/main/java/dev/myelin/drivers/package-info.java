@@ -1,4 +1,5 @@
 /**
- * Pi4J robot-base nodes, neuromorphic board link and emulator, NIR export.
+ * Hardware-facing parts of the robot: the Pi4J robot base ({@code base}), the neuromorphic board link,
+ * emulator and {@code board} inference engine ({@code board}), and NIR export ({@code nir}).
  */
 package dev.myelin.drivers;
