@@ -106,6 +106,42 @@ class BaseNodeTest {
     }
 
     @Test
+    void imuSamplesArePublishedScaledAndBiasCorrected() throws Exception {
+        BaseParams p = BaseHardwareTest.params();
+        BaseHardware hw = new BaseHardware(pi4j, p);
+        ((MockDigitalInput) hw.estopInput).mockState(DigitalState.HIGH);
+        hw.imuDevice.writeRegister(Mpu6050.WHO_AM_I, (byte) 0x68);
+        // calibration_samples: 4 at rest (gyro z bias of 1 deg/s), then samples with the base turning at 10 deg/s about z
+        for (int k = 0; k < 4 + 200; k++) {
+            int gz = k < 4 ? 131 : 131 * 11;
+            byte[] b = new byte[14];
+            int[] words = {0, 0, 16384, 0, 0, 0, gz};
+            for (int i = 0; i < 7; i++) {
+                b[2 * i] = (byte) (words[i] >> 8);
+                b[2 * i + 1] = (byte) words[i];
+            }
+            hw.imuDevice.writeRegister(Mpu6050.ACCEL_XOUT_H, b, 0, 14);
+        }
+        Mpu6050 imu = hw.startImu();
+        Node baseNode = baseContext.createNode("base", ns);
+        Node ctl = ctlContext.createNode("controller", ns);
+        MessageType imuType = ctl.messageType("sensor_msgs/msg/Imu");
+        long[] clock = {0};
+        try (BaseNode base = new BaseNode(baseNode, hw, imu, p)) {
+            Subscription imuSub = ctl.createSubscription("imu", imuType, Qos.SENSOR_DATA);
+            assertTrue(imuSub.waitForPublications(1, WAIT), "imu matched");
+            Message m = imuType.newMessage();
+            assertTrue(tickUntil(base, clock, () -> imuSub.readLatest(m) != Subscription.NO_SAMPLE), "imu published");
+            assertEquals(Math.toRadians(10), m.getDouble(imuType.field("angular_velocity.z")), 1e-9);
+            assertEquals(9.80665, m.getDouble(imuType.field("linear_acceleration.z")), 1e-9);
+            assertEquals(0, m.getDouble(imuType.field("linear_acceleration.x")), 1e-12);
+            assertEquals(-1.0, m.primitives(imuType.field("orientation_covariance")).getDouble(0), 0,
+                    "no orientation estimate (REP 145)");
+            assertEquals(p.imuFrame(), m.getString(imuType.field("header.frame_id")));
+        }
+    }
+
+    @Test
     void aBaseCycleAllocatesNothingOnceRunning() throws Exception {
         BaseParams p = BaseHardwareTest.params();
         BaseHardware hw = new BaseHardware(pi4j, p);
