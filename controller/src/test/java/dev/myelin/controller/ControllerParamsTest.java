@@ -76,6 +76,13 @@ class ControllerParamsTest {
     }
 
     @Test
+    void aMissingFileIsNamed(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Path missing = dir.resolve("robot.yaml");
+        var e = assertThrows(java.io.FileNotFoundException.class, () -> ControllerParams.read(missing));
+        assertEquals("parameter file " + missing + " does not exist", e.getMessage());
+    }
+
+    @Test
     void refusesAFileWithoutRosParameters() {
         ParamsException e = assertThrows(ParamsException.class,
                 () -> ControllerParams.parse("controller:\n  rate_hz: 10\n", "p.yaml", null));

@@ -94,7 +94,14 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
 
     /** Reads and validates a parameter file. */
     public static ControllerParams read(Path file) throws IOException {
-        String text = Files.readString(file);
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new java.io.FileNotFoundException("parameter file " + file + " does not exist");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new ParamsException(file + ": not UTF-8 text");
+        }
         Path base = file.toAbsolutePath().getParent();
         return parse(text, file.toString(), base);
     }
