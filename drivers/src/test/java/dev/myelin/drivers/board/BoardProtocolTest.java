@@ -126,6 +126,41 @@ class BoardProtocolTest {
     }
 
     @Test
+    void theEmulatorAnswersStepsWithoutAllocating() throws Exception {
+        var layers = Int8Core.of(PopSan.random(6, 2, 10, new int[] {128, 64}, 5, SpikeMode.DETERMINISTIC, 4)).layers();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            BoardEmulator emulator = new BoardEmulator(ChipLimits.LOIHI_LIKE);
+            Thread board = Thread.ofPlatform().daemon().start(() -> {
+                try (Socket s = listener.accept()) {
+                    emulator.serve(raw(s));
+                } catch (IOException ignored) {
+                    // the host hung up
+                }
+            });
+            try (BoardLink link = BoardLink.connect(BoardAddress.tcp("127.0.0.1", listener.getLocalPort()), Duration.ofSeconds(5))) {
+                link.load(layers);
+                java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+                int[] spikes = new int[5 * 60];
+                for (int i = 0; i < spikes.length; i++) {
+                    spikes[i] = r.nextInt(3) == 0 ? 1 : 0;
+                }
+                int[] counts = new int[20];
+                long allocated = -1;
+                for (int block = 0; block < 30 && allocated != 0; block++) {
+                    long before = mx.getThreadAllocatedBytes(board.threadId());
+                    for (int i = 0; i < 2000; i++) {
+                        link.step(spikes, 5, true, counts, 5000);
+                    }
+                    allocated = mx.getThreadAllocatedBytes(board.threadId()) - before;
+                }
+                assertEquals(0, allocated, "bytes the board thread allocated answering 2000 STEPs");
+            }
+            board.join(5000);
+        }
+    }
+
+    @Test
     void addressesParseAndBadOnesSayWhy() {
         assertEquals(BoardAddress.tcp("10.0.0.2", 7070), BoardAddress.parse("tcp://10.0.0.2:7070", 1));
         assertEquals(BoardAddress.serial("/dev/ttyACM0", 115200), BoardAddress.parse("serial:/dev/ttyACM0", 115200));
