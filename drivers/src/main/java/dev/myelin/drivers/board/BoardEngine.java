@@ -54,6 +54,7 @@ public final class BoardEngine implements InferenceEngine, AutoCloseable {
     /** Owned by the control thread. */
     private BoardLink link;
     private long lastSpikes;
+    private long lastSynOps;
 
     private volatile long boardDecisions;
     private volatile long cpuFallbacks;
@@ -111,8 +112,9 @@ public final class BoardEngine implements InferenceEngine, AutoCloseable {
     @Override
     public void act(float[] observation, float[] action) {
         codec.begin(observation);
+        long encoderSpikes = 0;
         for (int t = 0; t < timesteps; t++) {
-            codec.step(row);
+            encoderSpikes += codec.step(row);
             System.arraycopy(row, 0, spikes, t * inputs, inputs);
         }
         if (link == null) {
@@ -129,6 +131,7 @@ public final class BoardEngine implements InferenceEngine, AutoCloseable {
                     late++;
                 }
                 lastSpikes = link.lastSpikes();
+                lastSynOps = link.lastSynOps();
                 boardDecisions++;
                 done = true;
             } catch (BoardProtocolException e) {
@@ -147,6 +150,7 @@ public final class BoardEngine implements InferenceEngine, AutoCloseable {
             cpuFallbacks++;
         }
         codec.decode(counts, action);
+        energy.record(encoderSpikes + lastSpikes, lastSynOps, codec.macs());
     }
 
     /** The int8 engine's core loop over this decision's spikes. */
@@ -161,6 +165,7 @@ public final class BoardEngine implements InferenceEngine, AutoCloseable {
             }
         }
         lastSpikes = cpuCore.spikes();
+        lastSynOps = cpuCore.synOps();
     }
 
     /** Failure path (may allocate): give the link up and wake the reconnector. */
@@ -243,18 +248,14 @@ public final class BoardEngine implements InferenceEngine, AutoCloseable {
         codec.reset();
     }
 
-    /**
-     * Energy estimate of the decision; the counters stay at zero because the policy module's meter
-     * cannot be filled from outside its package, see {@link #lastSpikeCount()} and {@link #diagnostics()}.
-     */
+    /** Counts of the last decision (encoder spikes, core spikes and SynOps from the board or the CPU fallback). */
     @Override
     public EnergyMeter energy() {
         return energy;
     }
 
     /** Spikes of the core's neurons in the last decision, as the board (or the CPU core) counted them. */
-    @Override
-    public long lastSpikeCount() {
+    public long lastCoreSpikes() {
         return lastSpikes;
     }
 

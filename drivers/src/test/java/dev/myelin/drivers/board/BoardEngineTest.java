@@ -53,6 +53,9 @@ class BoardEngineTest {
                     int8.act(o, a);
                     board.act(o, b);
                     assertArrayEquals(a, b, "trial " + trial + " (" + mode + ", hidden " + java.util.Arrays.toString(hidden) + ")");
+                    assertEquals(int8.energy().spikes(), board.energy().spikes(), "spikes");
+                    assertEquals(int8.energy().synOps(), board.energy().synOps(), "SynOps");
+                    assertEquals(int8.energy().macs(), board.energy().macs(), "MACs");
                 }
                 BoardDiagnostics d = ((BoardEngine) board).diagnostics();
                 assertEquals(60, d.boardDecisions(), d.toString());

@@ -25,6 +25,16 @@ public final class EnergyMeter {
         this.annMacs = annMacs;
     }
 
+    /**
+     * Sets the counts of the last decision; for engines outside this package (a board backend) that
+     * receive them from elsewhere. Engine thread only.
+     */
+    public void record(long spikes, long synOps, long macs) {
+        this.spikes = spikes;
+        this.synOps = synOps;
+        this.macs = macs;
+    }
+
     void clear() {
         synOps = 0;
         macs = 0;
