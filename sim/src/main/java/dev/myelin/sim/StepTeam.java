@@ -13,8 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * instead of stalling on a barrier. The claim counter holds the step's generation in its high half,
  * so a helper that wakes late can never claim a chunk of a later step under an earlier one.
  *
- * <p>Helpers busy-spin briefly for the next step, then park (woken by the next publication), so
- * back-to-back steps cost no wake-up while an idle vector env costs no CPU. Nothing is allocated per
+ * <p>Waiting threads busy-spin briefly, then yield the CPU, and helpers finally park (woken by the
+ * next publication): back-to-back steps cost no wake-up, an idle vector env costs no CPU, and on a
+ * machine busy with other work a descheduled peer gets a core back quickly. Nothing is allocated per
  * step. {@link #runAll()} and {@link #close()} belong to one driving thread.
  */
 final class StepTeam implements AutoCloseable {
@@ -23,7 +24,13 @@ final class StepTeam implements AutoCloseable {
         void run(int member, int from, int to);
     }
 
-    private static final int SPINS = 20_000;
+    /** Busy-wait rounds before yielding the CPU: enough to catch a peer that is about to finish. */
+    private static final int SPINS = 100;
+    /**
+     * Yields before a helper parks (a few milliseconds on an idle machine): back-to-back steps find it
+     * awake, while yielding lets other runnable threads, a descheduled peer included, use the core.
+     */
+    private static final int YIELDS = 2_000;
 
     private final Share share;
     private final int worlds;
@@ -95,6 +102,7 @@ final class StepTeam implements AutoCloseable {
         }
         int spins = 0;
         while (finished.get() < chunks) {
+            // Yield early: on a busy machine the helper holding the last chunk may be waiting for this core.
             if (++spins < SPINS) {
                 Thread.onSpinWait();
             } else {
@@ -175,6 +183,8 @@ final class StepTeam implements AutoCloseable {
                 while ((g = generation) == seen && !closed) {
                     if (++spins < SPINS) {
                         Thread.onSpinWait();
+                    } else if (spins < SPINS + YIELDS) {
+                        Thread.yield();
                     } else {
                         parked = true;
                         // Re-check after announcing the park, so a publication in between is not missed.
