@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
                 BenchSimCommand.class,
                 BenchRos2Command.class,
                 BenchPolicyCommand.class,
+                BenchTrainCommand.class,
                 BenchBundleCommand.class,
                 BenchLoopCommand.class,
         })

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--preset", defaultValue = "pendulum", paramLabel = "NAME|FILE.yaml",
-            description = "Configuration preset: pendulum, cartpole-swingup, diffdrive-nav, halfcheetah-size, or a YAML file "
+            description = "Configuration preset: pendulum, cartpole-swingup, diffdrive-nav, or a YAML file "
                     + "(default ${DEFAULT-VALUE}).")
     String preset;
 

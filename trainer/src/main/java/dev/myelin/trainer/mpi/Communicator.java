@@ -45,6 +45,13 @@ public interface Communicator extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Ends every rank of the job after a failure on this one (MPI_Abort), so that the others do not wait
+     * forever in a collective this rank will never join. Does not return under MPI.
+     */
+    default void abort(int code) {
+    }
+
     /** The communicator of a single process: rank 0 of 1. */
     static Communicator single() {
         return SingleProcess.INSTANCE;

@@ -41,6 +41,7 @@ public final class OpenMpi implements Communicator {
     private final MethodHandle gather;
     private final MethodHandle barrier;
     private final MethodHandle finalizeCall;
+    private final MethodHandle abortCall;
     private final int rank;
     private final int size;
     private MemorySegment staging;
@@ -66,6 +67,7 @@ public final class OpenMpi implements Communicator {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         barrier = linker.downcallHandle(symbol(lib, "MPI_Barrier"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         finalizeCall = linker.downcallHandle(symbol(lib, "MPI_Finalize"), FunctionDescriptor.of(JAVA_INT));
+        abortCall = linker.downcallHandle(symbol(lib, "MPI_Abort"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         try {
             check("MPI_Init", (int) init.invokeExact(MemorySegment.NULL, MemorySegment.NULL));
             MemorySegment out = arena.allocate(JAVA_INT);
@@ -276,6 +278,16 @@ public final class OpenMpi implements Communicator {
             throw failure("MPI_Finalize", t);
         }
         check("MPI_Finalize", code);
+    }
+
+    @Override
+    public void abort(int code) {
+        closed = true;
+        try {
+            int ignored = (int) abortCall.invokeExact(commWorld, code);
+        } catch (Throwable t) {
+            // MPI_Abort ends the process; if it could not, the caller exits anyway
+        }
     }
 
     private static RuntimeException failure(String call, Throwable t) {

@@ -179,7 +179,7 @@ public final class TrainConfig {
 
     /** Names of the presets shipped with the trainer. */
     public static List<String> presets() {
-        return List.of("pendulum", "cartpole-swingup", "diffdrive-nav", "halfcheetah-size");
+        return List.of("pendulum", "cartpole-swingup", "diffdrive-nav");
     }
 
     /** The YAML text of a shipped preset, or of a file when {@code nameOrFile} ends in .yaml/.yml. */

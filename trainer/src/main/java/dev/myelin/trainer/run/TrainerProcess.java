@@ -56,15 +56,37 @@ public final class TrainerProcess {
             System.exit(2);
             return;
         }
-        try (Communicator comm = OpenMpi.fromEnvironment()) {
-            run(o, comm, System.out, System.console() != null);
-        } catch (Exception e) {
-            System.err.println("train: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        Communicator comm;
+        try {
+            comm = OpenMpi.fromEnvironment();
+        } catch (RuntimeException e) {
+            System.err.println("train: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        int code = runOrAbort(o, comm, System.out, System.console() != null);
+        System.exit(code);
+    }
+
+    /**
+     * Runs, reports a failure with the rank that had it, and then aborts the whole MPI job (a rank that
+     * left would otherwise leave the others waiting in a collective); returns the exit code.
+     */
+    public static int runOrAbort(Options o, Communicator comm, PrintStream out, boolean terminal) {
+        try {
+            run(o, comm, out, terminal);
+        } catch (Exception | Error e) {
+            String where = comm.size() > 1 ? " (rank " + comm.rank() + " of " + comm.size() + ")" : "";
+            System.err.println("train" + where + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             if (System.getenv("MYELIN_DEBUG") != null) {
                 e.printStackTrace();
             }
-            System.exit(1);
+            System.err.flush();
+            comm.abort(1);
+            return 1;
         }
+        comm.close();
+        return 0;
     }
 
     static Options parse(String[] args) {
@@ -116,6 +138,8 @@ public final class TrainerProcess {
             TrainingRun.Result r = run.run();
             out.printf(Locale.ROOT, "rank %d of %d: weights sha256 %s%n", comm.rank(), comm.size(),
                     weightsDigest(run.learner().actorParameters(), run.learner().criticParameters()));
+            out.printf(Locale.ROOT, "rank %d of %d: %.1f env steps/s with updates%n", comm.rank(), comm.size(),
+                    r.stepsPerSecondWithUpdates());
             if (comm.isRoot()) {
                 out.printf(Locale.ROOT, "done: %d steps per rank, %d updates, eval return %.1f +- %.1f, %.0f s%n",
                         r.steps(), r.updates(), r.evalReturn(), r.evalReturnStd(), r.seconds());

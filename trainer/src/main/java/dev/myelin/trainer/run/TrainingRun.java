@@ -77,6 +77,10 @@ public final class TrainingRun implements AutoCloseable {
     private long lastCheckpointStep = -1;
     private final long startNanos = System.nanoTime();
     private long resumedAt;
+    private long phaseStartNanos;
+    private long phaseStartStep;
+    private long phaseEndNanos;
+    private long phaseEndStep;
 
     private TrainingRun(TrainConfig config, Path dir, Communicator comm) {
         if (config.updateEvery % config.envs != 0) {
@@ -210,10 +214,16 @@ public final class TrainingRun implements AutoCloseable {
                 if (step % config.updateEvery == 0) {
                     normalizer.sync(comm);
                     if (step >= config.updateAfter) {
+                        if (phaseStartNanos == 0) {
+                            phaseStartNanos = System.nanoTime();
+                            phaseStartStep = step;
+                        }
                         for (int j = 0; j < config.updateEvery; j++) {
                             replay.sample(batch, sampleRng, normalizer);
                             learner.update(batch);
                         }
+                        phaseEndNanos = System.nanoTime();
+                        phaseEndStep = step;
                     }
                     boolean last = step >= config.steps;
                     if (comm.isRoot() && (step % config.evalEvery == 0 || last)) {
@@ -234,12 +244,17 @@ public final class TrainingRun implements AutoCloseable {
                 bar.finish();
             }
         }
-        return new Result(step, learner.updates(), lastEval, lastEvalStd, lastEvalSuccess, elapsedSeconds());
+        double rate = phaseEndNanos > phaseStartNanos
+                ? (phaseEndStep - phaseStartStep) / ((phaseEndNanos - phaseStartNanos) * 1e-9) : Double.NaN;
+        return new Result(step, learner.updates(), lastEval, lastEvalStd, lastEvalSuccess, elapsedSeconds(), rate);
     }
 
-    /** The outcome of a run. */
+    /**
+     * The outcome of a run; {@code stepsPerSecondWithUpdates} is this rank's environment steps per wall
+     * second from the first update phase to the last (collection and updates, without evaluations).
+     */
     public record Result(long steps, long updates, double evalReturn, double evalReturnStd, double evalSuccess,
-                         double seconds) {
+                         double seconds, double stepsPerSecondWithUpdates) {
     }
 
     /** One vector step: act, step, store. */
