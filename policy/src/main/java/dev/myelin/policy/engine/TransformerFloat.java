@@ -12,13 +12,11 @@ final class TransformerFloat implements InferenceEngine {
     private final String name;
     private final Policy policy;
     private final SpikingTransformer net;
-    private final Observations observations;
+    private final StepTokens tokens;
     private final PopulationCoding.Decoder decoder;
     private final int window;
     private final int d;
     private final int act;
-    private final float[] actionCenter;
-    private final float[] actionHalf;
 
     private final FloatSynapses embed;
     private final float[] embedBias;
@@ -38,9 +36,6 @@ final class TransformerFloat implements InferenceEngine {
     /** Ring of token embeddings (window x d), oldest at {@code head}. */
     private final float[][] embedded;
     private int head;
-    private final float[] token;
-    private final float[] prevAction;
-    private float prevReward;
 
     private final FloatLif[] tokenLif;
     private final FloatLif[] keyLif;
@@ -60,17 +55,11 @@ final class TransformerFloat implements InferenceEngine {
         this.name = eventDriven ? "event" : "dense";
         this.policy = policy;
         net = (SpikingTransformer) policy.network();
-        observations = new Observations(policy.normalizer());
+        tokens = new StepTokens(policy);
         decoder = new PopulationCoding.Decoder(net.tensor("decoder.weight"), net.tensor("decoder.bias"), policy.actions());
         window = net.window();
         d = net.modelDim();
         act = net.actionSize();
-        actionCenter = new float[act];
-        actionHalf = new float[act];
-        for (int j = 0; j < act; j++) {
-            actionCenter[j] = policy.actions().get(j).center();
-            actionHalf[j] = policy.actions().get(j).halfRange();
-        }
         embed = new FloatSynapses(net.tensor("embed.weight"), eventDriven);
         embedBias = net.tensor("embed.bias").data().clone();
         query = new FloatSynapses(net.tensor("query.weight"), eventDriven);
@@ -87,8 +76,6 @@ final class TransformerFloat implements InferenceEngine {
         outBias = net.tensor("out.bias").data().clone();
 
         embedded = new float[window][Columns.padded(d)];
-        token = new float[net.tokenSize()];
-        prevAction = new float[act];
         tokenLif = new FloatLif[window];
         keyLif = new FloatLif[window];
         valueLif = new FloatLif[window];
@@ -122,20 +109,14 @@ final class TransformerFloat implements InferenceEngine {
 
     @Override
     public void reward(float reward) {
-        prevReward = Float.isFinite(reward) ? reward : 0f;
+        tokens.reward(reward);
     }
 
     @Override
     public void act(float[] observation, float[] action) {
-        observations.check(observation);
+        tokens.begin(observation);
         energy.clear();
-        // New token: normalised observation, previous action scaled to [-1, 1], previous reward.
-        int obs = observations.size();
-        observations.normalize(observation, token);
-        for (int j = 0; j < act; j++) {
-            token[obs + j] = (prevAction[j] - actionCenter[j]) / actionHalf[j];
-        }
-        token[obs + act] = prevReward;
+        float[] token = tokens.token;
         float[] slot = embedded[head];
         embed.projectReal(token, slot);
         for (int i = 0; i < d; i++) {
@@ -217,8 +198,7 @@ final class TransformerFloat implements InferenceEngine {
             }
         }
         energy.addMacs(decoder.decode(counts, timesteps, action));
-        System.arraycopy(action, 0, prevAction, 0, act);
-        prevReward = 0f;
+        tokens.end(action);
     }
 
     @Override
@@ -228,11 +208,7 @@ final class TransformerFloat implements InferenceEngine {
             System.arraycopy(embedBias, 0, e, 0, d);
         }
         head = 0;
-        java.util.Arrays.fill(prevAction, 0f);
-        for (int j = 0; j < act; j++) {
-            prevAction[j] = actionCenter[j];
-        }
-        prevReward = 0f;
+        tokens.reset();
     }
 
     @Override

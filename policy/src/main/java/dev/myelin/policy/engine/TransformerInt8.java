@@ -11,13 +11,11 @@ import dev.myelin.policy.model.SpikingTransformer;
 final class TransformerInt8 implements InferenceEngine {
     private final Policy policy;
     private final SpikingTransformer net;
-    private final Observations observations;
+    private final StepTokens tokens;
     private final PopulationCoding.Decoder decoder;
     private final int window;
     private final int d;
     private final int act;
-    private final float[] actionCenter;
-    private final float[] actionHalf;
 
     private final Int8Synapses embed;
     private final int[] embedBias;
@@ -37,10 +35,7 @@ final class TransformerInt8 implements InferenceEngine {
 
     private final int[][] embedded;
     private int head;
-    private final float[] token;
     private final int[] tokenQ12;
-    private final float[] prevAction;
-    private float prevReward;
 
     private final FixedLif[] tokenLif;
     private final FixedLif[] keyLif;
@@ -61,17 +56,11 @@ final class TransformerInt8 implements InferenceEngine {
     TransformerInt8(Policy policy) {
         this.policy = policy;
         net = (SpikingTransformer) policy.network();
-        observations = new Observations(policy.normalizer());
+        tokens = new StepTokens(policy);
         decoder = new PopulationCoding.Decoder(net.tensor("decoder.weight"), net.tensor("decoder.bias"), policy.actions());
         window = net.window();
         d = net.modelDim();
         act = net.actionSize();
-        actionCenter = new float[act];
-        actionHalf = new float[act];
-        for (int j = 0; j < act; j++) {
-            actionCenter[j] = policy.actions().get(j).center();
-            actionHalf[j] = policy.actions().get(j).halfRange();
-        }
         embed = Int8Synapses.quantize(net.tensor("embed.weight"));
         embedBias = FixedLif.fixedBias(net.tensor("embed.bias").data());
         query = Int8Synapses.quantize(net.tensor("query.weight"));
@@ -89,9 +78,7 @@ final class TransformerInt8 implements InferenceEngine {
         scaleQ12 = FixedPoint.toFixed(net.attentionScale());
 
         embedded = new int[window][Columns.padded(d)];
-        token = new float[net.tokenSize()];
         tokenQ12 = new int[net.tokenSize()];
-        prevAction = new float[act];
         tokenLif = new FixedLif[window];
         keyLif = new FixedLif[window];
         valueLif = new FixedLif[window];
@@ -128,7 +115,7 @@ final class TransformerInt8 implements InferenceEngine {
 
     @Override
     public void reward(float reward) {
-        prevReward = Float.isFinite(reward) ? reward : 0f;
+        tokens.reward(reward);
     }
 
     private int project(Int8Synapses syn, int[] x, int[] into) {
@@ -140,14 +127,9 @@ final class TransformerInt8 implements InferenceEngine {
 
     @Override
     public void act(float[] observation, float[] action) {
-        observations.check(observation);
+        tokens.begin(observation);
         energy.clear();
-        int obs = observations.size();
-        observations.normalize(observation, token);
-        for (int j = 0; j < act; j++) {
-            token[obs + j] = (prevAction[j] - actionCenter[j]) / actionHalf[j];
-        }
-        token[obs + act] = prevReward;
+        float[] token = tokens.token;
         for (int i = 0; i < token.length; i++) {
             tokenQ12[i] = FixedPoint.toFixed(token[i]);
         }
@@ -221,8 +203,7 @@ final class TransformerInt8 implements InferenceEngine {
             }
         }
         energy.addMacs(decoder.decode(counts, timesteps, action));
-        System.arraycopy(action, 0, prevAction, 0, act);
-        prevReward = 0f;
+        tokens.end(action);
     }
 
     @Override
@@ -231,10 +212,7 @@ final class TransformerInt8 implements InferenceEngine {
             System.arraycopy(embedBias, 0, e, 0, d);
         }
         head = 0;
-        for (int j = 0; j < act; j++) {
-            prevAction[j] = actionCenter[j];
-        }
-        prevReward = 0f;
+        tokens.reset();
     }
 
     @Override
