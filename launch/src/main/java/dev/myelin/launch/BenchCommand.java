@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
                 BenchTrainCommand.class,
                 BenchBundleCommand.class,
                 BenchLoopCommand.class,
+                BenchOtaCommand.class,
         })
 final class BenchCommand implements Runnable {
     @Spec

@@ -28,6 +28,12 @@ import picocli.CommandLine.Command;
                 ControllerCommand.class,
                 ControllerBundleCommand.class,
                 StatusCommand.class,
+                ReleaseCommand.class,
+                ReleaseKeysCommand.class,
+                BrokerCommand.class,
+                OtaRobotCommand.class,
+                OtaSendCommand.class,
+                OtaIngestCommand.class,
         })
 public final class Myelin implements Runnable {
 

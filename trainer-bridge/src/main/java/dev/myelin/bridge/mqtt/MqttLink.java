@@ -55,7 +55,6 @@ public final class MqttLink implements AutoCloseable {
         String willTopic;
         byte[] willPayload;
         boolean willRetained;
-        ScheduledExecutorService executor;
 
         public Options clientId(String id) {
             this.clientId = id;
@@ -83,12 +82,6 @@ public final class MqttLink implements AutoCloseable {
             this.willTopic = topic;
             this.willPayload = payload.clone();
             this.willRetained = retained;
-            return this;
-        }
-
-        /** Shared scheduler for Paho's timers (many links in one process); default: Paho's own. */
-        public Options executor(ScheduledExecutorService e) {
-            this.executor = e;
             return this;
         }
 
@@ -122,10 +115,7 @@ public final class MqttLink implements AutoCloseable {
         options.conclude();
         this.options = options;
         try {
-            this.client = options.executor == null
-                    ? new MqttAsyncClient(options.endpoint.uri(), options.clientId, new MemoryPersistence())
-                    : new MqttAsyncClient(options.endpoint.uri(), options.clientId, new MemoryPersistence(), null,
-                    options.executor);
+            this.client = new MqttAsyncClient(options.endpoint.uri(), options.clientId, new MemoryPersistence());
         } catch (MqttException e) {
             throw new IOException("cannot create MQTT client for " + options.endpoint + ": " + e.getMessage(), e);
         }

@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +121,6 @@ public final class OtaAgent implements AutoCloseable {
         Duration rollbackHealthCheck = Duration.ZERO;
         long minHealthTicks = 1;
         StepListener stepListener = (s, r) -> { };
-        ScheduledExecutorService mqttExecutor;
         ThreadFactory threadFactory;
 
         public Context robotId(String id) {
@@ -215,12 +213,6 @@ public final class OtaAgent implements AutoCloseable {
             return this;
         }
 
-        /** Scheduler shared by many agents' MQTT clients in one process (scale tests). */
-        public Context mqttExecutor(ScheduledExecutorService e) {
-            this.mqttExecutor = e;
-            return this;
-        }
-
         /** Thread factory for the agent thread (default: a daemon platform thread). */
         public Context threadFactory(ThreadFactory f) {
             this.threadFactory = f;
@@ -304,9 +296,6 @@ public final class OtaAgent implements AutoCloseable {
         MqttLink.Options o = new MqttLink.Options().clientId("myelin-robot-" + ctx.fleet + "-" + ctx.robotId)
                 .endpoint(ctx.endpoint)
                 .will(Topics.status(ctx.fleet, ctx.robotId), RobotStatus.offline(ctx.robotId, ctx.fleet).toBytes(), true);
-        if (ctx.mqttExecutor != null) {
-            o.executor(ctx.mqttExecutor);
-        }
         this.link = new MqttLink(o);
     }
 

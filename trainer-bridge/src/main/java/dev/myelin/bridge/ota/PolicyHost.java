@@ -30,7 +30,8 @@ public interface PolicyHost {
 
     /**
      * Builds everything needed to run {@code bundle} (engine, buffers, channel mapping) without touching the
-     * running policy.
+     * running policy, and should warm it up (a few decisions on a neutral observation, then a reset) so its
+     * first ticks do not run cold code and miss their deadline during the health check.
      *
      * @throws PolicyRejectedException when this robot cannot run the bundle (channels, engine)
      */

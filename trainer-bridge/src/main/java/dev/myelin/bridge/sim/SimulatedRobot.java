@@ -193,12 +193,28 @@ public final class SimulatedRobot implements PolicyHost, AutoCloseable {
         if (bundle.policy().actions().isEmpty()) {
             throw new PolicyRejectedException(bundle.name() + " has no action channels to drive the base with");
         }
+        Loaded l;
         try {
-            return new Loaded(bundle, InferenceEngines.create(options.engine, bundle.policy()));
+            l = new Loaded(bundle, InferenceEngines.create(options.engine, bundle.policy()));
         } catch (IllegalArgumentException e) {
             throw new PolicyRejectedException("engine " + options.engine + " cannot run " + bundle.name() + ": "
                     + e.getMessage(), e);
         }
+        warmUp(l);
+        return l;
+    }
+
+    /**
+     * Runs decisions on channel-centre observations here, off the control thread, so the first ticks after the
+     * switch do not run cold code and miss their deadline; then forgets the state they left.
+     */
+    private static void warmUp(Loaded l) {
+        System.arraycopy(l.obsCenter, 0, l.observation, 0, l.observation.length);
+        long until = System.nanoTime() + 50_000_000L;
+        for (int i = 0; i < 2_000 && System.nanoTime() < until; i++) {
+            l.engine.act(l.observation, l.action);
+        }
+        l.engine.reset();
     }
 
     @Override

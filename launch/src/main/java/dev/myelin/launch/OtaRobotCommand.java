@@ -1,0 +1,96 @@
+package dev.myelin.launch;
+
+import dev.myelin.bridge.experience.ExperienceOutbox;
+import dev.myelin.bridge.experience.ExperienceUploader;
+import dev.myelin.bridge.ota.OtaAgent;
+import dev.myelin.bridge.sim.SimulatedRobot;
+import dev.myelin.bridge.wire.ReleaseKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./myelin ota-robot}: a simulated robot with its over-the-air agent (and optionally experience
+ * upload), as the controller will run them, until interrupted. For trying releases without hardware.
+ */
+@Command(name = "ota-robot", mixinStandardHelpOptions = true,
+        description = "Run a simulated robot with the OTA agent (and experience upload) until Ctrl-C.")
+final class OtaRobotCommand implements Callable<Integer> {
+
+    @Option(names = "--id", required = true, description = "Robot id.")
+    String id;
+
+    @Option(names = "--fleet", required = true, description = "Fleet name.")
+    String fleet;
+
+    @Option(names = "--channel", defaultValue = "stable", description = "Release channel followed (default ${DEFAULT-VALUE}).")
+    String channel;
+
+    @Option(names = "--policy", required = true, description = "Policy (bundle) name to keep up to date.")
+    String policy;
+
+    @Option(names = "--trust", required = true, paramLabel = "PEM", description = "Trusted release public key (repeat for rotation).")
+    List<Path> trust;
+
+    @Option(names = "--factory", paramLabel = "BUNDLE", description = "Bundle installed on first boot.")
+    Path factory;
+
+    @Option(names = "--state", required = true, paramLabel = "DIR", description = "State folder (slots, state file, downloads, outbox).")
+    Path state;
+
+    @Option(names = "--engine", defaultValue = "event", description = "Inference engine (default ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--tick-ms", defaultValue = "10", description = "Control period (default ${DEFAULT-VALUE} ms).")
+    int tickMs;
+
+    @Option(names = "--experience", description = "Record transitions and upload them to the trainer.")
+    boolean experience;
+
+    @Mixin
+    BrokerOptions broker;
+
+    @Override
+    public Integer call() throws Exception {
+        ExperienceOutbox outbox = experience ? ExperienceOutbox.open(state.resolve("outbox"), id) : null;
+        SimulatedRobot sim = new SimulatedRobot(id, new SimulatedRobot.Options().period(Duration.ofMillis(tickMs))
+                .engine(engine).recorder(outbox), null);
+        OtaAgent agent = new OtaAgent(new OtaAgent.Context().robotId(id).fleet(fleet).channel(channel).policy(policy)
+                .stateDir(state).keys(ReleaseKeys.load(trust)).endpoint(broker.endpoint()).host(sim).factoryBundle(factory)
+                .stepListener((step, release) -> System.out.println(id + ": " + step + " " + release)));
+        agent.start();
+        sim.start();
+        ExperienceUploader uploader = null;
+        if (outbox != null) {
+            uploader = new ExperienceUploader(outbox, agent.link(), fleet);
+            uploader.start();
+        }
+        System.out.println(id + ": running " + sim.activeBundle().name() + " " + sim.activeBundle().version()
+                + " (verified), following " + fleet + "/" + policy + "/" + channel + " on " + broker.uri);
+        CountDownLatch stop = new CountDownLatch(1);
+        ExperienceUploader up = uploader;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            try {
+                if (up != null) {
+                    up.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            agent.close();
+            if (outbox != null) {
+                outbox.close();
+            }
+            stop.countDown();
+        }));
+        stop.await();
+        return 0;
+    }
+}
