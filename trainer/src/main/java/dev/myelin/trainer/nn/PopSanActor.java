@@ -102,6 +102,7 @@ public final class PopSanActor {
     private final float[] gv;
     private final float[] gc;
     private final float[] transposed;
+    private final float[] gWeighted;
 
     /**
      * @param params   holds the slices above (see {@link #declare})
@@ -177,7 +178,8 @@ public final class PopSanActor {
         }
         lastSpikes = new float[rows * out[layers - 1]];
         for (int l = 0; l <= layers; l++) {
-            gSpikes[l] = new float[rows * (l < layers ? in[l] : out[layers - 1])];
+            // gSpikes[0], the encoder spikes' gradient, is never formed (see encoderGradient)
+            gSpikes[l] = l == 0 ? new float[0] : new float[rows * (l < layers ? in[l] : out[layers - 1])];
         }
         c = new float[maxBatch * widest];
         gv = new float[maxBatch * widest];
@@ -193,6 +195,7 @@ public final class PopSanActor {
             largest = Math.max(largest, in[l] * out[l]);
         }
         transposed = new float[largest];
+        gWeighted = new float[maxBatch * out[0]];
         refreshWeights();
     }
 
@@ -529,10 +532,39 @@ public final class PopSanActor {
             rounding.round(grad, wOff[l], in[l] * m);
             // dL/dX_l = dL/dI W_l^T, as a plain product with W_l transposed (the faster kernel)
             Gemm.transpose(w, wOff[l], in[l], m, transposed, 0);
-            Gemm.product(rows, in[l], m, gI, 0, m, 1, transposed, 0, in[l], gSpikes[l], 0, in[l], false);
-            rounding.round(gSpikes[l], 0, rows * in[l]);
+            if (l > 0) {
+                Gemm.product(rows, in[l], m, gI, 0, m, 1, transposed, 0, in[l], gSpikes[l], 0, in[l], false);
+                rounding.round(gSpikes[l], 0, rows * in[l]);
+            } else {
+                encoderGradient(bsz, gI, m);
+            }
         }
         backThroughEncoder(bsz, grad);
+    }
+
+    /**
+     * The gradient reaching the receptive-field activations A. The encoder's straight-through chain
+     * {@code gp_t = gx_t + (1 - 0.999) gp_{t+1}}, {@code gA = sum_t gp_t} makes gA a fixed weighting of
+     * the spike gradients, {@code gA = sum_s c_s gx_s} with {@code c_s = sum_{k <= s} 0.001^k}; and since
+     * {@code gx_s = gI_s W_0^T} is linear, {@code gA = (sum_s c_s gI_s) W_0^T}: one product over the batch
+     * instead of one per timestep.
+     */
+    private void encoderGradient(int bsz, float[] gI, int m) {
+        float a = 1f - PopSan.ENCODER_THRESHOLD;
+        int width = bsz * m;
+        float c = 0f;
+        float power = 1f;
+        for (int t = 0; t < timesteps; t++) {
+            c += power;
+            power *= a;
+            int row = t * width;
+            for (int k = 0; k < width; k++) {
+                gWeighted[k] = t == 0 ? c * gI[row + k] : gWeighted[k] + c * gI[row + k];
+            }
+        }
+        rounding.round(gWeighted, 0, width);
+        Gemm.product(bsz, encSize, m, gWeighted, 0, m, 1, transposed, 0, encSize, gEncoder, 0, encSize, false);
+        rounding.round(gEncoder, 0, bsz * encSize);
     }
 
     /**
@@ -574,24 +606,10 @@ public final class PopSanActor {
     }
 
     /**
-     * Encoder: p_t = q_{t-1} + A, x_t = [p_t > 0.999] (straight-through), q_t = p_t - 0.999 x_t, so
-     * {@code gp_t = gx_t + (1 - 0.999) gq_t} with {@code gq_t = gp_{t+1}}, and {@code gA = sum_t gp_t}.
-     * Then {@code dA/dmu = A d / sigma^2}, {@code dA/dsigma = A d^2 / sigma^3} with {@code d = o - mu}.
+     * Encoder parameters from gA (see {@link #encoderGradient}): {@code dA/dmu = A d / sigma^2},
+     * {@code dA/dsigma = A d^2 / sigma^3} with {@code d = o - mu}.
      */
     private void backThroughEncoder(int bsz, float[] grad) {
-        float eth = PopSan.ENCODER_THRESHOLD;
-        float[] gx = gSpikes[0];
-        int width = bsz * encSize;
-        for (int k = 0; k < width; k++) {
-            float gq = 0f;
-            float gA = 0f;
-            for (int t = timesteps - 1; t >= 0; t--) {
-                float gp = gx[t * width + k] + gq - eth * gq;
-                gA += gp;
-                gq = gp;
-            }
-            gEncoder[k] = rounding.round(gA);
-        }
         for (int b = 0; b < bsz; b++) {
             for (int q = 0; q < encSize; q++) {
                 int k = b * encSize + q;
