@@ -59,6 +59,8 @@ final class BenchOtaCommand implements Callable<Integer> {
         row("activated", r.activatedSeconds(), r.robots());
         row("committed", r.committedSeconds(), r.robots());
         row("reported", r.reportedSeconds(), r.robots());
+        System.out.printf(Locale.ROOT, "chunks received %d (of %d), re-requests %d%n", r.chunksReceived(),
+                (long) r.robots() * r.chunks(), r.chunkRequests());
         System.out.printf(Locale.ROOT, "failures: %d%s%n", r.failures(), r.failures() == 0 ? ""
                 : " " + r.failureReasons().entrySet().stream().limit(5).map(e -> e.getKey() + " " + e.getValue()).toList());
 
@@ -73,6 +75,8 @@ final class BenchOtaCommand implements Callable<Integer> {
         report.put("health_check_s", r.healthCheckSeconds());
         report.put("tick_ms", tickMs);
         report.put("fleet_up_s", round(r.fleetUpSeconds()));
+        report.put("chunks_received", r.chunksReceived());
+        report.put("chunk_requests", r.chunkRequests());
         put(report, "verified_s", r.verifiedSeconds());
         put(report, "activated_s", r.activatedSeconds());
         put(report, "committed_s", r.committedSeconds());

@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
                 OtaRobotCommand.class,
                 OtaSendCommand.class,
                 OtaIngestCommand.class,
+                OtaDemoCommand.class,
         })
 public final class Myelin implements Runnable {
 

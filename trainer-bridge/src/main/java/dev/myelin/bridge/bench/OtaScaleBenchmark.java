@@ -115,11 +115,14 @@ public final class OtaScaleBenchmark {
      * @param reportedSeconds  the trainer received the robot's commit report
      * @param failures         robots that did not commit the release within the timeout, or refused / rolled it back
      * @param fleetUpSeconds   time to start every robot and connect it (before publishing)
+     * @param chunksReceived   chunks written by all robots (robots x chunks when nothing was received twice)
+     * @param chunkRequests    requests to publish chunks again (a robot saw no progress for a while)
      */
     public record Result(int robots, long releaseBytes, int chunks, int chunkBytes, double healthCheckSeconds,
                          double[] verifiedSeconds, double[] activatedSeconds, double[] committedSeconds,
                          double[] reportedSeconds, int failures,
-                         Map<String, String> failureReasons, double fleetUpSeconds) {
+                         Map<String, String> failureReasons, double fleetUpSeconds, long chunksReceived,
+                         long chunkRequests) {
 
         /** Seconds until every robot had activated the release, NaN when some never did. */
         public double allActiveSeconds() {
@@ -244,6 +247,12 @@ public final class OtaScaleBenchmark {
                     }
                 }
             }
+            long chunkRequests = 0;
+            long chunksReceived = 0;
+            for (OtaAgent a : agents) {
+                chunkRequests += a.snapshot().chunkRequests();
+                chunksReceived += a.snapshot().chunksReceived();
+            }
             closeAll(agents, sims);
             double[] ver = seconds(verified, t0[0]);
             double[] act = seconds(activated, t0[0]);
@@ -256,7 +265,8 @@ public final class OtaScaleBenchmark {
                 }
             }
             return new Result(o.robots, release.length, prepared.chunks().size(), o.chunkBytes,
-                    o.healthCheck.toMillis() / 1000.0, ver, act, com, rep, o.robots - committed.size(), reasons, fleetUp);
+                    o.healthCheck.toMillis() / 1000.0, ver, act, com, rep, o.robots - committed.size(), reasons, fleetUp,
+                    chunksReceived, chunkRequests);
         } finally {
             closeAll(agents, sims);
             ticker.shutdownNow();

@@ -210,8 +210,8 @@ public final class SimulatedRobot implements PolicyHost, AutoCloseable {
      */
     private static void warmUp(Loaded l) {
         System.arraycopy(l.obsCenter, 0, l.observation, 0, l.observation.length);
-        long until = System.nanoTime() + 50_000_000L;
-        for (int i = 0; i < 2_000 && System.nanoTime() < until; i++) {
+        long until = System.nanoTime() + 20_000_000L;
+        for (int i = 0; i < 200 && System.nanoTime() < until; i++) {
             l.engine.act(l.observation, l.action);
         }
         l.engine.reset();
