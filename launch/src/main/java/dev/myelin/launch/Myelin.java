@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 TrainCommand.class,
                 ExportCommand.class,
+                TrainCurvesCommand.class,
                 BoardEmulatorCommand.class,
                 NirCommand.class,
                 BaseCommand.class,

@@ -29,12 +29,25 @@ public final class DjlPopSanGraph implements AutoCloseable {
     private final ActorShape shape;
     private final Surrogate surrogate;
     private final float width;
+    private final DataType compute;
 
     /** What one forward/backward pass produced. */
     public record Result(float[] preActivation, float[] logStd, float[] gradients) {
     }
 
     public DjlPopSanGraph(ActorShape shape, Surrogate surrogate, float surrogateWidth, Device device) {
+        this(shape, surrogate, surrogateWidth, device, DataType.FLOAT32);
+    }
+
+    /**
+     * A graph that computes in {@code compute} (see {@link DjlPrecision}) from the fp32 parameters, and
+     * returns fp32 gradients.
+     */
+    public DjlPopSanGraph(ActorShape shape, Surrogate surrogate, float surrogateWidth, Device device, DataType compute) {
+        if (compute == DataType.BFLOAT16 && !device.isGpu()) {
+            throw new IllegalArgumentException(DjlPrecision.class.getSimpleName() + ": bf16 is refused on the CPU");
+        }
+        this.compute = compute;
         this.shape = shape;
         this.surrogate = surrogate;
         this.width = surrogateWidth;
@@ -62,25 +75,27 @@ public final class DjlPopSanGraph implements AutoCloseable {
                 Parameters.Slice s = params.slices().get(i);
                 float[] data = new float[s.size()];
                 System.arraycopy(params.values(), s.offset(), data, 0, s.size());
-                p[i] = m.create(data, new Shape(toLong(s.shape())));
+                // The graph's leaves are the parameters in the compute type (DJL's casts do not carry gradients);
+                // their gradients are widened back to fp32, as autocast's cast backward does.
+                p[i] = m.create(data, new Shape(toLong(s.shape()))).toType(compute, true);
                 p[i].setRequiresGradient(true);
             }
             NDArray mu = p[index(params, "encoder.mu")];
             NDArray sigma = p[index(params, "encoder.sigma")];
             float[] o = new float[batch * obs];
             System.arraycopy(observations, 0, o, 0, o.length);
-            NDArray ob = m.create(o, new Shape(batch, obs, 1));
+            NDArray ob = m.create(o, new Shape(batch, obs, 1)).toType(compute, false);
             NDArray d = ob.sub(mu.reshape(1, obs, encPop));
             NDArray a = d.mul(d).mul(-0.5f).div(sigma.mul(sigma).reshape(1, obs, encPop)).exp().reshape(batch, obs * encPop);
 
-            NDArray potential = m.zeros(new Shape(batch, obs * encPop));
+            NDArray potential = m.zeros(new Shape(batch, obs * encPop), compute);
             NDArray[] c = new NDArray[layers];
             NDArray[] v = new NDArray[layers];
             NDArray[] s = new NDArray[layers];
             NDArray counts = null;
             for (int t = 0; t < shape.timesteps(); t++) {
                 potential = potential.add(a);
-                NDArray heaviside = potential.gt(PopSan.ENCODER_THRESHOLD).toType(DataType.FLOAT32, false);
+                NDArray heaviside = potential.gt(PopSan.ENCODER_THRESHOLD).toType(compute, false);
                 NDArray xt = heaviside.add(potential.sub(potential.stopGradient()));
                 potential = potential.sub(xt.mul(PopSan.ENCODER_THRESHOLD));
                 for (int l = 0; l < layers; l++) {
@@ -97,30 +112,32 @@ public final class DjlPopSanGraph implements AutoCloseable {
             NDArray rate = counts.div((float) shape.timesteps()).reshape(batch, act, decPop);
             NDArray z = rate.mul(p[index(params, "decoder.weight")].reshape(1, act, decPop)).sum(new int[] {2})
                     .add(p[index(params, "decoder.bias")]);
-            NDArray loss = z.mul(m.create(slice(gZ, batch * act), new Shape(batch, act))).sum();
+            NDArray loss = z.mul(m.create(slice(gZ, batch * act), new Shape(batch, act)).toType(compute, false)).sum();
             NDArray logStd = null;
             if (stdHead) {
                 logStd = rate.mul(p[index(params, "log_std.weight")].reshape(1, act, decPop)).sum(new int[] {2})
                         .add(p[index(params, "log_std.bias")]);
                 if (gLogStd != null) {
-                    loss = loss.add(logStd.mul(m.create(slice(gLogStd, batch * act), new Shape(batch, act))).sum());
+                    loss = loss.add(logStd.mul(m.create(slice(gLogStd, batch * act), new Shape(batch, act))
+                            .toType(compute, false)).sum());
                 }
             }
             collector.backward(loss);
             float[] grads = new float[params.size()];
             for (int i = 0; i < p.length; i++) {
                 Parameters.Slice sl = params.slices().get(i);
-                float[] g = p[i].getGradient().toFloatArray();
+                float[] g = p[i].getGradient().toType(DataType.FLOAT32, true).toFloatArray();
                 System.arraycopy(g, 0, grads, sl.offset(), sl.size());
             }
-            return new Result(z.toFloatArray(), logStd == null ? null : logStd.toFloatArray(), grads);
+            return new Result(z.toType(DataType.FLOAT32, true).toFloatArray(),
+                    logStd == null ? null : logStd.toType(DataType.FLOAT32, true).toFloatArray(), grads);
         }
     }
 
     private NDArray spike(NDArray v, float th) {
         NDArray x = v.stopGradient().sub(th);
         NDArray mask = switch (surrogate) {
-            case RECTANGULAR -> x.abs().lt(width).toType(DataType.FLOAT32, false);
+            case RECTANGULAR -> x.abs().lt(width).toType(compute, false);
             case TRIANGULAR -> x.abs().div(width).neg().add(1f).maximum(0f);
             case FAST_SIGMOID -> {
                 NDArray den = x.abs().div(width).add(1f);
@@ -128,7 +145,7 @@ public final class DjlPopSanGraph implements AutoCloseable {
             }
         };
         NDArray vm = v.mul(mask);
-        return v.gt(th).toType(DataType.FLOAT32, false).add(vm.sub(vm.stopGradient()));
+        return v.gt(th).toType(compute, false).add(vm.sub(vm.stopGradient()));
     }
 
     private static int index(Parameters p, String name) {

@@ -153,12 +153,20 @@ public final class Mlp {
      * {@code [inCol, inCol + inCols)} is written to {@code gInput [batch, inCols]}.
      */
     public void backward(float[] gOut, boolean parameterGradients, float[] gInput, int inCol, int inCols) {
+        backward(gOut, parameterGradients ? params.gradients() : null, gInput, inCol, inCols);
+    }
+
+    /**
+     * As {@link #backward(float[], boolean, float[], int, int)}, adding parameter gradients to {@code grad}
+     * (same layout as the parameters) unless it is null.
+     */
+    public void backward(float[] gOut, float[] grad, float[] gInput, int inCol, int inCols) {
+        boolean parameterGradients = grad != null;
         int b = batch;
         float[] g = gA;
         float[] next = gB;
         System.arraycopy(gOut, 0, g, 0, b * sizes[layers]);
         rounding.round(g, 0, b * sizes[layers]);
-        float[] grad = params.gradients();
         for (int l = layers - 1; l >= 0; l--) {
             int in = sizes[l];
             int out = sizes[l + 1];

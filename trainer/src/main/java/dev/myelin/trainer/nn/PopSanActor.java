@@ -476,9 +476,13 @@ public final class PopSanActor {
      * @param gLogStd loss gradient with respect to the raw log-std {@code [batch, act]}, or null
      */
     public void backward(float[] gZ, float[] gLogStd) {
+        backward(gZ, gLogStd, params.gradients());
+    }
+
+    /** As {@link #backward(float[], float[])}, adding the parameter gradients to {@code grad} (same layout). */
+    public void backward(float[] gZ, float[] gLogStd, float[] grad) {
         int bsz = batch;
         int rows = timesteps * bsz;
-        float[] grad = params.gradients();
         int last = layers - 1;
         int n = out[last];
         float invT = 1f / timesteps;

@@ -13,17 +13,23 @@ import dev.myelin.trainer.run.TrainConfig;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * What TD3 and SAC share: a population-coded spiking actor, twin MLP critics with polyak-averaged
- * targets, one Adam and one loss scaler per optimizer, and data-parallel gradient averaging (the flat
- * gradient of each network is summed over ranks and scaled by {@code 1 / (ranks * lossScale)} before the
- * overflow check, so every rank takes the same decision and the same step).
+ * targets, one Adam and one loss scaler per optimizer, and data parallelism at two levels.
+ *
+ * <p>Across ranks (MPI): the flat gradient of each network is summed over ranks and scaled by
+ * {@code 1 / (ranks * lossScale)} before the overflow check, so every rank takes the same decision and
+ * the same step. Within a rank ({@code threads}): the batch is split into row ranges, one
+ * {@link Replica} of the networks per thread computes its rows' gradients into its own buffer, and the
+ * buffers are summed before the step. Randomness an update needs is drawn up front on the calling thread,
+ * so results do not depend on thread timing.
  *
  * <p>Acting uses a separate fp32 instance of the actor over the same master weights, so the policy that
- * explores is the one that is exported. Not thread-safe: the training thread.
+ * explores is the one that is exported. {@link #update} and {@link #act} belong to the training thread.
  */
-public abstract class Learner {
+public abstract class Learner implements AutoCloseable {
     protected final TrainConfig config;
     protected final Communicator comm;
     protected final ActorShape shape;
@@ -35,18 +41,18 @@ public abstract class Learner {
     protected final Parameters actorParams;
     protected final Parameters criticParams;
     protected final Parameters criticTargetParams;
-    protected final PopSanActor actor;
     protected final PopSanActor rollout;
-    protected final Mlp q1;
-    protected final Mlp q2;
-    protected final Mlp q1Target;
-    protected final Mlp q2Target;
+    protected final Replica[] replicas;
+    protected final WorkerPool pool;
     protected final Adam actorAdam;
     protected final Adam criticAdam;
     protected final LossScaler actorScaler;
     protected final LossScaler criticScaler;
     /** Rank-local randomness of the update (target policy noise, SAC's reparameterisation). */
     protected final RandomStream noise;
+
+    /** The sampled batch of the update in progress (read by the replicas). */
+    protected ReplayBuffer.Batch current;
 
     protected long updates;
     protected double lastCriticLoss = Double.NaN;
@@ -61,6 +67,7 @@ public abstract class Learner {
         this.act = actionSize;
         this.batch = config.batchSize;
         this.rounding = config.precision;
+        int threads = Math.min(config.threads, batch);
         shape = new ActorShape(observationSize, actionSize, config.population, config.population, config.actorHidden,
                 config.timesteps, dev.myelin.policy.model.CubaLif.POPSAN);
         Parameters.Builder ab = Parameters.builder();
@@ -81,12 +88,12 @@ public abstract class Learner {
         comm.broadcast(criticParams.values(), criticParams.size());
         criticTargetParams = criticParams.copy();
 
-        actor = new PopSanActor(actorParams, shape, config.surrogate, config.surrogateWidth, batch, rounding);
         rollout = new PopSanActor(actorParams, shape, config.surrogate, config.surrogateWidth, actingBatch, Rounding.FP32);
-        q1 = new Mlp(criticParams, "q1.", criticSizes, batch, rounding);
-        q2 = new Mlp(criticParams, "q2.", criticSizes, batch, rounding);
-        q1Target = new Mlp(criticTargetParams, "q1.", criticSizes, batch, rounding);
-        q2Target = new Mlp(criticTargetParams, "q2.", criticSizes, batch, rounding);
+        replicas = new Replica[threads];
+        for (int r = 0; r < threads; r++) {
+            replicas[r] = new Replica(r, batch * r / threads, batch * (r + 1) / threads, criticSizes);
+        }
+        pool = new WorkerPool(threads, "myelin-update");
         actorAdam = new Adam(actorParams, config.actorLr);
         criticAdam = new Adam(criticParams, config.criticLr);
         boolean dynamic = rounding != Rounding.FP32;
@@ -103,6 +110,106 @@ public abstract class Learner {
         return s;
     }
 
+    /** The actor that evaluates a replica's next observations (TD3: the target actor; SAC: the actor). */
+    protected abstract Parameters secondActorParameters();
+
+    /**
+     * The networks of one thread for batch rows {@code [lo, hi)}, with their own gradient buffers (replica 0
+     * writes straight into the parameters' gradient arrays) and scratch space.
+     */
+    protected final class Replica {
+        public final int index;
+        public final int lo;
+        public final int hi;
+        public final int rows;
+        public final PopSanActor actor;
+        public PopSanActor second;
+        public final Mlp q1;
+        public final Mlp q2;
+        public final Mlp q1Target;
+        public final Mlp q2Target;
+        public final float[] actorGrad;
+        public final float[] criticGrad;
+        public final float[] target;
+        public final float[] gq1;
+        public final float[] gq2;
+        public final float[] logp;
+        public final float[] u;
+        public final float[] gU1;
+        public final float[] gU2;
+        public final float[] gZ;
+        public final float[] gLogStd;
+        public final float[] eps;
+        public final float[] std;
+        public double criticLoss;
+        public double meanQ;
+        public double actorLoss;
+        public double meanLogp;
+
+        Replica(int index, int lo, int hi, int[] criticSizes) {
+            this.index = index;
+            this.lo = lo;
+            this.hi = hi;
+            this.rows = hi - lo;
+            actor = new PopSanActor(actorParams, shape, config.surrogate, config.surrogateWidth, rows, rounding);
+            q1 = new Mlp(criticParams, "q1.", criticSizes, rows, rounding);
+            q2 = new Mlp(criticParams, "q2.", criticSizes, rows, rounding);
+            q1Target = new Mlp(criticTargetParams, "q1.", criticSizes, rows, rounding);
+            q2Target = new Mlp(criticTargetParams, "q2.", criticSizes, rows, rounding);
+            actorGrad = index == 0 ? actorParams.gradients() : new float[actorParams.size()];
+            criticGrad = index == 0 ? criticParams.gradients() : new float[criticParams.size()];
+            target = new float[rows];
+            gq1 = new float[rows];
+            gq2 = new float[rows];
+            logp = new float[rows];
+            u = new float[rows * act];
+            gU1 = new float[rows * act];
+            gU2 = new float[rows * act];
+            gZ = new float[rows * act];
+            gLogStd = new float[rows * act];
+            eps = new float[rows * act];
+            std = new float[rows * act];
+        }
+
+        /**
+         * Copies this replica's rows of {@code [o | a]} into {@code q}'s input: o from the batch-wide
+         * {@code oSrc}, a from {@code aSrc} starting at row {@code aRow0} ({@code lo} for batch-wide arrays,
+         * 0 for this replica's own).
+         */
+        public void criticInput(Mlp q, float[] oSrc, float[] aSrc, int aRow0) {
+            float[] in = q.input();
+            int w = obs + act;
+            for (int b = 0; b < rows; b++) {
+                System.arraycopy(oSrc, (lo + b) * obs, in, b * w, obs);
+                System.arraycopy(aSrc, (aRow0 + b) * act, in, b * w + obs, act);
+            }
+        }
+
+        /** Copies this replica's rows of {@code src} ([batch, obs]) into {@code net}'s input. */
+        public void actorInput(PopSanActor net, float[] src) {
+            System.arraycopy(src, lo * obs, net.input(), 0, rows * obs);
+        }
+
+        void refresh() {
+            actor.refreshWeights();
+            if (second != null) {
+                second.refreshWeights();
+            }
+            q1.refreshWeights();
+            q2.refreshWeights();
+            q1Target.refreshWeights();
+            q2Target.refreshWeights();
+        }
+    }
+
+    /** Creates each replica's second actor; subclasses call this at the end of their constructor. */
+    protected void createSecondActors() {
+        for (Replica r : replicas) {
+            r.second = new PopSanActor(secondActorParameters(), shape, config.surrogate, config.surrogateWidth, r.rows,
+                    rounding);
+        }
+    }
+
     /** One gradient update on a sampled batch (a collective under MPI). */
     public abstract void update(ReplayBuffer.Batch b);
 
@@ -112,40 +219,57 @@ public abstract class Learner {
      */
     public abstract void act(float[] obsNorm, int n, float[] u, boolean explore, RandomStream rnd);
 
-    /** Copies {@code [obs | action]} rows into a critic's input buffer. */
-    protected void criticInput(Mlp q, float[] o, float[] a, int n) {
-        float[] in = q.input();
-        int w = obs + act;
-        for (int b = 0; b < n; b++) {
-            System.arraycopy(o, b * obs, in, b * w, obs);
-            System.arraycopy(a, b * act, in, b * w + obs, act);
-        }
+    /** Runs {@code phase} on every replica (in parallel when there are several threads). */
+    protected void onReplicas(IntConsumer phase) {
+        pool.run(phase);
     }
 
-    /** Averages the critic gradients over ranks, unscales, steps if finite. */
+    /** Sums the replicas' critic gradients, averages over ranks, unscales, steps if finite. */
     protected void stepCritic() {
+        sumInto(criticParams.gradients(), true);
         comm.sum(criticParams.gradients(), criticParams.size());
         if (criticScaler.unscale(criticParams, 1f / comm.size())) {
             criticAdam.step();
         }
-        q1.refreshWeights();
-        q2.refreshWeights();
+        for (Replica r : replicas) {
+            r.q1.refreshWeights();
+            r.q2.refreshWeights();
+        }
     }
 
-    /** Averages the actor gradients over ranks, unscales, steps if finite. */
+    /** Sums the replicas' actor gradients, averages over ranks, unscales, steps if finite. */
     protected void stepActor() {
+        sumInto(actorParams.gradients(), false);
         comm.sum(actorParams.gradients(), actorParams.size());
         if (actorScaler.unscale(actorParams, 1f / comm.size())) {
             actorAdam.step();
         }
-        actor.refreshWeights();
+        for (Replica r : replicas) {
+            r.actor.refreshWeights();
+        }
+    }
+
+    private void sumInto(float[] total, boolean critic) {
+        for (int k = 1; k < replicas.length; k++) {
+            float[] g = critic ? replicas[k].criticGrad : replicas[k].actorGrad;
+            for (int i = 0; i < total.length; i++) {
+                total[i] += g[i];
+            }
+        }
+    }
+
+    /** Zeroes this replica's critic (or actor) gradient buffer; call at the start of its phase. */
+    protected static void zero(float[] g) {
+        java.util.Arrays.fill(g, 0f);
     }
 
     /** Polyak-averages the critic targets towards the critics (and subclasses' other targets). */
     protected void updateTargets() {
         criticTargetParams.polyakFrom(criticParams, config.polyak);
-        q1Target.refreshWeights();
-        q2Target.refreshWeights();
+        for (Replica r : replicas) {
+            r.q1Target.refreshWeights();
+            r.q2Target.refreshWeights();
+        }
     }
 
     public Parameters actorParameters() {
@@ -160,7 +284,7 @@ public abstract class Learner {
         return shape;
     }
 
-    /** The fp32 actor used for acting (also the one the export equality test compares with). */
+    /** The fp32 actor used for acting. */
     public PopSanActor rolloutActor() {
         return rollout;
     }
@@ -187,6 +311,11 @@ public abstract class Learner {
 
     public LossScaler criticScaler() {
         return criticScaler;
+    }
+
+    /** Threads an update runs on. */
+    public int threads() {
+        return replicas.length;
     }
 
     /** Floating-point state shared by all ranks, by name, for checkpoints (live arrays). */
@@ -225,11 +354,9 @@ public abstract class Learner {
 
     /** Re-reads master weights into every network's working copy (after a restore). */
     public void refreshAll() {
-        actor.refreshWeights();
-        q1.refreshWeights();
-        q2.refreshWeights();
-        q1Target.refreshWeights();
-        q2Target.refreshWeights();
+        for (Replica r : replicas) {
+            r.refresh();
+        }
     }
 
     /** This rank's own state (its noise stream). */
@@ -255,6 +382,11 @@ public abstract class Learner {
             throw new IllegalArgumentException("checkpoint entry '" + key + "' must hold one number");
         }
         return v[0];
+    }
+
+    @Override
+    public void close() {
+        pool.close();
     }
 
     /**

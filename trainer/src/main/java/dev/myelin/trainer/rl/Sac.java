@@ -1,11 +1,13 @@
 package dev.myelin.trainer.rl;
 
 import dev.myelin.trainer.mpi.Communicator;
+import dev.myelin.trainer.nn.Parameters;
 import dev.myelin.trainer.nn.PopSanActor;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.run.TrainConfig;
 
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * Soft actor-critic (Haarnoja et al. 2018) with a spiking mean: the PopSAN decoder gives the mean
@@ -24,18 +26,12 @@ public final class Sac extends Learner {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
     private static final double LOG2 = Math.log(2);
 
-    private final PopSanActor nextActor;
-    private final float[] target;
-    private final float[] u;
-    private final float[] eps;
-    private final float[] std;
-    private final float[] logp;
-    private final float[] gq1;
-    private final float[] gq2;
-    private final float[] gU1;
-    private final float[] gU2;
-    private final float[] gZ;
-    private final float[] gLogStd;
+    private final float[] nextEps;
+    private final float[] actorEps;
+    private final IntConsumer criticPhase = this::criticPhase;
+    private final IntConsumer actorPhase = this::actorPhase;
+    private final double[] alphaGradient = new double[1];
+    private float alpha;
     private double logAlpha;
     private double alphaM;
     private double alphaV;
@@ -43,23 +39,15 @@ public final class Sac extends Learner {
 
     Sac(TrainConfig config, Communicator comm, int obs, int act, int actingBatch, long seed) {
         super(config, comm, obs, act, actingBatch, true, seed);
-        nextActor = new PopSanActor(actorParams, shape, config.surrogate, config.surrogateWidth, batch, rounding);
-        target = new float[batch];
-        u = new float[batch * act];
-        eps = new float[batch * act];
-        std = new float[batch * act];
-        logp = new float[batch];
-        gq1 = new float[batch];
-        gq2 = new float[batch];
-        gU1 = new float[batch * act];
-        gU2 = new float[batch * act];
-        gZ = new float[batch * act];
-        gLogStd = new float[batch * act];
+        nextEps = new float[batch * act];
+        actorEps = new float[batch * act];
         logAlpha = Math.log(Math.max(config.sacAlpha, 1e-8));
+        createSecondActors();
     }
 
-    private float alpha() {
-        return (float) Math.exp(logAlpha);
+    @Override
+    protected Parameters secondActorParameters() {
+        return actorParams;
     }
 
     static float clampLogStd(float x) {
@@ -78,24 +66,24 @@ public final class Sac extends Learner {
         }
     }
 
-    /** Samples u = tanh(mu + std eps) from {@code net}'s last forward pass and its log-likelihood. */
-    private void sample(PopSanActor net, int n) {
+    /** Samples u = tanh(mu + std eps) from {@code net}'s last forward pass (replica rows) and its log-likelihood. */
+    private void sample(Replica r, PopSanActor net, float[] noiseBatch) {
         float[] mu = net.preActivation();
         float[] ls = net.logStd();
-        for (int b = 0; b < n; b++) {
+        for (int b = 0; b < r.rows; b++) {
             double lp = 0;
             for (int j = 0; j < act; j++) {
                 int i = b * act + j;
                 float l = clampLogStd(ls[i]);
                 float s = (float) Math.exp(l);
-                float e = (float) noise.nextGaussian();
+                float e = noiseBatch[r.lo * act + i];
                 float x = mu[i] + s * e;
-                eps[i] = e;
-                std[i] = s;
-                u[i] = (float) Math.tanh(x);
+                r.eps[i] = e;
+                r.std[i] = s;
+                r.u[i] = (float) Math.tanh(x);
                 lp += -0.5 * e * e - l - HALF_LOG_2PI - 2 * (LOG2 - x - softplus(-2.0 * x));
             }
-            logp[b] = (float) lp;
+            r.logp[b] = (float) lp;
         }
     }
 
@@ -105,89 +93,138 @@ public final class Sac extends Learner {
 
     @Override
     public void update(ReplayBuffer.Batch b) {
-        updates++;
-        int n = b.size;
-        float alpha = alpha();
-        // ---- critic ----
-        System.arraycopy(b.next, 0, nextActor.input(), 0, n * obs);
-        nextActor.forward(n);
-        sample(nextActor, n);
-        criticInput(q1Target, b.next, u, n);
-        criticInput(q2Target, b.next, u, n);
-        float[] t1 = q1Target.forward(n);
-        float[] t2 = q2Target.forward(n);
-        for (int i = 0; i < n; i++) {
-            target[i] = b.reward[i] + config.gamma * (1f - b.terminal[i]) * (Math.min(t1[i], t2[i]) - alpha * logp[i]);
+        if (b.size != batch) {
+            throw new IllegalArgumentException("batch of " + b.size + " transitions, configured for " + batch);
         }
-        criticInput(q1, b.obs, b.action, n);
-        criticInput(q2, b.obs, b.action, n);
-        float[] v1 = q1.forward(n);
-        float[] v2 = q2.forward(n);
+        updates++;
+        current = b;
+        alpha = (float) Math.exp(logAlpha);
+        for (int i = 0; i < batch * act; i++) {
+            nextEps[i] = (float) noise.nextGaussian();
+        }
+        for (int i = 0; i < batch * act; i++) {
+            actorEps[i] = (float) noise.nextGaussian();
+        }
+        onReplicas(criticPhase);
         double loss = 0;
         double meanQ = 0;
-        float k = 2f * criticScaler.scale() / n;
-        for (int i = 0; i < n; i++) {
-            float e1 = v1[i] - target[i];
-            float e2 = v2[i] - target[i];
-            loss += (double) e1 * e1 + (double) e2 * e2;
-            meanQ += v1[i];
-            gq1[i] = k * e1;
-            gq2[i] = k * e2;
+        for (Replica r : replicas) {
+            loss += r.criticLoss;
+            meanQ += r.meanQ;
         }
-        lastCriticLoss = loss / n;
-        lastMeanQ = meanQ / n;
-        criticParams.zeroGradients();
-        q1.backward(gq1, true, null, 0, 0);
-        q2.backward(gq2, true, null, 0, 0);
+        lastCriticLoss = loss / batch;
+        lastMeanQ = meanQ / batch;
         stepCritic();
 
-        // ---- actor ----
-        System.arraycopy(b.obs, 0, actor.input(), 0, n * obs);
-        actor.forward(n);
-        sample(actor, n);
-        criticInput(q1, b.obs, u, n);
-        criticInput(q2, b.obs, u, n);
-        float[] a1 = q1.forward(n);
-        float[] a2 = q2.forward(n);
+        onReplicas(actorPhase);
+        double pl = 0;
+        double lp = 0;
+        for (Replica r : replicas) {
+            pl += r.actorLoss;
+            lp += r.meanLogp;
+        }
+        lastActorLoss = pl / batch;
+        stepActor();
+        for (Replica r : replicas) {
+            r.second.refreshWeights();
+        }
+        if (config.sacAutoAlpha) {
+            updateAlpha(lp / batch);
+        }
+        updateTargets();
+    }
+
+    private void criticPhase(int k) {
+        Replica r = replicas[k];
+        ReplayBuffer.Batch b = current;
+        int n = r.rows;
+        if (k > 0) {
+            zero(r.criticGrad);
+        } else {
+            criticParams.zeroGradients();
+        }
+        r.actorInput(r.second, b.next);
+        r.second.forward(n);
+        sample(r, r.second, nextEps);
+        r.criticInput(r.q1Target, b.next, r.u, 0);
+        r.criticInput(r.q2Target, b.next, r.u, 0);
+        float[] t1 = r.q1Target.forward(n);
+        float[] t2 = r.q2Target.forward(n);
+        for (int i = 0; i < n; i++) {
+            int g = r.lo + i;
+            r.target[i] = b.reward[g] + config.gamma * (1f - b.terminal[g]) * (Math.min(t1[i], t2[i]) - alpha * r.logp[i]);
+        }
+        r.criticInput(r.q1, b.obs, b.action, r.lo);
+        r.criticInput(r.q2, b.obs, b.action, r.lo);
+        float[] v1 = r.q1.forward(n);
+        float[] v2 = r.q2.forward(n);
+        double loss = 0;
+        double meanQ = 0;
+        float k2 = 2f * criticScaler.scale() / batch;
+        for (int i = 0; i < n; i++) {
+            float e1 = v1[i] - r.target[i];
+            float e2 = v2[i] - r.target[i];
+            loss += (double) e1 * e1 + (double) e2 * e2;
+            meanQ += v1[i];
+            r.gq1[i] = k2 * e1;
+            r.gq2[i] = k2 * e2;
+        }
+        r.criticLoss = loss;
+        r.meanQ = meanQ;
+        r.q1.backward(r.gq1, r.criticGrad, null, 0, 0);
+        r.q2.backward(r.gq2, r.criticGrad, null, 0, 0);
+    }
+
+    private void actorPhase(int k) {
+        Replica r = replicas[k];
+        ReplayBuffer.Batch b = current;
+        int n = r.rows;
+        if (k > 0) {
+            zero(r.actorGrad);
+        } else {
+            actorParams.zeroGradients();
+        }
+        r.actorInput(r.actor, b.obs);
+        r.actor.forward(n);
+        sample(r, r.actor, actorEps);
+        r.criticInput(r.q1, b.obs, r.u, 0);
+        r.criticInput(r.q2, b.obs, r.u, 0);
+        float[] a1 = r.q1.forward(n);
+        float[] a2 = r.q2.forward(n);
         float scale = actorScaler.scale();
         double pl = 0;
         double meanLogp = 0;
         for (int i = 0; i < n; i++) {
             boolean first = a1[i] <= a2[i];
-            pl += alpha * logp[i] - Math.min(a1[i], a2[i]);
-            meanLogp += logp[i];
+            pl += alpha * r.logp[i] - Math.min(a1[i], a2[i]);
+            meanLogp += r.logp[i];
             // d(-min(Q1, Q2))/dQ_i goes to the smaller one
-            gq1[i] = first ? -scale / n : 0f;
-            gq2[i] = first ? 0f : -scale / n;
+            r.gq1[i] = first ? -scale / batch : 0f;
+            r.gq2[i] = first ? 0f : -scale / batch;
         }
-        lastActorLoss = pl / n;
-        q1.backward(gq1, false, gU1, obs, act);
-        q2.backward(gq2, false, gU2, obs, act);
-        float[] ls = actor.logStd();
-        float ka = scale * alpha / n;
+        r.actorLoss = pl;
+        r.meanLogp = meanLogp;
+        r.q1.backward(r.gq1, null, r.gU1, obs, act);
+        r.q2.backward(r.gq2, null, r.gU2, obs, act);
+        float[] ls = r.actor.logStd();
+        float ka = scale * alpha / batch;
+        float[] u = r.u;
         for (int i = 0; i < n * act; i++) {
             // d/dx of alpha log pi: 2 tanh(x) = 2u (tanh correction); of -Q: gU (1 - u^2)
-            float gx = (gU1[i] + gU2[i]) * (1f - u[i] * u[i]) + ka * 2f * u[i];
-            gZ[i] = gx;
+            float gx = (r.gU1[i] + r.gU2[i]) * (1f - u[i] * u[i]) + ka * 2f * u[i];
+            r.gZ[i] = gx;
             boolean clamped = ls[i] < PopSanActor.LOG_STD_MIN || ls[i] > PopSanActor.LOG_STD_MAX;
             // x = mu + exp(l) eps, and alpha log pi has -l: d/dl = gx std eps - alpha
-            gLogStd[i] = clamped ? 0f : gx * std[i] * eps[i] - ka;
+            r.gLogStd[i] = clamped ? 0f : gx * r.std[i] * r.eps[i] - ka;
         }
-        actorParams.zeroGradients();
-        actor.backward(gZ, gLogStd);
-        stepActor();
-        nextActor.refreshWeights();
-        if (config.sacAutoAlpha) {
-            updateAlpha(meanLogp / n);
-        }
-        updateTargets();
+        r.actor.backward(r.gZ, r.gLogStd, r.actorGrad);
     }
 
     /** Temperature step on {@code L = -log_alpha (log pi + target_entropy)}, Adam with the critic's rate. */
     private void updateAlpha(double meanLogp) {
-        double[] g = {-(meanLogp - act)};
-        comm.sum(g, 1);
-        double grad = g[0] / comm.size();
+        alphaGradient[0] = -(meanLogp - act);
+        comm.sum(alphaGradient, 1);
+        double grad = alphaGradient[0] / comm.size();
         alphaSteps++;
         alphaM = 0.9 * alphaM + 0.1 * grad;
         alphaV = 0.999 * alphaV + 0.001 * grad * grad;
@@ -198,13 +235,7 @@ public final class Sac extends Learner {
 
     /** Current entropy temperature. */
     public double temperature() {
-        return alpha();
-    }
-
-    @Override
-    public void refreshAll() {
-        super.refreshAll();
-        nextActor.refreshWeights();
+        return Math.exp(logAlpha);
     }
 
     @Override

@@ -2,11 +2,11 @@ package dev.myelin.trainer.rl;
 
 import dev.myelin.trainer.mpi.Communicator;
 import dev.myelin.trainer.nn.Parameters;
-import dev.myelin.trainer.nn.PopSanActor;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.run.TrainConfig;
 
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * TD3 (Fujimoto et al. 2018) with PopSAN's spiking actor, as in PopSAN and SpikeRL. Per update, on a
@@ -22,24 +22,20 @@ import java.util.Map;
  */
 public final class Td3 extends Learner {
     private final Parameters actorTargetParams;
-    private final PopSanActor actorTarget;
-    private final float[] target;
-    private final float[] nextAction;
-    private final float[] gq1;
-    private final float[] gq2;
-    private final float[] gU;
-    private final float[] gZ;
+    private final float[] targetNoise;
+    private final IntConsumer criticPhase = this::criticPhase;
+    private final IntConsumer actorPhase = this::actorPhase;
 
     Td3(TrainConfig config, Communicator comm, int obs, int act, int actingBatch, long seed) {
         super(config, comm, obs, act, actingBatch, false, seed);
         actorTargetParams = actorParams.copy();
-        actorTarget = new PopSanActor(actorTargetParams, shape, config.surrogate, config.surrogateWidth, batch, rounding);
-        target = new float[batch];
-        nextAction = new float[batch * act];
-        gq1 = new float[batch];
-        gq2 = new float[batch];
-        gU = new float[batch * act];
-        gZ = new float[batch * act];
+        targetNoise = new float[batch * act];
+        createSecondActors();
+    }
+
+    @Override
+    protected Parameters secondActorParameters() {
+        return actorTargetParams;
     }
 
     @Override
@@ -58,71 +54,115 @@ public final class Td3 extends Learner {
 
     @Override
     public void update(ReplayBuffer.Batch b) {
+        if (b.size != batch) {
+            throw new IllegalArgumentException("batch of " + b.size + " transitions, configured for " + batch);
+        }
         updates++;
-        int n = b.size;
-        // ---- critic ----
-        System.arraycopy(b.next, 0, actorTarget.input(), 0, n * obs);
-        actorTarget.forward(n);
-        float[] u2 = actorTarget.action();
-        for (int i = 0; i < n * act; i++) {
-            float eps = clip((float) (config.targetNoise * noise.nextGaussian()), -config.noiseClip, config.noiseClip);
-            nextAction[i] = clip(u2[i] + eps, -1f, 1f);
+        current = b;
+        for (int i = 0; i < batch * act; i++) {
+            targetNoise[i] = clip((float) (config.targetNoise * noise.nextGaussian()), -config.noiseClip, config.noiseClip);
         }
-        criticInput(q1Target, b.next, nextAction, n);
-        criticInput(q2Target, b.next, nextAction, n);
-        float[] t1 = q1Target.forward(n);
-        float[] t2 = q2Target.forward(n);
-        for (int i = 0; i < n; i++) {
-            target[i] = b.reward[i] + config.gamma * (1f - b.terminal[i]) * Math.min(t1[i], t2[i]);
-        }
-        criticInput(q1, b.obs, b.action, n);
-        criticInput(q2, b.obs, b.action, n);
-        float[] v1 = q1.forward(n);
-        float[] v2 = q2.forward(n);
+        onReplicas(criticPhase);
         double loss = 0;
         double meanQ = 0;
-        float k = 2f * criticScaler.scale() / n;
-        for (int i = 0; i < n; i++) {
-            float e1 = v1[i] - target[i];
-            float e2 = v2[i] - target[i];
-            loss += (double) e1 * e1 + (double) e2 * e2;
-            meanQ += v1[i];
-            gq1[i] = k * e1;
-            gq2[i] = k * e2;
+        for (Replica r : replicas) {
+            loss += r.criticLoss;
+            meanQ += r.meanQ;
         }
-        lastCriticLoss = loss / n;
-        lastMeanQ = meanQ / n;
-        criticParams.zeroGradients();
-        q1.backward(gq1, true, null, 0, 0);
-        q2.backward(gq2, true, null, 0, 0);
+        lastCriticLoss = loss / batch;
+        lastMeanQ = meanQ / batch;
         stepCritic();
 
-        // ---- actor, every policy_delay updates ----
         if (updates % config.policyDelay == 0) {
-            System.arraycopy(b.obs, 0, actor.input(), 0, n * obs);
-            actor.forward(n);
-            float[] u = actor.action();
-            criticInput(q1, b.obs, u, n);
-            float[] q = q1.forward(n);
+            onReplicas(actorPhase);
             double pl = 0;
-            float g = -actorScaler.scale() / n;
-            for (int i = 0; i < n; i++) {
-                pl -= q[i];
-                gq1[i] = g;
+            for (Replica r : replicas) {
+                pl += r.actorLoss;
             }
-            lastActorLoss = pl / n;
-            q1.backward(gq1, false, gU, obs, act);
-            for (int i = 0; i < n * act; i++) {
-                // u = tanh(z)
-                gZ[i] = gU[i] * (1f - u[i] * u[i]);
-            }
-            actorParams.zeroGradients();
-            actor.backward(gZ, null);
+            lastActorLoss = pl / batch;
             stepActor();
             actorTargetParams.polyakFrom(actorParams, config.polyak);
-            actorTarget.refreshWeights();
+            for (Replica r : replicas) {
+                r.second.refreshWeights();
+            }
             updateTargets();
         }
+    }
+
+    /** Critic loss gradient of replica {@code k}'s rows into its critic gradient buffer. */
+    private void criticPhase(int k) {
+        Replica r = replicas[k];
+        ReplayBuffer.Batch b = current;
+        int n = r.rows;
+        if (k > 0) {
+            zero(r.criticGrad);
+        } else {
+            criticParams.zeroGradients();
+        }
+        r.actorInput(r.second, b.next);
+        r.second.forward(n);
+        float[] u2 = r.second.action();
+        float[] next = r.u;
+        for (int i = 0; i < n * act; i++) {
+            next[i] = clip(u2[i] + targetNoise[r.lo * act + i], -1f, 1f);
+        }
+        r.criticInput(r.q1Target, b.next, next, 0);
+        r.criticInput(r.q2Target, b.next, next, 0);
+        float[] t1 = r.q1Target.forward(n);
+        float[] t2 = r.q2Target.forward(n);
+        for (int i = 0; i < n; i++) {
+            int g = r.lo + i;
+            r.target[i] = b.reward[g] + config.gamma * (1f - b.terminal[g]) * Math.min(t1[i], t2[i]);
+        }
+        r.criticInput(r.q1, b.obs, b.action, r.lo);
+        r.criticInput(r.q2, b.obs, b.action, r.lo);
+        float[] v1 = r.q1.forward(n);
+        float[] v2 = r.q2.forward(n);
+        double loss = 0;
+        double meanQ = 0;
+        float scale = 2f * criticScaler.scale() / batch;
+        for (int i = 0; i < n; i++) {
+            float e1 = v1[i] - r.target[i];
+            float e2 = v2[i] - r.target[i];
+            loss += (double) e1 * e1 + (double) e2 * e2;
+            meanQ += v1[i];
+            r.gq1[i] = scale * e1;
+            r.gq2[i] = scale * e2;
+        }
+        r.criticLoss = loss;
+        r.meanQ = meanQ;
+        r.q1.backward(r.gq1, r.criticGrad, null, 0, 0);
+        r.q2.backward(r.gq2, r.criticGrad, null, 0, 0);
+    }
+
+    /** Policy loss gradient of replica {@code k}'s rows, through Q1, into its actor gradient buffer. */
+    private void actorPhase(int k) {
+        Replica r = replicas[k];
+        ReplayBuffer.Batch b = current;
+        int n = r.rows;
+        if (k > 0) {
+            zero(r.actorGrad);
+        } else {
+            actorParams.zeroGradients();
+        }
+        r.actorInput(r.actor, b.obs);
+        r.actor.forward(n);
+        float[] u = r.actor.action();
+        r.criticInput(r.q1, b.obs, u, 0);
+        float[] q = r.q1.forward(n);
+        double pl = 0;
+        float g = -actorScaler.scale() / batch;
+        for (int i = 0; i < n; i++) {
+            pl -= q[i];
+            r.gq1[i] = g;
+        }
+        r.actorLoss = pl;
+        r.q1.backward(r.gq1, null, r.gU1, obs, act);
+        for (int i = 0; i < n * act; i++) {
+            // u = tanh(z)
+            r.gZ[i] = r.gU1[i] * (1f - u[i] * u[i]);
+        }
+        r.actor.backward(r.gZ, null, r.actorGrad);
     }
 
     static float clip(float x, float lo, float hi) {
@@ -136,20 +176,14 @@ public final class Td3 extends Learner {
         return m;
     }
 
-    @Override
-    public void refreshAll() {
-        super.refreshAll();
-        actorTarget.refreshWeights();
-    }
-
     /** Dense-equivalent FLOPs of one update, averaged over the policy delay (for the benchmark). */
     public double flopsPerUpdate() {
-        double criticFwd = q1.forwardFlops(batch);
-        double actorFwd = actor.denseForwardFlops(batch);
+        Replica r = replicas[0];
+        double criticFwd = r.q1.forwardFlops(batch);
+        double actorFwd = r.actor.denseForwardFlops(batch);
         // critic step: target actor forward, 2 target + 2 online critic forwards, backward of 2 critics (2x forward each)
         double critic = actorFwd + 4 * criticFwd + 2 * 2 * criticFwd;
         // actor step: actor forward and backward (2x), Q1 forward and its input-gradient backward
-        // (one product per layer except the first, which only forms the action columns)
         double actorStep = actorFwd + 2 * actorFwd + criticFwd + criticFwd;
         return critic + actorStep / config.policyDelay;
     }

@@ -89,7 +89,8 @@ public final class LearningCurve {
                 g.drawString(label, left - 8 - g.getFontMetrics().stringWidth(label), top + ph - i * ph / 5 + 4);
                 double xv = minX + i * (maxX - minX) / 5;
                 String xl = xv >= 1e6 ? String.format(Locale.ROOT, "%.2fM", xv / 1e6)
-                        : xv >= 1e3 ? String.format(Locale.ROOT, "%.0fk", xv / 1e3) : String.format(Locale.ROOT, "%.0f", xv);
+                        : xv >= 1e3 ? String.format(Locale.ROOT, xv % 1000 == 0 ? "%.0fk" : "%.1fk", xv / 1e3)
+                        : String.format(Locale.ROOT, "%.0f", xv);
                 g.drawString(xl, left + i * pw / 5 - g.getFontMetrics().stringWidth(xl) / 2, top + ph + 18);
             }
             g.drawString("environment steps (all ranks)", left + pw / 2 - 90, h - 15);
@@ -115,9 +116,27 @@ public final class LearningCurve {
                     px = x;
                     py = y;
                 }
-                int ly = top + 18 + 16 * k;
-                g.drawLine(left + pw - 150, ly - 4, left + pw - 130, ly - 4);
-                g.drawString(s.label(), left + pw - 125, ly);
+            }
+            // legend in the lower right corner, over the curves
+            int legendW = 20;
+            for (Series s : series) {
+                legendW = Math.max(legendW, g.getFontMetrics().stringWidth(s.label()) + 40);
+            }
+            int legendH = 16 * series.size() + 8;
+            int lx = left + pw - legendW - 8;
+            int ly0 = top + ph - legendH - 8;
+            g.setColor(new Color(255, 255, 255, 230));
+            g.fillRect(lx, ly0, legendW, legendH);
+            g.setColor(Color.GRAY);
+            g.setStroke(new BasicStroke(1f));
+            g.drawRect(lx, ly0, legendW, legendH);
+            g.setStroke(new BasicStroke(2f));
+            for (int k = 0; k < series.size(); k++) {
+                int ly = ly0 + 18 + 16 * k;
+                g.setColor(PALETTE[k % PALETTE.length]);
+                g.drawLine(lx + 6, ly - 4, lx + 26, ly - 4);
+                g.setColor(Color.BLACK);
+                g.drawString(series.get(k).label(), lx + 32, ly);
             }
         } finally {
             g.dispose();

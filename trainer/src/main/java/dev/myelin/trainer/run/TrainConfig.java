@@ -37,6 +37,7 @@ public final class TrainConfig {
     public final long seed;
     public final int envs;
     public final int envThreads;
+    public final int threads;
     public final int[] actorHidden;
     public final int population;
     public final int timesteps;
@@ -84,6 +85,7 @@ public final class TrainConfig {
         seed = longValue("seed");
         envs = positiveInt("envs");
         envThreads = positiveInt("env_threads");
+        threads = positiveInt("threads");
         actorHidden = sizes("actor.hidden");
         population = positiveInt("actor.population");
         timesteps = positiveInt("actor.timesteps");
@@ -145,6 +147,7 @@ public final class TrainConfig {
         d.put("seed", 0L);
         d.put("envs", 1);
         d.put("env_threads", 1);
+        d.put("threads", 1);
         d.put("actor.hidden", List.of(256, 256));
         d.put("actor.population", 10);
         d.put("actor.timesteps", 5);

@@ -507,6 +507,7 @@ public final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
+        learner.close();
         venv.close();
     }
 

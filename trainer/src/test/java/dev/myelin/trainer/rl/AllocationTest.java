@@ -5,7 +5,7 @@ import dev.myelin.trainer.mpi.Communicator;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.run.TrainConfig;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -18,9 +18,10 @@ class AllocationTest {
     private static final ThreadMXBean MX = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     @ParameterizedTest
-    @ValueSource(strings = {"td3", "sac"})
-    void steadyStateTrainingStepsAllocateNothing(String algorithm) throws Exception {
+    @CsvSource({"td3,1", "sac,1", "td3,2", "sac,2"})
+    void steadyStateTrainingStepsAllocateNothing(String algorithm, int threads) throws Exception {
         TrainConfig c = TrainConfig.of(TrainConfig.loadPreset("pendulum"), List.of("algorithm=" + algorithm,
+                "threads=" + threads,
                 "actor.hidden=40,24", "critic.hidden=32,32", "batch_size=32", "replay_size=4096", "envs=2",
                 "update_every=50"));
         int obs = 3;
@@ -60,7 +61,8 @@ class AllocationTest {
             step.run();
         }
         long allocated = MX.getCurrentThreadAllocatedBytes() - before;
-        assertEquals(0, allocated, algorithm + ": 500 steps (act, store, sample, update) allocated " + allocated + " bytes");
+        learner.close();
+        assertEquals(0, allocated, algorithm + " on " + threads + " thread(s): 500 steps (act, store, sample, update) allocated " + allocated + " bytes");
         assertTrue(learner.updates() == 8500);
         assertTrue(Double.isFinite(learner.lastCriticLoss()));
     }
