@@ -1,0 +1,7 @@
+/**
+ * Off-policy learning with spiking actors: {@link dev.myelin.trainer.rl.Td3} and
+ * {@link dev.myelin.trainer.rl.Sac} on a shared {@link dev.myelin.trainer.rl.Learner} (twin critics,
+ * targets, optimizers, loss scalers, gradient averaging across ranks and threads), the replay buffer and
+ * the running observation normaliser that travels with the policy.
+ */
+package dev.myelin.trainer.rl;

@@ -1,0 +1,8 @@
+/**
+ * Training runs for people: configuration presets ({@link dev.myelin.trainer.run.TrainConfig}), the
+ * training loop with exact-resume checkpoints ({@link dev.myelin.trainer.run.TrainingRun},
+ * {@link dev.myelin.trainer.run.CheckpointFile}), metrics CSV, progress line and learning-curve PNGs,
+ * the process entry point mpirun starts ({@link dev.myelin.trainer.run.TrainerProcess}), and export to
+ * policy bundles ({@link dev.myelin.trainer.run.PolicyExport}).
+ */
+package dev.myelin.trainer.run;
