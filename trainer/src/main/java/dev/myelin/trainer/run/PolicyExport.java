@@ -45,8 +45,12 @@ public final class PolicyExport {
         }
     }
 
-    /** One evaluated variant: the bundle written (null for the trainer's reference) and how it did. */
-    public record Variant(String label, Path bundle, long bytes, String engine, Evaluation.Summary summary) {
+    /**
+     * One evaluated variant: the bundle written (null for the trainer's reference), how it did, and whether
+     * the task has goals (success rates mean something).
+     */
+    public record Variant(String label, Path bundle, long bytes, String engine, Evaluation.Summary summary,
+                          boolean goals) {
     }
 
     private PolicyExport() {
@@ -75,8 +79,10 @@ public final class PolicyExport {
             files.add(file);
         }
         List<Variant> rows = new ArrayList<>();
+        boolean goals = Tasks.simulator(trained.config().taskSpec(), 1).hasGoals();
         if (r.episodes() > 0) {
-            rows.add(new Variant("trainer (fp32 reference)", null, 0, "trainer", evaluate(trained, trained.actor(), r.episodes())));
+            rows.add(new Variant("trainer (fp32 reference)", null, 0, "trainer", evaluate(trained, trained.actor(), r.episodes()),
+                    goals));
         }
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
@@ -88,7 +94,7 @@ public final class PolicyExport {
                         ? evaluate(trained, engineActor(InferenceEngines.create(engine, b.policy()), trained.agents()), r.episodes())
                         : null;
                 rows.add(new Variant(r.precisions().get(i).manifestName() + (r.prune() > 0 ? " pruned " + r.prune() : ""),
-                        f, bytes, engine, s));
+                        f, bytes, engine, s, goals));
             }
         }
         return rows;
@@ -140,7 +146,7 @@ public final class PolicyExport {
             sb.append(String.format(Locale.ROOT, "%-26s %-8s %10s %14s %9s  %s%n", v.label(), v.engine(),
                     v.bundle() == null ? "-" : Long.toString(v.bytes()),
                     s == null ? "-" : String.format(Locale.ROOT, "%.1f +- %.1f", s.meanReturn(), s.stdReturn()),
-                    s == null || Double.isNaN(s.successRate()) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * s.successRate()),
+                    s == null || !v.goals() ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * s.successRate()),
                     v.bundle() == null ? "" : v.bundle()));
         }
         return sb.toString();
