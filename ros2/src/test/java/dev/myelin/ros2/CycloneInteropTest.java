@@ -100,7 +100,7 @@ class CycloneInteropTest {
             copy.copyFrom(m);
             decoded.add(copy);
         });
-        try (PeerProcess c = peer.start(TestDomain.ID, "pub", kw, TopicNames.toDds(topic), Integer.toString(COUNT), "2")) {
+        try (PeerProcess c = peer.start(TestDomain.ID, "pub", kw, TopicNames.toDds(topic), Integer.toString(COUNT), "2", "2")) {
             c.awaitLine("DONE", Duration.ofSeconds(30));
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while ((raw.size() < COUNT || decoded.size() < COUNT) && System.nanoTime() < deadline) {

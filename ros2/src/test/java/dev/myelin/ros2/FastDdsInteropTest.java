@@ -106,7 +106,7 @@ class FastDdsInteropTest {
         });
         node.createRawSubscription(topic, type, Qos.DEFAULT.withDepth(COUNT),
                 (MemorySegment s, long length, long t) -> raw.add(s.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE)));
-        try (PeerProcess f = peer.start(TestDomain.ID, "pub", kw, TopicNames.toDds(topic), Integer.toString(COUNT), "2")) {
+        try (PeerProcess f = peer.start(TestDomain.ID, "pub", kw, TopicNames.toDds(topic), Integer.toString(COUNT), "2", "2")) {
             f.awaitLine("DONE", Duration.ofSeconds(40));
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while ((decoded.size() < COUNT || raw.size() < COUNT) && System.nanoTime() < deadline) {

@@ -151,12 +151,12 @@ static int stdin_closed(void)
   return read(0, &c, 1) <= 0;
 }
 
-static int run_pub(dds_entity_t pp, const char *type, const char *topic, int count, int period_ms)
+static int run_pub(dds_entity_t pp, const char *type, const char *topic, int count, int period_ms, int readers)
 {
   const dds_topic_descriptor_t *desc = descriptor(type);
   dds_entity_t tp = dds_create_topic(pp, desc, topic, NULL, NULL);
   if (tp < 0) fail("dds_create_topic", tp);
-  dds_qos_t *q = qos(10);
+  dds_qos_t *q = qos(count > 10 ? count : 10); /* keep every sample until the readers acknowledge it */
   dds_entity_t wr = dds_create_writer(pp, tp, q, NULL);
   dds_delete_qos(q);
   if (wr < 0) fail("dds_create_writer", wr);
@@ -166,13 +166,15 @@ static int run_pub(dds_entity_t pp, const char *type, const char *topic, int cou
   dds_time_t deadline = dds_time() + DDS_SECS(30);
   do {
     dds_get_publication_matched_status(wr, &st);
-    if (st.current_count > 0) break;
+    if ((int) st.current_count >= readers) break;
     dds_sleepfor(DDS_MSECS(10));
   } while (dds_time() < deadline);
-  if (st.current_count == 0) {
-    fprintf(stderr, "cyclone_peer: no subscription matched %s\n", topic);
+  if ((int) st.current_count < readers) {
+    fprintf(stderr, "cyclone_peer: %d of %d subscriptions matched %s\n", (int) st.current_count, readers, topic);
     return 1;
   }
+  /* Discovery is two-sided: give the readers time to match this writer too, or they drop the first samples. */
+  dds_sleepfor(DDS_MSECS(200));
   printf("MATCHED\n");
   fflush(stdout);
   void *sample = dds_alloc(desc->m_size);
@@ -371,7 +373,7 @@ static int run_ping(dds_entity_t pp, const char *type, const char *out, const ch
 int main(int argc, char **argv)
 {
   if (argc < 6) {
-    fprintf(stderr, "usage: cyclone_peer DOMAIN pub|sub TYPE TOPIC COUNT [PERIOD_MS|TIMEOUT_S]\n"
+    fprintf(stderr, "usage: cyclone_peer DOMAIN pub|sub TYPE TOPIC COUNT [PERIOD_MS|TIMEOUT_S [MIN_READERS]]\n"
                     "       cyclone_peer DOMAIN pong TYPE IN_TOPIC OUT_TOPIC SECONDS\n"
                     "       cyclone_peer DOMAIN ping TYPE OUT_TOPIC IN_TOPIC WARMUP COUNT\n");
     return 3;
@@ -382,7 +384,7 @@ int main(int argc, char **argv)
   if (pp < 0) fail("dds_create_participant", pp);
   int rc;
   if (strcmp(mode, "pub") == 0)
-    rc = run_pub(pp, argv[3], argv[4], atoi(argv[5]), argc > 6 ? atoi(argv[6]) : 5);
+    rc = run_pub(pp, argv[3], argv[4], atoi(argv[5]), argc > 6 ? atoi(argv[6]) : 5, argc > 7 ? atoi(argv[7]) : 1);
   else if (strcmp(mode, "sub") == 0)
     rc = run_sub(pp, argv[3], argv[4], atoi(argv[5]), argc > 6 ? atoi(argv[6]) : 30);
   else if (strcmp(mode, "pong") == 0 && argc > 6)

@@ -147,6 +147,9 @@ static DomainParticipant *participant(int domain)
     return p;
 }
 
+/* pub mode: how many matched subscriptions to wait for before publishing (argument 7, default 1). */
+static int g_min_readers = 1;
+
 template <typename T, typename PubSubT>
 static int run_pub(DomainParticipant *p, const char *topic_name, int count, int period_ms)
 {
@@ -158,7 +161,7 @@ static int run_pub(DomainParticipant *p, const char *topic_name, int count, int 
     wqos.reliability().kind = RELIABLE_RELIABILITY_QOS;
     wqos.durability().kind = VOLATILE_DURABILITY_QOS;
     wqos.history().kind = KEEP_LAST_HISTORY_QOS;
-    wqos.history().depth = 10;
+    wqos.history().depth = count > 10 ? count : 10;
     wqos.publish_mode().kind = SYNCHRONOUS_PUBLISH_MODE;
     DataWriter *writer = pub->create_datawriter(topic, wqos);
     if (topic == nullptr || writer == nullptr) {
@@ -171,14 +174,17 @@ static int run_pub(DomainParticipant *p, const char *topic_name, int count, int 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     do {
         writer->get_publication_matched_status(status);
-        if (status.current_count > 0)
+        if (status.current_count >= g_min_readers)
             break;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     } while (std::chrono::steady_clock::now() < deadline);
-    if (status.current_count == 0) {
-        fprintf(stderr, "fastdds_peer: no subscription matched %s\n", topic_name);
+    if (status.current_count < g_min_readers) {
+        fprintf(stderr, "fastdds_peer: %d of %d subscriptions matched %s\n", (int) status.current_count, g_min_readers,
+                topic_name);
         return 1;
     }
+    // Discovery is two-sided: give the readers time to match this writer too, or they drop the first samples.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
     printf("MATCHED\n");
     fflush(stdout);
     for (int i = 0; i < count; i++) {
@@ -247,7 +253,7 @@ static int run(DomainParticipant *p, const char *mode, const char *topic, int co
 int main(int argc, char **argv)
 {
     if (argc < 6) {
-        fprintf(stderr, "usage: fastdds_peer DOMAIN pub|sub TYPE TOPIC COUNT [PERIOD_MS|TIMEOUT_S]\n");
+        fprintf(stderr, "usage: fastdds_peer DOMAIN pub|sub TYPE TOPIC COUNT [PERIOD_MS|TIMEOUT_S [MIN_READERS]]\n");
         return 3;
     }
     int domain = atoi(argv[1]);
@@ -256,6 +262,7 @@ int main(int argc, char **argv)
     const char *topic = argv[4];
     int count = atoi(argv[5]);
     int extra = argc > 6 ? atoi(argv[6]) : (strcmp(mode, "sub") == 0 ? 30 : 5);
+    g_min_readers = argc > 7 ? atoi(argv[7]) : 1;
     DomainParticipant *p = participant(domain);
     int rc;
     if (strcmp(type, "twist") == 0)
