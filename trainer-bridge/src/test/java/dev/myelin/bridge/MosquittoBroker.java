@@ -74,7 +74,7 @@ public final class MosquittoBroker implements AutoCloseable {
         conf.append("persistence false\n");
         // Started as root, Mosquitto would switch to user "mosquitto", who cannot read the test's folder.
         conf.append("user ").append(System.getProperty("user.name")).append('\n');
-        conf.append("log_dest stderr\nlog_type error\nlog_type warning\n");
+        conf.append("log_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\n");
         if (config.users.isEmpty()) {
             conf.append("allow_anonymous true\n");
         } else {
@@ -106,7 +106,8 @@ public final class MosquittoBroker implements AutoCloseable {
     /** Starts the broker process (again, after {@link #stop()}) and waits until it accepts connections. */
     public void launch() throws IOException, InterruptedException {
         process = new ProcessBuilder(binary(), "-c", dir.resolve("mosquitto.conf").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile()))
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -129,6 +130,15 @@ public final class MosquittoBroker implements AutoCloseable {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** The broker's log so far (connections, disconnections and their reasons, errors). */
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("mosquitto.log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
         }
     }
 

@@ -15,6 +15,9 @@ import java.lang.System.Logger.Level;
  * MQTT acknowledgement goes back, since storing happens in the message callback) and acknowledges each
  * batch to its robot, duplicates included. Its link should keep a durable session (the default), so batches
  * sent while the trainer is away wait at the broker.
+ *
+ * <p>Acknowledgements are published from a thread of the ingest's own: publishing from the MQTT callback
+ * thread can deadlock the client while it reconnects.
  */
 public final class ExperienceIngest implements AutoCloseable {
 
@@ -23,6 +26,8 @@ public final class ExperienceIngest implements AutoCloseable {
     private final MqttLink link;
     private final String fleet;
     private final ExperienceStore store;
+    private final java.util.concurrent.ExecutorService acks = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("experience-acks").factory());
     private volatile long batches;
     private volatile long stored;
     private volatile long duplicates;
@@ -60,12 +65,16 @@ public final class ExperienceIngest implements AutoCloseable {
         if (added < b.count()) {
             duplicates += b.count() - added;
         }
-        try {
-            link.publish(Topics.experienceAck(fleet, b.robot()),
-                    new ExperienceAck(b.robot(), b.outboxId(), b.segment(), b.first(), b.count()).toBytes(), 1, false);
-        } catch (MqttException e) {
-            LOG.log(Level.DEBUG, "acknowledgement to " + b.robot() + " not sent: " + e.getMessage());
-        }
+        byte[] ack = new ExperienceAck(b.robot(), b.outboxId(), b.segment(), b.first(), b.count()).toBytes();
+        String ackTopic = Topics.experienceAck(fleet, b.robot());
+        acks.execute(() -> {
+            try {
+                link.publish(ackTopic, ack, 1, false);
+            } catch (MqttException e) {
+                // Not sent: the robot sends the batch again and gets the acknowledgement then.
+                LOG.log(Level.DEBUG, "acknowledgement to " + ackTopic + " not sent: " + e.getMessage());
+            }
+        });
     }
 
     public ExperienceStore store() {
@@ -93,5 +102,11 @@ public final class ExperienceIngest implements AutoCloseable {
     @Override
     public void close() {
         link.unsubscribe(Topics.everyRobot(fleet, "experience"));
+        acks.shutdown();
+        try {
+            acks.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -30,11 +30,18 @@ public final class ExperienceUploader implements AutoCloseable {
     private final Object wake = new Object();
     private volatile boolean running = true;
     private volatile ExperienceOutbox.Batch inFlight;
-    private volatile boolean acked;
+    /**
+     * The batch the trainer acknowledged: the very object that was in flight when its acknowledgement came,
+     * so a late or repeated acknowledgement of an earlier batch can never be taken for the current one's.
+     */
+    private volatile ExperienceOutbox.Batch acknowledged;
     private volatile long batchesSent;
     private volatile long batchesAcked;
     private volatile long transitionsAcked;
     private volatile String lastProblem = "";
+    /** When the uploader last found nothing after the cursor and nothing in flight. */
+    private volatile long caughtUpAtNanos;
+    private volatile boolean everCaughtUp;
 
     /**
      * @param link          a connected or connecting link (the update agent's may be shared)
@@ -93,7 +100,7 @@ public final class ExperienceUploader implements AutoCloseable {
         ExperienceOutbox.Batch b = inFlight;
         if (b != null && a.outboxId() == outbox.outboxId() && a.segment() == b.segment() && a.first() == b.first()
                 && a.count() == b.count()) {
-            acked = true;
+            acknowledged = b;
             synchronized (wake) {
                 wake.notifyAll();
             }
@@ -106,7 +113,7 @@ public final class ExperienceUploader implements AutoCloseable {
             try {
                 outbox.maintain();
                 ExperienceOutbox.Batch b = inFlight;
-                if (b != null && acked) {
+                if (b != null && acknowledged == b) {
                     outbox.acknowledge(b);
                     batchesAcked++;
                     transitionsAcked += b.count();
@@ -114,10 +121,14 @@ public final class ExperienceUploader implements AutoCloseable {
                     b = null;
                 }
                 if (b == null) {
-                    acked = false;
+                    long looked = System.nanoTime();
                     b = outbox.nextBatch(maxBatchBytes);
                     inFlight = b;
                     sentAt = 0;
+                    if (b == null) {
+                        caughtUpAtNanos = looked;
+                        everCaughtUp = true;
+                    }
                 }
                 if (b != null && link.isConnected() && (sentAt == 0 || System.nanoTime() - sentAt > resendNanos)) {
                     try {
@@ -128,9 +139,9 @@ public final class ExperienceUploader implements AutoCloseable {
                         lastProblem = "publish: " + e.getMessage();
                     }
                 }
-                if (b == null || !acked) {
+                if (b == null || acknowledged != b) {
                     synchronized (wake) {
-                        if (!acked && running) {
+                        if (acknowledged != inFlight && running) {
                             wake.wait(b == null ? 100 : 50);
                         }
                     }
@@ -150,12 +161,19 @@ public final class ExperienceUploader implements AutoCloseable {
         }
     }
 
-    /** Waits until every transition recorded so far is acknowledged, or the timeout passes. */
+    /**
+     * Waits until everything recorded before this call is acknowledged by the trainer (the uploader found the
+     * outbox empty after the call began), or the timeout passes. Stop recording first.
+     */
     public boolean drain(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long since = System.nanoTime();
+        long deadline = since + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (transitionsAcked >= outbox.recorded() && inFlight == null) {
+            if (everCaughtUp && caughtUpAtNanos - since > 0) {
                 return true;
+            }
+            synchronized (wake) {
+                wake.notifyAll();
             }
             Thread.sleep(20);
         }

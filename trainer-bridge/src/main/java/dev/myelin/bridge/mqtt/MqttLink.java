@@ -15,30 +15,41 @@ import org.eclipse.paho.mqttv5.common.util.MqttTopicValidator;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * One MQTT 5 connection (Eclipse Paho) that stays up: it keeps trying the first connect in the background,
- * lets Paho reconnect automatically afterwards, and on every (re)connect subscribes again to every filter it
- * was given and runs the connect listeners (so retained state, such as the current release manifest, is
- * delivered again after each outage). The session is durable when {@link Options#sessionExpiry} is non-zero
- * (MQTT 5 ends a session at disconnect unless told otherwise).
+ * One MQTT 5 connection (Eclipse Paho) that stays up. After every connection loss it throws the Paho client
+ * away and connects a fresh one (backing off from 0.5 s to 5 s), because Paho 1.2.5's own automatic
+ * reconnect can keep stale in-flight state that makes the broker drop the connection again ("protocol
+ * error") or leaves the client hanging; what was in flight is the application's to send again, and every
+ * sender here does (status and manifests on connect, unacknowledged experience batches, chunk requests).
+ * On every connect it subscribes again to every filter it was given and runs the connect listeners, so
+ * retained state (the current release manifest, chunks) is delivered again after each outage. The session is
+ * durable when {@link Options#sessionExpiry} is non-zero (MQTT 5 ends a session at disconnect unless told).
+ * Sockets are opened with TCP_NODELAY: small acknowledgements must not wait for Nagle's algorithm.
  *
- * <p>Handlers run on Paho's callback thread: they must hand work to their own thread and never block or
- * wait for a publish there. {@link #subscribe}, {@link #publish} and {@link #close} may be called from any
- * thread.
+ * <p>Handlers run on Paho's callback thread: they must hand work to their own thread and never block there,
+ * nor publish (a publish from the callback thread can deadlock the client while it disconnects).
+ * {@link #subscribe}, {@link #publish} and {@link #close} may be called from any thread.
  */
 public final class MqttLink implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MqttLink.class.getName());
+    private static final long FIRST_RETRY_MS = 500;
+    private static final long MAX_RETRY_MS = 5_000;
 
     /** Receives the messages of one subscription; called on Paho's callback thread. */
     @FunctionalInterface
@@ -102,29 +113,26 @@ public final class MqttLink implements AutoCloseable {
     }
 
     private final Options options;
-    private final MqttAsyncClient client;
+    private final SocketFactory sockets;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final List<Runnable> connectListeners = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService retry;
+    private final ScheduledExecutorService connector;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile boolean everConnected;
+    private volatile MqttAsyncClient client;
     private volatile long connects;
+    private long retryMs = FIRST_RETRY_MS;
 
     public MqttLink(Options options) throws IOException {
         options.conclude();
         this.options = options;
-        try {
-            this.client = new MqttAsyncClient(options.endpoint.uri(), options.clientId, new MemoryPersistence());
-        } catch (MqttException e) {
-            throw new IOException("cannot create MQTT client for " + options.endpoint + ": " + e.getMessage(), e);
-        }
-        this.retry = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.sockets = options.endpoint.tls() ? new NoDelaySslSockets(options.endpoint.tlsSocketFactory())
+                : new NoDelaySockets();
+        this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mqtt-connect-" + options.clientId);
             t.setDaemon(true);
             return t;
         });
-        client.setCallback(new Callback());
     }
 
     public String clientId() {
@@ -135,8 +143,9 @@ public final class MqttLink implements AutoCloseable {
     public void subscribe(String filter, int qos, Handler handler) {
         MqttTopicValidator.validate(filter, true, true);
         subscriptions.put(filter, new Subscription(qos, handler));
-        if (client.isConnected()) {
-            sendSubscribe(new MqttSubscription[] {new MqttSubscription(filter, qos)});
+        MqttAsyncClient c = client;
+        if (c != null && c.isConnected()) {
+            sendSubscribe(c, new MqttSubscription[] {new MqttSubscription(filter, qos)});
         }
     }
 
@@ -145,27 +154,29 @@ public final class MqttLink implements AutoCloseable {
      * (MQTT 5 retain handling 0). Used to re-request chunks. Any thread.
      */
     public void resubscribe(List<String> filters) {
-        if (!client.isConnected()) {
+        MqttAsyncClient c = client;
+        if (c == null || !c.isConnected()) {
             return;
         }
         MqttSubscription[] subs = filters.stream().filter(subscriptions::containsKey)
                 .map(f -> new MqttSubscription(f, subscriptions.get(f).qos)).toArray(MqttSubscription[]::new);
         if (subs.length > 0) {
-            sendSubscribe(subs);
+            sendSubscribe(c, subs);
         }
     }
 
     public void unsubscribe(String filter) {
-        if (subscriptions.remove(filter) != null && client.isConnected()) {
+        MqttAsyncClient c = client;
+        if (subscriptions.remove(filter) != null && c != null && c.isConnected()) {
             try {
-                client.unsubscribe(filter);
+                c.unsubscribe(filter);
             } catch (MqttException e) {
                 LOG.log(Level.DEBUG, "unsubscribe " + filter + ": " + e.getMessage());
             }
         }
     }
 
-    /** Runs {@code r} on every successful (re)connect, after subscriptions were sent; on Paho's callback thread. */
+    /** Runs {@code r} on every successful connect, after subscriptions were sent; on Paho's callback thread. */
     public void onConnected(Runnable r) {
         connectListeners.add(r);
     }
@@ -174,10 +185,10 @@ public final class MqttLink implements AutoCloseable {
         connectListeners.remove(r);
     }
 
-    /** Starts connecting in the background and keeps trying until connected or closed. */
+    /** Starts connecting in the background; keeps the connection up until {@link #close()}. */
     public void start() {
         if (started.compareAndSet(false, true)) {
-            retry.execute(this::tryConnect);
+            schedule(0);
         }
     }
 
@@ -185,32 +196,72 @@ public final class MqttLink implements AutoCloseable {
     public boolean startAndAwait(Duration timeout) throws InterruptedException {
         start();
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!client.isConnected() && System.nanoTime() < deadline) {
+        while (!isConnected() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        return client.isConnected();
+        return isConnected();
     }
 
     public boolean isConnected() {
-        return client.isConnected();
+        MqttAsyncClient c = client;
+        return c != null && c.isConnected();
     }
 
-    /** Successful connects so far (first connect and reconnects). */
+    /** Successful connects so far (the first and every reconnect). */
     public long connects() {
         return connects;
     }
 
-    private void tryConnect() {
-        if (closed.get() || everConnected) {
+    private void schedule(long delayMs) {
+        try {
+            connector.schedule(this::connectFresh, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    /** On the connector thread: discard the old client, connect a new one; on failure try again later. */
+    private void connectFresh() {
+        MqttAsyncClient current = client;
+        if (closed.get() || (current != null && current.isConnected())) {
+            return; // closed, or a second request after the link is already up again
+        }
+        discard(client);
+        MqttAsyncClient c;
+        try {
+            c = new MqttAsyncClient(options.endpoint.uri(), options.clientId, new MemoryPersistence());
+        } catch (MqttException e) {
+            LOG.log(Level.ERROR, options.clientId + ": cannot create an MQTT client: " + e.getMessage());
+            schedule(MAX_RETRY_MS);
+            return;
+        }
+        c.setCallback(new Callback(c));
+        client = c;
+        try {
+            c.connect(connectionOptions()).waitForCompletion(10_000);
+            retryMs = FIRST_RETRY_MS;
+        } catch (MqttException e) {
+            LOG.log(Level.DEBUG, options.clientId + ": connect to " + options.endpoint + " failed: " + e.getMessage());
+            if (!closed.get() && !c.isConnected()) {
+                schedule(retryMs);
+                retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+            }
+        }
+    }
+
+    private static void discard(MqttAsyncClient old) {
+        if (old == null) {
             return;
         }
         try {
-            client.connect(connectionOptions()).waitForCompletion(10_000);
+            old.disconnectForcibly(0, 100, false);
         } catch (MqttException e) {
-            LOG.log(Level.DEBUG, options.clientId + ": connect to " + options.endpoint + " failed: " + e.getMessage());
-            if (!closed.get() && !client.isConnected()) {
-                retry.schedule(this::tryConnect, 500, TimeUnit.MILLISECONDS);
-            }
+            // already disconnected
+        }
+        try {
+            old.close(true);
+        } catch (MqttException e) {
+            // nothing left to release
         }
     }
 
@@ -218,10 +269,10 @@ public final class MqttLink implements AutoCloseable {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(false);
         o.setSessionExpiryInterval(options.sessionExpiry.toSeconds());
-        o.setAutomaticReconnect(true);
-        o.setAutomaticReconnectDelay(1, 5);
+        o.setAutomaticReconnect(false);
         o.setKeepAliveInterval(options.keepAliveSeconds);
         o.setConnectionTimeout(10);
+        o.setSocketFactory(sockets);
         if (options.endpoint.username() != null) {
             o.setUserName(options.endpoint.username());
             char[] p = options.endpoint.password();
@@ -230,23 +281,25 @@ public final class MqttLink implements AutoCloseable {
             }
         }
         if (options.endpoint.tls()) {
-            try {
-                o.setSocketFactory(options.endpoint.tlsSocketFactory());
-            } catch (IOException e) {
-                throw new MqttException(MqttClientException.REASON_CODE_SSL_CONFIG_ERROR, e);
-            }
             o.setHttpsHostnameVerificationEnabled(true);
         }
         if (options.willTopic != null) {
-            MqttMessage will = new MqttMessage(options.willPayload, 1, options.willRetained, new MqttProperties());
-            o.setWill(options.willTopic, will);
+            o.setWill(options.willTopic, new MqttMessage(options.willPayload, 1, options.willRetained, new MqttProperties()));
         }
         return o;
     }
 
-    /** Publishes without waiting; the token completes when the broker acknowledged (QoS 1). */
+    /**
+     * Publishes without waiting; the token completes when the broker acknowledged (QoS 1).
+     *
+     * @throws MqttException when not connected (nothing is buffered while disconnected)
+     */
     public IMqttToken publish(String topic, byte[] payload, int qos, boolean retained) throws MqttException {
-        return client.publish(topic, payload, qos, retained);
+        MqttAsyncClient c = client;
+        if (c == null || !c.isConnected()) {
+            throw new MqttException(MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED);
+        }
+        return c.publish(topic, payload, qos, retained);
     }
 
     /**
@@ -254,11 +307,8 @@ public final class MqttLink implements AutoCloseable {
      * not acknowledged within {@code timeout}. Never call on Paho's callback thread.
      */
     public boolean publishAndWait(String topic, byte[] payload, int qos, boolean retained, Duration timeout) {
-        if (!client.isConnected()) {
-            return false;
-        }
         try {
-            IMqttToken t = client.publish(topic, payload, qos, retained);
+            IMqttToken t = publish(topic, payload, qos, retained);
             t.waitForCompletion(timeout.toMillis());
             return t.isComplete() && t.getException() == null;
         } catch (MqttException e) {
@@ -267,9 +317,9 @@ public final class MqttLink implements AutoCloseable {
         }
     }
 
-    private void sendSubscribe(MqttSubscription[] subs) {
+    private void sendSubscribe(MqttAsyncClient c, MqttSubscription[] subs) {
         try {
-            client.subscribe(subs);
+            c.subscribe(subs);
         } catch (MqttException e) {
             LOG.log(Level.DEBUG, options.clientId + ": subscribe failed: " + e.getMessage());
         }
@@ -281,37 +331,62 @@ public final class MqttLink implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        retry.shutdownNow();
+        connector.shutdownNow();
         try {
-            if (client.isConnected()) {
-                client.disconnect(2_000).waitForCompletion(3_000);
+            connector.awaitTermination(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        MqttAsyncClient c = client;
+        if (c == null) {
+            return;
+        }
+        try {
+            if (c.isConnected()) {
+                c.disconnect(2_000).waitForCompletion(3_000);
             }
         } catch (MqttException e) {
             LOG.log(Level.DEBUG, options.clientId + ": disconnect: " + e.getMessage());
         }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.log(Level.DEBUG, options.clientId + ": close: " + e.getMessage());
-        }
+        discard(c);
     }
 
     /**
      * Drops the connection without DISCONNECT, as a crash or a cable pull would (the broker then publishes the
-     * last will); Paho reconnects automatically. For fault tests and demos.
+     * last will); the link connects again by itself. For fault tests and demos.
      */
     public void dropConnection() {
-        try {
-            client.disconnectForcibly(0, 100, false);
-        } catch (MqttException e) {
-            LOG.log(Level.DEBUG, options.clientId + ": forced disconnect: " + e.getMessage());
+        MqttAsyncClient c = client;
+        if (c != null) {
+            try {
+                c.disconnectForcibly(0, 100, false);
+            } catch (MqttException e) {
+                LOG.log(Level.DEBUG, options.clientId + ": forced disconnect: " + e.getMessage());
+            }
+            if (!closed.get()) {
+                schedule(FIRST_RETRY_MS);
+            }
         }
     }
 
+    /** Events of one Paho client; events of a client already replaced are ignored. */
     private final class Callback implements MqttCallback {
+        private final MqttAsyncClient owner;
+
+        Callback(MqttAsyncClient owner) {
+            this.owner = owner;
+        }
+
+        private boolean current() {
+            return client == owner && !closed.get();
+        }
+
         @Override
         public void disconnected(MqttDisconnectResponse r) {
             LOG.log(Level.DEBUG, options.clientId + ": disconnected: " + r);
+            if (current()) {
+                schedule(FIRST_RETRY_MS);
+            }
         }
 
         @Override
@@ -321,6 +396,9 @@ public final class MqttLink implements AutoCloseable {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            if (!current()) {
+                return;
+            }
             byte[] payload = message.getPayload();
             for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
                 if (MqttTopicValidator.isMatched(e.getKey(), topic)) {
@@ -339,12 +417,14 @@ public final class MqttLink implements AutoCloseable {
 
         @Override
         public void connectComplete(boolean reconnect, String serverUri) {
-            everConnected = true;
+            if (!current()) {
+                return;
+            }
             connects++;
             MqttSubscription[] subs = subscriptions.entrySet().stream()
                     .map(e -> new MqttSubscription(e.getKey(), e.getValue().qos)).toArray(MqttSubscription[]::new);
             if (subs.length > 0) {
-                sendSubscribe(subs);
+                sendSubscribe(owner, subs);
             }
             for (Runnable r : connectListeners) {
                 try {
@@ -358,5 +438,89 @@ public final class MqttLink implements AutoCloseable {
         @Override
         public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
+    }
+
+    /** Plain TCP sockets with Nagle's algorithm off. */
+    private static final class NoDelaySockets extends SocketFactory {
+        @Override
+        public Socket createSocket() throws IOException {
+            Socket s = new Socket();
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return noDelay(new Socket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            return noDelay(new Socket(host, port, local, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return noDelay(new Socket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            return noDelay(new Socket(host, port, local, localPort));
+        }
+    }
+
+    /** TLS sockets (trusting the endpoint's CA) with Nagle's algorithm off. */
+    private static final class NoDelaySslSockets extends SSLSocketFactory {
+        private final SSLSocketFactory tls;
+
+        NoDelaySslSockets(SocketFactory tls) {
+            this.tls = (SSLSocketFactory) tls;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return tls.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return tls.getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return noDelay(tls.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            return noDelay(tls.createSocket(s, host, port, autoClose));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return noDelay(tls.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            return noDelay(tls.createSocket(host, port, local, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return noDelay(tls.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            return noDelay(tls.createSocket(host, port, local, localPort));
+        }
+    }
+
+    private static Socket noDelay(Socket s) throws IOException {
+        s.setTcpNoDelay(true);
+        return s;
     }
 }

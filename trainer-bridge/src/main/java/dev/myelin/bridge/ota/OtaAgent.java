@@ -15,6 +15,7 @@ import dev.myelin.policy.bundle.BundleFormatException;
 import dev.myelin.policy.bundle.BundleReader;
 import dev.myelin.policy.bundle.PolicyBundle;
 import dev.myelin.policy.bundle.ReleaseVersion;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.common.MqttException;
 
 import java.io.IOException;
@@ -256,6 +257,8 @@ public final class OtaAgent implements AutoCloseable {
     private final MqttLink link;
     private final MessageDigest sha256;
     private final ArrayDeque<HealthReport> pendingReports = new ArrayDeque<>();
+    /** Reports handed to the client and not yet acknowledged by the broker; sent again after a reconnect. */
+    private final List<SentReport> sentReports = new ArrayList<>();
     private final Set<String> approvedActivations = new HashSet<>();
 
     // Agent-thread state.
@@ -459,8 +462,21 @@ public final class OtaAgent implements AutoCloseable {
 
     // ---- MQTT inputs --------------------------------------------------------------------------
 
+    private record SentReport(HealthReport report, IMqttToken token) {
+        boolean acknowledged() {
+            return token.isComplete() && token.getException() == null;
+        }
+    }
+
     private void onConnected() {
         publishStatus();
+        // Reports in flight when the connection dropped go out again (the trainer keeps the first of each).
+        for (int i = sentReports.size() - 1; i >= 0; i--) {
+            if (!sentReports.get(i).acknowledged()) {
+                pendingReports.addFirst(sentReports.get(i).report());
+            }
+        }
+        sentReports.clear();
         while (!pendingReports.isEmpty()) {
             if (!sendReport(pendingReports.peekFirst())) {
                 break;
@@ -1110,7 +1126,11 @@ public final class OtaAgent implements AutoCloseable {
             return false;
         }
         try {
-            link.publish(Topics.health(ctx.fleet, ctx.robotId), r.toBytes(), 1, false);
+            IMqttToken t = link.publish(Topics.health(ctx.fleet, ctx.robotId), r.toBytes(), 1, false);
+            sentReports.removeIf(SentReport::acknowledged);
+            if (r.event() != HealthReport.Event.REPORT) {
+                sentReports.add(new SentReport(r, t));
+            }
             return true;
         } catch (MqttException e) {
             return false;

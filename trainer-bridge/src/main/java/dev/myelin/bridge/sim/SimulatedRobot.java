@@ -138,6 +138,9 @@ public final class SimulatedRobot implements PolicyHost, AutoCloseable {
     private final Object startLock = new Object();
     private ScheduledFuture<?> ticking;
     private volatile Loaded active;
+    // Dekker-style hand-shake between close() and a tick in progress (both volatile: sequentially consistent).
+    private volatile boolean stopped;
+    private volatile boolean inTick;
 
     // Written by the tick only (single writer), read anywhere.
     private volatile long ticks;
@@ -255,11 +258,16 @@ public final class SimulatedRobot implements PolicyHost, AutoCloseable {
     }
 
     private void tickSafely() {
+        inTick = true;
         try {
-            tick();
+            if (!stopped) {
+                tick();
+            }
         } catch (RuntimeException e) {
             // A tick must never kill the schedule; count it as a miss and go on.
             deadlineMisses++;
+        } finally {
+            inTick = false;
         }
     }
 
@@ -340,13 +348,20 @@ public final class SimulatedRobot implements PolicyHost, AutoCloseable {
         ticks++;
     }
 
-    /** Stops ticking (and the tick thread, when it owns one). The active policy stays set. */
+    /**
+     * Stops ticking (and the tick thread, when it owns one) and returns once no tick runs any more, so
+     * nothing is recorded after it returns. The active policy stays set.
+     */
     @Override
     public void close() {
+        stopped = true;
         synchronized (startLock) {
             if (ticking != null) {
                 ticking.cancel(false);
             }
+        }
+        while (inTick) {
+            Thread.onSpinWait();
         }
         if (ownsTicker) {
             ticker.shutdownNow();

@@ -243,6 +243,39 @@ class ExperienceOutboxTest {
     }
 
     @Test
+    void restartsAtRandomPointsNeitherLoseNorRepeatRecords() throws Exception {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+        long next = 0;
+        List<Transition> delivered = new ArrayList<>();
+        for (int run = 0; run < 12; run++) {
+            try (ExperienceOutbox o = ExperienceOutbox.open(tmp, "r1", small().maxSegments(16))) {
+                int steps = 1 + rnd.nextInt(40);
+                for (int k = 0; k < steps; k++) {
+                    o.maintain();
+                    if (rnd.nextBoolean()) {
+                        // Record until the disk budget refuses (unacknowledged records are never evicted).
+                        int n = rnd.nextInt(10_000);
+                        for (int i = 0; i < n && o.record(new float[] {next, 0, 0, 0, 0, next * 2}, new float[] {-next, 0.5f},
+                                next == 3 ? Float.NaN : next * 0.25f, next % 50 == 49, next, 7L); i++) {
+                            next++;
+                        }
+                    } else {
+                        ExperienceOutbox.Batch b = o.nextBatch(1024 + rnd.nextInt(60_000));
+                        if (b != null && rnd.nextInt(4) != 0) { // sometimes the acknowledgement never comes
+                            delivered.addAll(ExperienceBatch.decode(b.payload()).transitions());
+                            o.acknowledge(b);
+                        }
+                    }
+                }
+            }
+        }
+        try (ExperienceOutbox o = ExperienceOutbox.open(tmp, "r1", small().maxSegments(16))) {
+            delivered.addAll(drain(o));
+        }
+        assertSequence(delivered, 0, next);
+    }
+
+    @Test
     void damagedCursorIsRefusedNamingTheFile() throws Exception {
         try (ExperienceOutbox o = ExperienceOutbox.open(tmp, "r1", small())) {
             o.maintain();

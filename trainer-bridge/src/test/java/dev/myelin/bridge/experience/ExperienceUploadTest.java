@@ -47,6 +47,7 @@ class ExperienceUploadTest {
             try (MqttLink trainer = link(broker.endpoint(), "trainer-ingest");
                  ExperienceIngest ingest = new ExperienceIngest(trainer, fleet, store)) {
                 long recorded = 0;
+                List<Long> perRun = new java.util.ArrayList<>();
                 for (int run = 0; run < 2; run++) { // the second run is the robot after a restart
                     ExperienceOutbox outbox = ExperienceOutbox.open(outboxDir, "r1",
                             new ExperienceOutbox.Options().segmentBytes(1 << 20));
@@ -62,8 +63,14 @@ class ExperienceUploadTest {
                         broker.stop(); // everything the broker held is gone; the robot keeps recording
                         Thread.sleep(700);
                         broker.launch();
-                        assertTrue(Fixtures.await(20_000, () -> uploader.transitionsAcked() > outbox.recorded() / 2
-                                && robotLink.isConnected()), "uploading again after the outage");
+                        long ackedBefore = uploader.transitionsAcked();
+                        assertTrue(Fixtures.await(20_000, () -> uploader.transitionsAcked() > ackedBefore + 300
+                                && robotLink.isConnected()), "uploading again after the outage: acked " + uploader.transitionsAcked()
+                                + " (" + ackedBefore + " before), sent " + uploader.batchesSent() + " batches, recorded "
+                                + outbox.recorded() + ", connected " + robotLink.isConnected() + " (" + robotLink.connects() + " connects), trainer "
+                                + trainer.isConnected() + " (" + trainer.connects() + " connects), ingest batches " + ingest.batches()
+                                + " stored " + ingest.stored() + " refused " + ingest.refused() + ", problem: " + uploader.lastProblem()
+                                + "\nbroker log:\n" + broker.log());
                         Thread.sleep(300);
                         // Robot stops abruptly: unacknowledged records stay in the outbox for the next run.
                         sim.close();
@@ -71,21 +78,36 @@ class ExperienceUploadTest {
                         robotLink.dropConnection();
                         robotLink.close();
                         recorded += outbox.recorded();
+                        perRun.add(outbox.recorded());
                         outbox.close();
                     } else {
                         Thread.sleep(500);
                         sim.close();
+                        long afterStop = outbox.recorded();
                         assertTrue(uploader.drain(Duration.ofSeconds(30)), "all acknowledged: " + uploader.transitionsAcked()
                                 + " of " + outbox.recorded());
+                        assertEquals(afterStop, outbox.recorded(), "nothing is recorded once the robot stopped");
                         uploader.close();
+                        assertEquals(null, outbox.nextBatch(16 * 1024), "nothing is left in the outbox");
                         robotLink.close();
                         recorded += outbox.recorded();
+                        perRun.add(outbox.recorded());
                         assertEquals(0, outbox.dropped());
                         outbox.close();
                     }
                 }
                 List<Transition> got = store.transitions();
-                assertEquals(recorded, got.size(), "every recorded transition arrived once");
+                StringBuilder gaps = new StringBuilder();
+                java.util.Map<Long, java.util.List<Integer>> bySegment = new java.util.TreeMap<>();
+                for (Transition t : got) {
+                    bySegment.computeIfAbsent(t.segment(), k -> new java.util.ArrayList<>()).add(t.index());
+                }
+                bySegment.forEach((seg, idx) -> {
+                    gaps.append(" segment ").append(seg).append(": ").append(idx.size()).append(" records, last index ")
+                            .append(idx.get(idx.size() - 1)).append(';');
+                });
+                assertEquals(recorded, got.size(), "every recorded transition arrived once;" + gaps + " recorded per run "
+                        + perRun + ", ingest duplicates " + ingest.duplicates() + ", batches " + ingest.batches());
                 Set<String> ids = new HashSet<>();
                 long lastTime = Long.MIN_VALUE;
                 for (Transition t : got) {

@@ -326,6 +326,22 @@ class OtaFaultTest {
     }
 
     @Test
+    void keyRotationAcceptsReleasesSignedWithEitherTrustedKey(EmbeddedBroker broker) throws Exception {
+        // The robot trusts the old key and the new one; the trainer has moved to the new key.
+        java.security.KeyPair next = SigningKeys.generate();
+        TestRobot r = robot(broker, ctx -> ctx.keys(dev.myelin.bridge.wire.ReleaseKeys.of(fx.releaseKey.getPublic(),
+                next.getPublic())));
+        byte[] bundle = fx.bundle("nav", "1.1.0", Fixtures.healthyNetwork(8), next.getPrivate());
+        PreparedRelease rel = trainer.prepare(bundle, 1024, 200);
+        ReleasePublisher pub = trainer.publisher(rel);
+        pub.publishChunks();
+        trainer.raw(trainer.manifestTopic(), rel.manifest().seal(new ReleaseSigner(next.getPrivate())), true);
+        assertTrue(Fixtures.await(15_000, () -> "1.1.0".equals(r.committedVersion())), r.agent.snapshot().toString());
+        assertTrue(r.running().signatureVerified());
+        assertEquals(new ReleaseSigner(next.getPrivate()).keyId(), r.running().signerKeyId());
+    }
+
+    @Test
     void deadlineMissesFailTheHealthCheck(EmbeddedBroker broker) throws Exception {
         fleet = SharedBroker.fleet("deadline");
         trainer = new TestTrainer(broker.endpoint(), fx, fleet);
