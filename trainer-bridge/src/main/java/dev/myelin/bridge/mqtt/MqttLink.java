@@ -149,22 +149,6 @@ public final class MqttLink implements AutoCloseable {
         }
     }
 
-    /**
-     * Subscribes again to filters already added, so the broker delivers their retained messages again
-     * (MQTT 5 retain handling 0). Used to re-request chunks. Any thread.
-     */
-    public void resubscribe(List<String> filters) {
-        MqttAsyncClient c = client;
-        if (c == null || !c.isConnected()) {
-            return;
-        }
-        MqttSubscription[] subs = filters.stream().filter(subscriptions::containsKey)
-                .map(f -> new MqttSubscription(f, subscriptions.get(f).qos)).toArray(MqttSubscription[]::new);
-        if (subs.length > 0) {
-            sendSubscribe(c, subs);
-        }
-    }
-
     public void unsubscribe(String filter) {
         MqttAsyncClient c = client;
         if (subscriptions.remove(filter) != null && c != null && c.isConnected()) {

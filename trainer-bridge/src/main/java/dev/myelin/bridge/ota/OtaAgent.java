@@ -114,8 +114,8 @@ public final class OtaAgent implements AutoCloseable {
         PolicyHost host;
         Path factoryBundle;
         int chunkWindow = 32;
-        Duration chunkRetry = Duration.ofMillis(1500);
-        Duration maxChunkRetry = Duration.ofSeconds(10);
+        Duration chunkRetry = Duration.ofSeconds(5);
+        Duration maxChunkRetry = Duration.ofSeconds(30);
         Duration healthPoll = Duration.ofMillis(50);
         Duration swapTimeout = Duration.ofSeconds(10);
         Duration reportInterval = Duration.ofSeconds(10);
@@ -179,7 +179,7 @@ public final class OtaAgent implements AutoCloseable {
             return this;
         }
 
-        /** Silence after which missing chunks are requested again; doubles up to {@code max}. */
+        /** Silence after which missing chunks are requested again (default 5 s); doubles up to {@code max} (30 s). */
         public Context chunkRetry(Duration first, Duration max) {
             this.chunkRetry = first;
             this.maxChunkRetry = max;
@@ -705,7 +705,11 @@ public final class OtaAgent implements AutoCloseable {
         publishSnapshot();
     }
 
-    /** Asks the publisher for chunks again and re-subscribes the window so the broker resends retained copies. */
+    /**
+     * Asks the publisher for the missing chunks again when none arrived for a while (the broker lost its
+     * retained copies, or holds a corrupted one). Live subscriptions deliver what is republished; after a
+     * reconnect the link subscribes again by itself, which makes the broker resend what it still retains.
+     */
     private void checkDownloadProgress() {
         Download d = download;
         if (d == null || !link.isConnected()) {
@@ -718,11 +722,6 @@ public final class OtaAgent implements AutoCloseable {
                 : java.util.stream.IntStream.range(0, d.m.chunkCount()).filter(i -> !d.have.get(i))
                 .limit(ChunkRequest.MAX_CHUNKS).toArray();
         requestChunks(d, missing);
-        List<String> topics = new ArrayList<>();
-        for (int i : d.subscribed) {
-            topics.add(Topics.chunk(ctx.fleet, d.m.releaseId(), i));
-        }
-        link.resubscribe(topics);
         d.lastProgressNanos = System.nanoTime();
         d.retryMillis = Math.min(d.retryMillis * 2, ctx.maxChunkRetry.toMillis());
     }
