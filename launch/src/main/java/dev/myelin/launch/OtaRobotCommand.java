@@ -77,12 +77,8 @@ final class OtaRobotCommand implements Callable<Integer> {
         ExperienceUploader up = uploader;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sim.close();
-            try {
-                if (up != null) {
-                    up.close();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (up != null) {
+                up.close();
             }
             agent.close();
             if (outbox != null) {

@@ -182,12 +182,16 @@ public final class ExperienceUploader implements AutoCloseable {
 
     /** Stops the thread; unacknowledged records stay in the outbox for the next run. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         synchronized (wake) {
             wake.notifyAll();
         }
-        thread.join(10_000);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         link.unsubscribe(Topics.experienceAck(fleet, outbox.robot()));
     }
 }

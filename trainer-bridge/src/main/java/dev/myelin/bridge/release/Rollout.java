@@ -254,8 +254,10 @@ public final class Rollout {
         }
         int k = (int) Math.ceil(options.canaryFraction * robots.size());
         return robots.stream().map(RobotStatus::robot)
-                .sorted(Comparator.comparing(r -> HexFormat.of().formatHex(PreparedRelease.sha256(
-                        (releaseId + "/" + r).getBytes(StandardCharsets.UTF_8), 0, (releaseId + "/" + r).length()))))
+                .sorted(Comparator.comparing(r -> {
+                    byte[] key = (releaseId + "/" + r).getBytes(StandardCharsets.UTF_8);
+                    return HexFormat.of().formatHex(PreparedRelease.sha256(key, 0, key.length));
+                }))
                 .limit(k).sorted().toList();
     }
 
