@@ -87,8 +87,10 @@ final class OtaDemoCommand implements Callable<Integer> {
                 String id = "r" + (i + 1);
                 ExperienceOutbox outbox = ExperienceOutbox.open(out.resolve("robots").resolve(id).resolve("outbox"), id,
                         new ExperienceOutbox.Options().segmentBytes(1 << 20));
+                // A generous decision budget: the demo's robots share the machine with the broker and the trainer,
+                // and a descheduled tick must not pass for a slow policy.
                 SimulatedRobot sim = new SimulatedRobot(id, new SimulatedRobot.Options().period(Duration.ofMillis(20))
-                        .recorder(outbox), null);
+                        .decisionBudget(Duration.ofMillis(250)).recorder(outbox), null);
                 OtaAgent agent = new OtaAgent(new OtaAgent.Context().robotId(id).fleet("lab").policy("nav")
                         .stateDir(out.resolve("robots").resolve(id)).keys(ReleaseKeys.of(key.getPublic()))
                         .endpoint(broker.endpoint()).host(sim).factoryBundle(factory));
