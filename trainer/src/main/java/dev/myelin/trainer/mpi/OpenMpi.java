@@ -24,6 +24,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * message and is then reused, so steady-state collectives allocate nothing. Every MPI error code is turned
  * into an exception naming the call. One thread (MPI_THREAD_SINGLE).
  */
+@SuppressWarnings("restricted") // native access is the point of this class; the launcher enables it
 public final class OpenMpi implements Communicator {
     private static final String[] LIBRARIES = {"libmpi.so.40", "/usr/lib/x86_64-linux-gnu/libmpi.so.40",
             "/usr/lib/aarch64-linux-gnu/libmpi.so.40", "libmpi.so"};

@@ -131,10 +131,8 @@ public final class TrainConfig {
         if (batchSize > replaySize) {
             throw new IllegalArgumentException("batch_size (" + batchSize + ") exceeds replay_size (" + replaySize + ")");
         }
-        TaskSpec spec = taskSpec();
-        try (var ignored = Tasks.env(spec)) {
-            // validates task options and the observation variant now, before any work starts
-        }
+        // validates task options and the observation variant now, before any work starts
+        Tasks.env(taskSpec()).close();
     }
 
     private static Map<String, Object> defaults() {

@@ -74,7 +74,6 @@ public final class TrainingRun implements AutoCloseable {
     private double lastEvalSuccess = Double.NaN;
     private PrintStream progressOut;
     private boolean progressTerminal;
-    private long lastCheckpointStep = -1;
     private final long startNanos = System.nanoTime();
     private long resumedAt;
     private long phaseStartNanos;
@@ -405,7 +404,6 @@ public final class TrainingRun implements AutoCloseable {
             }
             ck.write(dir.resolve(CHECKPOINT));
         }
-        lastCheckpointStep = step;
         comm.barrier();
     }
 
@@ -472,7 +470,6 @@ public final class TrainingRun implements AutoCloseable {
         learner.restoreRankState(streams[2]);
         Object ev = ck.header().get("eval_return");
         lastEval = ev instanceof Number x ? x.doubleValue() : Double.NaN;
-        lastCheckpointStep = step;
         resumedAt = step;
     }
 
