@@ -62,6 +62,10 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Environment steps per rank of each pendulum MPI run, 0 to skip (default ${DEFAULT-VALUE}).")
     int mpiSteps;
 
+    @Option(names = "--parts", defaultValue = "update,djl,mpi", split = ",",
+            description = "Which figures to measure: update (with the DJL GEMM peak), djl, mpi (default ${DEFAULT-VALUE}).")
+    List<String> parts = new ArrayList<>();
+
     @Option(names = "--threads", description = "Threads of the multi-threaded update figure (default: all cores).")
     Integer threads;
 
@@ -81,9 +85,43 @@ final class BenchTrainCommand implements Callable<Integer> {
         report.put("machine.cores", cores);
         report.put("machine.load_average_at_start", JsonReport.round(load0, 2));
 
-        // ---- one TD3 update, on one thread and on every core ----
+        for (String part : parts) {
+            if (!List.of("update", "djl", "mpi").contains(part)) {
+                throw new IllegalArgumentException("--parts: unknown part '" + part + "' (known: update, djl, mpi)");
+            }
+        }
         int obs = 17;
         int act = 6;
+        if (parts.contains("update")) {
+            measureUpdates(report, cores, obs, act);
+        }
+        if (parts.contains("djl")) {
+            djlVersusFused(obs, act, report);
+        }
+        if (parts.contains("mpi") && mpiSteps > 0) {
+            double r1 = mpiRun(1, mpiSteps, report);
+            double r2 = mpiRun(2, mpiSteps, report);
+            report.put("mpi.ranks1_env_steps_per_s", JsonReport.round(r1, 1));
+            report.put("mpi.ranks2_env_steps_per_s", JsonReport.round(r2, 1));
+            report.put("mpi.speedup", JsonReport.round(r2 / r1, 2));
+            System.out.printf(Locale.ROOT, "pendulum with updates (PopSAN 256-256, 1 update per step): 1 rank %.1f env steps/s, "
+                    + "2 ranks %.1f env steps/s (%.2fx)%n", r1, r2, r2 / r1);
+        }
+        report.put("gpu", "not measured: this machine has no GPU (the fused kernels are CPU-only; the DJL reference graph "
+                + "runs on any DJL device)");
+        double load1 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        report.put("machine.load_average_at_end", JsonReport.round(load1, 2));
+        System.out.printf(Locale.ROOT, "system load average %.2f at start, %.2f at end (%d cores)%n", load0, load1, cores);
+        if (json != null) {
+            report.write(json);
+            System.out.println("wrote " + json);
+        }
+        return 0;
+    }
+
+    /** Update timings on one thread and on every core, the DJL GEMM peak, and the achieved fraction of it. */
+    private void measureUpdates(JsonReport report, int cores, int obs, int act) throws Exception {
+        // ---- one TD3 update, on one thread and on every core ----
         System.out.printf(Locale.ROOT, "TD3 update, HalfCheetah-sized PopSAN (obs 17, act 6, pop 10, 256-256, T 5), twin "
                 + "critics 256-256, batch 100, %s; %d warm-up + %d timed updates%n", precision, warmup, updates);
         int all = threads != null ? threads : cores;
@@ -125,30 +163,6 @@ final class BenchTrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "DJL matMul peak %.1f GFLOP/s (PyTorch, all cores); fused-kernel GEMM %.1f GFLOP/s on one "
                 + "thread; the %d-thread update achieves %.1f GFLOP/s, %.0f%% of the DJL peak%n", djlPeak, javaPeak, all, achieved,
                 100 * achieved / djlPeak);
-
-        // ---- DJL autograd vs fused kernels on the same actor ----
-        djlVersusFused(obs, act, report);
-
-        // ---- MPI throughput ----
-        if (mpiSteps > 0) {
-            double r1 = mpiRun(1, mpiSteps, report);
-            double r2 = mpiRun(2, mpiSteps, report);
-            report.put("mpi.ranks1_env_steps_per_s", JsonReport.round(r1, 1));
-            report.put("mpi.ranks2_env_steps_per_s", JsonReport.round(r2, 1));
-            report.put("mpi.speedup", JsonReport.round(r2 / r1, 2));
-            System.out.printf(Locale.ROOT, "pendulum with updates (PopSAN 256-256, 1 update per step): 1 rank %.1f env steps/s, "
-                    + "2 ranks %.1f env steps/s (%.2fx)%n", r1, r2, r2 / r1);
-        }
-        report.put("gpu", "not measured: this machine has no GPU (the fused kernels are CPU-only; the DJL reference graph "
-                + "runs on any DJL device)");
-        double load1 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        report.put("machine.load_average_at_end", JsonReport.round(load1, 2));
-        System.out.printf(Locale.ROOT, "system load average %.2f at start, %.2f at end (%d cores)%n", load0, load1, cores);
-        if (json != null) {
-            report.write(json);
-            System.out.println("wrote " + json);
-        }
-        return 0;
     }
 
     private record UpdateTiming(double meanMs, double p50Ms, double p90Ms, double p99Ms, double pairP50Ms, double cpuMeanMs,
