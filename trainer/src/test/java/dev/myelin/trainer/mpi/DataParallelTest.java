@@ -37,6 +37,51 @@ class DataParallelTest {
         return cmd;
     }
 
+    static String run(List<String> cmd, Path log) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean finished = p.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        assertTrue(finished, "did not finish in time:\n" + out);
+        assertEquals(0, p.exitValue(), "failed:\n" + out);
+        return out;
+    }
+
+    static String digest(String out) {
+        Matcher m = DIGEST.matcher(out);
+        String[] digests = new String[2];
+        while (m.find()) {
+            digests[Integer.parseInt(m.group(1))] = m.group(2);
+        }
+        assertTrue(digests[0] != null && digests[1] != null, "both ranks report their weights:\n" + out);
+        assertEquals(digests[0], digests[1], "weights differ between ranks");
+        return digests[0];
+    }
+
+    /** A 2-rank run checkpointed halfway and resumed by 2 new ranks ends on the same weights as one that never stopped. */
+    @Test
+    void twoRanksResumeExactly(@TempDir Path tmp) throws Exception {
+        List<String> small = new ArrayList<>();
+        for (String s : List.of("actor.hidden=32,32", "critic.hidden=32,32", "start_steps=200", "update_after=200",
+                "eval_every=300", "eval_episodes=2", "checkpoint_every=300")) {
+            small.add("--set");
+            small.add(s);
+        }
+        List<String> straight = new ArrayList<>(List.of("--preset", "pendulum", "--out", tmp.resolve("a").toString(), "--quiet",
+                "--set", "steps=600"));
+        straight.addAll(small);
+        String a = digest(run(mpirun(2, straight), tmp.resolve("a.log")));
+        List<String> half = new ArrayList<>(List.of("--preset", "pendulum", "--out", tmp.resolve("b").toString(), "--quiet",
+                "--set", "steps=300"));
+        half.addAll(small);
+        run(mpirun(2, half), tmp.resolve("b1.log"));
+        String b = digest(run(mpirun(2, List.of("--resume", tmp.resolve("b").toString(), "--quiet", "--set", "steps=600")),
+                tmp.resolve("b2.log")));
+        assertEquals(a, b, "resumed 2-rank run differs from the uninterrupted one");
+    }
+
     @Test
     void twoRanksStayBitIdenticalAndLearnPendulum(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
