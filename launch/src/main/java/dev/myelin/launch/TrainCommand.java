@@ -75,9 +75,8 @@ final class TrainCommand implements Callable<Integer> {
             overrides.add("precision=" + precision);
         }
         TrainerProcess.Options options = new TrainerProcess.Options(preset, out, resume, overrides, quiet);
-        try (Communicator comm = OpenMpi.fromEnvironment()) {
-            TrainerProcess.run(options, comm, System.out, System.console() != null);
-        }
-        return 0;
+        Communicator comm = OpenMpi.fromEnvironment();
+        // reports a failure and aborts the whole MPI job, so no rank is left waiting in a collective
+        return TrainerProcess.runOrAbort(options, comm, System.out, System.console() != null);
     }
 }
