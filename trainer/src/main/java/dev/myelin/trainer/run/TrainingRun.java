@@ -213,7 +213,9 @@ public final class TrainingRun implements AutoCloseable {
                 if (step % config.updateEvery == 0) {
                     normalizer.sync(comm);
                     if (step >= config.updateAfter) {
-                        if (phaseStartNanos == 0) {
+                        // throughput is timed from a quarter into the update period: the first quarter warms up
+                        // (JIT compilation competes with the ranks for the cores)
+                        if (phaseStartNanos == 0 && step >= config.updateAfter + (config.steps - config.updateAfter) / 4) {
                             phaseStartNanos = System.nanoTime();
                             phaseStartStep = step;
                         }
@@ -250,7 +252,7 @@ public final class TrainingRun implements AutoCloseable {
 
     /**
      * The outcome of a run; {@code stepsPerSecondWithUpdates} is this rank's environment steps per wall
-     * second from the first update phase to the last (collection and updates, without evaluations).
+     * second over the last three quarters of the update period (collection and updates, without evaluations).
      */
     public record Result(long steps, long updates, double evalReturn, double evalReturnStd, double evalSuccess,
                          double seconds, double stepsPerSecondWithUpdates) {
