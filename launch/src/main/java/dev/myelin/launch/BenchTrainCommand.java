@@ -335,7 +335,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("myelin-bench-mpi");
         File log = dir.resolve("mpirun.log").toFile();
         List<String> cmd = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none",
-                "-np", Integer.toString(ranks)));
+                "--tag-output", "-np", Integer.toString(ranks)));
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-cp",
                 System.getProperty("java.class.path"), TrainerProcess.class.getName(), "--preset", "pendulum", "--out",

@@ -136,16 +136,22 @@ public final class TrainerProcess {
                         run.directory());
             }
             TrainingRun.Result r = run.run();
-            out.printf(Locale.ROOT, "rank %d of %d: weights sha256 %s%n", comm.rank(), comm.size(),
-                    weightsDigest(run.learner().actorParameters(), run.learner().criticParameters()));
-            out.printf(Locale.ROOT, "rank %d of %d: %.1f env steps/s with updates%n", comm.rank(), comm.size(),
-                    r.stepsPerSecondWithUpdates());
+            // one write per line: mpirun forwards every rank's output to one stream
+            line(out, String.format(Locale.ROOT, "rank %d of %d: weights sha256 %s%n", comm.rank(), comm.size(),
+                    weightsDigest(run.learner().actorParameters(), run.learner().criticParameters())));
+            line(out, String.format(Locale.ROOT, "rank %d of %d: %.1f env steps/s with updates%n", comm.rank(), comm.size(),
+                    r.stepsPerSecondWithUpdates()));
             if (comm.isRoot()) {
-                out.printf(Locale.ROOT, "done: %d steps per rank, %d updates, eval return %.1f +- %.1f, %.0f s%n",
-                        r.steps(), r.updates(), r.evalReturn(), r.evalReturnStd(), r.seconds());
+                line(out, String.format(Locale.ROOT, "done: %d steps per rank, %d updates, eval return %.1f +- %.1f, %.0f s%n",
+                        r.steps(), r.updates(), r.evalReturn(), r.evalReturnStd(), r.seconds()));
             }
             return r;
         }
+    }
+
+    private static void line(PrintStream out, String text) {
+        out.print(text);
+        out.flush();
     }
 
     /** SHA-256 of the parameters' bits, to compare weights across ranks. */

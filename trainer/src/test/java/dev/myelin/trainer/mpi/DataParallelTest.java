@@ -28,6 +28,7 @@ class DataParallelTest {
 
     static List<String> mpirun(int ranks, List<String> trainerArgs) {
         List<String> cmd = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none",
+                "--tag-output",
                 "-np", Integer.toString(ranks)));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
