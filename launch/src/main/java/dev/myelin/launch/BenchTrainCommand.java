@@ -342,14 +342,21 @@ final class BenchTrainCommand implements Callable<Integer> {
                 dir.resolve("run").toString(), "--quiet", "--set", "steps=" + steps, "--set", "start_steps=1000", "--set",
                 "update_after=1000", "--set", "eval_every=" + steps, "--set", "eval_episodes=1", "--set",
                 "checkpoint_every=" + steps));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
-        if (!p.waitFor(30, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("mpirun with " + ranks + " rank(s) did not finish; log: " + log);
-        }
-        String out = Files.readString(log.toPath());
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException("mpirun with " + ranks + " rank(s) failed:\n" + out);
+        String out;
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+            if (!p.waitFor(30, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("mpirun with " + ranks + " rank(s) did not finish in 30 minutes");
+            }
+            out = Files.readString(log.toPath());
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("mpirun with " + ranks + " rank(s) failed:\n" + out);
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
         Matcher m = RATE.matcher(out);
         double total = 0;
