@@ -1,0 +1,1042 @@
+package dev.myelin.trainer.seq;
+
+import dev.myelin.policy.model.CubaLif;
+import dev.myelin.policy.model.SpikingNetwork;
+import dev.myelin.policy.model.SpikingTransformer;
+import dev.myelin.policy.model.Tensor;
+import dev.myelin.trainer.nn.Parameters;
+import dev.myelin.trainer.nn.RandomStream;
+import dev.myelin.trainer.nn.Surrogate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The spiking-transformer actor of {@link SpikingTransformer} over a window of the last K step tokens
+ * {@code [normalised observation, previous action, previous reward]}, trained by hand-written
+ * backpropagation with surrogate spike gradients. Per decision, T timesteps of {@link CubaLif} neurons
+ * (state zero at the start of every decision):
+ * <pre>
+ *   e_k = W_e token_k + b_e;   X_k = LIF(e_k);   K_k = LIF(W_k X_k + b_k);   V_k = LIF(W_v X_k + b_v)
+ *   q = LIF(W_q X_last + b_q); y = LIF(scale * sum_k (q . K_k) V_k)       no softmax
+ *   r = X_last + LIF(W_p y + b_p);  m = LIF(W_m r + b_m);  o = LIF(W_o m + b_o)
+ *   a_j = tanh(w_j . (n_j / T) + b_j)                                     population decoder
+ * </pre>
+ * A token's spike trains X, K, V depend on the token alone (constant input, state zeroed per decision),
+ * so each token is run once and shared by the K decisions whose window holds it; the policy module's
+ * engine recomputes them every decision and gets the same values, because every sum here is formed in
+ * the engine's order (see {@code FloatSynapses}, {@code FloatLif}): in fp32 the stepper's actions equal
+ * the dense and event engines' on {@link #toNetwork()}.
+ *
+ * <p>In training, decision t of a sequence sees tokens {@code t-K+1..t} of that sequence and all-zero
+ * tokens before its start, exactly the robot's window after an episode start. Backward: the spike's
+ * derivative is the {@link Surrogate#RECTANGULAR} window ({@code |v - th| < width}, width 0.5 as PopSAN),
+ * gradients flow through every spike (tokens, keys, values, query, attention, projection, residual, MLP,
+ * output) and the reset term, as automatic differentiation of the forward equations with straight-through
+ * spikes would.
+ *
+ * <p>Options ({@link #create}): {@code window} (K, default 8), {@code model_dim} (D, 32), {@code mlp_dim}
+ * (64), {@code population} (output neurons per action, 10), {@code timesteps} (T, 5), {@code attention_scale}
+ * (default {@code 1/sqrt(model_dim)}), {@code surrogate_width} (0.5). Parameters carry the bundle's names and
+ * {@code [out, in]} shapes ({@link SpikingTransformer#expectedShapes()}); packed transposed copies are
+ * rebuilt by {@link #refreshWeights()}. Training buffers grow to the largest batch x steps seen and are
+ * reused; nothing is allocated per call after that. One thread.
+ */
+public final class TransformerActor implements SequenceActor {
+    public static final int DEFAULT_WINDOW = 8;
+    public static final int DEFAULT_MODEL_DIM = 32;
+    public static final int DEFAULT_MLP_DIM = 64;
+    public static final int DEFAULT_POPULATION = 10;
+    public static final int DEFAULT_TIMESTEPS = 5;
+    public static final float DEFAULT_SURROGATE_WIDTH = 0.5f;
+    private static final Set<String> OPTIONS = Set.of("window", "model_dim", "mlp_dim", "population", "timesteps",
+            "attention_scale", "surrogate_width");
+
+    private final int obs;
+    private final int act;
+    private final int tok;
+    private final int window;
+    private final int d;
+    private final int mlp;
+    private final int pop;
+    private final int outN;
+    private final int steps;
+    private final float scale;
+    private final CubaLif lif;
+    private final float cd;
+    private final float vd;
+    private final float th;
+    private final float width;
+    private final Parameters params;
+
+    private final int embW, embB, qW, qB, kW, kB, vW, vB, pW, pB, mW, mB, oW, oB, decW, decB;
+    /** Weights packed transposed, {@code [in][out]}: input j's column is contiguous (the engines' layout). */
+    private final float[] embT, qT, kT, vT, pT, mT, oT;
+    /** Bumped by {@link #refreshWeights()}; steppers re-run their cached tokens when it changes. */
+    private int version;
+
+    // training forward state, sized for the largest batch x steps seen
+    private int batch;
+    private int seqSteps;
+    private TokenTrains tokens;
+    private DecisionTrace trace;
+    private float[] actions = new float[0];
+
+    // backward state
+    private float[] gX = new float[0];
+    private float[] gK = new float[0];
+    private float[] gV = new float[0];
+    private final float[] gEmbT, gQT, gKT, gVT, gPT, gMT, gOT;
+    private final float[] gRate;
+    private final float[] gOs, gIo, gMs, gIm, gR, gIp, gYs, gAtt, gQ, gIq, gIk, gIv, gIx, ge;
+    private final float[] gv, gc;
+
+    // forward scratch
+    private final float[] acc;
+    private final float[] cState;
+    /** Synaptic currents of the query, attention, projection, MLP and output neurons across one decision. */
+    private final float[] cq, cy, cp, cm, co;
+    private final float[] attention;
+    private final float[] residual;
+    private final float[] counts;
+
+    /**
+     * A seeded actor; see the class comment for the option keys (unknown keys are refused, naming the known ones).
+     */
+    public static SequenceActor create(int observationSize, int actionSize, Map<String, Object> options, long seed) {
+        Map<String, Object> o = options == null ? Map.of() : options;
+        for (String k : o.keySet()) {
+            if (!OPTIONS.contains(k)) {
+                throw new IllegalArgumentException(SpikingTransformer.FAMILY + " actor: unknown option '" + k
+                        + "' (known: " + String.join(", ", new TreeSet<>(OPTIONS)) + ")");
+            }
+        }
+        int d = integer(o, "model_dim", DEFAULT_MODEL_DIM);
+        float scale = number(o, "attention_scale", 1f / (float) Math.sqrt(d));
+        return new TransformerActor(observationSize, actionSize, integer(o, "window", DEFAULT_WINDOW), d,
+                integer(o, "mlp_dim", DEFAULT_MLP_DIM), integer(o, "population", DEFAULT_POPULATION),
+                integer(o, "timesteps", DEFAULT_TIMESTEPS), scale, CubaLif.POPSAN,
+                number(o, "surrogate_width", DEFAULT_SURROGATE_WIDTH), seed);
+    }
+
+    private static int integer(Map<String, Object> o, String key, int fallback) {
+        Object v = o.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        int n;
+        try {
+            n = v instanceof Number x ? Math.toIntExact(Math.round(x.doubleValue())) : Integer.parseInt(v.toString().trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(SpikingTransformer.FAMILY + " actor: option " + key
+                    + " must be an integer, got '" + v + "'");
+        }
+        if ((v instanceof Number x && x.doubleValue() != n) || n < 1) {
+            throw new IllegalArgumentException(SpikingTransformer.FAMILY + " actor: option " + key
+                    + " must be a positive integer, got " + v);
+        }
+        return n;
+    }
+
+    private static float number(Map<String, Object> o, String key, float fallback) {
+        Object v = o.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        float f;
+        try {
+            f = v instanceof Number x ? x.floatValue() : Float.parseFloat(v.toString().trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(SpikingTransformer.FAMILY + " actor: option " + key
+                    + " must be a number, got '" + v + "'");
+        }
+        if (!(f > 0f) || !Float.isFinite(f)) {
+            throw new IllegalArgumentException(SpikingTransformer.FAMILY + " actor: option " + key
+                    + " must be positive and finite, got " + v);
+        }
+        return f;
+    }
+
+    /**
+     * @param attentionScale  the factor on the spike-count scores ({@code 1/sqrt(D)} by default)
+     * @param surrogateWidth  half-width of the rectangular surrogate window around the threshold
+     */
+    public TransformerActor(int observationSize, int actionSize, int window, int modelDim, int mlpDim, int population,
+                            int timesteps, float attentionScale, CubaLif lif, float surrogateWidth, long seed) {
+        if (observationSize < 1 || actionSize < 1 || window < 1 || modelDim < 1 || mlpDim < 1 || population < 1
+                || timesteps < 1) {
+            throw new IllegalArgumentException(SpikingTransformer.FAMILY + " actor: sizes must be positive (obs "
+                    + observationSize + ", act " + actionSize + ", window " + window + ", model_dim " + modelDim
+                    + ", mlp_dim " + mlpDim + ", population " + population + ", timesteps " + timesteps + ")");
+        }
+        if (!(attentionScale > 0f) || !Float.isFinite(attentionScale)) {
+            throw new IllegalArgumentException(SpikingTransformer.FAMILY + " actor: attention_scale must be positive, got "
+                    + attentionScale);
+        }
+        if (!(surrogateWidth > 0f) || !Float.isFinite(surrogateWidth)) {
+            throw new IllegalArgumentException(SpikingTransformer.FAMILY + " actor: surrogate_width must be positive, got "
+                    + surrogateWidth);
+        }
+        obs = observationSize;
+        act = actionSize;
+        tok = obs + act + 1;
+        this.window = window;
+        d = modelDim;
+        mlp = mlpDim;
+        pop = population;
+        outN = act * pop;
+        steps = timesteps;
+        scale = attentionScale;
+        this.lif = lif;
+        cd = lif.currentDecay();
+        vd = lif.voltageDecay();
+        th = lif.threshold();
+        width = surrogateWidth;
+
+        Parameters.Builder b = Parameters.builder();
+        for (Map.Entry<String, int[]> e : shapes().entrySet()) {
+            b.add(e.getKey(), e.getValue());
+        }
+        params = b.build();
+        embW = params.offset("embed.weight");
+        embB = params.offset("embed.bias");
+        qW = params.offset("query.weight");
+        qB = params.offset("query.bias");
+        kW = params.offset("key.weight");
+        kB = params.offset("key.bias");
+        vW = params.offset("value.weight");
+        vB = params.offset("value.bias");
+        pW = params.offset("proj.weight");
+        pB = params.offset("proj.bias");
+        mW = params.offset("mlp.weight");
+        mB = params.offset("mlp.bias");
+        oW = params.offset("out.weight");
+        oB = params.offset("out.bias");
+        decW = params.offset("decoder.weight");
+        decB = params.offset("decoder.bias");
+        initialize(new RandomStream(seed));
+
+        embT = new float[tok * d];
+        qT = new float[d * d];
+        kT = new float[d * d];
+        vT = new float[d * d];
+        pT = new float[d * d];
+        mT = new float[d * mlp];
+        oT = new float[mlp * outN];
+        gEmbT = new float[tok * d];
+        gQT = new float[d * d];
+        gKT = new float[d * d];
+        gVT = new float[d * d];
+        gPT = new float[d * d];
+        gMT = new float[d * mlp];
+        gOT = new float[mlp * outN];
+        int widest = Math.max(Math.max(d, mlp), Math.max(outN, tok));
+        gRate = new float[outN];
+        gOs = new float[steps * outN];
+        gIo = new float[steps * outN];
+        gMs = new float[steps * mlp];
+        gIm = new float[steps * mlp];
+        gR = new float[steps * d];
+        gIp = new float[steps * d];
+        gYs = new float[steps * d];
+        gAtt = new float[steps * d];
+        gQ = new float[steps * d];
+        gIq = new float[steps * d];
+        gIk = new float[steps * d];
+        gIv = new float[steps * d];
+        gIx = new float[steps * d];
+        ge = new float[d];
+        gv = new float[widest];
+        gc = new float[widest];
+        acc = new float[widest];
+        cState = new float[widest];
+        cq = new float[d];
+        cy = new float[d];
+        cp = new float[d];
+        cm = new float[mlp];
+        co = new float[outN];
+        attention = new float[d];
+        residual = new float[d];
+        counts = new float[outN];
+        refreshWeights();
+    }
+
+    /** The bundle's tensor names and shapes, in its order ({@link SpikingTransformer#expectedShapes()}). */
+    private Map<String, int[]> shapes() {
+        Map<String, int[]> m = new LinkedHashMap<>();
+        m.put("embed.weight", new int[] {d, tok});
+        m.put("embed.bias", new int[] {d});
+        for (String p : new String[] {"query", "key", "value", "proj"}) {
+            m.put(p + ".weight", new int[] {d, d});
+            m.put(p + ".bias", new int[] {d});
+        }
+        m.put("mlp.weight", new int[] {mlp, d});
+        m.put("mlp.bias", new int[] {mlp});
+        m.put("out.weight", new int[] {outN, mlp});
+        m.put("out.bias", new int[] {outN});
+        m.put("decoder.weight", new int[] {act, pop});
+        m.put("decoder.bias", new int[] {act});
+        return m;
+    }
+
+    /**
+     * Uniform {@code +-gain/sqrt(fan_in)} weights (gains 3 for the embedding, 2 inside, 1 for the decoder) and
+     * small uniform biases, as the policy module's random transformer, so that every layer fires at the start.
+     */
+    private void initialize(RandomStream rnd) {
+        fill("embed.weight", 3f / (float) Math.sqrt(tok), rnd);
+        fill("embed.bias", 0.3f, rnd);
+        for (String p : new String[] {"query", "key", "value", "proj"}) {
+            fill(p + ".weight", 2f / (float) Math.sqrt(d), rnd);
+            fill(p + ".bias", 0.2f, rnd);
+        }
+        fill("mlp.weight", 2f / (float) Math.sqrt(d), rnd);
+        fill("mlp.bias", 0.2f, rnd);
+        fill("out.weight", 2f / (float) Math.sqrt(mlp), rnd);
+        fill("out.bias", 0.2f, rnd);
+        fill("decoder.weight", 1f / (float) Math.sqrt(pop), rnd);
+        fill("decoder.bias", 0.1f, rnd);
+    }
+
+    private void fill(String name, float bound, RandomStream rnd) {
+        Parameters.Slice s = params.slice(name);
+        float[] v = params.values();
+        for (int i = s.offset(); i < s.offset() + s.size(); i++) {
+            v[i] = rnd.uniform(-bound, bound);
+        }
+    }
+
+    @Override
+    public String family() {
+        return SpikingTransformer.FAMILY;
+    }
+
+    @Override
+    public int observationSize() {
+        return obs;
+    }
+
+    @Override
+    public int actionSize() {
+        return act;
+    }
+
+    public int window() {
+        return window;
+    }
+
+    public int modelDim() {
+        return d;
+    }
+
+    public int timesteps() {
+        return steps;
+    }
+
+    @Override
+    public Parameters parameters() {
+        return params;
+    }
+
+    @Override
+    public void refreshWeights() {
+        float[] w = params.values();
+        pack(w, embW, d, tok, embT);
+        pack(w, qW, d, d, qT);
+        pack(w, kW, d, d, kT);
+        pack(w, vW, d, d, vT);
+        pack(w, pW, d, d, pT);
+        pack(w, mW, mlp, d, mT);
+        pack(w, oW, outN, mlp, oT);
+        version++;
+    }
+
+    /** {@code W [out, in]} at {@code off} into {@code t [in][out]}. */
+    private static void pack(float[] w, int off, int out, int in, float[] t) {
+        for (int i = 0; i < out; i++) {
+            for (int j = 0; j < in; j++) {
+                t[j * out + i] = w[off + i * in + j];
+            }
+        }
+    }
+
+    /** Adds {@code g [in][out]} into the gradient of {@code W [out, in]} at {@code off}. */
+    private static void unpackAdd(float[] g, int in, int out, float[] grad, int off) {
+        for (int i = 0; i < out; i++) {
+            for (int j = 0; j < in; j++) {
+                grad[off + i * in + j] += g[j * out + i];
+            }
+        }
+    }
+
+    @Override
+    public long macsPerDecision() {
+        // the newest token's real-valued embedding and the population decoder, as the engines count them
+        return (long) tok * d + (long) act * pop;
+    }
+
+    @Override
+    public SpikingNetwork toNetwork() {
+        List<Tensor> ts = new ArrayList<>();
+        for (Parameters.Slice s : params.slices()) {
+            ts.add(new Tensor(s.name(), s.shape(), params.copyOf(s.name())));
+        }
+        return new SpikingTransformer(obs, act, window, d, mlp, pop, steps, scale, lif, ts);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // shared forward kernels (training and stepper run exactly these)
+
+    /** Spike trains of a set of tokens: token n's values at {@code n * tok}, its trains at {@code n * T * D}. */
+    private final class TokenTrains {
+        final int capacity;
+        final float[] token;
+        final float[] xs, xv, ks, kv, vs, vv;
+
+        TokenTrains(int capacity) {
+            this.capacity = capacity;
+            token = new float[capacity * tok];
+            int n = capacity * steps * d;
+            xs = new float[n];
+            xv = new float[n];
+            ks = new float[n];
+            kv = new float[n];
+            vs = new float[n];
+            vv = new float[n];
+        }
+
+        /** Embeds token n and runs its token, key and value neurons for T timesteps. */
+        void run(int n) {
+            int to = n * tok;
+            // e = W_e token + b_e, in the engine's order: the dense product from +0, then the bias
+            float[] e = residual;
+            Arrays.fill(e, 0, d, 0f);
+            for (int j = 0; j < tok; j++) {
+                float x = token[to + j];
+                int base = j * d;
+                for (int i = 0; i < d; i++) {
+                    e[i] += embT[base + i] * x;
+                }
+            }
+            float[] w = params.values();
+            for (int i = 0; i < d; i++) {
+                e[i] += w[embB + i];
+            }
+            int base = n * steps * d;
+            Arrays.fill(cState, 0, d, 0f);
+            for (int t = 0; t < steps; t++) {
+                lifStep(cState, e, 0, -1, xv, xs, base + t * d, t == 0 ? -1 : base + (t - 1) * d, d);
+            }
+            neurons(kT, kB, base);
+            neurons(vT, vB, base);
+        }
+
+        private void neurons(float[] wt, int biasOff, int base) {
+            boolean key = wt == kT;
+            float[] s = key ? ks : vs;
+            float[] v = key ? kv : vv;
+            Arrays.fill(cState, 0, d, 0f);
+            for (int t = 0; t < steps; t++) {
+                project(wt, d, d, xs, base + t * d, acc);
+                lifStep(cState, acc, 0, biasOff, v, s, base + t * d, t == 0 ? -1 : base + (t - 1) * d, d);
+            }
+        }
+    }
+
+    /** What the decisions of one forward pass keep for backward; decision n's rows at {@code n * T * width}. */
+    private final class DecisionTrace {
+        final int capacity;
+        /** Token index of each window position, oldest first: {@code [n * K + p]}. */
+        final int[] position;
+        final float[] qs, qv, ys, yv, ps, pv, ms, mv, os, ov;
+        /** Spike-count scores {@code q . K_p} per timestep: {@code [(n * T + t) * K + p]}. */
+        final float[] score;
+        final float[] rate;
+        final float[] z;
+
+        DecisionTrace(int capacity) {
+            this.capacity = capacity;
+            position = new int[capacity * window];
+            int nd = capacity * steps * d;
+            qs = new float[nd];
+            qv = new float[nd];
+            ys = new float[nd];
+            yv = new float[nd];
+            ps = new float[nd];
+            pv = new float[nd];
+            ms = new float[capacity * steps * mlp];
+            mv = new float[capacity * steps * mlp];
+            os = new float[capacity * steps * outN];
+            ov = new float[capacity * steps * outN];
+            score = new float[capacity * steps * window];
+            rate = new float[capacity * outN];
+            z = new float[capacity * act];
+        }
+    }
+
+    /** {@code acc[0..out) = W x} over the non-zero inputs in ascending order from +0, as the engines' synapses. */
+    private static void project(float[] wt, int in, int out, float[] x, int xOff, float[] acc) {
+        Arrays.fill(acc, 0, out, 0f);
+        for (int j = 0; j < in; j++) {
+            float xj = x[xOff + j];
+            if (xj == 0f) {
+                continue;
+            }
+            int base = j * out;
+            if (xj == 1f) {
+                for (int i = 0; i < out; i++) {
+                    acc[i] += wt[base + i];
+                }
+            } else {
+                for (int i = 0; i < out; i++) {
+                    acc[i] += wt[base + i] * xj;
+                }
+            }
+        }
+    }
+
+    /**
+     * One LIF timestep of n neurons in the engines' order: {@code c = cd c + I (+ b); v = (s_prev ? 0 : vd v_prev) + c;
+     * s = v > th}; writes v and s at {@code off}, reads the previous ones at {@code prev} (-1: zero state).
+     */
+    private int lifStep(float[] c, float[] in, int inOff, int biasOff, float[] v, float[] s, int off, int prev, int n) {
+        float[] w = params.values();
+        int fired = 0;
+        for (int i = 0; i < n; i++) {
+            float ci = cd * c[i] + in[inOff + i];
+            if (biasOff >= 0) {
+                ci += w[biasOff + i];
+            }
+            c[i] = ci;
+            float vPrev = prev < 0 ? 0f : v[prev + i];
+            float sPrev = prev < 0 ? 0f : s[prev + i];
+            float vi = (sPrev != 0f ? 0f : vd * vPrev) + ci;
+            v[off + i] = vi;
+            if (vi > th) {
+                s[off + i] = 1f;
+                fired++;
+            } else {
+                s[off + i] = 0f;
+            }
+        }
+        return fired;
+    }
+
+    /**
+     * Decision n over the window {@code tr.position[n * K ..]} of tokens in {@code tt}; the action (in [-1, 1])
+     * goes to {@code out[outOff ..]}.
+     */
+    private void decide(TokenTrains tt, DecisionTrace tr, int n, float[] out, int outOff) {
+        final int newest = tr.position[n * window + window - 1];
+        final int rowD = n * steps * d;
+        final int rowM = n * steps * mlp;
+        final int rowO = n * steps * outN;
+        final float[] w = params.values();
+        Arrays.fill(counts, 0f);
+        Arrays.fill(cq, 0f);
+        Arrays.fill(cy, 0f);
+        Arrays.fill(cp, 0f);
+        Arrays.fill(cm, 0f);
+        Arrays.fill(co, 0f);
+        for (int t = 0; t < steps; t++) {
+            int xLast = (newest * steps + t) * d;
+            int at = rowD + t * d;
+            int prev = t == 0 ? -1 : at - d;
+            project(qT, d, d, tt.xs, xLast, acc);
+            lifStep(cq, acc, 0, qB, tr.qv, tr.qs, at, prev, d);
+            // spiking self-attention of the newest query over every position, no softmax
+            Arrays.fill(attention, 0f);
+            for (int p = 0; p < window; p++) {
+                int kOff = (tr.position[n * window + p] * steps + t) * d;
+                int sc = 0;
+                for (int i = 0; i < d; i++) {
+                    if (tr.qs[at + i] != 0f && tt.ks[kOff + i] != 0f) {
+                        sc++;
+                    }
+                }
+                tr.score[(n * steps + t) * window + p] = sc;
+                if (sc == 0) {
+                    continue;
+                }
+                float wp = scale * sc;
+                for (int i = 0; i < d; i++) {
+                    if (tt.vs[kOff + i] != 0f) {
+                        attention[i] += wp;
+                    }
+                }
+            }
+            lifStep(cy, attention, 0, -1, tr.yv, tr.ys, at, prev, d);
+            project(pT, d, d, tr.ys, at, acc);
+            lifStep(cp, acc, 0, pB, tr.pv, tr.ps, at, prev, d);
+            for (int i = 0; i < d; i++) {
+                residual[i] = tt.xs[xLast + i] + tr.ps[at + i];
+            }
+            project(mT, d, mlp, residual, 0, acc);
+            int atM = rowM + t * mlp;
+            lifStep(cm, acc, 0, mB, tr.mv, tr.ms, atM, t == 0 ? -1 : atM - mlp, mlp);
+            project(oT, mlp, outN, tr.ms, atM, acc);
+            int atO = rowO + t * outN;
+            lifStep(co, acc, 0, oB, tr.ov, tr.os, atO, t == 0 ? -1 : atO - outN, outN);
+            for (int i = 0; i < outN; i++) {
+                counts[i] += tr.os[atO + i];
+            }
+        }
+        float invT = 1f / steps;
+        for (int i = 0; i < outN; i++) {
+            tr.rate[n * outN + i] = counts[i] * invT;
+        }
+        for (int j = 0; j < act; j++) {
+            float zj = w[decB + j];
+            int base = j * pop;
+            for (int k = 0; k < pop; k++) {
+                zj += w[decW + base + k] * (counts[base + k] * invT);
+            }
+            tr.z[n * act + j] = zj;
+            out[outOff + j] = (float) Math.tanh(zj);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // training
+
+    @Override
+    public float[] forward(float[] observations, float[] previousActions, float[] previousRewards, int batch, int steps) {
+        if (batch < 1 || steps < 1) {
+            throw new IllegalArgumentException(SpikingTransformer.FAMILY + " actor: batch " + batch + " and steps "
+                    + steps + " must be positive");
+        }
+        int decisions = batch * steps;
+        checkLength("observations", observations, (long) decisions * obs);
+        checkLength("previousActions", previousActions, (long) decisions * act);
+        checkLength("previousRewards", previousRewards, decisions);
+        if (tokens == null || tokens.capacity < decisions + 1) {
+            tokens = new TokenTrains(decisions + 1);
+            trace = new DecisionTrace(decisions);
+            actions = new float[decisions * act];
+            gX = new float[tokens.xs.length];
+            gK = new float[tokens.xs.length];
+            gV = new float[tokens.xs.length];
+        }
+        this.batch = batch;
+        this.seqSteps = steps;
+        // token 0 is the all-zero token that fills the window before a sequence's start; token 1 + t * B + b is step t of b
+        float[] tk = tokens.token;
+        Arrays.fill(tk, 0, tok, 0f);
+        for (int n = 0; n < decisions; n++) {
+            int to = (n + 1) * tok;
+            System.arraycopy(observations, n * obs, tk, to, obs);
+            System.arraycopy(previousActions, n * act, tk, to + obs, act);
+            tk[to + obs + act] = previousRewards[n];
+        }
+        for (int n = 0; n <= decisions; n++) {
+            tokens.run(n);
+        }
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                int n = t * batch + b;
+                for (int p = 0; p < window; p++) {
+                    int step = t - (window - 1) + p;
+                    trace.position[n * window + p] = step < 0 ? 0 : 1 + step * batch + b;
+                }
+                decide(tokens, trace, n, actions, n * act);
+            }
+        }
+        return actions;
+    }
+
+    private static void checkLength(String what, float[] a, long needed) {
+        if (a == null || a.length < needed) {
+            throw new IllegalArgumentException(SpikingTransformer.FAMILY + " actor: " + what + " holds "
+                    + (a == null ? 0 : a.length) + " values, the pass needs " + needed);
+        }
+    }
+
+    @Override
+    public void backward(float[] actionGradients) {
+        if (tokens == null) {
+            throw new IllegalStateException(SpikingTransformer.FAMILY + " actor: backward before forward");
+        }
+        int decisions = batch * seqSteps;
+        checkLength("actionGradients", actionGradients, (long) decisions * act);
+        int tokenCount = decisions + 1;
+        int rows = tokenCount * steps * d;
+        Arrays.fill(gX, 0, rows, 0f);
+        Arrays.fill(gK, 0, rows, 0f);
+        Arrays.fill(gV, 0, rows, 0f);
+        Arrays.fill(gEmbT, 0f);
+        Arrays.fill(gQT, 0f);
+        Arrays.fill(gKT, 0f);
+        Arrays.fill(gVT, 0f);
+        Arrays.fill(gPT, 0f);
+        Arrays.fill(gMT, 0f);
+        Arrays.fill(gOT, 0f);
+        float[] grad = params.gradients();
+        float[] w = params.values();
+        for (int n = 0; n < decisions; n++) {
+            backDecision(n, actionGradients, grad, w);
+        }
+        for (int n = 0; n < tokenCount; n++) {
+            backToken(n, grad, w);
+        }
+        unpackAdd(gEmbT, tok, d, grad, embW);
+        unpackAdd(gQT, d, d, grad, qW);
+        unpackAdd(gKT, d, d, grad, kW);
+        unpackAdd(gVT, d, d, grad, vW);
+        unpackAdd(gPT, d, d, grad, pW);
+        unpackAdd(gMT, d, mlp, grad, mW);
+        unpackAdd(gOT, mlp, outN, grad, oW);
+    }
+
+    /** Decoder to query of decision n; the gradients reaching its window's X, K and V go to gX, gK, gV. */
+    private void backDecision(int n, float[] gU, float[] grad, float[] w) {
+        DecisionTrace tr = trace;
+        TokenTrains tt = tokens;
+        boolean any = false;
+        for (int j = 0; j < act; j++) {
+            any |= gU[n * act + j] != 0f;
+        }
+        if (!any) {
+            return;
+        }
+        // a = tanh(z), z_j = b_j + w_j . rate_j, rate = counts / T
+        float invT = 1f / steps;
+        for (int j = 0; j < act; j++) {
+            float u = actions[n * act + j];
+            float gz = gU[n * act + j] * (1f - u * u);
+            grad[decB + j] += gz;
+            int base = j * pop;
+            for (int k = 0; k < pop; k++) {
+                grad[decW + base + k] += gz * tr.rate[n * outN + base + k];
+                gRate[base + k] = gz * w[decW + base + k];
+            }
+        }
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < outN; i++) {
+                gOs[t * outN + i] = gRate[i] * invT;
+            }
+        }
+        final int rowD = n * steps * d;
+        final int rowM = n * steps * mlp;
+        final int rowO = n * steps * outN;
+        final int newest = tr.position[n * window + window - 1];
+        // output layer: o = LIF(W_o m + b_o)
+        lifBack(gOs, tr.ov, tr.os, rowO, outN, gIo);
+        layerGrads(gIo, outN, tr.ms, rowM, mlp, null, 0, gOT, oB, grad);
+        inputGrads(oT, mlp, outN, gIo, gMs);
+        // MLP: m = LIF(W_m r + b_m), r = X_last + P
+        lifBack(gMs, tr.mv, tr.ms, rowM, mlp, gIm);
+        layerGrads(gIm, mlp, tt.xs, newest * steps * d, d, tr.ps, rowD, gMT, mB, grad);
+        inputGrads(mT, d, mlp, gIm, gR);
+        int xRow = newest * steps * d;
+        for (int k = 0; k < steps * d; k++) {
+            gX[xRow + k] += gR[k];
+        }
+        // projection: P = LIF(W_p y + b_p), whose spikes receive gR through the residual
+        lifBack(gR, tr.pv, tr.ps, rowD, d, gIp);
+        layerGrads(gIp, d, tr.ys, rowD, d, null, 0, gPT, pB, grad);
+        inputGrads(pT, d, d, gIp, gYs);
+        // attention neurons: y = LIF(att), no bias
+        lifBack(gYs, tr.yv, tr.ys, rowD, d, gAtt);
+        // att_i = scale * sum_p score_p V_pi, score_p = q . K_p
+        Arrays.fill(gQ, 0f);
+        for (int t = 0; t < steps; t++) {
+            int at = rowD + t * d;
+            int ga = t * d;
+            for (int p = 0; p < window; p++) {
+                int pos = tr.position[n * window + p];
+                int kOff = (pos * steps + t) * d;
+                float sc = tr.score[(n * steps + t) * window + p];
+                float gScore = 0f;
+                for (int i = 0; i < d; i++) {
+                    if (tt.vs[kOff + i] != 0f) {
+                        gScore += gAtt[ga + i];
+                    }
+                }
+                gScore *= scale;
+                if (sc != 0f) {
+                    float wp = scale * sc;
+                    for (int i = 0; i < d; i++) {
+                        gV[kOff + i] += wp * gAtt[ga + i];
+                    }
+                }
+                if (gScore != 0f) {
+                    for (int i = 0; i < d; i++) {
+                        gQ[ga + i] += gScore * tt.ks[kOff + i];
+                        gK[kOff + i] += gScore * tr.qs[at + i];
+                    }
+                }
+            }
+        }
+        // query: q = LIF(W_q X_last + b_q)
+        lifBack(gQ, tr.qv, tr.qs, rowD, d, gIq);
+        layerGrads(gIq, d, tt.xs, xRow, d, null, 0, gQT, qB, grad);
+        inputGradsAdd(qT, d, d, gIq, gX, xRow);
+    }
+
+    /** Keys, values and token neurons of token n, from the gradients its decisions left in gK, gV, gX. */
+    private void backToken(int n, float[] grad, float[] w) {
+        TokenTrains tt = tokens;
+        int row = n * steps * d;
+        lifBack(gK, row, tt.kv, tt.ks, row, d, gIk);
+        layerGrads(gIk, d, tt.xs, row, d, null, 0, gKT, kB, grad);
+        inputGradsAdd(kT, d, d, gIk, gX, row);
+        lifBack(gV, row, tt.vv, tt.vs, row, d, gIv);
+        layerGrads(gIv, d, tt.xs, row, d, null, 0, gVT, vB, grad);
+        inputGradsAdd(vT, d, d, gIv, gX, row);
+        lifBack(gX, row, tt.xv, tt.xs, row, d, gIx);
+        // the embedding is the same input at every timestep: de = sum_t dI_t
+        Arrays.fill(ge, 0f);
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < d; i++) {
+                ge[i] += gIx[t * d + i];
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            grad[embB + i] += ge[i];
+        }
+        int to = n * tok;
+        for (int j = 0; j < tok; j++) {
+            float x = tt.token[to + j];
+            if (x == 0f) {
+                continue;
+            }
+            int base = j * d;
+            for (int i = 0; i < d; i++) {
+                gEmbT[base + i] += x * ge[i];
+            }
+        }
+    }
+
+    private void lifBack(float[] gs, float[] v, float[] s, int off, int n, float[] gI) {
+        lifBack(gs, 0, v, s, off, n, gI);
+    }
+
+    /**
+     * Reverse-time pass of n LIF neurons over T timesteps (v, s rows at {@code off}); {@code gs} holds the gradient
+     * arriving at the spikes ({@code gs[gsOff + t * n + i]}); writes dL/dI_t into {@code gI [T * n]}:
+     * <pre>
+     *   gs_t' = gs_t - vd v_t gv_{t+1}                 (s_t resets v_{t+1})
+     *   gv_t  = gs_t' sur(v_t - th) + vd (1 - s_t) gv_{t+1}
+     *   gc_t  = gv_t + cd gc_{t+1}                     (= dL/dI_t)
+     * </pre>
+     */
+    private void lifBack(float[] gs, int gsOff, float[] v, float[] s, int off, int n, float[] gI) {
+        Arrays.fill(gv, 0, n, 0f);
+        Arrays.fill(gc, 0, n, 0f);
+        for (int t = steps - 1; t >= 0; t--) {
+            int row = off + t * n;
+            int gRow = gsOff + t * n;
+            for (int i = 0; i < n; i++) {
+                float vt = v[row + i];
+                float st = s[row + i];
+                float gvNext = gv[i];
+                float gsTotal = gs[gRow + i] - vt * vd * gvNext;
+                float sur = Math.abs(vt - th) < width ? 1f : 0f;
+                float gvt = gsTotal * sur + (1f - st) * vd * gvNext;
+                float gct = gvt + gc[i] * cd;
+                gv[i] = gvt;
+                gc[i] = gct;
+                gI[t * n + i] = gct;
+            }
+        }
+    }
+
+    /**
+     * Bias and weight gradients of a layer with {@code out} neurons whose input at timestep t is
+     * {@code x[xOff + t * in ..] (+ x2[x2Off + t * in ..] when x2 is not null)}: {@code db += sum_t gI_t},
+     * {@code dW^T[j] += sum_t x_j gI_t}.
+     */
+    private void layerGrads(float[] gI, int out, float[] x, int xOff, int in, float[] x2, int x2Off, float[] gWt,
+                            int biasOff, float[] grad) {
+        for (int t = 0; t < steps; t++) {
+            int g = t * out;
+            for (int i = 0; i < out; i++) {
+                grad[biasOff + i] += gI[g + i];
+            }
+            for (int j = 0; j < in; j++) {
+                float xj = x[xOff + t * in + j];
+                if (x2 != null) {
+                    xj += x2[x2Off + t * in + j];
+                }
+                if (xj == 0f) {
+                    continue;
+                }
+                int base = j * out;
+                for (int i = 0; i < out; i++) {
+                    gWt[base + i] += xj * gI[g + i];
+                }
+            }
+        }
+    }
+
+    /** {@code gIn_t[j] = W^T[j] . gI_t} for every timestep (W packed {@code [in][out]}). */
+    private void inputGrads(float[] wt, int in, int out, float[] gI, float[] gIn) {
+        for (int t = 0; t < steps; t++) {
+            for (int j = 0; j < in; j++) {
+                gIn[t * in + j] = dot(wt, j * out, gI, t * out, out);
+            }
+        }
+    }
+
+    /** As {@link #inputGrads} but adding into {@code gIn[off ..]}. */
+    private void inputGradsAdd(float[] wt, int in, int out, float[] gI, float[] gIn, int off) {
+        for (int t = 0; t < steps; t++) {
+            for (int j = 0; j < in; j++) {
+                gIn[off + t * in + j] += dot(wt, j * out, gI, t * out, out);
+            }
+        }
+    }
+
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // rollouts
+
+    @Override
+    public Stepper stepper(int lanes) {
+        if (lanes < 1) {
+            throw new IllegalArgumentException(SpikingTransformer.FAMILY + " actor: a stepper needs at least one lane, got "
+                    + lanes);
+        }
+        return new WindowStepper(lanes);
+    }
+
+    /**
+     * Each lane keeps a ring of its last K tokens with their spike trains (the robot engine's window); a new
+     * token is run once, and a lane re-runs all its tokens after the parameters changed ({@link #refreshWeights()}),
+     * so every action is the one the current parameters give on the window.
+     */
+    private final class WindowStepper implements Stepper {
+        private final int lanes;
+        private final TokenTrains ring;
+        private final DecisionTrace one;
+        private final int[] head;
+        private final int[] runWith;
+        private long spikes;
+        private long synOps;
+
+        WindowStepper(int lanes) {
+            this.lanes = lanes;
+            ring = new TokenTrains(lanes * window);
+            one = new DecisionTrace(1);
+            head = new int[lanes];
+            runWith = new int[lanes];
+            for (int l = 0; l < lanes; l++) {
+                reset(l);
+            }
+        }
+
+        @Override
+        public void reset(int lane) {
+            if (lane < 0 || lane >= lanes) {
+                throw new IllegalArgumentException(SpikingTransformer.FAMILY + " stepper: lane " + lane + " outside 0.."
+                        + (lanes - 1));
+            }
+            Arrays.fill(ring.token, lane * window * tok, (lane + 1) * window * tok, 0f);
+            head[lane] = 0;
+            runWith[lane] = version - 1;
+        }
+
+        @Override
+        public void step(float[] observations, float[] previousActions, float[] previousRewards, float[] actionsOut) {
+            checkLength("observations", observations, (long) lanes * obs);
+            checkLength("previousActions", previousActions, (long) lanes * act);
+            checkLength("previousRewards", previousRewards, lanes);
+            checkLength("actionsOut", actionsOut, (long) lanes * act);
+            spikes = 0;
+            synOps = 0;
+            for (int l = 0; l < lanes; l++) {
+                int first = l * window;
+                int slot = first + head[l];
+                int to = slot * tok;
+                System.arraycopy(observations, l * obs, ring.token, to, obs);
+                System.arraycopy(previousActions, l * act, ring.token, to + obs, act);
+                ring.token[to + obs + act] = previousRewards[l];
+                if (runWith[l] != version) {
+                    for (int k = 0; k < window; k++) {
+                        ring.run(first + k);
+                    }
+                    runWith[l] = version;
+                } else {
+                    ring.run(slot);
+                }
+                head[l] = (head[l] + 1) % window;
+                for (int p = 0; p < window; p++) {
+                    one.position[p] = first + (head[l] + p) % window;
+                }
+                decide(ring, one, 0, actionsOut, l * act);
+                count();
+            }
+        }
+
+        /** Spikes and synaptic operations of the decision in {@code one}, counted as the policy module's engines do. */
+        private void count() {
+            int newest = one.position[window - 1];
+            for (int t = 0; t < steps; t++) {
+                int xNew = ones(ring.xs, (newest * steps + t) * d, d);
+                for (int p = 0; p < window; p++) {
+                    int off = (one.position[p] * steps + t) * d;
+                    int x = ones(ring.xs, off, d);
+                    spikes += x + ones(ring.ks, off, d) + ones(ring.vs, off, d);
+                    synOps += 2L * x * d;
+                }
+                synOps += (long) xNew * d;
+                int at = t * d;
+                spikes += ones(one.qs, at, d);
+                for (int p = 0; p < window; p++) {
+                    synOps += xNew;
+                    if (one.score[t * window + p] != 0f) {
+                        synOps += ones(ring.vs, (one.position[p] * steps + t) * d, d);
+                    }
+                }
+                int y = ones(one.ys, at, d);
+                spikes += y;
+                synOps += (long) y * d;
+                spikes += ones(one.ps, at, d);
+                int activeR = 0;
+                int xOff = (newest * steps + t) * d;
+                for (int i = 0; i < d; i++) {
+                    if (ring.xs[xOff + i] + one.ps[at + i] != 0f) {
+                        activeR++;
+                    }
+                }
+                synOps += (long) activeR * mlp;
+                int m = ones(one.ms, t * mlp, mlp);
+                spikes += m;
+                synOps += (long) m * outN;
+                spikes += ones(one.os, t * outN, outN);
+            }
+        }
+
+        @Override
+        public long lastSpikes() {
+            return spikes;
+        }
+
+        @Override
+        public long lastSynOps() {
+            return synOps;
+        }
+    }
+
+    private static int ones(float[] s, int off, int n) {
+        int c = 0;
+        for (int i = 0; i < n; i++) {
+            if (s[off + i] != 0f) {
+                c++;
+            }
+        }
+        return c;
+    }
+}
