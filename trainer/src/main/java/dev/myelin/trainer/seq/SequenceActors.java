@@ -1,0 +1,106 @@
+package dev.myelin.trainer.seq;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sequence-actor families by name: {@code popsan}, {@code mlp}, {@code grsn}, {@code gru},
+ * {@code spiking-transformer}. Every family's class has a static
+ * {@code create(int observationSize, int actionSize, Map<String, Object> options, long seed)}; the
+ * recurrent and windowed families are looked up by class name so that a build without one of them
+ * still trains the others ({@link #available}). Stateless; any thread.
+ */
+public final class SequenceActors {
+    /** Every family, in the order the comparison reports them. */
+    public static final List<String> FAMILIES = List.of("popsan", "grsn", "spiking-transformer", "gru", "mlp");
+
+    private static final MethodType CREATE = MethodType.methodType(SequenceActor.class, int.class, int.class, Map.class,
+            long.class);
+
+    private SequenceActors() {
+    }
+
+    /** A new actor of {@code family} with seeded initial weights. */
+    public static SequenceActor create(String family, int observationSize, int actionSize, Map<String, Object> options,
+                                       long seed) {
+        Map<String, Object> o = options == null ? Map.of() : options;
+        return switch (family == null ? "" : family) {
+            case PopSanSequenceActor.FAMILY -> PopSanSequenceActor.create(observationSize, actionSize, o, seed);
+            case MlpActor.FAMILY -> MlpActor.create(observationSize, actionSize, o, seed);
+            case "grsn", "gru", "spiking-transformer" -> byClass(family, observationSize, actionSize, o, seed);
+            default -> throw new IllegalArgumentException("unknown actor family '" + family + "' (known: "
+                    + String.join(", ", FAMILIES) + ")");
+        };
+    }
+
+    /** The class implementing {@code family}. */
+    static String className(String family) {
+        return switch (family) {
+            case "popsan" -> PopSanSequenceActor.class.getName();
+            case "mlp" -> MlpActor.class.getName();
+            case "grsn" -> SequenceActors.class.getPackageName() + ".GrsnActor";
+            case "gru" -> SequenceActors.class.getPackageName() + ".GruActor";
+            case "spiking-transformer" -> SequenceActors.class.getPackageName() + ".TransformerActor";
+            default -> throw new IllegalArgumentException("unknown actor family '" + family + "' (known: "
+                    + String.join(", ", FAMILIES) + ")");
+        };
+    }
+
+    /** Whether {@code family}'s class is part of this build. */
+    public static boolean available(String family) {
+        try {
+            Class.forName(className(family), false, SequenceActors.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** The families this build can train. */
+    public static List<String> availableFamilies() {
+        List<String> out = new ArrayList<>();
+        for (String f : FAMILIES) {
+            if (available(f)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    private static SequenceActor byClass(String family, int obs, int act, Map<String, Object> options, long seed) {
+        MethodHandle create;
+        try {
+            Class<?> c = Class.forName(className(family), true, SequenceActors.class.getClassLoader());
+            create = MethodHandles.publicLookup().findStatic(c, "create", CREATE);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("actor family '" + family + "' is not part of this build (available: "
+                    + String.join(", ", availableFamilies()) + ")");
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            throw new IllegalStateException(className(family) + " has no public static create(int, int, Map, long)", e);
+        }
+        try {
+            return (SequenceActor) create.invoke(obs, act, options, seed);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(family + " actor: " + t.getMessage(), t);
+        }
+    }
+
+    static void requireSizes(String family, int obs, int act) {
+        if (obs < 1 || act < 1) {
+            throw new IllegalArgumentException(family + " actor: observation and action sizes must be positive, got "
+                    + obs + " and " + act);
+        }
+    }
+
+    static void requireShape(int batch, int steps) {
+        if (batch < 1 || steps < 1) {
+            throw new IllegalArgumentException("sequence batch and steps must be >= 1, got " + batch + " and " + steps);
+        }
+    }
+}
