@@ -1,13 +1,19 @@
 package dev.myelin.launch;
 
+import dev.myelin.bridge.experience.ExperienceSource;
 import dev.myelin.trainer.mpi.Communicator;
 import dev.myelin.trainer.mpi.OpenMpi;
 import dev.myelin.trainer.run.TrainConfig;
+import dev.myelin.trainer.run.RealExperience;
 import dev.myelin.trainer.run.TrainerProcess;
+import dev.myelin.trainer.run.TrainingRun;
+import dev.myelin.sim.Env;
+import dev.myelin.sim.Tasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,6 +55,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any setting, e.g. --set actor.hidden=128,128.")
     List<String> sets = new ArrayList<>();
 
+    @Option(names = "--finetune-from", paramLabel = "DIR",
+            description = "Start a new run (--out) from the networks, optimizer and observation statistics of the run in DIR.")
+    Path finetuneFrom;
+
+    @Option(names = "--experience", paramLabel = "DIR|mqtt://HOST:PORT/FLEET",
+            description = "Real robot transitions to mix into every batch: an experience folder (experience-ingest) "
+                    + "or a live fleet on a broker.")
+    String experience;
+
+    @Option(names = "--experience-fraction", defaultValue = "0.25", paramLabel = "F",
+            description = "Share of every batch drawn from the real transitions (default ${DEFAULT-VALUE}).")
+    double experienceFraction;
+
+    @Option(names = "--experience-wait", defaultValue = "5", paramLabel = "SECONDS",
+            description = "For an mqtt:// source: how long to collect queued uploads before training (default ${DEFAULT-VALUE}).")
+    double experienceWait;
+
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
@@ -74,9 +97,36 @@ final class TrainCommand implements Callable<Integer> {
         if (precision != null) {
             overrides.add("precision=" + precision);
         }
-        TrainerProcess.Options options = new TrainerProcess.Options(preset, out, resume, overrides, quiet);
         Communicator comm = OpenMpi.fromEnvironment();
+        RealExperience real = experience == null ? null : loadExperience(comm);
+        TrainerProcess.Options options = new TrainerProcess.Options(preset, out, resume, overrides, quiet, finetuneFrom,
+                real, experienceFraction);
         // reports a failure and aborts the whole MPI job, so no rank is left waiting in a collective
         return TrainerProcess.runOrAbort(options, comm, System.out, System.console() != null);
+    }
+
+    /** Reads the real transitions (every rank reads the same ones) in the task's observation and action layout. */
+    private RealExperience loadExperience(Communicator comm) throws Exception {
+        if (out == null) {
+            throw new IllegalArgumentException("--experience needs a new run (--out DIR)");
+        }
+        TrainConfig config = finetuneFrom != null ? TrainingRun.savedConfig(finetuneFrom)
+                : TrainConfig.of(TrainConfig.loadPreset(preset), sets);
+        String task = config.task;
+        RealExperience real;
+        try (Env env = Tasks.env(config.taskSpec())) {
+            real = new RealExperience(env.observationSpace().size(), env.actionSpace().size());
+        }
+        Path store = out.resolve("experience-r" + comm.rank());
+        try (ExperienceSource source = ExperienceSource.open(experience, store)) {
+            if (source.live() && experienceWait > 0) {
+                Thread.sleep((long) (experienceWait * 1000));
+            }
+            RealExperienceLoader.Counts c = RealExperienceLoader.load(source.transitions(), real);
+            if (comm.isRoot()) {
+                System.out.printf(Locale.ROOT, "experience %s for %s: %s%n", experience, task, c.describe());
+            }
+        }
+        return real;
     }
 }

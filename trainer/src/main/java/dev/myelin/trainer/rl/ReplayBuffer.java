@@ -80,10 +80,21 @@ public final class ReplayBuffer {
 
     /** Draws {@code batch.size} transitions uniformly with replacement, observations normalised. */
     public void sample(Batch batch, RandomStream rnd, RunningNormalizer normalizer) {
+        sample(batch, 0, batch.size, rnd, normalizer);
+    }
+
+    /**
+     * Draws {@code count} transitions uniformly with replacement into rows {@code [first, first + count)}
+     * of {@code batch} (so two buffers can fill one batch), observations normalised.
+     */
+    public void sample(Batch batch, int first, int count, RandomStream rnd, RunningNormalizer normalizer) {
         if (size == 0) {
             throw new IllegalStateException("cannot sample an empty replay buffer");
         }
-        for (int k = 0; k < batch.size; k++) {
+        if (first < 0 || count < 0 || first + count > batch.size) {
+            throw new IllegalArgumentException("rows [" + first + ", " + (first + count) + ") outside a batch of " + batch.size);
+        }
+        for (int k = first; k < first + count; k++) {
             int i = rnd.nextInt(size);
             normalizer.normalize(o, i * obs, batch.obs, k * obs);
             normalizer.normalize(o2, i * obs, batch.next, k * obs);

@@ -38,12 +38,20 @@ public final class TrainerProcess {
     }
 
     /** Parsed command line. */
-    public record Options(String preset, Path out, Path resume, List<String> overrides, boolean quiet) {
+    public record Options(String preset, Path out, Path resume, List<String> overrides, boolean quiet,
+                          Path finetuneFrom, RealExperience experience, double experienceFraction) {
         public Options {
             overrides = List.copyOf(overrides);
             if ((out == null) == (resume == null)) {
                 throw new IllegalArgumentException("give exactly one of --out DIR (new run) or --resume DIR");
             }
+            if (finetuneFrom != null && resume != null) {
+                throw new IllegalArgumentException("--finetune-from starts a new run: give --out DIR, not --resume");
+            }
+        }
+
+        public Options(String preset, Path out, Path resume, List<String> overrides, boolean quiet) {
+            this(preset, out, resume, overrides, quiet, null, null, 0);
         }
     }
 
@@ -121,11 +129,20 @@ public final class TrainerProcess {
         TrainingRun run;
         if (o.resume() != null) {
             run = TrainingRun.resume(o.resume(), o.overrides(), comm);
+        } else if (o.finetuneFrom() != null) {
+            run = TrainingRun.finetune(o.finetuneFrom(), o.out(), o.overrides(), comm);
         } else {
             TrainConfig config = TrainConfig.of(TrainConfig.loadPreset(o.preset()), o.overrides());
             run = TrainingRun.start(config, o.out(), comm);
         }
         try (run) {
+            if (o.experience() != null) {
+                run.mixRealExperience(o.experience(), o.experienceFraction());
+                if (comm.isRoot()) {
+                    line(out, String.format(Locale.ROOT, "real experience: %d transitions, %d of every %d batch rows%n",
+                            o.experience().size(), run.realRowsPerBatch(), run.config().batchSize));
+                }
+            }
             if (!o.quiet()) {
                 run.progress(out, terminal);
             }

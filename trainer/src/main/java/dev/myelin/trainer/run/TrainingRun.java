@@ -57,6 +57,8 @@ public final class TrainingRun implements AutoCloseable {
     private final RunningNormalizer normalizer;
     private final ReplayBuffer replay;
     private final ReplayBuffer.Batch batch;
+    private ReplayBuffer real;
+    private int realRows;
     private final RandomStream sampleRng;
     private final RandomStream exploreRng;
     private final ActionLog actionLog;
@@ -175,11 +177,8 @@ public final class TrainingRun implements AutoCloseable {
                         + TrainConfig.RESUMABLE_OVERRIDES + "); start a new run instead");
             }
         }
-        CheckpointFile ck = CheckpointFile.read(dir.resolve(CHECKPOINT));
-        Map<String, Object> saved = (Map<String, Object>) ck.header().get("config");
-        if (saved == null) {
-            throw new IOException(dir.resolve(CHECKPOINT) + ": checkpoint has no configuration");
-        }
+        CheckpointFile ck = checkpointOf(dir);
+        Map<String, Object> saved = savedSettings(ck);
         int ranks = ((Number) ck.header().get("ranks")).intValue();
         if (ranks != comm.size()) {
             throw new IllegalArgumentException("the checkpoint was written by " + ranks + " rank(s); resume it with "
@@ -194,6 +193,88 @@ public final class TrainingRun implements AutoCloseable {
             throw e;
         }
         return run;
+    }
+
+    /**
+     * Starts a new run in {@code dir} that continues learning from the networks, optimizer state and
+     * observation statistics of the run in {@code source} (its configuration, with {@code overrides} on
+     * top; the network shapes must stay the same). Environments, replay buffer and step count start
+     * afresh; the new run's {@code config.yaml} records where it came from.
+     */
+    public static TrainingRun finetune(Path source, Path dir, List<String> overrides, Communicator comm) throws IOException {
+        CheckpointFile ck = checkpointOf(source);
+        TrainConfig config = TrainConfig.of(savedSettings(ck), overrides);
+        TrainingRun run = start(config, dir, comm);
+        try {
+            run.loadLearned(ck);
+        } catch (RuntimeException | IOException e) {
+            run.close();
+            throw new IOException("--finetune-from " + source + ": " + e.getMessage(), e);
+        }
+        if (comm.isRoot()) {
+            Files.writeString(dir.resolve("finetune.yaml"), "finetune_from: " + source.toAbsolutePath().normalize()
+                    + "\nsource_step: " + ck.header().get("step") + "\n");
+        }
+        return run;
+    }
+
+    /**
+     * Mixes real robot transitions into training: {@code fraction} of every batch (rounded, at least one row
+     * when there is any experience) is drawn from {@code experience}, the rest from simulation. Actions are
+     * converted from the task's physical units to [-1, 1] (clipped); the whole set is checked against this
+     * task's sizes before anything changes. Call before {@link #run()}.
+     */
+    public TrainingRun mixRealExperience(RealExperience experience, double fraction) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("experience fraction must be in (0, 1), got " + fraction);
+        }
+        if (experience.observationSize() != obs || experience.actionSize() != act) {
+            throw new IllegalArgumentException("experience has " + experience.observationSize() + " observations and "
+                    + experience.actionSize() + " actions per transition, task " + config.task + " has " + obs + " and " + act);
+        }
+        if (experience.size() == 0) {
+            throw new IllegalArgumentException("the experience source holds no usable transitions");
+        }
+        ReplayBuffer buffer = new ReplayBuffer(experience.size(), obs, act);
+        float[] uu = new float[act];
+        float[] ua = experience.actions();
+        for (int i = 0; i < experience.size(); i++) {
+            for (int j = 0; j < act; j++) {
+                uu[j] = Math.max(-1f, Math.min(1f, (ua[i * act + j] - center[j]) / half[j]));
+            }
+            buffer.add(experience.observations(), i * obs, uu, 0, experience.rewards()[i],
+                    experience.nextObservations(), i * obs, experience.terminal(i));
+        }
+        real = buffer;
+        realRows = Math.max(1, Math.min(batch.size - 1, (int) Math.round(fraction * batch.size)));
+        return this;
+    }
+
+    /** Rows of every batch drawn from real experience (0 without it). */
+    public int realRowsPerBatch() {
+        return realRows;
+    }
+
+    /** The configuration the run in {@code runDir} was trained with (from its checkpoint). */
+    public static TrainConfig savedConfig(Path runDir) throws IOException {
+        return TrainConfig.of(savedSettings(checkpointOf(runDir)), List.of());
+    }
+
+    private static CheckpointFile checkpointOf(Path runDir) throws IOException {
+        Path file = runDir.resolve(CHECKPOINT);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(runDir + ": no " + CHECKPOINT + " there (not a training run)");
+        }
+        return CheckpointFile.read(file);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> savedSettings(CheckpointFile ck) throws IOException {
+        Map<String, Object> saved = (Map<String, Object>) ck.header().get("config");
+        if (saved == null) {
+            throw new IOException("checkpoint has no configuration");
+        }
+        return saved;
     }
 
     /** Where progress lines go (rank 0 only); {@code terminal} redraws one line in place. */
@@ -220,7 +301,10 @@ public final class TrainingRun implements AutoCloseable {
                             phaseStartStep = step;
                         }
                         for (int j = 0; j < config.updateEvery; j++) {
-                            replay.sample(batch, sampleRng, normalizer);
+                            replay.sample(batch, 0, batch.size - realRows, sampleRng, normalizer);
+                            if (realRows > 0) {
+                                real.sample(batch, batch.size - realRows, realRows, sampleRng, normalizer);
+                            }
                             learner.update(batch);
                         }
                         phaseEndNanos = System.nanoTime();
@@ -423,7 +507,8 @@ public final class TrainingRun implements AutoCloseable {
         return b.array();
     }
 
-    private void restore(CheckpointFile ck) throws IOException {
+    /** Loads the networks, optimizer state, counters and observation statistics of a checkpoint. */
+    private void loadLearned(CheckpointFile ck) throws IOException {
         for (Map.Entry<String, float[]> e : learner.sharedFloats().entrySet()) {
             float[] saved = ck.floats("float." + e.getKey());
             if (saved.length != e.getValue().length) {
@@ -440,6 +525,10 @@ public final class TrainingRun implements AutoCloseable {
         }
         learner.restoreCounters(counters);
         normalizer.restore(ck.doubles("normalizer"));
+    }
+
+    private void restore(CheckpointFile ck) throws IOException {
+        loadLearned(ck);
         long savedStep = ((Number) ck.header().get("step")).longValue();
         ByteBuffer b = ByteBuffer.wrap(ck.bytes("rank." + comm.rank())).order(ByteOrder.LITTLE_ENDIAN);
         long[][] streams = new long[3][3];
