@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
                 OtaSendCommand.class,
                 OtaIngestCommand.class,
                 OtaDemoCommand.class,
+                TrainSequenceCommand.class,
         })
 public final class Myelin implements Runnable {
 

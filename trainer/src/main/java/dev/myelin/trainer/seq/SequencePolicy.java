@@ -1,0 +1,117 @@
+package dev.myelin.trainer.seq;
+
+import dev.myelin.policy.model.Channel;
+import dev.myelin.policy.model.Normalizer;
+import dev.myelin.policy.model.Policy;
+import dev.myelin.policy.model.SpikingNetwork;
+import dev.myelin.sim.Actor;
+import dev.myelin.sim.BoxSpace;
+import dev.myelin.sim.Transition;
+import dev.myelin.trainer.rl.RunningNormalizer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sequence actor as the robot runs it: normalise each agent's observation, step that agent's own lane
+ * (state kept until the episode starts again), feed back the previous action and reward, and map
+ * {@code tanh} onto each action channel's range. Also builds the policy module's {@link Policy} that an
+ * export writes. One thread.
+ */
+public final class SequencePolicy {
+    private SequencePolicy() {
+    }
+
+    /**
+     * The deterministic policy as a simulator {@link Actor} for {@code agents} agents (each its own lane of
+     * one stepper). Allocates only here, not per step.
+     */
+    public static Actor actor(SequenceActor actor, RunningNormalizer normalizer, BoxSpace actionSpace, int agents) {
+        int obs = actor.observationSize();
+        int act = actor.actionSize();
+        SequenceActor.Stepper stepper = actor.stepper(agents);
+        float[] center = new float[act];
+        float[] half = new float[act];
+        ranges(actionSpace, center, half);
+        float[] on = new float[agents * obs];
+        float[] prevA = new float[agents * act];
+        float[] prevR = new float[agents];
+        float[] u = new float[agents * act];
+        return new Actor() {
+            @Override
+            public void act(float[] observation, float[] action) {
+                for (int a = 0; a < agents; a++) {
+                    normalizer.normalize(observation, a * obs, on, a * obs);
+                }
+                stepper.step(on, prevA, prevR, u);
+                for (int a = 0; a < agents; a++) {
+                    for (int j = 0; j < act; j++) {
+                        action[a * act + j] = center[j] + half[j] * u[a * act + j];
+                    }
+                }
+            }
+
+            @Override
+            public void startEpisode() {
+                for (int a = 0; a < agents; a++) {
+                    stepper.reset(a);
+                }
+                java.util.Arrays.fill(prevA, 0f);
+                java.util.Arrays.fill(prevR, 0f);
+            }
+
+            @Override
+            public void observe(Transition t) {
+                System.arraycopy(u, 0, prevA, 0, prevA.length);
+                for (int a = 0; a < agents; a++) {
+                    prevR[a] = t.reward(a);
+                }
+            }
+        };
+    }
+
+    /** Centre and half-range of every action channel; refuses unbounded channels. */
+    public static void ranges(BoxSpace space, float[] center, float[] half) {
+        for (int j = 0; j < space.size(); j++) {
+            float lo = space.low(j);
+            float hi = space.high(j);
+            if (!Float.isFinite(lo) || !Float.isFinite(hi) || !(lo < hi)) {
+                throw new IllegalArgumentException("action " + space.name(j) + " needs a finite range, has [" + lo + ", "
+                        + hi + "]");
+            }
+            Channel c = new Channel(space.name(j), space.unit(j), lo, hi);
+            center[j] = c.center();
+            half[j] = c.halfRange();
+        }
+    }
+
+    /** The policy a bundle carries; refuses families without a spiking form. */
+    public static Policy toPolicy(SequenceActor actor, BoxSpace observations, BoxSpace actions, Normalizer normalizer,
+                                  Map<String, Object> provenance) {
+        SpikingNetwork net = actor.toNetwork();
+        if (net == null) {
+            throw new IllegalArgumentException("actor family '" + actor.family() + "' has no spiking form and cannot be "
+                    + "exported as a bundle (exportable: popsan, grsn, spiking-transformer)");
+        }
+        return new Policy(net, channels(observations, false), channels(actions, true), normalizer, provenance);
+    }
+
+    static List<Channel> channels(BoxSpace space, boolean actions) {
+        List<Channel> out = new ArrayList<>();
+        for (int i = 0; i < space.size(); i++) {
+            float lo = space.low(i);
+            float hi = space.high(i);
+            if (actions && !(Float.isFinite(lo) && Float.isFinite(hi) && lo < hi)) {
+                throw new IllegalArgumentException("action " + space.name(i) + " needs a finite range");
+            }
+            lo = Float.isFinite(lo) ? lo : -Float.MAX_VALUE;
+            hi = Float.isFinite(hi) ? hi : Float.MAX_VALUE;
+            if (!(lo < hi)) {
+                hi = Math.nextUp(lo);
+            }
+            out.add(new Channel(space.name(i), space.unit(i), lo, hi));
+        }
+        return out;
+    }
+}

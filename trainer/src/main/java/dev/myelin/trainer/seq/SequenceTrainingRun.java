@@ -1,0 +1,352 @@
+package dev.myelin.trainer.seq;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.myelin.sim.BoxSpace;
+import dev.myelin.sim.Env;
+import dev.myelin.sim.Evaluation;
+import dev.myelin.sim.Tasks;
+import dev.myelin.sim.VectorEnv;
+import dev.myelin.trainer.mpi.Communicator;
+import dev.myelin.trainer.nn.RandomStream;
+import dev.myelin.trainer.rl.RunningNormalizer;
+import dev.myelin.trainer.run.CheckpointFile;
+import dev.myelin.trainer.run.LearningCurve;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One sequence-training run on one process: vectorised worlds step together, every agent is one lane of
+ * the actor's {@link SequenceActor.Stepper} (reset only when its world starts an episode), experience
+ * goes into a {@link SequenceReplay} lane per world, and {@link SequenceTd3} updates on sampled windows.
+ * Uniform random actions for {@code start_steps}, then the actor plus Gaussian noise; every
+ * {@code update_every} steps the observation statistics are merged and, after {@code update_after},
+ * {@code updates_per_period} updates are made. Deterministic evaluations with a fresh stepper every
+ * {@code eval_every} steps.
+ *
+ * <p>Run directory: {@code config.yaml}, {@code metrics.csv}, {@code curve.png} and {@code checkpoint.bin}
+ * (actor values, observation statistics, configuration; written after every evaluation) from which
+ * {@link SequenceExport} writes a bundle. Runs cannot be resumed. Driven by one thread.
+ */
+public final class SequenceTrainingRun implements AutoCloseable {
+    public static final String CHECKPOINT = "checkpoint.bin";
+    static final String FORMAT = "myelin-sequence-checkpoint";
+    static final List<String> COLUMNS = List.of("step", "total_steps", "updates", "wall_s", "train_return", "episodes",
+            "eval_return", "eval_return_std", "critic_loss", "actor_loss", "mean_q");
+
+    private final SequenceConfig config;
+    private final Path dir;
+    private final VectorEnv venv;
+    private final int worlds;
+    private final int perWorld;
+    private final int agents;
+    private final int obs;
+    private final int act;
+    private final float[] center;
+    private final float[] half;
+    private final SequenceActor actor;
+    private final SequenceActor.Stepper stepper;
+    private final SequenceTd3 learner;
+    private final RunningNormalizer normalizer;
+    private final SequenceReplay replay;
+    private final SequenceReplay.Batch batch;
+    private final RandomStream sampleRng;
+    private final RandomStream exploreRng;
+    private final Communicator comm = Communicator.single();
+    private final float[] obsRaw;
+    private final float[] obsNorm;
+    private final float[] prevA;
+    private final float[] prevR;
+    private final float[] u;
+    private final float[] envAction;
+    private final float[] nextObs;
+    private final float[] rewards;
+    private final boolean[] ended;
+    private final double[] episodeReturn;
+    private final double[] recentReturns = new double[10];
+    private int recentCount;
+    private long episodes;
+    private long step;
+    private double lastEval = Double.NaN;
+    private double lastEvalStd = Double.NaN;
+    private PrintStream progress;
+    private final long startNanos = System.nanoTime();
+
+    private SequenceTrainingRun(SequenceConfig config, Path dir) {
+        this.config = config;
+        this.dir = dir;
+        venv = Tasks.vector(config.taskSpec(), config.envs, config.envThreads);
+        try {
+            worlds = venv.worlds();
+            perWorld = venv.agentsPerWorld();
+            agents = venv.agents();
+            obs = venv.observationSpace().size();
+            act = venv.actionSpace().size();
+            center = new float[act];
+            half = new float[act];
+            SequencePolicy.ranges(venv.actionSpace(), center, half);
+            actor = SequenceActors.create(config.family, obs, act, config.actorOptions, config.seed);
+            SequenceActor target = SequenceActors.create(config.family, obs, act, config.actorOptions, config.seed);
+            learner = new SequenceTd3(actor, target, config.learnerSettings(), perWorld, config.seed);
+            stepper = actor.stepper(agents);
+            normalizer = new RunningNormalizer(obs, config.observationClip, config.normalizeObservations);
+            replay = new SequenceReplay(worlds, perWorld, obs, act, config.replaySize / worlds);
+            batch = new SequenceReplay.Batch(config.batchSize, perWorld, obs, act, config.burnIn, config.sequenceLength,
+                    config.history);
+            sampleRng = new RandomStream(config.seed * 0x9E3779B97F4A7C15L + 0x73616D706CL);
+            exploreRng = new RandomStream(config.seed * 0x9E3779B97F4A7C15L + 0x6578706CL);
+            obsRaw = new float[agents * obs];
+            obsNorm = new float[agents * obs];
+            prevA = new float[agents * act];
+            prevR = new float[agents];
+            u = new float[agents * act];
+            envAction = new float[agents * act];
+            nextObs = new float[agents * obs];
+            rewards = new float[agents];
+            ended = new boolean[agents];
+            episodeReturn = new double[agents];
+        } catch (RuntimeException e) {
+            venv.close();
+            throw e;
+        }
+    }
+
+    /** Starts a run in {@code dir}, which must not hold one already; {@code dir} may be null (no files written). */
+    public static SequenceTrainingRun start(SequenceConfig config, Path dir) throws IOException {
+        if (dir != null) {
+            if (Files.exists(dir.resolve(CHECKPOINT))) {
+                throw new IllegalArgumentException(dir + " already holds a run; choose another --out");
+            }
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("config.yaml"), new ObjectMapper(new YAMLFactory()).writeValueAsString(config.settings()));
+        }
+        SequenceTrainingRun run = new SequenceTrainingRun(config, dir);
+        run.venv.reset(config.seed * 1_000_003L + 17);
+        System.arraycopy(run.venv.observations(), 0, run.obsRaw, 0, run.obsRaw.length);
+        return run;
+    }
+
+    /** Where a line per evaluation goes (null for none). */
+    public SequenceTrainingRun progress(PrintStream out) {
+        this.progress = out;
+        return this;
+    }
+
+    /** Trains until {@code steps}; returns the last evaluation. */
+    public Result run() throws IOException {
+        try (Writer metrics = dir == null ? null : Files.newBufferedWriter(dir.resolve("metrics.csv"), StandardCharsets.UTF_8)) {
+            if (metrics != null) {
+                metrics.write(String.join(",", COLUMNS) + "\n");
+            }
+            while (step < config.steps) {
+                collect();
+                if (step % config.updateEvery == 0 || step >= config.steps) {
+                    normalizer.sync(comm);
+                    if (step >= config.updateAfter) {
+                        for (int j = 0; j < config.updatesPerPeriod; j++) {
+                            replay.sample(batch, sampleRng, normalizer);
+                            learner.update(batch);
+                        }
+                    }
+                    boolean last = step >= config.steps;
+                    if (step % config.evalEvery == 0 || last) {
+                        Evaluation.Summary s = evaluate(config.evalEpisodes);
+                        lastEval = s.meanReturn();
+                        lastEvalStd = s.stdReturn();
+                        if (metrics != null) {
+                            logRow(metrics);
+                            writeCurve();
+                            checkpoint();
+                        }
+                        if (progress != null) {
+                            progress.printf(Locale.ROOT, "step %d  eval %.1f +- %.1f  train %.1f  critic %.4g  actor %.4g  %.0f s%n",
+                                    step, lastEval, lastEvalStd, recentReturn(), learner.lastCriticLoss(),
+                                    learner.lastActorLoss(), seconds());
+                        }
+                    }
+                }
+            }
+        }
+        return new Result(step, learner.updates(), lastEval, lastEvalStd, seconds());
+    }
+
+    /** The end of a run. */
+    public record Result(long steps, long updates, double evalReturn, double evalReturnStd, double seconds) {
+    }
+
+    /** One vector step: act (every lane's stepper runs, so its state follows the episode), step, store. */
+    private void collect() {
+        for (int a = 0; a < agents; a++) {
+            normalizer.normalize(obsRaw, a * obs, obsNorm, a * obs);
+            normalizer.observe(obsRaw, a * obs);
+        }
+        stepper.step(obsNorm, prevA, prevR, u);
+        if (step < config.startSteps) {
+            for (int i = 0; i < u.length; i++) {
+                u[i] = (float) (2 * exploreRng.nextDouble() - 1);
+            }
+        } else {
+            for (int i = 0; i < u.length; i++) {
+                u[i] = SequenceTd3.clip(u[i] + (float) (config.noise * exploreRng.nextGaussian()), -1f, 1f);
+            }
+        }
+        for (int a = 0; a < agents; a++) {
+            for (int j = 0; j < act; j++) {
+                envAction[a * act + j] = center[j] + half[j] * u[a * act + j];
+            }
+        }
+        venv.step(envAction);
+        float[] next = venv.observations();
+        float[] fin = venv.finalObservations();
+        float[] r = venv.rewards();
+        boolean[] term = venv.terminated();
+        boolean[] trunc = venv.truncated();
+        for (int a = 0; a < agents; a++) {
+            ended[a] = term[a] || trunc[a];
+            System.arraycopy(ended[a] ? fin : next, a * obs, nextObs, a * obs, obs);
+            rewards[a] = r[a];
+        }
+        replay.add(obsRaw, prevA, prevR, u, rewards, nextObs, term, ended);
+        for (int w = 0; w < worlds; w++) {
+            double teamReturn = 0;
+            for (int k = 0; k < perWorld; k++) {
+                int a = w * perWorld + k;
+                episodeReturn[a] += rewards[a];
+                teamReturn += episodeReturn[a];
+            }
+            if (ended[w * perWorld]) {
+                recentReturns[(int) (episodes % recentReturns.length)] = teamReturn / perWorld;
+                recentCount = Math.min(recentCount + 1, recentReturns.length);
+                episodes++;
+            }
+        }
+        for (int a = 0; a < agents; a++) {
+            if (ended[a]) {
+                stepper.reset(a);
+                episodeReturn[a] = 0;
+                for (int j = 0; j < act; j++) {
+                    prevA[a * act + j] = 0f;
+                }
+                prevR[a] = 0f;
+            } else {
+                System.arraycopy(u, a * act, prevA, a * act, act);
+                prevR[a] = rewards[a];
+            }
+        }
+        System.arraycopy(next, 0, obsRaw, 0, obsRaw.length);
+        step += worlds;
+    }
+
+    /** Deterministic episodes of the current actor on fixed seeds (a fresh stepper, one lane per agent). */
+    public Evaluation.Summary evaluate(int episodeCount) {
+        try (Env env = Tasks.env(config.taskSpec())) {
+            return Evaluation.run(env, SequencePolicy.actor(actor, normalizer, env.actionSpace(), env.agents()), episodeCount,
+                    7_000_000L + config.seed * 1000);
+        }
+    }
+
+    private double recentReturn() {
+        if (recentCount == 0) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (int i = 0; i < recentCount; i++) {
+            s += recentReturns[i];
+        }
+        return s / recentCount;
+    }
+
+    private double seconds() {
+        return (System.nanoTime() - startNanos) * 1e-9;
+    }
+
+    private void logRow(Writer metrics) throws IOException {
+        Object[] v = {step, step, learner.updates(), seconds(), recentReturn(), episodes, lastEval, lastEvalStd,
+                learner.lastCriticLoss(), learner.lastActorLoss(), learner.lastMeanQ()};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            if (v[i] instanceof Double d) {
+                sb.append(Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.6g", d));
+            } else {
+                sb.append(v[i]);
+            }
+        }
+        metrics.write(sb.append('\n').toString());
+        metrics.flush();
+    }
+
+    private void writeCurve() {
+        try {
+            LearningCurve.write(dir.resolve("curve.png"), config.task + (config.observation.isEmpty() ? "" : " " + config.observation)
+                    + " " + config.family + " (sequence TD3)", List.of(LearningCurve.fromRun(dir, "eval return")));
+        } catch (IOException | RuntimeException e) {
+            if (progress != null) {
+                progress.println("could not draw curve.png: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Writes the actor, the observation statistics and the configuration to {@code checkpoint.bin}. */
+    public void checkpoint() throws IOException {
+        CheckpointFile ck = new CheckpointFile();
+        ck.header().put("format", FORMAT);
+        ck.header().put("config", config.settings());
+        ck.header().put("step", step);
+        ck.header().put("updates", learner.updates());
+        ck.header().put("family", actor.family());
+        ck.header().put("observation_size", obs);
+        ck.header().put("action_size", act);
+        ck.header().put("agents_per_world", perWorld);
+        ck.header().put("eval_return", Double.isNaN(lastEval) ? null : lastEval);
+        ck.put("actor", actor.parameters().values());
+        ck.put("normalizer", normalizer.state());
+        ck.write(dir.resolve(CHECKPOINT));
+    }
+
+    public SequenceActor actor() {
+        return actor;
+    }
+
+    public SequenceTd3 learner() {
+        return learner;
+    }
+
+    public RunningNormalizer normalizer() {
+        return normalizer;
+    }
+
+    public SequenceConfig config() {
+        return config;
+    }
+
+    public BoxSpace observationSpace() {
+        return venv.observationSpace();
+    }
+
+    public BoxSpace actionSpace() {
+        return venv.actionSpace();
+    }
+
+    public int agentsPerWorld() {
+        return perWorld;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public void close() {
+        venv.close();
+    }
+}
