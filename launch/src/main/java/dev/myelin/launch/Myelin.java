@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 TestCommand.class,
                 DemoCommand.class,
+                PolicyDemoCommand.class,
+                LaunchCommand.class,
                 BundleCommand.class,
                 BenchCommand.class,
                 TopicCommand.class,

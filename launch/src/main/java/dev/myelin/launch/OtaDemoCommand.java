@@ -152,13 +152,13 @@ final class OtaDemoCommand implements Callable<Integer> {
     }
 
     private static byte[] bundle(SpikingNetwork net, String version, KeyPair key) {
-        return new BundleWriter().setPolicy(DemoCommand.robotPolicy(net)).optName("nav").optVersion(version)
+        return new BundleWriter().setPolicy(PolicyDemoCommand.robotPolicy(net)).optName("nav").optVersion(version)
                 .optSigningKey(key.getPrivate()).toBytes();
     }
 
     /** A navigation PopSAN; {@code saturating} biases its decoder so every command hits the end of its range. */
     private static SpikingNetwork network(long seed, boolean saturating) {
-        PopSan p = PopSan.random(DemoCommand.BEAMS + 4, 2, 10, new int[] {64, 64}, 5, SpikeMode.DETERMINISTIC, seed);
+        PopSan p = PopSan.random(PolicyDemoCommand.BEAMS + 4, 2, 10, new int[] {64, 64}, 5, SpikeMode.DETERMINISTIC, seed);
         if (!saturating) {
             return p;
         }

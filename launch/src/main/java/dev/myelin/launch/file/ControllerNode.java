@@ -1,0 +1,163 @@
+package dev.myelin.launch.file;
+
+import dev.myelin.controller.Controller;
+import dev.myelin.controller.config.ControllerParams;
+import dev.myelin.controller.hosting.PreparedPolicy;
+import dev.myelin.controller.loop.IdleStrategy;
+import dev.myelin.policy.bundle.TrustedKeys;
+import dev.myelin.ros2.Context;
+import dev.myelin.ros2.Node;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code kind: controller}: the on-robot control loop ({@link Controller}) with its parameters from
+ * {@code param_file} or inline {@code ros__parameters}. Parameters: {@code bundle} (optional: an
+ * {@code ota-agent} node can install the policy instead), {@code engine}, {@code rate}, {@code idle},
+ * {@code inactive}, {@code domain}, {@code localhost_only}. Ready once configured (and, with a
+ * bundle, running it).
+ */
+public final class ControllerNode implements LaunchNode {
+    private final String name;
+    private final ControllerParams params;
+    private final Path bundle;
+    private final boolean activate;
+    private final RosSettings ros;
+    private final TrustedKeys trusted;
+    private Context context;
+    private Node node;
+    private volatile Controller controller;
+
+    /**
+     * @param trusted keys the controller itself checks bundle files against; null: the parameters' {@code trusted_keys}
+     */
+    public ControllerNode(String name, ControllerParams params, Path bundle, boolean activate, RosSettings ros,
+                          TrustedKeys trusted) {
+        this.name = name;
+        this.params = params;
+        this.bundle = bundle;
+        this.activate = activate;
+        this.ros = ros;
+        this.trusted = trusted;
+    }
+
+    static ControllerNode of(LaunchFile.NodeSpec s) throws java.io.IOException {
+        NodeParams p = s.params();
+        ControllerParams cp;
+        try {
+            if (s.paramFile() != null) {
+                if (!Files.isRegularFile(s.paramFile())) {
+                    throw new LaunchFileException(p.source(), s.line(), "param_file", s.paramFile() + " does not exist");
+                }
+                cp = ControllerParams.read(s.paramFile());
+            } else {
+                cp = ControllerParams.parse(LaunchFile.rosParametersText(s), p.source() + " node '" + s.name()
+                        + "' ros__parameters", p.baseDir());
+            }
+        } catch (dev.myelin.controller.config.ParamsException e) {
+            throw new LaunchFileException(p.source(), s.line(), s.paramFile() != null ? "param_file" : "ros__parameters",
+                    e.getMessage());
+        }
+        if (p.has("engine")) {
+            cp = cp.withEngine(p.string("engine", null));
+        }
+        if (p.has("rate") || p.has("idle")) {
+            IdleStrategy idle;
+            try {
+                idle = p.has("idle") ? IdleStrategy.named(p.string("idle", null)) : cp.idleStrategy();
+            } catch (IllegalArgumentException e) {
+                throw p.error("idle", e.getMessage());
+            }
+            cp = cp.withRate(p.real("rate", cp.rateHz(), 10, 1000), idle);
+        }
+        Path bundle = p.path("bundle");
+        if (bundle != null && !Files.isRegularFile(bundle)) {
+            throw p.error("bundle", bundle + " does not exist");
+        }
+        return new ControllerNode(s.name(), cp, bundle, !p.bool("inactive", false) && cp.startActive(), RosSettings.of(s), null);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void start() throws Exception {
+        context = ros.open();
+        try {
+            node = context.createNode(params.nodeName(), ros.namespace(), ros.remapping());
+            Controller c = trusted != null ? new Controller(params, node, trusted) : new Controller(params, node);
+            if (bundle != null) {
+                PreparedPolicy first = c.host().prepare(bundle);
+                c.configure();
+                c.host().swap(first, Duration.ofSeconds(5));
+            } else {
+                c.configure();
+            }
+            if (activate) {
+                c.activate();
+            }
+            controller = c;
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The controller (after {@link #start()}). */
+    public Controller controller() {
+        Controller c = controller;
+        if (c == null) {
+            throw new IllegalStateException("controller " + name + " is not started");
+        }
+        return c;
+    }
+
+    public ControllerParams params() {
+        return params;
+    }
+
+    /** The ROS domain the controller joined (after start). */
+    public int domainId() {
+        return context.domainId();
+    }
+
+    @Override
+    public boolean ready() {
+        Controller c = controller;
+        return c != null && c.loop() != null && c.loop().isRunning() && (bundle == null || c.host().current() != null);
+    }
+
+    @Override
+    public String failure() {
+        Controller c = controller;
+        if (c == null || c.loop() == null) {
+            return null;
+        }
+        if (!c.loop().isRunning()) {
+            Throwable e = c.loop().lastError();
+            return "control loop stopped" + (e != null ? ": " + e : "");
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        Controller c = controller;
+        controller = null;
+        if (c != null) {
+            c.close();
+        }
+        if (node != null) {
+            node.close();
+            node = null;
+        }
+        if (context != null) {
+            context.close();
+            context = null;
+        }
+    }
+}

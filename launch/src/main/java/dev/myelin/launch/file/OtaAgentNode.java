@@ -1,0 +1,180 @@
+package dev.myelin.launch.file;
+
+import dev.myelin.bridge.mqtt.BrokerEndpoint;
+import dev.myelin.bridge.ota.OtaAgent;
+import dev.myelin.bridge.wire.ReleaseKeys;
+import dev.myelin.controller.ControllerOtaHost;
+import dev.myelin.launch.demo.ShippedBundles;
+import dev.myelin.policy.bundle.SigningKeys;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.InvalidKeyException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code kind: ota-agent}: the over-the-air update agent of an in-process {@code controller} node: follows
+ * the fleet's release channel on the broker, verifies, stages, activates and health-checks releases.
+ * Parameters: {@code controller} (node name), {@code broker} (a broker node's name or a URI),
+ * {@code fleet}, {@code policy}, {@code channel}, {@code robot_id}, {@code state_dir}, {@code trust}
+ * (public key PEMs, comma-separated), {@code release_key} (private key PEM, created with its
+ * {@code .pub.pem} when missing; trusted, and signs a built-in factory bundle), {@code factory}
+ * ({@code builtin:goal-seeker}, {@code builtin:nav-v1} or a signed bundle file). Ready once the
+ * committed policy runs.
+ */
+public final class OtaAgentNode implements LaunchNode {
+    private final String name;
+    private final Supplier<ControllerNode> controller;
+    private final Supplier<BrokerEndpoint> broker;
+    private final String fleet;
+    private final String policy;
+    private final String channel;
+    private final String robotId;
+    private final Path stateDir;
+    private final List<Path> trust;
+    private final Path releaseKey;
+    private final String factory;
+    private final Path baseDir;
+    private final Duration healthPoll;
+    private final OtaAgent.StepListener steps;
+    private volatile OtaAgent agent;
+    private ControllerOtaHost host;
+
+    public OtaAgentNode(String name, Supplier<ControllerNode> controller, Supplier<BrokerEndpoint> broker, String fleet,
+                        String policy, String channel, String robotId, Path stateDir, List<Path> trust, Path releaseKey,
+                        String factory, Path baseDir, OtaAgent.StepListener steps) {
+        this.name = name;
+        this.controller = controller;
+        this.broker = broker;
+        this.fleet = fleet;
+        this.policy = policy;
+        this.channel = channel;
+        this.robotId = robotId;
+        this.stateDir = stateDir;
+        this.trust = trust;
+        this.releaseKey = releaseKey;
+        this.factory = factory;
+        this.baseDir = baseDir;
+        this.healthPoll = Duration.ofMillis(50);
+        this.steps = steps;
+    }
+
+    static OtaAgentNode of(LaunchFile.NodeSpec s, LaunchRunner.Peers peers) {
+        NodeParams p = s.params();
+        String ctl = p.required("controller");
+        String brokerRef = p.required("broker");
+        Path state = p.path("state_dir");
+        if (state == null) {
+            throw p.error("state_dir", "required");
+        }
+        List<Path> trust = new ArrayList<>();
+        for (String t : p.list("trust")) {
+            trust.add(Path.of(t));
+        }
+        Path key = p.path("release_key");
+        if (trust.isEmpty() && key == null) {
+            throw p.error("trust", "give trust (public key files) or release_key");
+        }
+        String factory = p.string("factory", null);
+        if (factory != null && factory.startsWith("builtin:") && key == null) {
+            throw p.error("factory", "a built-in factory bundle is signed at start with release_key; give release_key");
+        }
+        String robot = p.string("robot_id", s.name());
+        return new OtaAgentNode(s.name(), () -> peers.node(ctl, ControllerNode.class, p, "controller"),
+                () -> peers.broker(brokerRef, p), p.string("fleet", "sim"), p.string("policy", "nav"),
+                p.string("channel", "stable"), robot, state, trust, key, factory, p.baseDir(),
+                (step, release) -> System.out.println("[" + s.name() + "] " + robot + ": " + step + " " + release));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void start() throws Exception {
+        ControllerNode c = controller.get();
+        Files.createDirectories(stateDir);
+        List<PublicKey> keys = new ArrayList<>();
+        PrivateKey signing = null;
+        if (releaseKey != null) {
+            signing = ensureKey(releaseKey);
+            keys.add(SigningKeys.publicKeyOf(signing));
+        }
+        for (Path t : trust) {
+            keys.add(SigningKeys.readPublicKey(t));
+        }
+        Path factoryFile = null;
+        if (factory != null) {
+            factoryFile = stateDir.resolve("factory.myl");
+            byte[] bytes;
+            if (factory.equals("builtin:goal-seeker")) {
+                bytes = ShippedBundles.goalSeeker(c.params(), policy, "0.1.0", signing);
+            } else if (factory.startsWith("builtin:")) {
+                bytes = ShippedBundles.resign(ShippedBundles.bytes(factory, null), policy, "0.1.0", signing);
+            } else {
+                bytes = ShippedBundles.bytes(factory, null);
+            }
+            Files.write(factoryFile, bytes);
+        }
+        host = new ControllerOtaHost(c.controller(), Duration.ofSeconds(5));
+        OtaAgent a = new OtaAgent(new OtaAgent.Context().robotId(robotId).fleet(fleet).channel(channel).policy(policy)
+                .stateDir(stateDir).keys(ReleaseKeys.of(keys)).endpoint(broker.get()).host(host).factoryBundle(factoryFile)
+                .stepListener(steps));
+        agent = a;
+        a.start();
+    }
+
+    /** Reads the private key at {@code file}, first creating it (and {@code <name>.pub.pem}) when it does not exist. */
+    static PrivateKey ensureKey(Path file) throws IOException, InvalidKeyException {
+        if (!Files.exists(file)) {
+            KeyPair k = SigningKeys.generate();
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            SigningKeys.writePrivateKey(k.getPrivate(), file);
+            String n = file.getFileName().toString();
+            String pub = n.endsWith(".pem") ? n.substring(0, n.length() - 4) + ".pub.pem" : n + ".pub.pem";
+            SigningKeys.writePublicKey(k.getPublic(), file.resolveSibling(pub));
+            System.out.println("created release key " + file + " (public key " + file.resolveSibling(pub) + ")");
+        }
+        return SigningKeys.readPrivateKey(file);
+    }
+
+    /** The agent (after {@link #start()}). */
+    public OtaAgent agent() {
+        return agent;
+    }
+
+    @Override
+    public boolean ready() {
+        OtaAgent a = agent;
+        return a != null && a.snapshot() != null && a.snapshot().committedVersion() != null;
+    }
+
+    @Override
+    public String failure() {
+        return null;
+    }
+
+    @Override
+    public void close() {
+        OtaAgent a = agent;
+        agent = null;
+        if (a != null) {
+            a.close();
+        }
+        if (host != null) {
+            host.close();
+            host = null;
+        }
+    }
+}
