@@ -727,11 +727,11 @@ public final class TransformerActor implements SequenceActor {
         // output layer: o = LIF(W_o m + b_o)
         lifBack(gOs, tr.ov, tr.os, rowO, outN, gIo);
         layerGrads(gIo, outN, tr.ms, rowM, mlp, null, 0, gOT, oB, grad);
-        inputGrads(oT, mlp, outN, gIo, gMs);
+        inputGrads(oW, mlp, outN, gIo, gMs, 0, false);
         // MLP: m = LIF(W_m r + b_m), r = X_last + P
         lifBack(gMs, tr.mv, tr.ms, rowM, mlp, gIm);
         layerGrads(gIm, mlp, tt.xs, newest * steps * d, d, tr.ps, rowD, gMT, mB, grad);
-        inputGrads(mT, d, mlp, gIm, gR);
+        inputGrads(mW, d, mlp, gIm, gR, 0, false);
         int xRow = newest * steps * d;
         for (int k = 0; k < steps * d; k++) {
             gX[xRow + k] += gR[k];
@@ -739,7 +739,7 @@ public final class TransformerActor implements SequenceActor {
         // projection: P = LIF(W_p y + b_p), whose spikes receive gR through the residual
         lifBack(gR, tr.pv, tr.ps, rowD, d, gIp);
         layerGrads(gIp, d, tr.ys, rowD, d, null, 0, gPT, pB, grad);
-        inputGrads(pT, d, d, gIp, gYs);
+        inputGrads(pW, d, d, gIp, gYs, 0, false);
         // attention neurons: y = LIF(att), no bias
         lifBack(gYs, tr.yv, tr.ys, rowD, d, gAtt);
         // att_i = scale * sum_p score_p V_pi, score_p = q . K_p
@@ -775,7 +775,7 @@ public final class TransformerActor implements SequenceActor {
         // query: q = LIF(W_q X_last + b_q)
         lifBack(gQ, tr.qv, tr.qs, rowD, d, gIq);
         layerGrads(gIq, d, tt.xs, xRow, d, null, 0, gQT, qB, grad);
-        inputGradsAdd(qT, d, d, gIq, gX, xRow);
+        inputGrads(qW, d, d, gIq, gX, xRow, true);
     }
 
     /** Keys, values and token neurons of token n, from the gradients its decisions left in gK, gV, gX. */
@@ -784,10 +784,10 @@ public final class TransformerActor implements SequenceActor {
         int row = n * steps * d;
         lifBack(gK, row, tt.kv, tt.ks, row, d, gIk);
         layerGrads(gIk, d, tt.xs, row, d, null, 0, gKT, kB, grad);
-        inputGradsAdd(kT, d, d, gIk, gX, row);
+        inputGrads(kW, d, d, gIk, gX, row, true);
         lifBack(gV, row, tt.vv, tt.vs, row, d, gIv);
         layerGrads(gIv, d, tt.xs, row, d, null, 0, gVT, vB, grad);
-        inputGradsAdd(vT, d, d, gIv, gX, row);
+        inputGrads(vW, d, d, gIv, gX, row, true);
         lifBack(gX, row, tt.xv, tt.xs, row, d, gIx);
         // the embedding is the same input at every timestep: de = sum_t dI_t
         Arrays.fill(ge, 0f);
@@ -874,30 +874,29 @@ public final class TransformerActor implements SequenceActor {
         }
     }
 
-    /** {@code gIn_t[j] = W^T[j] . gI_t} for every timestep (W packed {@code [in][out]}). */
-    private void inputGrads(float[] wt, int in, int out, float[] gI, float[] gIn) {
+    /**
+     * {@code gIn_t = W^T gI_t} for every timestep, as row updates {@code gIn_t += gI_t[i] W[i]} over the
+     * {@code [out, in]} weights at {@code wOff} (contiguous, and skipping the many zero gradients the
+     * surrogate window leaves); {@code add} keeps what {@code gIn} held, otherwise it is overwritten.
+     */
+    private void inputGrads(int wOff, int in, int out, float[] gI, float[] gIn, int off, boolean add) {
+        float[] w = params.values();
+        if (!add) {
+            Arrays.fill(gIn, off, off + steps * in, 0f);
+        }
         for (int t = 0; t < steps; t++) {
-            for (int j = 0; j < in; j++) {
-                gIn[t * in + j] = dot(wt, j * out, gI, t * out, out);
+            int row = off + t * in;
+            for (int i = 0; i < out; i++) {
+                float g = gI[t * out + i];
+                if (g == 0f) {
+                    continue;
+                }
+                int base = wOff + i * in;
+                for (int j = 0; j < in; j++) {
+                    gIn[row + j] += g * w[base + j];
+                }
             }
         }
-    }
-
-    /** As {@link #inputGrads} but adding into {@code gIn[off ..]}. */
-    private void inputGradsAdd(float[] wt, int in, int out, float[] gI, float[] gIn, int off) {
-        for (int t = 0; t < steps; t++) {
-            for (int j = 0; j < in; j++) {
-                gIn[off + t * in + j] += dot(wt, j * out, gI, t * out, out);
-            }
-        }
-    }
-
-    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
-            s += a[ao + i] * b[bo + i];
-        }
-        return s;
     }
 
     // ---------------------------------------------------------------------------------------------
