@@ -80,7 +80,7 @@ final class LaunchCommand implements Callable<Integer> {
             long start = System.nanoTime();
             while (!stop.await(100, TimeUnit.MILLISECONDS)) {
                 failure = runner.failure();
-                if (failure != null || runner.allDone()) {
+                if (failure != null || runner.finished()) {
                     break;
                 }
                 if (duration != null && System.nanoTime() - start > duration * 1e9) {

@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
  *         - {from: /cmd_vel, to: /robot1/cmd_vel}
  *       ros__parameters: {...}      # controller only: its parameter file's content, inline
  *       param_file: params.yaml     # controller only: its parameter file
+ *       on_exit: shutdown           # the launch ends when this node is done
  * }</pre>
  * Substitutions in values: {@code $(arg NAME)}, {@code $(env NAME [DEFAULT])}, {@code $(dirname)} (the
  * launch file's folder). Every error names the file, the line and the key.
@@ -52,11 +53,11 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
     /** One node as written, parameters substituted. */
     public record NodeSpec(String name, String kind, String namespace, boolean separate, Duration readyTimeout,
                            String readyLine, NodeParams params, List<String> remaps, Path paramFile,
-                           Map<String, Object> rosParameters, int line) {
+                           Map<String, Object> rosParameters, boolean shutdownOnExit, int line) {
     }
 
     private static final Set<String> NODE_KEYS = Set.of("name", "kind", "namespace", "process", "ready_timeout", "ready_line",
-            "param", "remap", "param_file", "ros__parameters");
+            "param", "remap", "param_file", "ros__parameters", "on_exit");
     private static final Pattern SUBST = Pattern.compile("\\$\\((\\w+)((?:\\s+[^)]*)?)\\)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
@@ -236,8 +237,14 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
             throw new LaunchFileException(ctx.source, m.keyLines().get("ros__parameters"), "ros__parameters",
                     "give either param_file or ros__parameters, not both");
         }
+        String onExit = scalar(ctx, m, "on_exit", false, true);
+        if (onExit != null && !onExit.equals("shutdown")) {
+            throw new LaunchFileException(ctx.source, m.keyLines().get("on_exit"), "on_exit", "'" + onExit
+                    + "' is not an action (only: shutdown)");
+        }
         NodeSpec spec = new NodeSpec(name, kind, ns == null ? "/" : ns, separate, timeout, readyLine,
-                new NodeParams(ctx.source, ctx.baseDir, m.line(), params), List.copyOf(remaps), paramFile, ros, m.line());
+                new NodeParams(ctx.source, ctx.baseDir, m.line(), params), List.copyOf(remaps), paramFile, ros,
+                onExit != null, m.line());
         NodeKinds.check(spec, m.keyLines());
         return spec;
     }

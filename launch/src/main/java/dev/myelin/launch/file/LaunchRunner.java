@@ -116,9 +116,18 @@ public final class LaunchRunner implements AutoCloseable {
         return null;
     }
 
-    /** True when every node is done (nothing left to run). */
-    public boolean allDone() {
-        return !started.isEmpty() && started.values().stream().allMatch(LaunchNode::done);
+    /** True when every node is done, or a node marked {@code on_exit: shutdown} is. */
+    public boolean finished() {
+        if (started.isEmpty()) {
+            return false;
+        }
+        for (LaunchFile.NodeSpec s : file.nodes()) {
+            LaunchNode n = started.get(s.name());
+            if (s.shutdownOnExit() && n != null && n.done()) {
+                return true;
+            }
+        }
+        return started.values().stream().allMatch(LaunchNode::done);
     }
 
     /** A started node by name, or null. */

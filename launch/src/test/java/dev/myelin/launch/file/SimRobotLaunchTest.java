@@ -1,0 +1,106 @@
+package dev.myelin.launch.file;
+
+import dev.myelin.controller.Controller;
+import dev.myelin.controller.Lifecycle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shipped sim-robot.yaml, run in-process for real: embedded broker, sim node and controller over
+ * loopback Cyclone DDS, OTA agent booting the factory policy; every node becomes ready, the controller
+ * drives on fresh inputs, and everything stops in reverse order.
+ */
+class SimRobotLaunchTest {
+
+    @Test
+    void simRobotStartsBecomesReadyAndStopsCleanly(@TempDir Path state) throws Exception {
+        int domain = ThreadLocalRandom.current().nextInt(161, 232);
+        LaunchFile file = LaunchFile.read(Path.of("sim-robot.yaml"),
+                Map.of("domain", String.valueOf(domain), "port", "0", "state", state.toString(), "rate", "4"));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream log = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        LaunchRunner runner = new LaunchRunner(file, log);
+        int port;
+        Controller controller;
+        try {
+            runner.start();
+            BrokerNode broker = (BrokerNode) runner.node("broker");
+            port = Integer.parseInt(broker.uri().substring(broker.uri().lastIndexOf(':') + 1));
+            controller = ((ControllerNode) runner.node("controller")).controller();
+            OtaAgentNode ota = (OtaAgentNode) runner.node("ota");
+            assertEquals("0.1.0", ota.agent().snapshot().committedVersion().toString());
+            assertTrue(Files.exists(state.resolve("release.pem")) && Files.exists(state.resolve("release.pub.pem")));
+            assertEquals(Lifecycle.ACTIVE, controller.lifecycle());
+            await(() -> controller.staleInput() == null && controller.metrics().decisions() > 50,
+                    "the controller deciding on fresh scan and odometry");
+            assertNull(runner.failure());
+            String out = buf.toString(StandardCharsets.UTF_8);
+            for (String n : new String[] {"broker", "sim", "controller", "ota"}) {
+                assertTrue(out.contains("[launch] " + n + " ("), out);
+            }
+        } finally {
+            runner.close();
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        int ota = out.indexOf("[launch] ota stopped");
+        int ctl = out.indexOf("[launch] controller stopped");
+        int sim = out.indexOf("[launch] sim stopped");
+        int broker = out.indexOf("[launch] broker stopped");
+        assertTrue(ota >= 0 && ota < ctl && ctl < sim && sim < broker, "reverse order: " + out);
+        assertEquals(Lifecycle.FINALIZED, controller.lifecycle());
+        assertThrows(java.io.IOException.class, () -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            }
+        }, "the broker's port is closed");
+    }
+
+    @Test
+    void aNodeThatCannotStartStopsTheLaunchAndClosesTheOthers(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.yaml");
+        Files.writeString(f, """
+                launch:
+                  - node: {name: broker, kind: broker, param: [{name: port, value: 0}]}
+                  - node:
+                      name: ota
+                      kind: ota-agent
+                      param:
+                        - {name: controller, value: nowhere}
+                        - {name: broker, value: broker}
+                        - {name: state_dir, value: %s}
+                        - {name: release_key, value: %s}
+                """.formatted(dir.resolve("s"), dir.resolve("k.pem")));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        LaunchRunner runner = new LaunchRunner(LaunchFile.read(f, Map.of()), new PrintStream(buf, true, StandardCharsets.UTF_8));
+        LaunchRunner.LaunchFailedException e = assertThrows(LaunchRunner.LaunchFailedException.class, runner::start);
+        assertTrue(e.getMessage().contains("node 'ota' (ota-agent)"), e.getMessage());
+        assertTrue(e.getMessage().contains("key 'controller': no node 'nowhere' was started before this one"), e.getMessage());
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("[launch] broker stopped"));
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
