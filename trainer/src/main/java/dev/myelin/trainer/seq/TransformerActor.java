@@ -96,14 +96,6 @@ public final class TransformerActor implements SequenceActor {
     private final float[] gOs, gIo, gMs, gIm, gR, gIp, gYs, gAtt, gQ, gIq, gIk, gIv, gIx, ge;
     private final float[] gv, gc;
 
-    // forward scratch
-    private final float[] acc;
-    private final float[] cState;
-    /** Synaptic currents of the query, attention, projection, MLP and output neurons across one decision. */
-    private final float[] cq, cy, cp, cm, co;
-    private final float[] attention;
-    private final float[] residual;
-    private final float[] counts;
 
     /**
      * A seeded actor; see the class comment for the option keys (unknown keys are refused, naming the known ones).
@@ -253,16 +245,6 @@ public final class TransformerActor implements SequenceActor {
         ge = new float[d];
         gv = new float[widest];
         gc = new float[widest];
-        acc = new float[widest];
-        cState = new float[widest];
-        cq = new float[d];
-        cy = new float[d];
-        cp = new float[d];
-        cm = new float[mlp];
-        co = new float[outN];
-        attention = new float[d];
-        residual = new float[d];
-        counts = new float[outN];
         refreshWeights();
     }
 
@@ -397,8 +379,13 @@ public final class TransformerActor implements SequenceActor {
         final int capacity;
         final float[] token;
         final float[] xs, xv, ks, kv, vs, vv;
+        /** Scratch: embedding, synaptic current and projection of the token being run. */
+        private final float[] e, c, acc;
 
         TokenTrains(int capacity) {
+            e = new float[d];
+            c = new float[d];
+            acc = new float[d];
             this.capacity = capacity;
             token = new float[capacity * tok];
             int n = capacity * steps * d;
@@ -414,8 +401,7 @@ public final class TransformerActor implements SequenceActor {
         void run(int n) {
             int to = n * tok;
             // e = W_e token + b_e, in the engine's order: the dense product from +0, then the bias
-            float[] e = residual;
-            Arrays.fill(e, 0, d, 0f);
+            Arrays.fill(e, 0f);
             for (int j = 0; j < tok; j++) {
                 float x = token[to + j];
                 int base = j * d;
@@ -428,9 +414,9 @@ public final class TransformerActor implements SequenceActor {
                 e[i] += w[embB + i];
             }
             int base = n * steps * d;
-            Arrays.fill(cState, 0, d, 0f);
+            Arrays.fill(c, 0f);
             for (int t = 0; t < steps; t++) {
-                lifStep(cState, e, 0, -1, xv, xs, base + t * d, t == 0 ? -1 : base + (t - 1) * d, d);
+                lifStep(c, e, 0, -1, xv, xs, base + t * d, t == 0 ? -1 : base + (t - 1) * d, d);
             }
             neurons(kT, kB, base);
             neurons(vT, vB, base);
@@ -440,10 +426,10 @@ public final class TransformerActor implements SequenceActor {
             boolean key = wt == kT;
             float[] s = key ? ks : vs;
             float[] v = key ? kv : vv;
-            Arrays.fill(cState, 0, d, 0f);
+            Arrays.fill(c, 0f);
             for (int t = 0; t < steps; t++) {
                 project(wt, d, d, xs, base + t * d, acc);
-                lifStep(cState, acc, 0, biasOff, v, s, base + t * d, t == 0 ? -1 : base + (t - 1) * d, d);
+                lifStep(c, acc, 0, biasOff, v, s, base + t * d, t == 0 ? -1 : base + (t - 1) * d, d);
             }
         }
     }
@@ -458,8 +444,19 @@ public final class TransformerActor implements SequenceActor {
         final float[] score;
         final float[] rate;
         final float[] z;
+        /** Scratch of one decision: synaptic input, the currents of q, y, P, m, o across the T timesteps, ... */
+        private final float[] acc, cq, cy, cp, cm, co, attention, residual, counts;
 
         DecisionTrace(int capacity) {
+            acc = new float[Math.max(d, Math.max(mlp, outN))];
+            cq = new float[d];
+            cy = new float[d];
+            cp = new float[d];
+            cm = new float[mlp];
+            co = new float[outN];
+            attention = new float[d];
+            residual = new float[d];
+            counts = new float[outN];
             this.capacity = capacity;
             position = new int[capacity * window];
             int nd = capacity * steps * d;
@@ -537,6 +534,8 @@ public final class TransformerActor implements SequenceActor {
         final int rowM = n * steps * mlp;
         final int rowO = n * steps * outN;
         final float[] w = params.values();
+        final float[] acc = tr.acc, cq = tr.cq, cy = tr.cy, cp = tr.cp, cm = tr.cm, co = tr.co;
+        final float[] attention = tr.attention, residual = tr.residual, counts = tr.counts;
         Arrays.fill(counts, 0f);
         Arrays.fill(cq, 0f);
         Arrays.fill(cy, 0f);

@@ -3,6 +3,8 @@ package dev.myelin.trainer.seq;
 import com.sun.management.ThreadMXBean;
 import dev.myelin.policy.engine.InferenceEngine;
 import dev.myelin.policy.engine.InferenceEngines;
+import dev.myelin.policy.model.Channel;
+import dev.myelin.policy.model.Normalizer;
 import dev.myelin.policy.model.Policy;
 import dev.myelin.policy.model.SpikingTransformer;
 import dev.myelin.trainer.nn.Parameters;
@@ -12,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -96,6 +99,48 @@ class TransformerActorTest {
         assertTrue(spikes > 0, "the network must spike for the comparison to mean anything");
         assertTrue(varied, "actions must change over the episode for the comparison to mean anything");
         assertEquals(0.0, maxDiff, 1e-4);
+    }
+
+    @Test
+    void statisticsAndActionRangesOfTheBundleAreAppliedOnTheRobotSide() {
+        TransformerActor actor = actor(22);
+        float[] mean = {0.5f, -1f, 2f, 0f};
+        float[] var = {4f, 0.25f, 1f, 9f};
+        Normalizer normalizer = new Normalizer(mean, var, 3f);
+        List<Channel> obsChannels = List.of(Channel.symmetric("x", "m", 20f), Channel.symmetric("y", "m", 20f),
+                Channel.symmetric("theta", "rad", 20f), Channel.symmetric("v", "m/s", 20f));
+        List<Channel> actChannels = List.of(new Channel("left", "rad/s", -4f, 4f), new Channel("right", "rad/s", -1f, 3f));
+        Policy policy = new Policy(actor.toNetwork(), obsChannels, actChannels, normalizer, Map.of());
+        InferenceEngine engine = InferenceEngines.create("dense", policy);
+        SequenceActor.Stepper stepper = actor.stepper(1);
+        float[] invStd = normalizer.inverseStd();
+        float[][] unit = observations(200, 4, 9);
+        SplittableRandom r = new SplittableRandom(10);
+        float[] raw = new float[4];
+        float[] normalized = new float[4];
+        float[] prevA = new float[2];
+        float[] prevR = new float[1];
+        float[] a = new float[2];
+        float[] e = new float[2];
+        for (int t = 0; t < 200; t++) {
+            for (int i = 0; i < 4; i++) {
+                // raw observations in the channel's units; the trainer normalises as the engine does
+                raw[i] = mean[i] + unit[t][i] * (float) Math.sqrt(var[i]) * 1.2f;
+                float x = (raw[i] - mean[i]) * invStd[i];
+                normalized[i] = Math.max(-3f, Math.min(3f, x));
+            }
+            stepper.step(normalized, prevA, prevR, a);
+            engine.act(raw, e);
+            for (int j = 0; j < 2; j++) {
+                Channel c = actChannels.get(j);
+                assertEquals(c.center() + c.halfRange() * a[j], e[j], 1e-4, "step " + t + " action " + j);
+            }
+            float reward = (float) r.nextGaussian();
+            engine.reward(reward);
+            prevA[0] = a[0];
+            prevA[1] = a[1];
+            prevR[0] = reward;
+        }
     }
 
     @Test
