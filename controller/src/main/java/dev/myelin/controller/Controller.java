@@ -1,5 +1,6 @@
 package dev.myelin.controller;
 
+import dev.myelin.bridge.experience.TransitionRecorder;
 import dev.myelin.controller.config.ControllerParams;
 import dev.myelin.controller.diagnostics.DiagnosticsPublisher;
 import dev.myelin.controller.diagnostics.LoopMetrics;
@@ -55,6 +56,10 @@ public final class Controller implements AutoCloseable {
     private Field estopData;
     private TopicInput estopReset;
     private TopicInput episodeReset;
+    private TransitionRecorder recorder;
+    private String rewardTopic;
+    private TopicInput reward;
+    private Field rewardData;
 
     // loop-thread state, preallocated
     private float[] observation;
@@ -69,6 +74,15 @@ public final class Controller implements AutoCloseable {
     private volatile boolean estopResetRequested;
     private volatile int staleSlice = -1;
     private volatile long episodeResets;
+    // experience: the last decision waits one tick for the reward that followed it
+    private float[] pendingObservation;
+    private float[] pendingAction;
+    private long pendingTime;
+    private long pendingTag;
+    private boolean pending;
+    private long rewardsSeen;
+    private volatile long recorded;
+    private volatile long recordDrops;
 
     /** A controller whose trusted keys are the parameter file's {@code trusted_keys}. */
     public Controller(ControllerParams params, Node node) throws IOException, InvalidKeyException {
@@ -87,6 +101,31 @@ public final class Controller implements AutoCloseable {
             return TrustedKeys.none();
         }
         return TrustedKeys.load(params.trustedKeys().toArray(Path[]::new));
+    }
+
+    /**
+     * Records every decision the policy drives the robot with (observation, the command actually sent in
+     * the policy's action order, the reward that followed, whether the episode ended, time, policy tag) into
+     * {@code recorder}, for upload as sim-to-real experience. The reward is the latest {@code std_msgs/Float32}
+     * on {@code rewardTopic} received before the next tick (NaN when none is configured or none arrived); an
+     * episode ends where the episode-reset topic fires. A decision is recorded one tick late, once its reward
+     * is known; held (safety) ticks are not recorded. Call before {@link #configure()}.
+     */
+    public synchronized void recordExperience(TransitionRecorder recorder, String rewardTopic) {
+        if (lifecycle != Lifecycle.UNCONFIGURED) {
+            throw new IllegalStateException("recordExperience() must come before configure(), state is " + lifecycle);
+        }
+        this.recorder = java.util.Objects.requireNonNull(recorder, "recorder");
+        this.rewardTopic = rewardTopic;
+    }
+
+    /** Decisions written to the experience recorder, and those it had no room for. Any thread. */
+    public long recordedTransitions() {
+        return recorded;
+    }
+
+    public long droppedTransitions() {
+        return recordDrops;
     }
 
     /**
@@ -112,11 +151,18 @@ public final class Controller implements AutoCloseable {
             if (params.resetTopic() != null) {
                 episodeReset = new TopicInput(node, params.resetTopic(), node.messageType(params.resetType()), Qos.DEFAULT);
             }
+            if (recorder != null && rewardTopic != null) {
+                MessageType float32 = node.messageType("std_msgs/msg/Float32");
+                reward = new TopicInput(node, rewardTopic, float32, Qos.DEFAULT);
+                rewardData = float32.field("data");
+            }
             gate = new SafetyGate(params.actions(), params.periodNanos() / 1e9);
             observation = new float[observations.size()];
             command = new float[params.actions().size()];
             proposal = new float[params.actions().size()];
             action = new float[params.actions().size()];
+            pendingObservation = new float[observations.size()];
+            pendingAction = new float[params.actions().size()];
             gate.hold(null, command); // start-up in the safe state
             loop = new ControlLoop("myelin-control", params.periodNanos(), params.idleStrategy(), this::tick, metrics);
             loop.missListener(this::chargeMisses);
@@ -240,9 +286,11 @@ public final class Controller implements AutoCloseable {
             swapped = true;
         }
         PreparedPolicy p = active;
+        boolean episodeEnded = false;
         if (episodeReset != null) {
             long n = episodeReset.receivedCount();
             if (n != episodeResetsSeen) {
+                episodeEnded = true;
                 episodeResetsSeen = n;
                 episodeResets = episodeResets + 1;
                 if (p != null) {
@@ -259,6 +307,7 @@ public final class Controller implements AutoCloseable {
         }
         wasStale = stale >= 0;
 
+        boolean decided = false;
         Lifecycle state = lifecycle;
         if (state != Lifecycle.ACTIVE) {
             gate.hold(null, command);
@@ -272,18 +321,22 @@ public final class Controller implements AutoCloseable {
             gate.hold(null, command);
             PolicyHost.countSafeHold(p);
         } else {
-            decide(p);
+            decided = decide(p);
         }
         long write = System.nanoTime();
         actions.write(command);
         long done = System.nanoTime();
+        if (recorder != null) {
+            record(p, decided, episodeEnded, tick, start);
+        }
         metrics.recordInputToHandoff(write - start);
         metrics.recordOutputWrite(done - write);
         metrics.recordInputToOutput(done - start);
         return swapped;
     }
 
-    private void decide(PreparedPolicy p) {
+    /** Runs the policy; true when its (possibly clamped) command is what goes out. */
+    private boolean decide(PreparedPolicy p) {
         InferenceEngine engine = p.engine();
         long t0 = System.nanoTime();
         try {
@@ -291,7 +344,7 @@ public final class Controller implements AutoCloseable {
         } catch (RuntimeException e) {
             PolicyHost.countFault(p);
             hold(Intervention.POLICY_FAULT, p);
-            return;
+            return false;
         }
         long dt = System.nanoTime() - t0;
         metrics.recordDecision(dt, engine.energy().estimatePicojoules());
@@ -302,6 +355,42 @@ public final class Controller implements AutoCloseable {
         if (!gate.pass(proposal, command)) {
             PolicyHost.countNonFinite(p);
             PolicyHost.countSafeHold(p);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Completes the previous tick's decision with the reward that followed it and whether its episode ended,
+     * then holds this tick's decision until the next. Loop thread; allocation-free.
+     */
+    private void record(PreparedPolicy p, boolean decided, boolean episodeEnded, long tick, long now) {
+        if (pending) {
+            float r = Float.NaN;
+            if (reward != null) {
+                long n = reward.receivedCount();
+                if (n != rewardsSeen && reward.poll(tick) != Subscription.NO_SAMPLE) {
+                    rewardsSeen = n;
+                    r = reward.message().getFloat(rewardData);
+                }
+            }
+            if (recorder.record(pendingObservation, pendingAction, r, episodeEnded, pendingTime, pendingTag)) {
+                recorded = recorded + 1;
+            } else {
+                recordDrops = recordDrops + 1;
+            }
+            pending = false;
+        } else if (reward != null) {
+            rewardsSeen = reward.receivedCount(); // a reward without a recorded decision belongs to no one
+        }
+        if (decided) {
+            System.arraycopy(observation, 0, pendingObservation, 0, observation.length);
+            for (int i = 0; i < command.length; i++) {
+                pendingAction[p.actionIndex(i)] = command[i];
+            }
+            pendingTime = now;
+            pendingTag = p.tag();
+            pending = true;
         }
     }
 
@@ -360,7 +449,7 @@ public final class Controller implements AutoCloseable {
         if (actions != null) {
             actions.close();
         }
-        for (TopicInput in : new TopicInput[] {estop, estopReset, episodeReset}) {
+        for (TopicInput in : new TopicInput[] {estop, estopReset, episodeReset, reward}) {
             if (in != null) {
                 in.close();
             }

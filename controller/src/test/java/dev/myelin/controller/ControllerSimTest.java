@@ -94,6 +94,11 @@ class ControllerSimTest {
     }
 
     private void start(String simOptions, ControllerParams params) throws Exception {
+        start(simOptions, params, c -> { });
+    }
+
+    private void start(String simOptions, ControllerParams params, java.util.function.Consumer<Controller> beforeConfigure)
+            throws Exception {
         robot = new SimRobot(simContext, simOptions, 7, RTF);
         probe = simContext.createNode("probe");
         MessageType twist = probe.messageType("geometry_msgs/msg/Twist");
@@ -106,6 +111,7 @@ class ControllerSimTest {
         probe.createSubscription("/sim/episode", string, Qos.DEFAULT, (m, t) -> episodes.add(m.getString(data)));
         node = controllerContext.createNode("controller");
         controller = new Controller(params, node, TrustedKeys.of(key.getPublic()));
+        beforeConfigure.accept(controller);
         controller.configure();
         assertEquals(Lifecycle.INACTIVE, controller.lifecycle());
     }
@@ -177,6 +183,50 @@ class ControllerSimTest {
         assertTrue(Double.parseDouble(kv.get("energy_pj_per_decision")) > 0, kv.toString());
         assertTrue(kv.containsKey("period_jitter_us.p99") && kv.containsKey("input_to_output_us.max")
                 && kv.containsKey("safety.stale_input"), kv.toString());
+    }
+
+    /** One recorded transition as the recorder received it. */
+    private record Recorded(float[] observation, float[] action, float reward, boolean done, long policyTag) {
+    }
+
+    @Test
+    void recordsEveryDrivenDecisionWithTheRewardThatFollowedAndTheEpisodeEnds() throws Exception {
+        ConcurrentLinkedQueue<Recorded> recorded = new ConcurrentLinkedQueue<>();
+        java.util.Set<Float> published = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        start("obstacles=0,lidar_noise=0", TestBundles.navParams(), c -> c.recordExperience(
+                (o, a, r, done, t, tag) -> recorded.add(new Recorded(o.clone(), a.clone(), r, done, tag)), "/reward"));
+        MessageType f32 = probe.messageType("std_msgs/msg/Float32");
+        var data = f32.field("data");
+        probe.createSubscription("/reward", f32, Qos.DEFAULT, (m, t) -> published.add(m.getFloat(data)));
+        assertThrows(IllegalStateException.class, () -> controller.recordExperience((o, a, r, d, t, g) -> true, null),
+                "only before configure");
+        controller.host().swap(prepare(GoalSeekingPopSan.turtlebot(16), "1.0.0"), Duration.ofSeconds(2));
+        assertTrue(recorded.isEmpty(), "nothing is recorded while inactive");
+        controller.activate();
+        await(() -> episodes.stream().filter(e -> e.contains("outcome=success")).count() >= 2, "two episodes end at their goals");
+        await(() -> recorded.stream().filter(Recorded::done).count() >= 2, "episode ends recorded");
+        assertEquals(controller.recordedTransitions(), recorded.size(), "the counter matches");
+        long withReward = recorded.stream().filter(r -> !Float.isNaN(r.reward())).count();
+        assertTrue(withReward > recorded.size() / 4, withReward + " of " + recorded.size() + " decisions got a reward");
+        for (Recorded r : recorded) {
+            assertEquals(controller.observationMap().size(), r.observation().length);
+            assertTrue(finite(r.observation()), "recorded observations are finite");
+            assertEquals(2, r.action().length);
+            assertTrue(Float.isFinite(r.action()[0]) && Float.isFinite(r.action()[1]), "sent commands are finite");
+            assertTrue(Float.isNaN(r.reward()) || published.contains(r.reward()),
+                    "every recorded reward is one the robot published: " + r.reward());
+            assertTrue(r.policyTag() != 0, "tagged with the acting bundle");
+        }
+        assertTrue(recorded.stream().anyMatch(r -> r.action()[0] > 0.05), "the recorded commands drive the robot forward");
+    }
+
+    private static boolean finite(float[] v) {
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test

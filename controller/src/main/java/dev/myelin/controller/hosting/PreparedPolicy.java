@@ -26,6 +26,7 @@ public final class PreparedPolicy implements dev.myelin.bridge.ota.PolicyHost.Pr
     private final InferenceEngine engine;
     private final int[] outputToAction;
     private final long warmupDecisionNanos;
+    private final long tag;
     private final AtomicInteger state = new AtomicInteger(State.PREPARED.ordinal());
     private volatile CountDownLatch installed = new CountDownLatch(1);
     private final AtomicLongArray counters = new AtomicLongArray(5);
@@ -41,6 +42,14 @@ public final class PreparedPolicy implements dev.myelin.bridge.ota.PolicyHost.Pr
         this.engine = engine;
         this.outputToAction = outputToAction;
         this.warmupDecisionNanos = warmupDecisionNanos;
+        String digest = bundle.digest();
+        this.tag = digest != null && digest.length() >= 16
+                ? dev.myelin.bridge.experience.TransitionRecorder.policyTag(digest) : 0L;
+    }
+
+    /** The bundle's tag in recorded experience: the first 8 bytes of its digest. */
+    public long tag() {
+        return tag;
     }
 
     @Override

@@ -33,7 +33,10 @@ import java.util.function.BooleanSupplier;
  *     stop, like a base controller's watchdog.</li>
  * </ul>
  * It also publishes {@code /clock} ({@code rosgraph_msgs/Clock}) with the simulated time every step,
- * and {@code sim/episode} ({@code std_msgs/String}) when an episode ends, after which a new one starts.
+ * {@code reward} ({@code std_msgs/Float32}, per robot) with the reward of the step just taken, published
+ * right after that step's {@code scan} and {@code odom} (a controller recording experience pairs it with
+ * the action it sent before), and {@code sim/episode} ({@code std_msgs/String}) when an episode ends,
+ * after which a new one starts.
  * Stamps are the wall-clock time at start plus simulated time, so at real-time factor 1 they track the
  * wall clock and faster runs are consistent with {@code /clock}.
  *
@@ -59,6 +62,7 @@ public final class SimNode implements AutoCloseable {
     private final Publisher[] scanPublishers;
     private final Publisher[] odomPublishers;
     private final Publisher[] goalPublishers;
+    private final Publisher[] rewardPublishers;
     private final Subscription[] commandSubscriptions;
     private final Publisher clockPublisher;
     private final Publisher episodePublisher;
@@ -67,6 +71,8 @@ public final class SimNode implements AutoCloseable {
     private final Message[] odoms;
     private final Message[] goals;
     private final Message[] twists;
+    private final Message[] rewards;
+    private final Field rewardData;
     private final Message clock;
     private final Message episode;
 
@@ -150,6 +156,10 @@ public final class SimNode implements AutoCloseable {
         scanPublishers = new Publisher[robots];
         odomPublishers = new Publisher[robots];
         goalPublishers = new Publisher[robots];
+        rewardPublishers = new Publisher[robots];
+        rewards = new Message[robots];
+        MessageType float32Type = node.messageType("std_msgs/msg/Float32");
+        rewardData = float32Type.field("data");
         commandSubscriptions = new Subscription[robots];
         scans = new Message[robots];
         odoms = new Message[robots];
@@ -161,6 +171,8 @@ public final class SimNode implements AutoCloseable {
             odomPublishers[r] = node.createPublisher(prefix + "odom", odomType, Qos.DEFAULT);
             goalPublishers[r] = node.createPublisher(prefix + "goal_pose", poseType, Qos.TRANSIENT_LOCAL);
             commandSubscriptions[r] = node.createSubscription(prefix + "cmd_vel", twistType, Qos.DEFAULT);
+            rewardPublishers[r] = node.createPublisher(prefix + "reward", float32Type, Qos.DEFAULT);
+            rewards[r] = float32Type.newMessage();
             String framePrefix = robots == 1 ? "" : "robot_" + r + "/";
             scans[r] = scanType.newMessage();
             scans[r].setString(scanType.field("header.frame_id"), framePrefix + "base_scan");
@@ -303,6 +315,10 @@ public final class SimNode implements AutoCloseable {
             poseYaw[r] = wrap(poseYaw[r] + w * period);
         }
         publishState();
+        for (int r = 0; r < robots; r++) {
+            rewards[r].setFloat(rewardData, last.reward(r));
+            rewardPublishers[r].publish(rewards[r]);
+        }
         if (last.done()) {
             publishEpisodeEnd();
             startEpisode();
@@ -420,6 +436,7 @@ public final class SimNode implements AutoCloseable {
             scanPublishers[r].close();
             odomPublishers[r].close();
             goalPublishers[r].close();
+            rewardPublishers[r].close();
             commandSubscriptions[r].close();
         }
         clockPublisher.close();
