@@ -152,6 +152,20 @@ class GruActorTest {
     }
 
     @Test
+    void tanhMatchesTheLibraryToFloatPrecision() {
+        for (int k = -200000; k <= 200000; k++) {
+            float x = k * 1e-4f;
+            float expected = (float) Math.tanh(x);
+            float got = GruActor.tanh(x);
+            assertTrue(Math.abs(expected - got) <= Math.ulp(expected), "tanh(" + x + "): " + got + " vs " + expected);
+        }
+        assertEquals(1f, GruActor.tanh(1e6f));
+        assertEquals(-1f, GruActor.tanh(-1e6f));
+        assertEquals(0f, GruActor.tanh(0f));
+        assertEquals(1e-20f, GruActor.tanh(1e-20f), 1e-26f);
+    }
+
+    @Test
     void describesItselfAsTheAnnBaseline() {
         GruActor a = (GruActor) GruActor.create(5, 2, Map.of("hidden", 10), 1);
         assertEquals("gru", a.family());
