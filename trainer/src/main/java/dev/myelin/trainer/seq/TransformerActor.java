@@ -95,6 +95,8 @@ public final class TransformerActor implements SequenceActor {
     private final float[] gRate;
     private final float[] gOs, gIo, gMs, gIm, gR, gIp, gYs, gAtt, gQ, gIq, gIk, gIv, gIx, ge;
     private final float[] gv, gc;
+    /** The absent bias of the token and attention neurons. */
+    private final float[] zeros;
 
 
     /**
@@ -244,6 +246,7 @@ public final class TransformerActor implements SequenceActor {
         gIx = new float[steps * d];
         ge = new float[d];
         gv = new float[widest];
+        zeros = new float[widest];
         gc = new float[widest];
         refreshWeights();
     }
@@ -416,7 +419,7 @@ public final class TransformerActor implements SequenceActor {
             int base = n * steps * d;
             Arrays.fill(c, 0f);
             for (int t = 0; t < steps; t++) {
-                lifStep(c, e, 0, -1, xv, xs, base + t * d, t == 0 ? -1 : base + (t - 1) * d, d);
+                lifStep(c, e, 0, zeros, 0, xv, xs, base + t * d, t == 0 ? -1 : base + (t - 1) * d, d);
             }
             neurons(kT, kB, base);
             neurons(vT, vB, base);
@@ -429,7 +432,7 @@ public final class TransformerActor implements SequenceActor {
             Arrays.fill(c, 0f);
             for (int t = 0; t < steps; t++) {
                 project(wt, d, d, xs, base + t * d, acc);
-                lifStep(c, acc, 0, biasOff, v, s, base + t * d, t == 0 ? -1 : base + (t - 1) * d, d);
+                lifStep(c, acc, 0, params.values(), biasOff, v, s, base + t * d, t == 0 ? -1 : base + (t - 1) * d, d);
             }
         }
     }
@@ -498,30 +501,32 @@ public final class TransformerActor implements SequenceActor {
     }
 
     /**
-     * One LIF timestep of n neurons in the engines' order: {@code c = cd c + I (+ b); v = (s_prev ? 0 : vd v_prev) + c;
-     * s = v > th}; writes v and s at {@code off}, reads the previous ones at {@code prev} (-1: zero state).
+     * One LIF timestep of n neurons in the engines' order: {@code c = cd c + I + b; v = vd v_prev (1 - s_prev) + c;
+     * s = v > th}; writes v and s at {@code off}, reads the previous ones at {@code prev} (-1: zero state). Where
+     * the engine skips the bias or zeroes v it adds +0 or multiplies by 0 here, which can only change the sign of
+     * a zero, never a comparison with the threshold or a later sum.
      */
-    private int lifStep(float[] c, float[] in, int inOff, int biasOff, float[] v, float[] s, int off, int prev, int n) {
-        float[] w = params.values();
-        int fired = 0;
-        for (int i = 0; i < n; i++) {
-            float ci = cd * c[i] + in[inOff + i];
-            if (biasOff >= 0) {
-                ci += w[biasOff + i];
+    private void lifStep(float[] c, float[] in, int inOff, float[] bias, int biasOff, float[] v, float[] s, int off,
+                         int prev, int n) {
+        final float cd = this.cd;
+        final float vd = this.vd;
+        final float th = this.th;
+        if (prev < 0) {
+            for (int i = 0; i < n; i++) {
+                float ci = cd * c[i] + in[inOff + i] + bias[biasOff + i];
+                c[i] = ci;
+                v[off + i] = ci;
+                s[off + i] = ci > th ? 1f : 0f;
             }
-            c[i] = ci;
-            float vPrev = prev < 0 ? 0f : v[prev + i];
-            float sPrev = prev < 0 ? 0f : s[prev + i];
-            float vi = (sPrev != 0f ? 0f : vd * vPrev) + ci;
-            v[off + i] = vi;
-            if (vi > th) {
-                s[off + i] = 1f;
-                fired++;
-            } else {
-                s[off + i] = 0f;
-            }
+            return;
         }
-        return fired;
+        for (int i = 0; i < n; i++) {
+            float ci = cd * c[i] + in[inOff + i] + bias[biasOff + i];
+            c[i] = ci;
+            float vi = vd * v[prev + i] * (1f - s[prev + i]) + ci;
+            v[off + i] = vi;
+            s[off + i] = vi > th ? 1f : 0f;
+        }
     }
 
     /**
@@ -547,40 +552,38 @@ public final class TransformerActor implements SequenceActor {
             int at = rowD + t * d;
             int prev = t == 0 ? -1 : at - d;
             project(qT, d, d, tt.xs, xLast, acc);
-            lifStep(cq, acc, 0, qB, tr.qv, tr.qs, at, prev, d);
+            lifStep(cq, acc, 0, params.values(), qB, tr.qv, tr.qs, at, prev, d);
             // spiking self-attention of the newest query over every position, no softmax
             Arrays.fill(attention, 0f);
             for (int p = 0; p < window; p++) {
                 int kOff = (tr.position[n * window + p] * steps + t) * d;
-                int sc = 0;
+                // spikes are exactly 0 or 1: the float sum of products is the integer count of coincidences
+                float sc = 0f;
                 for (int i = 0; i < d; i++) {
-                    if (tr.qs[at + i] != 0f && tt.ks[kOff + i] != 0f) {
-                        sc++;
-                    }
+                    sc += tr.qs[at + i] * tt.ks[kOff + i];
                 }
                 tr.score[(n * steps + t) * window + p] = sc;
-                if (sc == 0) {
+                if (sc == 0f) {
                     continue;
                 }
+                // the engine adds w where V spikes; adding w * 0 = +0 elsewhere leaves every sum unchanged
                 float wp = scale * sc;
                 for (int i = 0; i < d; i++) {
-                    if (tt.vs[kOff + i] != 0f) {
-                        attention[i] += wp;
-                    }
+                    attention[i] += wp * tt.vs[kOff + i];
                 }
             }
-            lifStep(cy, attention, 0, -1, tr.yv, tr.ys, at, prev, d);
+            lifStep(cy, attention, 0, zeros, 0, tr.yv, tr.ys, at, prev, d);
             project(pT, d, d, tr.ys, at, acc);
-            lifStep(cp, acc, 0, pB, tr.pv, tr.ps, at, prev, d);
+            lifStep(cp, acc, 0, params.values(), pB, tr.pv, tr.ps, at, prev, d);
             for (int i = 0; i < d; i++) {
                 residual[i] = tt.xs[xLast + i] + tr.ps[at + i];
             }
             project(mT, d, mlp, residual, 0, acc);
             int atM = rowM + t * mlp;
-            lifStep(cm, acc, 0, mB, tr.mv, tr.ms, atM, t == 0 ? -1 : atM - mlp, mlp);
+            lifStep(cm, acc, 0, params.values(), mB, tr.mv, tr.ms, atM, t == 0 ? -1 : atM - mlp, mlp);
             project(oT, mlp, outN, tr.ms, atM, acc);
             int atO = rowO + t * outN;
-            lifStep(co, acc, 0, oB, tr.ov, tr.os, atO, t == 0 ? -1 : atO - outN, outN);
+            lifStep(co, acc, 0, params.values(), oB, tr.ov, tr.os, atO, t == 0 ? -1 : atO - outN, outN);
             for (int i = 0; i < outN; i++) {
                 counts[i] += tr.os[atO + i];
             }
