@@ -39,6 +39,7 @@ import picocli.CommandLine.Command;
                 OtaIngestCommand.class,
                 OtaDemoCommand.class,
                 TrainSequenceCommand.class,
+                CompareCommand.class,
         })
 public final class Myelin implements Runnable {
 

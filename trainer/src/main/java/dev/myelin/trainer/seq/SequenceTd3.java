@@ -283,6 +283,21 @@ public final class SequenceTd3 {
         return m / b.rows;
     }
 
+    /** Q1 of the given loss rows with the actions stored in the replay (the behaviour's), for comparison with {@link #meanPolicyQ}. */
+    public double meanBehaviourQ(SequenceReplay.Batch b) {
+        float[] in = q1.input();
+        fillCritic(in, b.historyNow, b.historyWidth, b.rows);
+        for (int k = 0; k < b.rows; k++) {
+            System.arraycopy(b.action, k * agents * act, in, k * criticInput + b.historyWidth, agents * act);
+        }
+        float[] q = q1.forward(b.rows);
+        double m = 0;
+        for (int k = 0; k < b.rows; k++) {
+            m += q[k];
+        }
+        return m / b.rows;
+    }
+
     public long updates() {
         return updates;
     }

@@ -313,6 +313,14 @@ public final class SequenceTrainingRun implements AutoCloseable {
         ck.write(dir.resolve(CHECKPOINT));
     }
 
+    /** Draws a batch of windows from the replay with the run's current statistics (for diagnostics and tests). */
+    public SequenceReplay.Batch sampleBatch(long seed) {
+        SequenceReplay.Batch b = new SequenceReplay.Batch(config.batchSize, perWorld, obs, act, config.burnIn,
+                config.sequenceLength, config.history);
+        replay.sample(b, new RandomStream(seed), normalizer);
+        return b;
+    }
+
     public SequenceActor actor() {
         return actor;
     }
