@@ -1,12 +1,10 @@
 package dev.myelin.trainer.seq;
 
-import com.sun.management.ThreadMXBean;
 import dev.myelin.trainer.nn.Parameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The GRU baseline: hand-written BPTT against finite differences, stepper against the training pass. */
 class GruActorTest {
-    private static final ThreadMXBean MX = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-
     private static double loss(SequenceActor a, float[] o, float[] pa, float[] pr, int batch, int steps, float[] g) {
         float[] y = a.forward(o, pa, pr, batch, steps);
         double s = 0;
@@ -137,17 +133,13 @@ class GruActorTest {
         float[] pa = new float[lanes * 2];
         float[] pr = new float[lanes];
         float[] out = new float[lanes * 2];
-        for (int i = 0; i < 20000; i++) {
+        int[] i = {0};
+        long allocated = GrsnActorTest.steadyStateAllocation(() -> {
             st.step(o, pa, pr, out);
-        }
-        long before = MX.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 2000; i++) {
-            st.step(o, pa, pr, out);
-            if (i % 100 == 0) {
-                st.reset(i % lanes);
+            if (i[0]++ % 100 == 0) {
+                st.reset(i[0] % lanes);
             }
-        }
-        long allocated = MX.getCurrentThreadAllocatedBytes() - before;
+        }, 20000, 2000);
         assertEquals(0, allocated, "2000 steps allocated " + allocated + " bytes");
     }
 
