@@ -20,12 +20,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo-out", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--episodes", defaultValue = "8", description = "Complete episodes driven by each version (default ${DEFAULT-VALUE}).")
+    @Option(names = "--episodes", defaultValue = "10", description = "Complete episodes driven by each version (default ${DEFAULT-VALUE}).")
     int episodes;
 
-    @Option(names = "--rate", defaultValue = "4", paramLabel = "FACTOR",
+    @Option(names = "--rate", defaultValue = "5", paramLabel = "FACTOR",
             description = "Simulation real-time factor (default ${DEFAULT-VALUE}).")
     double rate;
+
+    @Option(names = "--control-rate", defaultValue = "100", paramLabel = "HZ",
+            description = "Control loop rate (default ${DEFAULT-VALUE}).")
+    double controlRate;
 
     @Option(names = "--quick", description = "A short run: 2 episodes per version of at most 250 steps.")
     boolean quick;
@@ -51,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --v1 and --v2 together");
         }
         EndToEndDemo.Options o = new EndToEndDemo.Options().out(out).episodes(quick ? 2 : episodes).rate(rate).domain(domain)
-                .seed(seed).bundles(v1, v2).metrics(metrics).maxSteps(quick ? 250 : 0);
+                .seed(seed).controlRate(controlRate).bundles(v1, v2).metrics(metrics).maxSteps(quick ? 250 : 0);
         new EndToEndDemo(o).run();
         return 0;
     }
