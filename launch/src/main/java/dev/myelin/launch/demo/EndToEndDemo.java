@@ -247,14 +247,31 @@ public final class EndToEndDemo {
                 TrustedKeys.of(key.getPublic()));
         OtaAgentNode agent = new OtaAgentNode("ota", () -> controller, broker::endpoint, FLEET, POLICY, "stable", ROBOT,
                 state, List.of(), privateKey, "builtin:goal-seeker", null, this::onStep);
-        List<LaunchNode> nodes = List.of(broker, sim, controller, agent);
         List<LaunchNode> started = new ArrayList<>();
         try {
-            for (LaunchNode n : nodes) {
+            // HiveMQ takes a while to come up: it starts alongside the sim node and the controller.
+            started.add(broker);
+            java.util.concurrent.CompletableFuture<Void> brokerUp = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    broker.start();
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            for (LaunchNode n : List.of(sim, controller)) {
                 started.add(n);
                 n.start();
                 await(n::ready, Duration.ofSeconds(60), n.name() + " ready", started);
             }
+            try {
+                brokerUp.get(90, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new DemoFailedException("the embedded broker did not start: " + cause.getMessage(), cause);
+            }
+            started.add(agent);
+            agent.start();
+            await(agent::ready, Duration.ofSeconds(60), "ota ready", started);
             Controller c = controller.controller();
             controllerRef.set(c);
             say("embedded HiveMQ broker on %s; sim robot and controller on ROS domain %d (loopback Cyclone DDS), "

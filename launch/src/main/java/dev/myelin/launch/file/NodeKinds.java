@@ -22,7 +22,7 @@ public final class NodeKinds {
     private static final Set<String> ROS = Set.of("domain", "localhost_only");
     private static final Map<String, Set<String>> IN_PROCESS = Map.of(
             "broker", Set.of("port", "work_dir"),
-            "sim-node", union(ROS, "task", "task_options", "seed", "rate", "command_timeout"),
+            "sim-node", union(ROS, "task", "task_options", "seed", "rate", "command_timeout", "log_episodes"),
             "controller", union(ROS, "bundle", "engine", "rate", "idle", "inactive"),
             "ota-agent", Set.of("controller", "broker", "fleet", "policy", "channel", "robot_id", "state_dir", "trust",
                     "release_key", "factory"),

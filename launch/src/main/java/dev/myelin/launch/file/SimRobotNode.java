@@ -11,7 +11,8 @@ import dev.myelin.sim.node.SimNode;
  * {@code kind: sim-node}: simulated differential-drive robots on ROS 2 ({@link SimNode}) ticking on
  * their own thread at a real-time factor. Parameters: {@code task} (diffdrive-nav), {@code task_options}
  * (e.g. {@code beams=24}), {@code seed}, {@code rate} (real-time factor), {@code command_timeout},
- * {@code domain}, {@code localhost_only}. Ready once it has published its first state.
+ * {@code domain}, {@code localhost_only}, {@code log_episodes} (print each episode's end, default true).
+ * Ready once it has published its first state.
  */
 public final class SimRobotNode implements LaunchNode {
 
@@ -34,6 +35,8 @@ public final class SimRobotNode implements LaunchNode {
     private volatile boolean running;
     private volatile boolean ticked;
     private volatile String failure;
+    private boolean logEpisodes;
+    private long episodesLogged;
 
     public SimRobotNode(String name, TaskSpec spec, long seed, double rate, double commandTimeout, RosSettings ros) {
         if (!(rate >= 0) || Double.isInfinite(rate)) {
@@ -60,7 +63,14 @@ public final class SimRobotNode implements LaunchNode {
             throw p.error("task_options", e.getMessage());
         }
         return new SimRobotNode(s.name(), spec, p.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE),
-                p.real("rate", 1, 0, 1000), p.real("command_timeout", 0.5, 0.001, 60), RosSettings.of(s));
+                p.real("rate", 1, 0, 1000), p.real("command_timeout", 0.5, 0.001, 60), RosSettings.of(s))
+                .logEpisodes(p.bool("log_episodes", true));
+    }
+
+    /** Prints a line when an episode ends (before {@link #start()}). */
+    public SimRobotNode logEpisodes(boolean on) {
+        this.logEpisodes = on;
+        return this;
     }
 
     /** Sets the observer (before {@link #start()}). */
@@ -95,6 +105,13 @@ public final class SimRobotNode implements LaunchNode {
                     }
                     if (sim.ticks() > 0) {
                         ticked = true;
+                    }
+                    if (logEpisodes && sim.stats().episodes() != episodesLogged) {
+                        episodesLogged = sim.stats().episodes();
+                        var st = sim.stats();
+                        System.out.printf(java.util.Locale.ROOT, "[%s] %d episodes: %d success, %d collision, %d timeout; "
+                                        + "mean return %.1f%n", name, st.episodes(), st.successes(), st.collisions(),
+                                st.timeouts(), st.meanReturn());
                     }
                     return running;
                 });
