@@ -117,7 +117,7 @@ public final class SequenceComparison {
                 policy = SequencePolicy.toPolicy(actor, run.observationSpace(), run.actionSpace(),
                         run.normalizer().toNormalizer(), Map.of("comparison", name));
             }
-            Cell c = measure(config, task, family, seed, steps, summary, actor, policy, plan.evalEpisodes(), wall);
+            Cell c = measure(config, taskName(task), family, seed, steps, summary, actor, policy, plan.evalEpisodes(), wall);
             log.printf(Locale.ROOT, "compare: %s %s seed %d: return %.1f +- %.1f, %.1f pJ/decision (%s), %.0f s%n", task,
                     family, seed, c.meanReturn(), c.stdReturn(), c.picojoulesPerDecision(),
                     c.energyFromEngine() ? String.format(Locale.ROOT, "%.0f SynOps + %.0f MACs", c.synOpsPerDecision(),

@@ -137,7 +137,7 @@ public final class SequenceConfig {
         d.put("burn_in", 8);
         d.put("sequence_length", 16);
         d.put("history", 4);
-        d.put("batch_size", 16);
+        d.put("batch_size", 8);
         d.put("replay_size", 200_000);
         d.put("actor_lr", 1e-3);
         d.put("critic_lr", 1e-3);
@@ -150,7 +150,7 @@ public final class SequenceConfig {
         d.put("start_steps", 2_000L);
         d.put("update_after", 1_000L);
         d.put("update_every", 64);
-        d.put("updates_per_period", 16);
+        d.put("updates_per_period", 64);
         d.put("eval_every", 2_048L);
         d.put("eval_episodes", 5);
         d.put("normalize_observations", true);

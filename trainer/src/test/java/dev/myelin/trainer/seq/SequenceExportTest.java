@@ -89,7 +89,7 @@ class SequenceExportTest {
     @Test
     void annBaselinesAreNotExportable(@TempDir Path dir) throws Exception {
         SequenceConfig c = SequenceConfig.of(SequenceConfig.loadPreset("pendulum-po"), List.of("family=mlp",
-                "steps=128", "start_steps=64", "update_after=64", "eval_every=128", "eval_episodes=1"));
+                "steps=128", "start_steps=64", "update_after=64", "eval_every=128", "eval_episodes=1", "updates_per_period=2"));
         try (SequenceTrainingRun r = SequenceTrainingRun.start(c, dir.resolve("run"))) {
             r.run();
         }
@@ -103,7 +103,11 @@ class SequenceExportTest {
 
     @Test
     void comparisonWritesResultsAndTable(@TempDir Path dir) throws Exception {
-        SequenceComparison.Plan plan = new SequenceComparison.Plan(List.of("pendulum-po"), List.of("popsan", "mlp"), 1, 0.01,
+        Path preset = dir.resolve("tiny-po.yaml");
+        Files.writeString(preset, String.join("\n", "task: pendulum", "observation: position-only", "steps: 128",
+                "envs: 4", "start_steps: 64", "update_after: 64", "update_every: 64", "updates_per_period: 2",
+                "eval_every: 128", "eval_episodes: 1", "actor:", "  hidden: [16]", ""));
+        SequenceComparison.Plan plan = new SequenceComparison.Plan(List.of(preset.toString()), List.of("popsan", "mlp"), 1, 1,
                 1, dir);
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         List<SequenceComparison.Cell> cells = SequenceComparison.run(plan, new java.io.PrintStream(log, true));
@@ -117,7 +121,7 @@ class SequenceExportTest {
         String json = Files.readString(dir.resolve("results.json"));
         assertTrue(json.contains("\"family\" : \"mlp\"") && json.contains("energy_pj_per_decision"), json);
         String table = Files.readString(dir.resolve("table.md"));
-        assertTrue(table.contains("| pendulum-po | popsan |") && table.contains("| pendulum-po | mlp |"), table);
+        assertTrue(table.contains("| tiny-po | popsan |") && table.contains("| tiny-po | mlp |"), table);
         assertThrows(IllegalArgumentException.class, () -> new SequenceComparison.Plan(List.of("walker"), List.of("mlp"), 1, 1, 1, dir));
     }
 }

@@ -16,7 +16,8 @@ class SequenceTd3LearnsTest {
     @Test
     void criticFitsAndActorImprovesOnTheBehaviour() throws Exception {
         SequenceConfig c = SequenceConfig.of(SequenceConfig.loadPreset("pendulum-po"), List.of("family=mlp", "steps=4096",
-                "start_steps=1024", "update_after=512", "eval_every=4096", "eval_episodes=1", "seed=3"));
+                "start_steps=1024", "update_after=512", "eval_every=4096", "eval_episodes=1", "seed=3", "batch_size=16",
+                "updates_per_period=16"));
         try (SequenceTrainingRun run = SequenceTrainingRun.start(c, null)) {
             // the first updates' critic loss, then the rest of the run
             SequenceConfig early = c.with(List.of("steps=640"));
