@@ -1,8 +1,5 @@
 package dev.myelin.trainer.seq;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,16 +7,13 @@ import java.util.Map;
 /**
  * The sequence-actor families by name: {@code popsan}, {@code mlp}, {@code grsn}, {@code gru},
  * {@code spiking-transformer}. Every family's class has a static
- * {@code create(int observationSize, int actionSize, Map<String, Object> options, long seed)}; the
- * recurrent and windowed families are looked up by class name so that a build without one of them
- * still trains the others ({@link #available}). Stateless; any thread.
+ * {@code create(int observationSize, int actionSize, Map<String, Object> options, long seed)}, called
+ * here directly. {@link #available} tells by class name whether a family is part of a build, so that
+ * tools such as the comparison can report a missing one instead of failing. Stateless; any thread.
  */
 public final class SequenceActors {
     /** Every family, in the order the comparison reports them. */
     public static final List<String> FAMILIES = List.of("popsan", "grsn", "spiking-transformer", "gru", "mlp");
-
-    private static final MethodType CREATE = MethodType.methodType(SequenceActor.class, int.class, int.class, Map.class,
-            long.class);
 
     private SequenceActors() {
     }
@@ -31,7 +25,9 @@ public final class SequenceActors {
         return switch (family == null ? "" : family) {
             case PopSanSequenceActor.FAMILY -> PopSanSequenceActor.create(observationSize, actionSize, o, seed);
             case MlpActor.FAMILY -> MlpActor.create(observationSize, actionSize, o, seed);
-            case "grsn", "gru", "spiking-transformer" -> byClass(family, observationSize, actionSize, o, seed);
+            case "grsn" -> GrsnActor.create(observationSize, actionSize, o, seed);
+            case "gru" -> GruActor.create(observationSize, actionSize, o, seed);
+            case "spiking-transformer" -> TransformerActor.create(observationSize, actionSize, o, seed);
             default -> throw new IllegalArgumentException("unknown actor family '" + family + "' (known: "
                     + String.join(", ", FAMILIES) + ")");
         };
@@ -42,9 +38,9 @@ public final class SequenceActors {
         return switch (family) {
             case "popsan" -> PopSanSequenceActor.class.getName();
             case "mlp" -> MlpActor.class.getName();
-            case "grsn" -> SequenceActors.class.getPackageName() + ".GrsnActor";
-            case "gru" -> SequenceActors.class.getPackageName() + ".GruActor";
-            case "spiking-transformer" -> SequenceActors.class.getPackageName() + ".TransformerActor";
+            case "grsn" -> GrsnActor.class.getName();
+            case "gru" -> GruActor.class.getName();
+            case "spiking-transformer" -> TransformerActor.class.getName();
             default -> throw new IllegalArgumentException("unknown actor family '" + family + "' (known: "
                     + String.join(", ", FAMILIES) + ")");
         };
@@ -69,26 +65,6 @@ public final class SequenceActors {
             }
         }
         return out;
-    }
-
-    private static SequenceActor byClass(String family, int obs, int act, Map<String, Object> options, long seed) {
-        MethodHandle create;
-        try {
-            Class<?> c = Class.forName(className(family), true, SequenceActors.class.getClassLoader());
-            create = MethodHandles.publicLookup().findStatic(c, "create", CREATE);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("actor family '" + family + "' is not part of this build (available: "
-                    + String.join(", ", availableFamilies()) + ")");
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            throw new IllegalStateException(className(family) + " has no public static create(int, int, Map, long)", e);
-        }
-        try {
-            return (SequenceActor) create.invoke(obs, act, options, seed);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(family + " actor: " + t.getMessage(), t);
-        }
     }
 
     static void requireSizes(String family, int obs, int act) {
