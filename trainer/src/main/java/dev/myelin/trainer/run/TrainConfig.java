@@ -1,23 +1,15 @@
 package dev.myelin.trainer.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Tasks;
 import dev.myelin.trainer.kernel.Rounding;
 import dev.myelin.trainer.nn.Surrogate;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A training run's complete configuration, read from a YAML preset ({@code presets/<name>.yaml} on the
@@ -67,63 +59,65 @@ public final class TrainConfig {
     public final long evalEvery;
     public final int evalEpisodes;
     public final long checkpointEvery;
+    private final Settings s;
     private final Map<String, Object> flat;
 
-    private TrainConfig(Map<String, Object> flat) {
-        this.flat = flat;
-        task = string("task");
+    private TrainConfig(Settings settings) {
+        this.s = settings;
+        this.flat = settings.flat();
+        task = s.string("task");
         if (!Tasks.names().contains(task)) {
             throw new IllegalArgumentException("task: unknown task '" + task + "' (known: " + String.join(", ", Tasks.names()) + ")");
         }
-        taskOptions = options("task_options");
-        observation = string("observation");
-        algorithm = string("algorithm");
+        taskOptions = s.options("task_options");
+        observation = s.string("observation");
+        algorithm = s.string("algorithm");
         if (!algorithm.equals("td3") && !algorithm.equals("sac")) {
             throw new IllegalArgumentException("algorithm: must be td3 or sac, got '" + algorithm + "'");
         }
-        steps = positiveLong("steps");
-        seed = longValue("seed");
-        envs = positiveInt("envs");
-        envThreads = positiveInt("env_threads");
-        threads = positiveInt("threads");
-        actorHidden = sizes("actor.hidden");
-        population = positiveInt("actor.population");
-        timesteps = positiveInt("actor.timesteps");
-        surrogate = Surrogate.fromConfigName(string("actor.surrogate"));
-        surrogateWidth = positiveFloat("actor.surrogate_width");
-        criticHidden = sizes("critic.hidden");
-        replaySize = positiveInt("replay_size");
-        batchSize = positiveInt("batch_size");
-        gamma = unitFloat("gamma");
-        polyak = unitFloat("polyak");
-        actorLr = positiveFloat("actor_lr");
-        criticLr = positiveFloat("critic_lr");
-        startSteps = nonNegativeLong("start_steps");
-        updateAfter = nonNegativeLong("update_after");
-        updateEvery = positiveInt("update_every");
-        actionNoise = nonNegativeFloat("action_noise");
-        targetNoise = nonNegativeFloat("target_noise");
-        noiseClip = nonNegativeFloat("noise_clip");
-        policyDelay = positiveInt("policy_delay");
-        sacAlpha = nonNegativeFloat("sac.alpha");
-        sacAutoAlpha = bool("sac.auto_alpha");
-        String p = string("precision");
+        steps = s.positiveLong("steps");
+        seed = s.longValue("seed");
+        envs = s.positiveInt("envs");
+        envThreads = s.positiveInt("env_threads");
+        threads = s.positiveInt("threads");
+        actorHidden = s.sizes("actor.hidden");
+        population = s.positiveInt("actor.population");
+        timesteps = s.positiveInt("actor.timesteps");
+        surrogate = Surrogate.fromConfigName(s.string("actor.surrogate"));
+        surrogateWidth = s.positiveFloat("actor.surrogate_width");
+        criticHidden = s.sizes("critic.hidden");
+        replaySize = s.positiveInt("replay_size");
+        batchSize = s.positiveInt("batch_size");
+        gamma = s.unitFloat("gamma");
+        polyak = s.unitFloat("polyak");
+        actorLr = s.positiveFloat("actor_lr");
+        criticLr = s.positiveFloat("critic_lr");
+        startSteps = s.nonNegativeLong("start_steps");
+        updateAfter = s.nonNegativeLong("update_after");
+        updateEvery = s.positiveInt("update_every");
+        actionNoise = s.nonNegativeFloat("action_noise");
+        targetNoise = s.nonNegativeFloat("target_noise");
+        noiseClip = s.nonNegativeFloat("noise_clip");
+        policyDelay = s.positiveInt("policy_delay");
+        sacAlpha = s.nonNegativeFloat("sac.alpha");
+        sacAutoAlpha = s.bool("sac.auto_alpha");
+        String p = s.string("precision");
         precision = switch (p) {
             case "fp32" -> Rounding.FP32;
             case "fp16" -> Rounding.FP16;
             case "bf16" -> Rounding.BF16;
             default -> throw new IllegalArgumentException("precision: must be fp32, fp16 or bf16, got '" + p + "'");
         };
-        lossScaleInitial = positiveFloat("loss_scale.initial");
+        lossScaleInitial = s.positiveFloat("loss_scale.initial");
         if (lossScaleInitial < 1f) {
             throw new IllegalArgumentException("loss_scale.initial: must be >= 1, got " + lossScaleInitial);
         }
-        lossScaleGrowthInterval = positiveInt("loss_scale.growth_interval");
-        normalizeObservations = bool("normalize_observations");
-        observationClip = positiveFloat("observation_clip");
-        evalEvery = positiveLong("eval_every");
-        evalEpisodes = positiveInt("eval_episodes");
-        checkpointEvery = positiveLong("checkpoint_every");
+        lossScaleGrowthInterval = s.positiveInt("loss_scale.growth_interval");
+        normalizeObservations = s.bool("normalize_observations");
+        observationClip = s.positiveFloat("observation_clip");
+        evalEvery = s.positiveLong("eval_every");
+        evalEpisodes = s.positiveInt("eval_episodes");
+        checkpointEvery = s.positiveLong("checkpoint_every");
         if (checkpointEvery % updateEvery != 0) {
             throw new IllegalArgumentException("checkpoint_every (" + checkpointEvery + ") must be a multiple of update_every ("
                     + updateEvery + "): checkpoints are taken between update phases");
@@ -183,58 +177,11 @@ public final class TrainConfig {
         return List.of("pendulum", "cartpole-swingup", "diffdrive-nav");
     }
 
-    /** The YAML text of a shipped preset, or of a file when {@code nameOrFile} ends in .yaml/.yml. */
+    private static final Set<String> MAP_KEYS = Set.of("task_options");
+
+    /** The YAML text of a shipped preset, or of a file when {@code nameOrFile} ends in .yaml/.yml, flat. */
     public static Map<String, Object> loadPreset(String nameOrFile) throws IOException {
-        if (nameOrFile.endsWith(".yaml") || nameOrFile.endsWith(".yml")) {
-            Path f = Path.of(nameOrFile);
-            if (!Files.isRegularFile(f)) {
-                throw new IllegalArgumentException("preset file " + f + " does not exist");
-            }
-            try (InputStream in = Files.newInputStream(f)) {
-                return flatten(parse(in, f.toString()));
-            }
-        }
-        InputStream in = TrainConfig.class.getResourceAsStream("/dev/myelin/trainer/presets/" + nameOrFile + ".yaml");
-        if (in == null) {
-            throw new IllegalArgumentException("unknown preset '" + nameOrFile + "' (known: " + String.join(", ", presets())
-                    + "; or give a .yaml file)");
-        }
-        try (in) {
-            return flatten(parse(in, "preset " + nameOrFile));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> parse(InputStream in, String source) throws IOException {
-        Object o;
-        try {
-            o = new ObjectMapper(new YAMLFactory()).readValue(in, Object.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(source + ": not valid YAML: " + e.getMessage(), e);
-        }
-        if (o == null) {
-            return new LinkedHashMap<>();
-        }
-        if (!(o instanceof Map)) {
-            throw new IllegalArgumentException(source + ": expected a mapping of settings at the top level");
-        }
-        return (Map<String, Object>) o;
-    }
-
-    /** Nested maps become dotted keys, except {@code task_options}, whose value stays a map. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> flatten(Map<String, Object> nested) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : nested.entrySet()) {
-            if (e.getValue() instanceof Map<?, ?> m && !e.getKey().equals("task_options")) {
-                for (Map.Entry<String, Object> inner : flatten((Map<String, Object>) m).entrySet()) {
-                    out.put(e.getKey() + "." + inner.getKey(), inner.getValue());
-                }
-            } else {
-                out.put(e.getKey(), e.getValue());
-            }
-        }
-        return out;
+        return Settings.loadPreset(nameOrFile, "/dev/myelin/trainer/presets", presets(), MAP_KEYS);
     }
 
     /**
@@ -242,35 +189,7 @@ public final class TrainConfig {
      * {@code key=value} strings over that.
      */
     public static TrainConfig of(Map<String, Object> settings, List<String> overrides) {
-        Map<String, Object> flat = new LinkedHashMap<>(DEFAULTS);
-        for (Map.Entry<String, Object> e : settings.entrySet()) {
-            requireKnown(e.getKey());
-            flat.put(e.getKey(), e.getValue());
-        }
-        for (String o : overrides) {
-            int eq = o.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("override '" + o + "' is not key=value");
-            }
-            String key = o.substring(0, eq).trim();
-            String value = o.substring(eq + 1).trim();
-            if (key.startsWith("task_options.")) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> opts = new LinkedHashMap<>((Map<String, Object>) flat.get("task_options"));
-                opts.put(key.substring("task_options.".length()), value);
-                flat.put("task_options", opts);
-                continue;
-            }
-            requireKnown(key);
-            flat.put(key, value);
-        }
-        return new TrainConfig(flat);
-    }
-
-    private static void requireKnown(String key) {
-        if (!DEFAULTS.containsKey(key)) {
-            throw new IllegalArgumentException("unknown setting '" + key + "' (known: " + String.join(", ", new TreeSet<>(DEFAULTS.keySet())) + ")");
-        }
+        return new TrainConfig(Settings.of(DEFAULTS, settings, overrides, MAP_KEYS));
     }
 
     /** This configuration with further overrides. */
@@ -290,19 +209,11 @@ public final class TrainConfig {
     private Object normalizedValue(String key) {
         return switch (key) {
             case "task_options" -> new LinkedHashMap<>(taskOptions);
-            case "actor.hidden" -> toList(actorHidden);
-            case "critic.hidden" -> toList(criticHidden);
+            case "actor.hidden" -> Settings.toList(actorHidden);
+            case "critic.hidden" -> Settings.toList(criticHidden);
             default -> flat.get(key) instanceof String || flat.get(key) instanceof Number || flat.get(key) instanceof Boolean
                     ? flat.get(key) : String.valueOf(flat.get(key));
         };
-    }
-
-    private static List<Integer> toList(int[] a) {
-        List<Integer> l = new ArrayList<>();
-        for (int x : a) {
-            l.add(x);
-        }
-        return l;
     }
 
     /** The task as the simulator sees it. */
@@ -316,158 +227,4 @@ public final class TrainConfig {
 
     /** Settings whose change would make a resumed run differ from the saved one, except {@code steps} and schedules. */
     public static final Set<String> RESUMABLE_OVERRIDES = Set.of("steps", "eval_every", "eval_episodes", "checkpoint_every");
-
-    // ---- typed access with messages naming the key ----
-
-    private Object raw(String key) {
-        return flat.get(key);
-    }
-
-    private String string(String key) {
-        Object v = raw(key);
-        if (v == null) {
-            return "";
-        }
-        if (v instanceof Map || v instanceof List) {
-            throw new IllegalArgumentException(key + ": expected a string, got " + v);
-        }
-        return String.valueOf(v).trim();
-    }
-
-    private double number(String key) {
-        Object v = raw(key);
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        try {
-            return Double.parseDouble(string(key));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": expected a number, got '" + v + "'");
-        }
-    }
-
-    private long longValue(String key) {
-        double d = number(key);
-        if (d != Math.rint(d) || Math.abs(d) > 9.0e15) {
-            throw new IllegalArgumentException(key + ": expected a whole number, got " + raw(key));
-        }
-        return (long) d;
-    }
-
-    private long positiveLong(String key) {
-        long v = longValue(key);
-        if (v < 1) {
-            throw new IllegalArgumentException(key + ": must be >= 1, got " + v);
-        }
-        return v;
-    }
-
-    private long nonNegativeLong(String key) {
-        long v = longValue(key);
-        if (v < 0) {
-            throw new IllegalArgumentException(key + ": must be >= 0, got " + v);
-        }
-        return v;
-    }
-
-    private int positiveInt(String key) {
-        long v = positiveLong(key);
-        if (v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(key + ": " + v + " is too large");
-        }
-        return (int) v;
-    }
-
-    private float positiveFloat(String key) {
-        double d = number(key);
-        if (!(d > 0) || Double.isInfinite(d)) {
-            throw new IllegalArgumentException(key + ": must be positive and finite, got " + raw(key));
-        }
-        return (float) d;
-    }
-
-    private float nonNegativeFloat(String key) {
-        double d = number(key);
-        if (!(d >= 0) || Double.isInfinite(d)) {
-            throw new IllegalArgumentException(key + ": must be >= 0 and finite, got " + raw(key));
-        }
-        return (float) d;
-    }
-
-    private float unitFloat(String key) {
-        double d = number(key);
-        if (!(d >= 0 && d <= 1)) {
-            throw new IllegalArgumentException(key + ": must be in [0, 1], got " + raw(key));
-        }
-        return (float) d;
-    }
-
-    private boolean bool(String key) {
-        Object v = raw(key);
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        String s = string(key).toLowerCase(Locale.ROOT);
-        return switch (s) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(key + ": expected true or false, got '" + v + "'");
-        };
-    }
-
-    private int[] sizes(String key) {
-        Object v = raw(key);
-        List<Object> items = new ArrayList<>();
-        if (v instanceof List<?> l) {
-            items.addAll(l);
-        } else {
-            for (String part : string(key).split("[,x ]+")) {
-                if (!part.isEmpty()) {
-                    items.add(part);
-                }
-            }
-        }
-        if (items.isEmpty()) {
-            throw new IllegalArgumentException(key + ": needs at least one layer size");
-        }
-        int[] out = new int[items.size()];
-        for (int i = 0; i < out.length; i++) {
-            try {
-                out[i] = Integer.parseInt(String.valueOf(items.get(i)).trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + ": layer size '" + items.get(i) + "' is not a whole number");
-            }
-            if (out[i] < 1) {
-                throw new IllegalArgumentException(key + ": layer sizes must be positive, got " + out[i]);
-            }
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, String> options(String key) {
-        Object v = raw(key);
-        Map<String, String> out = new LinkedHashMap<>();
-        if (v == null) {
-            return out;
-        }
-        if (v instanceof Map<?, ?> m) {
-            for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
-                out.put(e.getKey(), String.valueOf(e.getValue()));
-            }
-            return out;
-        }
-        String s = string(key);
-        if (s.isEmpty()) {
-            return out;
-        }
-        for (String item : s.split(",")) {
-            int eq = item.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException(key + ": option '" + item + "' is not key=value");
-            }
-            out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
-        }
-        return out;
-    }
 }
