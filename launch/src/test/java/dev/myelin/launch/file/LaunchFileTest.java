@@ -57,6 +57,10 @@ class LaunchFileTest {
         assertEquals("robot2", fleet.nodes().get(4).namespace());
         assertEquals(Path.of("params/nav-24.yaml").toAbsolutePath().normalize(), fleet.nodes().get(2).paramFile());
 
+        LaunchFile release = LaunchFile.read(Path.of("release.yaml"), Map.of("bundle", "builtin:nav-v2", "version", "2.0.0"));
+        assertTrue(release.nodes().get(0).shutdownOnExit());
+        assertEquals("builtin:nav-v2", release.nodes().get(0).params().string("bundle", null));
+
         LaunchFile trainer = LaunchFile.read(Path.of("trainer.yaml"), Map.of("steps", "500"));
         assertTrue(trainer.nodes().get(1).shutdownOnExit());
         assertEquals("500", trainer.nodes().get(1).params().string("steps", null));
