@@ -7,6 +7,8 @@ import dev.myelin.policy.model.Tensor;
 import dev.myelin.trainer.nn.Parameters;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.nn.Surrogate;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,6 +79,8 @@ public final class TransformerActor implements SequenceActor {
     private final int embW, embB, qW, qB, kW, kB, vW, vB, pW, pB, mW, mB, oW, oB, decW, decB;
     /** Weights packed transposed, {@code [in][out]}: input j's column is contiguous (the engines' layout). */
     private final float[] embT, qT, kT, vT, pT, mT, oT;
+    /** Padded output widths (strides) of the packed weights: model, MLP and output population. */
+    private final int dS, mS, oS;
     /** Bumped by {@link #refreshWeights()}; steppers re-run their cached tokens when it changes. */
     private int version;
 
@@ -215,13 +219,16 @@ public final class TransformerActor implements SequenceActor {
         decB = params.offset("decoder.bias");
         initialize(new RandomStream(seed));
 
-        embT = new float[tok * d];
-        qT = new float[d * d];
-        kT = new float[d * d];
-        vT = new float[d * d];
-        pT = new float[d * d];
-        mT = new float[d * mlp];
-        oT = new float[mlp * outN];
+        dS = padded(d);
+        mS = padded(mlp);
+        oS = padded(outN);
+        embT = new float[tok * dS];
+        qT = new float[d * dS];
+        kT = new float[d * dS];
+        vT = new float[d * dS];
+        pT = new float[d * dS];
+        mT = new float[d * mS];
+        oT = new float[mlp * oS];
         gEmbT = new float[tok * d];
         gQT = new float[d * d];
         gKT = new float[d * d];
@@ -331,21 +338,21 @@ public final class TransformerActor implements SequenceActor {
     @Override
     public void refreshWeights() {
         float[] w = params.values();
-        pack(w, embW, d, tok, embT);
-        pack(w, qW, d, d, qT);
-        pack(w, kW, d, d, kT);
-        pack(w, vW, d, d, vT);
-        pack(w, pW, d, d, pT);
-        pack(w, mW, mlp, d, mT);
-        pack(w, oW, outN, mlp, oT);
+        pack(w, embW, d, tok, dS, embT);
+        pack(w, qW, d, d, dS, qT);
+        pack(w, kW, d, d, dS, kT);
+        pack(w, vW, d, d, dS, vT);
+        pack(w, pW, d, d, dS, pT);
+        pack(w, mW, mlp, d, mS, mT);
+        pack(w, oW, outN, mlp, oS, oT);
         version++;
     }
 
-    /** {@code W [out, in]} at {@code off} into {@code t [in][out]}. */
-    private static void pack(float[] w, int off, int out, int in, float[] t) {
+    /** {@code W [out, in]} at {@code off} into {@code t [in][stride]} (zeros beyond out). */
+    private static void pack(float[] w, int off, int out, int in, int stride, float[] t) {
         for (int i = 0; i < out; i++) {
             for (int j = 0; j < in; j++) {
-                t[j * out + i] = w[off + i * in + j];
+                t[j * stride + i] = w[off + i * in + j];
             }
         }
     }
@@ -383,12 +390,15 @@ public final class TransformerActor implements SequenceActor {
         final float[] token;
         final float[] xs, xv, ks, kv, vs, vv;
         /** Scratch: embedding, synaptic current and projection of the token being run. */
-        private final float[] e, c, acc;
+        private final float[] e, c, acc, values;
+        private final int[] active;
 
         TokenTrains(int capacity) {
-            e = new float[d];
+            e = new float[dS];
             c = new float[d];
-            acc = new float[d];
+            acc = new float[dS];
+            active = new int[Math.max(tok, d)];
+            values = new float[Math.max(tok, d)];
             this.capacity = capacity;
             token = new float[capacity * tok];
             int n = capacity * steps * d;
@@ -403,15 +413,8 @@ public final class TransformerActor implements SequenceActor {
         /** Embeds token n and runs its token, key and value neurons for T timesteps. */
         void run(int n) {
             int to = n * tok;
-            // e = W_e token + b_e, in the engine's order: the dense product from +0, then the bias
-            Arrays.fill(e, 0f);
-            for (int j = 0; j < tok; j++) {
-                float x = token[to + j];
-                int base = j * d;
-                for (int i = 0; i < d; i++) {
-                    e[i] += embT[base + i] * x;
-                }
-            }
+            // e = W_e token + b_e, in the engine's order: the product from +0 (zero inputs add nothing), then the bias
+            project(embT, tok, dS, token, to, e, active, values);
             float[] w = params.values();
             for (int i = 0; i < d; i++) {
                 e[i] += w[embB + i];
@@ -431,7 +434,7 @@ public final class TransformerActor implements SequenceActor {
             float[] v = key ? kv : vv;
             Arrays.fill(c, 0f);
             for (int t = 0; t < steps; t++) {
-                project(wt, d, d, xs, base + t * d, acc);
+                project(wt, d, dS, xs, base + t * d, acc, active, values);
                 lifStep(c, acc, 0, params.values(), biasOff, v, s, base + t * d, t == 0 ? -1 : base + (t - 1) * d, d);
             }
         }
@@ -448,10 +451,13 @@ public final class TransformerActor implements SequenceActor {
         final float[] rate;
         final float[] z;
         /** Scratch of one decision: synaptic input, the currents of q, y, P, m, o across the T timesteps, ... */
-        private final float[] acc, cq, cy, cp, cm, co, attention, residual, counts;
+        private final float[] acc, cq, cy, cp, cm, co, attention, residual, counts, values;
+        private final int[] active;
 
         DecisionTrace(int capacity) {
-            acc = new float[Math.max(d, Math.max(mlp, outN))];
+            acc = new float[Math.max(dS, Math.max(mS, oS))];
+            active = new int[Math.max(d, mlp)];
+            values = new float[Math.max(d, mlp)];
             cq = new float[d];
             cy = new float[d];
             cp = new float[d];
@@ -479,24 +485,55 @@ public final class TransformerActor implements SequenceActor {
         }
     }
 
-    /** {@code acc[0..out) = W x} over the non-zero inputs in ascending order from +0, as the engines' synapses. */
-    private static void project(float[] wt, int in, int out, float[] x, int xOff, float[] acc) {
-        Arrays.fill(acc, 0, out, 0f);
+    private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_256;
+    private static final int L = LANES.length();
+
+    /** Output widths of the packed weights are padded with zero weights to whole vectors. */
+    private static int padded(int n) {
+        return (n + L - 1) / L * L;
+    }
+
+    /**
+     * {@code acc[0..stride) = W x} over the non-zero inputs in ascending order from +0, as the engines' synapses:
+     * for every output the same products added in the same order (lane-wise vector adds and multiplies are the
+     * scalar IEEE operations; a product with 1 or 2 is exact, so binary and residual inputs match the engines'
+     * column sums). {@code wt} is packed {@code [in][stride]}; {@code active}, {@code values} are scratch of length in.
+     */
+    private static void project(float[] wt, int in, int stride, float[] x, int xOff, float[] acc, int[] active,
+                                float[] values) {
+        int n = 0;
         for (int j = 0; j < in; j++) {
             float xj = x[xOff + j];
-            if (xj == 0f) {
-                continue;
+            if (xj != 0f) {
+                active[n] = j;
+                values[n++] = xj;
             }
-            int base = j * out;
-            if (xj == 1f) {
-                for (int i = 0; i < out; i++) {
-                    acc[i] += wt[base + i];
-                }
-            } else {
-                for (int i = 0; i < out; i++) {
-                    acc[i] += wt[base + i] * xj;
-                }
+        }
+        int i = 0;
+        for (; i + 4 * L <= stride; i += 4 * L) {
+            FloatVector a0 = FloatVector.zero(LANES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int k = 0; k < n; k++) {
+                int b = active[k] * stride + i;
+                float v = values[k];
+                a0 = a0.add(FloatVector.fromArray(LANES, wt, b).mul(v));
+                a1 = a1.add(FloatVector.fromArray(LANES, wt, b + L).mul(v));
+                a2 = a2.add(FloatVector.fromArray(LANES, wt, b + 2 * L).mul(v));
+                a3 = a3.add(FloatVector.fromArray(LANES, wt, b + 3 * L).mul(v));
             }
+            a0.intoArray(acc, i);
+            a1.intoArray(acc, i + L);
+            a2.intoArray(acc, i + 2 * L);
+            a3.intoArray(acc, i + 3 * L);
+        }
+        for (; i < stride; i += L) {
+            FloatVector a0 = FloatVector.zero(LANES);
+            for (int k = 0; k < n; k++) {
+                a0 = a0.add(FloatVector.fromArray(LANES, wt, active[k] * stride + i).mul(values[k]));
+            }
+            a0.intoArray(acc, i);
         }
     }
 
@@ -551,7 +588,7 @@ public final class TransformerActor implements SequenceActor {
             int xLast = (newest * steps + t) * d;
             int at = rowD + t * d;
             int prev = t == 0 ? -1 : at - d;
-            project(qT, d, d, tt.xs, xLast, acc);
+            project(qT, d, dS, tt.xs, xLast, acc, tr.active, tr.values);
             lifStep(cq, acc, 0, params.values(), qB, tr.qv, tr.qs, at, prev, d);
             // spiking self-attention of the newest query over every position, no softmax
             Arrays.fill(attention, 0f);
@@ -573,15 +610,15 @@ public final class TransformerActor implements SequenceActor {
                 }
             }
             lifStep(cy, attention, 0, zeros, 0, tr.yv, tr.ys, at, prev, d);
-            project(pT, d, d, tr.ys, at, acc);
+            project(pT, d, dS, tr.ys, at, acc, tr.active, tr.values);
             lifStep(cp, acc, 0, params.values(), pB, tr.pv, tr.ps, at, prev, d);
             for (int i = 0; i < d; i++) {
                 residual[i] = tt.xs[xLast + i] + tr.ps[at + i];
             }
-            project(mT, d, mlp, residual, 0, acc);
+            project(mT, d, mS, residual, 0, acc, tr.active, tr.values);
             int atM = rowM + t * mlp;
             lifStep(cm, acc, 0, params.values(), mB, tr.mv, tr.ms, atM, t == 0 ? -1 : atM - mlp, mlp);
-            project(oT, mlp, outN, tr.ms, atM, acc);
+            project(oT, mlp, oS, tr.ms, atM, acc, tr.active, tr.values);
             int atO = rowO + t * outN;
             lifStep(co, acc, 0, params.values(), oB, tr.ov, tr.os, atO, t == 0 ? -1 : atO - outN, outN);
             for (int i = 0; i < outN; i++) {
