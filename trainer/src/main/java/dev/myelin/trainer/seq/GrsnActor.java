@@ -45,6 +45,8 @@ public final class GrsnActor implements SequenceActor {
     public static final Set<String> OPTIONS = Set.of("hidden", "tau", "threshold", "surrogate", "surrogate_width",
             "detach_reset");
     public static final int DEFAULT_WIDTH = 64;
+    /** Expected firing rate of spiking inputs, for the initial weight scale. */
+    static final float INIT_RATE = 0.25f;
 
     private final int obs;
     private final int act;
@@ -186,9 +188,12 @@ public final class GrsnActor implements SequenceActor {
     }
 
     /**
-     * A GRSN actor initialised from {@code seed} as {@link Grsn#random} scales it: gate weights
-     * uniform +-1/sqrt(fan_in), input weights +-3/sqrt(fan_in) (so that the first steps fire), gate and
-     * input biases +-0.5, readout weights +-1/sqrt(fan_in), readout bias +-0.1. Options: see the class comment.
+     * A GRSN actor initialised from {@code seed}: weights uniform +-gain/sqrt(fan_in) as {@link Grsn#random}
+     * (gate gain 1, input gain 3, readout gain 1), where a spiking layer's fan-in is counted at an expected
+     * firing rate of {@value #INIT_RATE} (its inputs are 0/1 spikes, mostly 0); gate biases +-0.5, input biases
+     * in [0, 1] (so that candidate currents start near threshold rather than cut off by the ReLU), readout
+     * bias +-0.1. At this scale both layers of a [64, 64] network fire on a fifth or more of their steps from
+     * the start. Options: see the class comment.
      */
     public static SequenceActor create(int observationSize, int actionSize, Map<String, Object> options, long seed) {
         GrsnOptions o = new GrsnOptions("grsn", options, OPTIONS);
@@ -209,13 +214,19 @@ public final class GrsnActor implements SequenceActor {
     }
 
     private void initialize(RandomStream rnd) {
+        float[] v = params.values();
         for (int l = 0; l < layers; l++) {
-            fill("layer" + l + ".gate.weight", 1f / (float) Math.sqrt(in[l]), rnd);
+            float fan = l == 0 ? in[l] : in[l] * INIT_RATE;
+            fill("layer" + l + ".gate.weight", 1f / (float) Math.sqrt(fan), rnd);
             fill("layer" + l + ".gate.bias", 0.5f, rnd);
-            fill("layer" + l + ".input.weight", 3f / (float) Math.sqrt(in[l]), rnd);
+            fill("layer" + l + ".input.weight", 3f / (float) Math.sqrt(fan), rnd);
             fill("layer" + l + ".input.bias", 0.5f, rnd);
+            Parameters.Slice bias = params.slice("layer" + l + ".input.bias");
+            for (int i = bias.offset(); i < bias.offset() + bias.size(); i++) {
+                v[i] += 0.5f;
+            }
         }
-        fill("readout.weight", 1f / (float) Math.sqrt(hidden[layers - 1]), rnd);
+        fill("readout.weight", 1f / (float) Math.sqrt(hidden[layers - 1] * INIT_RATE), rnd);
         fill("readout.bias", 0.1f, rnd);
         refreshWeights();
     }
