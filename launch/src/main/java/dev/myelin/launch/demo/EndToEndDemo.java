@@ -231,7 +231,7 @@ public final class EndToEndDemo {
         }
         DiffDriveNav navShape = (DiffDriveNav) Tasks.simulator(task, 1);
         episodeSimSeconds = navShape.config().maxSteps() * navShape.config().controlPeriod();
-        int domain = o.domain != null ? o.domain : ThreadLocalRandom.current().nextInt(100, 233);
+        int domain = o.domain != null ? o.domain : freeDomain();
 
         // 3. the robot: broker, sim node, controller, OTA agent
         Path state = out.resolve(ROBOT);
@@ -246,7 +246,7 @@ public final class EndToEndDemo {
         ControllerNode controller = new ControllerNode("controller", params, null, true, RosSettings.loopback(domain),
                 TrustedKeys.of(key.getPublic()));
         OtaAgentNode agent = new OtaAgentNode("ota", () -> controller, broker::endpoint, FLEET, POLICY, "stable", ROBOT,
-                state, List.of(), privateKey, "builtin:goal-seeker", null, this::onStep);
+                state, List.of(), privateKey, "builtin:goal-seeker", this::onStep);
         List<LaunchNode> started = new ArrayList<>();
         try {
             // HiveMQ takes a while to come up: it starts alongside the sim node and the controller.
@@ -480,6 +480,24 @@ public final class EndToEndDemo {
             }
             Thread.sleep(20);
         }
+    }
+
+    /**
+     * A random ROS domain id in 100..232 on which loopback discovery sees nobody for half a second, so that
+     * demos and tests running side by side do not drive each other's robots.
+     */
+    private static int freeDomain() throws InterruptedException {
+        int domain = 0;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            domain = ThreadLocalRandom.current().nextInt(100, 233);
+            try (dev.myelin.ros2.Context probe = dev.myelin.ros2.Context.builder().domainId(domain).localhostOnly(true).build()) {
+                Thread.sleep(500);
+                if (probe.graph().endpoints().isEmpty()) {
+                    return domain;
+                }
+            }
+        }
+        return domain;
     }
 
     private static byte[] bundleBytes(Path override, String shipped) throws IOException {

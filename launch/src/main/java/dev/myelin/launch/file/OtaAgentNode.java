@@ -41,7 +41,6 @@ public final class OtaAgentNode implements LaunchNode {
     private final List<Path> trust;
     private final Path releaseKey;
     private final String factory;
-    private final Path baseDir;
     private final Duration healthPoll;
     private final OtaAgent.StepListener steps;
     private volatile OtaAgent agent;
@@ -49,7 +48,7 @@ public final class OtaAgentNode implements LaunchNode {
 
     public OtaAgentNode(String name, Supplier<ControllerNode> controller, Supplier<BrokerEndpoint> broker, String fleet,
                         String policy, String channel, String robotId, Path stateDir, List<Path> trust, Path releaseKey,
-                        String factory, Path baseDir, OtaAgent.StepListener steps) {
+                        String factory, OtaAgent.StepListener steps) {
         this.name = name;
         this.controller = controller;
         this.broker = broker;
@@ -61,7 +60,6 @@ public final class OtaAgentNode implements LaunchNode {
         this.trust = trust;
         this.releaseKey = releaseKey;
         this.factory = factory;
-        this.baseDir = baseDir;
         this.healthPoll = Duration.ofMillis(50);
         this.steps = steps;
     }
@@ -89,7 +87,7 @@ public final class OtaAgentNode implements LaunchNode {
         String robot = p.string("robot_id", s.name());
         return new OtaAgentNode(s.name(), () -> peers.node(ctl, ControllerNode.class, p, "controller"),
                 () -> peers.broker(brokerRef, p), p.string("fleet", "sim"), p.string("policy", "nav"),
-                p.string("channel", "stable"), robot, state, trust, key, factory, p.baseDir(),
+                p.string("channel", "stable"), robot, state, trust, key, factory,
                 (step, release) -> System.out.println("[" + s.name() + "] " + robot + ": " + step + " " + release));
     }
 
