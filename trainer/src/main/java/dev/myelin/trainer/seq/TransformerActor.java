@@ -8,6 +8,7 @@ import dev.myelin.trainer.nn.Parameters;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.nn.Surrogate;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.ArrayList;
@@ -487,6 +488,8 @@ public final class TransformerActor implements SequenceActor {
 
     private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_256;
     private static final int L = LANES.length();
+    private static final FloatVector ONE = FloatVector.broadcast(LANES, 1f);
+    private static final FloatVector ZERO = FloatVector.zero(LANES);
 
     /** Output widths of the packed weights are padded with zero weights to whole vectors. */
     private static int padded(int n) {
@@ -548,8 +551,17 @@ public final class TransformerActor implements SequenceActor {
         final float cd = this.cd;
         final float vd = this.vd;
         final float th = this.th;
+        final int bound = LANES.loopBound(n);
+        int i = 0;
         if (prev < 0) {
-            for (int i = 0; i < n; i++) {
+            for (; i < bound; i += L) {
+                FloatVector ci = FloatVector.fromArray(LANES, c, i).mul(cd).add(FloatVector.fromArray(LANES, in, inOff + i))
+                        .add(FloatVector.fromArray(LANES, bias, biasOff + i));
+                ci.intoArray(c, i);
+                ci.intoArray(v, off + i);
+                ZERO.blend(1f, ci.compare(VectorOperators.GT, th)).intoArray(s, off + i);
+            }
+            for (; i < n; i++) {
                 float ci = cd * c[i] + in[inOff + i] + bias[biasOff + i];
                 c[i] = ci;
                 v[off + i] = ci;
@@ -557,7 +569,16 @@ public final class TransformerActor implements SequenceActor {
             }
             return;
         }
-        for (int i = 0; i < n; i++) {
+        for (; i < bound; i += L) {
+            FloatVector ci = FloatVector.fromArray(LANES, c, i).mul(cd).add(FloatVector.fromArray(LANES, in, inOff + i))
+                    .add(FloatVector.fromArray(LANES, bias, biasOff + i));
+            ci.intoArray(c, i);
+            FloatVector keep = ONE.sub(FloatVector.fromArray(LANES, s, prev + i));
+            FloatVector vi = FloatVector.fromArray(LANES, v, prev + i).mul(vd).mul(keep).add(ci);
+            vi.intoArray(v, off + i);
+            ZERO.blend(1f, vi.compare(VectorOperators.GT, th)).intoArray(s, off + i);
+        }
+        for (; i < n; i++) {
             float ci = cd * c[i] + in[inOff + i] + bias[biasOff + i];
             c[i] = ci;
             float vi = vd * v[prev + i] * (1f - s[prev + i]) + ci;
