@@ -393,8 +393,13 @@ public final class TransformerActor implements SequenceActor {
         /** Scratch: embedding, synaptic current and projection of the token being run. */
         private final float[] e, c, acc, values;
         private final int[] active;
+        /** With {@code counting}: spikes of X, K, V per token and timestep, {@code [n * T + t]} (for the energy counts). */
+        final int[] xCount, kCount, vCount;
 
-        TokenTrains(int capacity) {
+        TokenTrains(int capacity, boolean counting) {
+            xCount = counting ? new int[capacity * steps] : null;
+            kCount = counting ? new int[capacity * steps] : null;
+            vCount = counting ? new int[capacity * steps] : null;
             e = new float[dS];
             c = new float[d];
             acc = new float[dS];
@@ -427,6 +432,13 @@ public final class TransformerActor implements SequenceActor {
             }
             neurons(kT, kB, base);
             neurons(vT, vB, base);
+            if (xCount != null) {
+                for (int t = 0; t < steps; t++) {
+                    xCount[n * steps + t] = ones(xs, base + t * d, d);
+                    kCount[n * steps + t] = ones(ks, base + t * d, d);
+                    vCount[n * steps + t] = ones(vs, base + t * d, d);
+                }
+            }
         }
 
         private void neurons(float[] wt, int biasOff, int base) {
@@ -675,7 +687,7 @@ public final class TransformerActor implements SequenceActor {
         checkLength("previousActions", previousActions, (long) decisions * act);
         checkLength("previousRewards", previousRewards, decisions);
         if (tokens == null || tokens.capacity < decisions + 1) {
-            tokens = new TokenTrains(decisions + 1);
+            tokens = new TokenTrains(decisions + 1, false);
             trace = new DecisionTrace(decisions);
             actions = new float[decisions * act];
             gX = new float[tokens.xs.length];
@@ -888,10 +900,28 @@ public final class TransformerActor implements SequenceActor {
     private void lifBack(float[] gs, int gsOff, float[] v, float[] s, int off, int n, float[] gI) {
         Arrays.fill(gv, 0, n, 0f);
         Arrays.fill(gc, 0, n, 0f);
+        final float vd = this.vd;
+        final float cd = this.cd;
+        final float th = this.th;
+        final float width = this.width;
+        final int bound = LANES.loopBound(n);
         for (int t = steps - 1; t >= 0; t--) {
             int row = off + t * n;
             int gRow = gsOff + t * n;
-            for (int i = 0; i < n; i++) {
+            int i = 0;
+            for (; i < bound; i += L) {
+                FloatVector vt = FloatVector.fromArray(LANES, v, row + i);
+                FloatVector st = FloatVector.fromArray(LANES, s, row + i);
+                FloatVector gvNext = FloatVector.fromArray(LANES, gv, i);
+                FloatVector gsTotal = FloatVector.fromArray(LANES, gs, gRow + i).sub(vt.mul(vd).mul(gvNext));
+                FloatVector sur = ZERO.blend(1f, vt.sub(th).abs().compare(VectorOperators.LT, width));
+                FloatVector gvt = gsTotal.mul(sur).add(ONE.sub(st).mul(vd).mul(gvNext));
+                FloatVector gct = gvt.add(FloatVector.fromArray(LANES, gc, i).mul(cd));
+                gvt.intoArray(gv, i);
+                gct.intoArray(gc, i);
+                gct.intoArray(gI, t * n + i);
+            }
+            for (; i < n; i++) {
                 float vt = v[row + i];
                 float st = s[row + i];
                 float gvNext = gv[i];
@@ -987,7 +1017,7 @@ public final class TransformerActor implements SequenceActor {
 
         WindowStepper(int lanes) {
             this.lanes = lanes;
-            ring = new TokenTrains(lanes * window);
+            ring = new TokenTrains(lanes * window, true);
             one = new DecisionTrace(1);
             head = new int[lanes];
             runWith = new int[lanes];
@@ -1043,11 +1073,11 @@ public final class TransformerActor implements SequenceActor {
         private void count() {
             int newest = one.position[window - 1];
             for (int t = 0; t < steps; t++) {
-                int xNew = ones(ring.xs, (newest * steps + t) * d, d);
+                int xNew = ring.xCount[newest * steps + t];
                 for (int p = 0; p < window; p++) {
-                    int off = (one.position[p] * steps + t) * d;
-                    int x = ones(ring.xs, off, d);
-                    spikes += x + ones(ring.ks, off, d) + ones(ring.vs, off, d);
+                    int at = one.position[p] * steps + t;
+                    int x = ring.xCount[at];
+                    spikes += x + ring.kCount[at] + ring.vCount[at];
                     synOps += 2L * x * d;
                 }
                 synOps += (long) xNew * d;
@@ -1056,7 +1086,7 @@ public final class TransformerActor implements SequenceActor {
                 for (int p = 0; p < window; p++) {
                     synOps += xNew;
                     if (one.score[t * window + p] != 0f) {
-                        synOps += ones(ring.vs, (one.position[p] * steps + t) * d, d);
+                        synOps += ring.vCount[one.position[p] * steps + t];
                     }
                 }
                 int y = ones(one.ys, at, d);
