@@ -101,6 +101,8 @@ public final class GrsnActor implements SequenceActor {
     private float[] gZ = new float[0];
     private float[] carryH = new float[0];
     private float[] carryV = new float[0];
+    private final float[] gateGradT;
+    private final float[] inputGradT;
 
     GrsnActor(int observationSize, int actionSize, int[] hidden, float tau, float threshold, Surrogate surrogate,
               float surrogateWidth, boolean detachReset) {
@@ -167,6 +169,12 @@ public final class GrsnActor implements SequenceActor {
         readoutB = params.offset("readout.bias");
         readoutT = new float[hidden[layers - 1] * act];
         w = new float[params.size()];
+        int largest = 0;
+        for (int l = 0; l < layers; l++) {
+            largest = Math.max(largest, in[l] * hidden[l]);
+        }
+        gateGradT = new float[largest];
+        inputGradT = new float[largest];
         gatePre = new float[widest];
         inputPre = new float[widest];
         z = new float[act];
@@ -451,25 +459,79 @@ public final class GrsnActor implements SequenceActor {
         }
         int last = layers - 1;
         int hl = hidden[last];
-        Gemm.product(act, hl, rows, gZ, 0, 1, act, spike[last], 0, hl, grad, readoutW, hl, true);
+        float[] sLast = spike[last];
+        for (int r = 0; r < rows; r++) {
+            int sr = r * hl;
+            int zr = r * act;
+            // dW_o += gZ s^T over the spikes only; dL/ds = W_o^T gZ
+            for (int i = 0; i < hl; i++) {
+                if (sLast[sr + i] != 0f) {
+                    for (int j = 0; j < act; j++) {
+                        grad[readoutW + j * hl + i] += gZ[zr + j];
+                    }
+                }
+            }
+            Arrays.fill(gSpikes, sr, sr + hl, 0f);
+            for (int j = 0; j < act; j++) {
+                axpy(gZ[zr + j], w, readoutW + j * hl, gSpikes, sr, hl);
+            }
+        }
         columnSums(gZ, rows, act, grad, readoutB);
-        Gemm.product(rows, hl, act, gZ, 0, act, 1, w, readoutW, hl, gSpikes, 0, hl, false);
 
         for (int l = last; l >= 0; l--) {
             int n = hidden[l];
             int m = in[l];
             layerBackward(l, rows);
             float[] x = l == 0 ? x0 : spike[l - 1];
-            Gemm.product(n, m, rows, gGate, 0, 1, n, x, 0, m, grad, gateW[l], m, true);
-            Gemm.product(n, m, rows, gInput, 0, 1, n, x, 0, m, grad, inputW[l], m, true);
+            // weight gradients accumulated transposed ([in][out], contiguous per input) over the non-zero inputs
+            Arrays.fill(gateGradT, 0, m * n, 0f);
+            Arrays.fill(inputGradT, 0, m * n, 0f);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < m; j++) {
+                    float xj = x[r * m + j];
+                    if (xj != 0f) {
+                        axpy(xj, gGate, r * n, gateGradT, j * n, n);
+                        axpy(xj, gInput, r * n, inputGradT, j * n, n);
+                    }
+                }
+            }
+            addTransposed(gateGradT, m, n, grad, gateW[l]);
+            addTransposed(inputGradT, m, n, grad, inputW[l]);
             columnSums(gGate, rows, n, grad, gateB[l]);
             columnSums(gInput, rows, n, grad, inputB[l]);
             if (l > 0) {
-                Gemm.product(rows, m, n, gGate, 0, n, 1, w, gateW[l], m, gBelow, 0, m, false);
-                Gemm.product(rows, m, n, gInput, 0, n, 1, w, inputW[l], m, gBelow, 0, m, true);
+                // dL/dx = W_f^T gGate + W_i^T gInput, row by row
+                for (int r = 0; r < rows; r++) {
+                    int br = r * m;
+                    Arrays.fill(gBelow, br, br + m, 0f);
+                    for (int i = 0; i < n; i++) {
+                        axpy(gGate[r * n + i], w, gateW[l] + i * m, gBelow, br, m);
+                        axpy(gInput[r * n + i], w, inputW[l] + i * m, gBelow, br, m);
+                    }
+                }
                 float[] swap = gSpikes;
                 gSpikes = gBelow;
                 gBelow = swap;
+            }
+        }
+    }
+
+    /** {@code y[yOff..yOff+n) += a * x[xOff..xOff+n)}. */
+    private static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        if (a == 0f) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
+    /** {@code dst[off + i * m + j] += srcT[j * n + i]}: adds an {@code [m][n]} accumulation to an {@code [n][m]} gradient. */
+    private static void addTransposed(float[] srcT, int m, int n, float[] dst, int off) {
+        for (int i = 0; i < n; i++) {
+            int row = off + i * m;
+            for (int j = 0; j < m; j++) {
+                dst[row + j] += srcT[j * n + i];
             }
         }
     }
