@@ -38,7 +38,8 @@ import java.util.TreeSet;
  *
  * <p>In training, decision t of a sequence sees tokens {@code t-K+1..t} of that sequence and all-zero
  * tokens before its start, exactly the robot's window after an episode start. Backward: the spike's
- * derivative is the {@link Surrogate#RECTANGULAR} window ({@code |v - th| < width}, width 0.5 as PopSAN),
+ * derivative is the trainer's {@link Surrogate#RECTANGULAR} window ({@code |v - th| < width}, width 0.5 as
+ * PopSAN; written out inline in the vector kernel),
  * gradients flow through every spike (tokens, keys, values, query, attention, projection, residual, MLP,
  * output) and the reset term, as automatic differentiation of the forward equations with straight-through
  * spikes would.
@@ -78,7 +79,7 @@ public final class TransformerActor implements SequenceActor {
     private final Parameters params;
 
     private final int embW, embB, qW, qB, kW, kB, vW, vB, pW, pB, mW, mB, oW, oB, decW, decB;
-    /** Weights packed transposed, {@code [in][out]}: input j's column is contiguous (the engines' layout). */
+    /** Weights packed transposed, {@code [in][stride]}: input j's column is contiguous (the engines' layout). */
     private final float[] embT, qT, kT, vT, pT, mT, oT;
     /** Padded output widths (strides) of the packed weights: model, MLP and output population. */
     private final int dS, mS, oS;
@@ -102,7 +103,6 @@ public final class TransformerActor implements SequenceActor {
     private final float[] gv, gc;
     /** The absent bias of the token and attention neurons. */
     private final float[] zeros;
-
 
     /**
      * A seeded actor; see the class comment for the option keys (unknown keys are refused, naming the known ones).
