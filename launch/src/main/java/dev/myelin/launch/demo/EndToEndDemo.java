@@ -298,6 +298,7 @@ public final class EndToEndDemo {
                 PreparedPolicy p1 = c.host().current();
                 checkRunning(p1, version1);
                 LoopMetrics m = c.metrics();
+                sameEpisodes(sim, tracker, c, started);
                 Phase phase1 = Phase.begin(c);
                 say("== robot1 drives with v1: %d episodes", o.episodes);
                 awaitEpisodes(tracker, p1, started);
@@ -314,6 +315,7 @@ public final class EndToEndDemo {
                 long missesAtSwap = m.missedDuringSwaps() - swapMissesBefore;
                 say("hot-swap v1 -> v2: %d missed control deadlines from release to commit, %d at the swap tick",
                         missesAcross, missesAtSwap);
+                sameEpisodes(sim, tracker, c, started);
                 Phase phase2 = Phase.begin(c);
                 say("== robot1 drives with v2: %d episodes", o.episodes);
                 awaitEpisodes(tracker, p2, started);
@@ -384,6 +386,14 @@ public final class EndToEndDemo {
         private static double us(Histogram h, double percentile) {
             return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
         }
+    }
+
+    /** Starts the simulated episodes over from the demo's first seed, so that both versions drive the same scenes. */
+    private void sameEpisodes(SimRobotNode sim, EpisodeTracker tracker, Controller c, List<LaunchNode> nodes)
+            throws InterruptedException {
+        sim.restartEpisodes(o.seed, tracker::restart);
+        await(() -> c.staleInput() == null, Duration.ofSeconds(30), "fresh inputs after the world restarted", nodes);
+        say("the sim world starts over from episode seed %d (both versions drive the same scenes)", o.seed);
     }
 
     private void onStep(OtaAgent.Step step, String release) {

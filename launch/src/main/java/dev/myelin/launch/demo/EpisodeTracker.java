@@ -93,7 +93,11 @@ final class EpisodeTracker implements SimRobotNode.TickObserver {
         seenSuccess = s.successes();
         seenCollision = s.collisions();
         seenTimeout = s.timeouts();
-        seenReturnSum = s.meanReturn() * s.episodes();
+        seenReturnSum = returnSum(s);
+    }
+
+    private static double returnSum(EpisodeStats s) {
+        return s.episodes() == 0 ? 0 : s.meanReturn() * s.episodes();
     }
 
     private void finish(EpisodeStats s) {
@@ -107,7 +111,7 @@ final class EpisodeTracker implements SimRobotNode.TickObserver {
         } else {
             t.outcome = Outcome.FAILURE;
         }
-        t.episodeReturn = s.meanReturn() * s.episodes() - seenReturnSum;
+        t.episodeReturn = returnSum(s) - seenReturnSum;
         t.samePolicyThroughout = t.policy != null && t.policy == activePolicy.get();
         t.finished = true;
         synchronized (done) {
@@ -136,6 +140,15 @@ final class EpisodeTracker implements SimRobotNode.TickObserver {
         }
         t.obstacles = n;
         current = t;
+    }
+
+    /**
+     * Forgets the episode in progress and starts counting afresh: the simulation was replaced. Call it while
+     * the sim thread is stopped.
+     */
+    void restart() {
+        current = null;
+        seenEpisodes = -1;
     }
 
     /** Episodes ended so far (any thread). */

@@ -30,7 +30,7 @@ public final class SimRobotNode implements LaunchNode {
     private volatile TickObserver observer;
     private Context context;
     private Node node;
-    private SimNode sim;
+    private volatile SimNode sim;
     private Thread thread;
     private volatile boolean running;
     private volatile boolean ticked;
@@ -86,29 +86,33 @@ public final class SimRobotNode implements LaunchNode {
 
     @Override
     public void start() {
-        SimEnv env = new SimEnv(Tasks.simulator(spec, 1));
         context = ros.open();
         try {
             node = context.createNode(name, ros.namespace(), ros.remapping());
-            sim = new SimNode(node, env, seed, commandTimeout);
+            sim = new SimNode(node, new SimEnv(Tasks.simulator(spec, 1)), seed, commandTimeout);
         } catch (RuntimeException e) {
             context.close();
             throw e;
         }
+        runThread();
+    }
+
+    private void runThread() {
         running = true;
+        SimNode s = sim;
         thread = Thread.ofPlatform().name("sim-" + name).daemon(true).start(() -> {
             try {
-                sim.run(rate, () -> {
+                s.run(rate, () -> {
                     TickObserver o = observer;
                     if (o != null) {
-                        o.beforeTick(sim);
+                        o.beforeTick(s);
                     }
-                    if (sim.ticks() > 0) {
+                    if (s.ticks() > 0) {
                         ticked = true;
                     }
-                    if (logEpisodes && sim.stats().episodes() != episodesLogged) {
-                        episodesLogged = sim.stats().episodes();
-                        var st = sim.stats();
+                    if (logEpisodes && s.stats().episodes() != episodesLogged) {
+                        episodesLogged = s.stats().episodes();
+                        var st = s.stats();
                         System.out.printf(java.util.Locale.ROOT, "[%s] %d episodes: %d success, %d collision, %d timeout; "
                                         + "mean return %.1f%n", name, st.episodes(), st.successes(), st.collisions(),
                                 st.timeouts(), st.meanReturn());
@@ -119,6 +123,22 @@ public final class SimRobotNode implements LaunchNode {
                 failure = "sim thread failed: " + e;
             }
         });
+    }
+
+    /**
+     * Starts the world over: stops ticking, replaces the simulation with a fresh one whose first episode
+     * has {@code firstSeed} (its topics are created again on the same node), runs {@code whileStopped} on
+     * the calling thread while nothing ticks, and ticks again. For comparing policies on the same episodes.
+     */
+    public void restartEpisodes(long firstSeed, Runnable whileStopped) throws InterruptedException {
+        stop();
+        sim.close();
+        episodesLogged = 0;
+        sim = new SimNode(node, new SimEnv(Tasks.simulator(spec, 1)), firstSeed, commandTimeout);
+        if (whileStopped != null) {
+            whileStopped.run();
+        }
+        runThread();
     }
 
     /** The ROS domain the node joined (after start). */

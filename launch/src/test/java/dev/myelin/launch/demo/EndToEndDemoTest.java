@@ -42,6 +42,7 @@ class EndToEndDemoTest {
         assertEquals(1, s.v1().episodes(), text);
         assertEquals(1, s.v2().episodes(), text);
         assertTrue(s.v1().ticks() > 0 && s.v2().ticks() > 0);
+        assertTrue(Double.isFinite(s.v1().meanReturn()) && Double.isFinite(s.v2().meanReturn()), text);
         assertTrue(s.v1().inferenceP99Us() > 0 && s.v2().inferenceP99Us() > 0);
         assertTrue(s.v1().annNanojoules() > 0 && s.v1().snnNanojoules() > 0);
         // The policy is installed between two ticks (a reference swap): the swap tick's own misses are measured and
