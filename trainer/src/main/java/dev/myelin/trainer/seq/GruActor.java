@@ -51,6 +51,12 @@ public final class GruActor implements SequenceActor {
     private final int headB;
     /** The weights the passes and steppers use, refreshed from {@link #params}. */
     private final float[] w;
+    /** Transposed ({@code [in][out]}) copies of the input, recurrent and head matrices. */
+    private final float[][] wihT;
+    private final float[][] whhT;
+    private final float[] headT;
+    /** Scratch for transposed weight-gradient accumulation. */
+    private final float[] gradT;
 
     // forward history, rows t * batch + b
     private int capacity;
@@ -122,6 +128,16 @@ public final class GruActor implements SequenceActor {
         headW = params.offset("head.weight");
         headB = params.offset("head.bias");
         w = new float[params.size()];
+        wihT = new float[layers][];
+        whhT = new float[layers][];
+        int largest = 0;
+        for (int l = 0; l < layers; l++) {
+            wihT[l] = new float[3 * hidden[l] * in[l]];
+            whhT[l] = new float[3 * hidden[l] * hidden[l]];
+            largest = Math.max(largest, 3 * hidden[l] * Math.max(in[l], hidden[l]));
+        }
+        headT = new float[hidden[layers - 1] * act];
+        gradT = new float[largest];
     }
 
     /** A GRU actor initialised from {@code seed} as PyTorch does (uniform +-1/sqrt(h), the head +-1/sqrt(fan_in)). */
@@ -176,6 +192,11 @@ public final class GruActor implements SequenceActor {
     @Override
     public void refreshWeights() {
         System.arraycopy(params.values(), 0, w, 0, w.length);
+        for (int l = 0; l < layers; l++) {
+            Gemm.transpose(w, wih[l], 3 * hidden[l], in[l], wihT[l], 0);
+            Gemm.transpose(w, whh[l], 3 * hidden[l], hidden[l], whhT[l], 0);
+        }
+        Gemm.transpose(w, headW, act, hidden[layers - 1], headT, 0);
     }
 
     @Override
@@ -201,14 +222,13 @@ public final class GruActor implements SequenceActor {
             int h = hidden[l];
             int m = in[l];
             float[] x = l == 0 ? x0 : state[l - 1];
-            Gemm.productTransposed(rows, 3 * h, m, x, 0, m, w, wih[l], m, xi, 0, 3 * h, false);
+            project(x, 0, rows, m, wihT[l], 3 * h, xi, 0);
             for (int t = 0; t < steps; t++) {
                 int row0 = t * batch;
                 if (t == 0) {
                     Arrays.fill(hh, 0, batch * 3 * h, 0f);
                 } else {
-                    Gemm.productTransposed(batch, 3 * h, h, state[l], (row0 - batch) * h, h, w, whh[l], h, hh, 0, 3 * h,
-                            false);
+                    project(state[l], (row0 - batch) * h, batch, h, whhT[l], 3 * h, hh, 0);
                 }
                 cell(l, batch, xi, row0 * 3 * h, hh, 0, t == 0 ? null : state[l], (row0 - batch) * h, state[l], row0 * h,
                         row0);
@@ -292,7 +312,7 @@ public final class GruActor implements SequenceActor {
     /** {@code out = tanh(W_o h + b_o)} for {@code rows} rows of {@code h}. */
     private void head(float[] h, int rows, float[] out, int outOff) {
         int hl = hidden[layers - 1];
-        Gemm.productTransposed(rows, act, hl, h, 0, hl, w, headW, hl, out, outOff, act, false);
+        project(h, 0, rows, hl, headT, act, out, outOff);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < act; j++) {
                 int k = outOff + r * act + j;
@@ -345,23 +365,47 @@ public final class GruActor implements SequenceActor {
         }
         int last = layers - 1;
         int hl = hidden[last];
-        Gemm.product(act, hl, rows, gY, 0, 1, act, state[last], 0, hl, grad, headW, hl, true);
+        float[] top = state[last];
+        for (int r = 0; r < rows; r++) {
+            Arrays.fill(gH, r * hl, (r + 1) * hl, 0f);
+            for (int j = 0; j < act; j++) {
+                float g = gY[r * act + j];
+                axpy(g, top, r * hl, grad, headW + j * hl, hl);
+                axpy(g, w, headW + j * hl, gH, r * hl, hl);
+            }
+        }
         columnSums(gY, rows, act, grad, headB);
-        Gemm.product(rows, hl, act, gY, 0, act, 1, w, headW, hl, gH, 0, hl, false);
         for (int l = last; l >= 0; l--) {
             int h = hidden[l];
             int h3 = 3 * h;
             int m = in[l];
             layerBackward(l);
             float[] x = l == 0 ? x0 : state[l - 1];
-            Gemm.product(h3, m, rows, gXi, 0, 1, h3, x, 0, m, grad, wih[l], m, true);
-            if (steps > 1) {
-                Gemm.product(h3, h, rows - batch, gHh, batch * h3, 1, h3, state[l], 0, h, grad, whh[l], h, true);
+            // weight gradients accumulated transposed ([in][3h], contiguous per input)
+            Arrays.fill(gradT, 0, m * h3, 0f);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < m; j++) {
+                    axpy(x[r * m + j], gXi, r * h3, gradT, j * h3, h3);
+                }
             }
+            addTransposed(gradT, m, h3, grad, wih[l]);
+            Arrays.fill(gradT, 0, h * h3, 0f);
+            float[] hs = state[l];
+            for (int r = batch; r < rows; r++) {
+                for (int j = 0; j < h; j++) {
+                    axpy(hs[(r - batch) * h + j], gHh, r * h3, gradT, j * h3, h3);
+                }
+            }
+            addTransposed(gradT, h, h3, grad, whh[l]);
             columnSums(gXi, rows, h3, grad, bih[l]);
             columnSums(gHh, rows, h3, grad, bhh[l]);
             if (l > 0) {
-                Gemm.product(rows, m, h3, gXi, 0, h3, 1, w, wih[l], m, gBelow, 0, m, false);
+                for (int r = 0; r < rows; r++) {
+                    Arrays.fill(gBelow, r * m, (r + 1) * m, 0f);
+                    for (int o = 0; o < h3; o++) {
+                        axpy(gXi[r * h3 + o], w, wih[l] + o * m, gBelow, r * m, m);
+                    }
+                }
                 float[] swap = gH;
                 gH = gBelow;
                 gBelow = swap;
@@ -409,7 +453,47 @@ public final class GruActor implements SequenceActor {
                 }
             }
             if (t > 0) {
-                Gemm.product(batch, h, h3, gHh, t * batch * h3, h3, 1, w, whh[l], h, carry, 0, h, true);
+                for (int b = 0; b < batch; b++) {
+                    int g0 = (t * batch + b) * h3;
+                    for (int o = 0; o < h3; o++) {
+                        axpy(gHh[g0 + o], w, whh[l] + o * h, carry, b * h, h);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code y[r][o] = sum_j x[r][j] W[o][j]} for {@code rows} rows, with {@code W} given transposed
+     * ({@code wT[j * outs + o]}): per row the columns of the inputs are added in ascending order, so a row's
+     * result does not depend on how many rows are computed together (the stepper equals the training pass).
+     */
+    private static void project(float[] x, int xOff, int rows, int m, float[] wT, int outs, float[] y, int yOff) {
+        for (int r = 0; r < rows; r++) {
+            int yr = yOff + r * outs;
+            Arrays.fill(y, yr, yr + outs, 0f);
+            for (int j = 0; j < m; j++) {
+                axpy(x[xOff + r * m + j], wT, j * outs, y, yr, outs);
+            }
+        }
+    }
+
+    /** {@code y[yOff..yOff+n) += a * x[xOff..xOff+n)}. */
+    private static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        if (a == 0f) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
+    /** {@code dst[off + i * m + j] += srcT[j * n + i]}: adds an {@code [m][n]} accumulation to an {@code [n][m]} gradient. */
+    private static void addTransposed(float[] srcT, int m, int n, float[] dst, int off) {
+        for (int i = 0; i < n; i++) {
+            int row = off + i * m;
+            for (int j = 0; j < m; j++) {
+                dst[row + j] += srcT[j * n + i];
             }
         }
     }
@@ -492,8 +576,8 @@ public final class GruActor implements SequenceActor {
             for (int l = 0; l < layers; l++) {
                 int n = hidden[l];
                 int m = in[l];
-                Gemm.productTransposed(lanes, 3 * n, m, x, 0, m, w, wih[l], m, xiStep, 0, 3 * n, false);
-                Gemm.productTransposed(lanes, 3 * n, n, h[l], 0, n, w, whh[l], n, hhStep, 0, 3 * n, false);
+                project(x, 0, lanes, m, wihT[l], 3 * n, xiStep, 0);
+                project(h[l], 0, lanes, n, whhT[l], 3 * n, hhStep, 0);
                 cell(l, lanes, xiStep, 0, hhStep, 0, h[l], 0, next[l], 0, -1);
                 float[] swap = h[l];
                 h[l] = next[l];
