@@ -563,7 +563,9 @@ public final class EndToEndDemo {
             Files.write(csv, ShippedBundles.resource(ShippedBundles.NAV_METRICS));
         }
         Path png = out.resolve("learning-curve.png");
-        LearningCurve.write(png, "diffdrive-nav PopSAN, TD3: evaluation return during training",
+        String title = "diffdrive-nav PopSAN, TD3: evaluation return during training"
+                + (o.v1 == null && o.metrics == null ? " (v1: 30k steps, v2: 60k)" : "");
+        LearningCurve.write(png, title,
                 List.of(new LearningCurve.Series("eval return (50 episodes)", MetricsLog.read(csv, "eval_return"))));
         return png;
     }
