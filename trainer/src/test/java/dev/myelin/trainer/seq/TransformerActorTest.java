@@ -309,6 +309,14 @@ class TransformerActorTest {
     }
 
     @Test
+    void theFamilyFactoryBuildsTheSameSeededActor() {
+        SequenceActor byName = SequenceActors.create("spiking-transformer", 4, 2, SMALL, 5);
+        assertTrue(byName instanceof TransformerActor, byName.getClass().getName());
+        assertArrayEquals(actor(5).parameters().values(), byName.parameters().values(), "same seed, same weights");
+        assertTrue(!Arrays.equals(actor(6).parameters().values(), byName.parameters().values()), "seeds differ");
+    }
+
+    @Test
     void badOptionsAndInputsAreRefusedByName() {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> TransformerActor.create(3, 1, Map.of("windows", 4), 1));
