@@ -6,7 +6,6 @@ import dev.myelin.bridge.release.Rollout;
 import dev.myelin.bridge.wire.ReleaseSigner;
 import dev.myelin.launch.demo.ShippedBundles;
 
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.UUID;
