@@ -248,10 +248,11 @@ public final class EndToEndDemo {
         OtaAgentNode agent = new OtaAgentNode("ota", () -> controller, broker::endpoint, FLEET, POLICY, "stable", ROBOT,
                 state, List.of(), privateKey, "builtin:goal-seeker", this::onStep);
         List<LaunchNode> started = new ArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> brokerUp = null;
         try {
             // HiveMQ takes a while to come up: it starts alongside the sim node and the controller.
             started.add(broker);
-            java.util.concurrent.CompletableFuture<Void> brokerUp = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            brokerUp = java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {
                     broker.start();
                 } catch (Exception e) {
@@ -344,6 +345,13 @@ public final class EndToEndDemo {
                 return new Summary(s1, s2, missesAcross, missesAtSwap, List.copyOf(activated), out, images, elapsed, table);
             }
         } finally {
+            if (brokerUp != null && !brokerUp.isDone()) {
+                try {
+                    brokerUp.get(90, java.util.concurrent.TimeUnit.SECONDS); // so that close() finds it started
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // reported by the start-up path; nothing more to close
+                }
+            }
             for (int i = started.size() - 1; i >= 0; i--) {
                 started.get(i).close();
             }

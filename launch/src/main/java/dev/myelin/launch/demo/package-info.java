@@ -1,0 +1,7 @@
+/**
+ * The end-to-end demo ({@code ./myelin demo}): {@link dev.myelin.launch.demo.EndToEndDemo} composes the
+ * launch nodes (embedded broker, sim robot, controller, OTA agent), releases the shipped trained bundles
+ * ({@link dev.myelin.launch.demo.ShippedBundles}) over the air, records the episodes each version drives
+ * and reports the summary table and PNGs.
+ */
+package dev.myelin.launch.demo;
