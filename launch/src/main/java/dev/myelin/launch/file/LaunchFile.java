@@ -40,9 +40,11 @@ import java.util.regex.Pattern;
  *       ros__parameters: {...}      # controller only: its parameter file's content, inline
  *       param_file: params.yaml     # controller only: its parameter file
  *       on_exit: shutdown           # the launch ends when this node is done
+ *       repeat: 3                   # three copies; $(i) is 1, 2, 3 in each (names must differ)
  * }</pre>
  * Substitutions in values: {@code $(arg NAME)}, {@code $(env NAME [DEFAULT])}, {@code $(dirname)} (the
- * launch file's folder). Every error names the file, the line and the key.
+ * launch file's folder), {@code $(i)} (the copy number in a repeated node). Every error names the file,
+ * the line and the key.
  */
 public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeSpec> nodes) {
 
@@ -57,7 +59,7 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
     }
 
     private static final Set<String> NODE_KEYS = Set.of("name", "kind", "namespace", "process", "ready_timeout", "ready_line",
-            "param", "remap", "param_file", "ros__parameters", "on_exit");
+            "param", "remap", "param_file", "ros__parameters", "on_exit", "repeat");
     private static final Pattern SUBST = Pattern.compile("\\$\\((\\w+)((?:\\s+[^)]*)?)\\)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
@@ -93,7 +95,7 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
         Map<String, String> values = new LinkedHashMap<>();
         List<NodeSpec> nodes = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        Context ctx = new Context(source, baseDir, values);
+        Context ctx = new Context(source, baseDir, values, null);
         for (YamlTree.Value item : list.items()) {
             if (!(item instanceof YamlTree.MapValue entry) || entry.entries().size() != 1) {
                 throw new LaunchFileException(source, item.line(), "launch", "each entry must be exactly one 'arg:' or 'node:'");
@@ -121,11 +123,18 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
                     args.add(new Arg(name, def, scalar(ctx, m, "description", false, false)));
                 }
                 case "node" -> {
-                    NodeSpec n = node(ctx, map(ctx, body, "node"));
-                    if (!names.add(n.name())) {
-                        throw new LaunchFileException(source, n.line(), "name", "node name '" + n.name() + "' is used twice");
+                    YamlTree.MapValue nm = map(ctx, body, "node");
+                    int copies = repeat(ctx, nm);
+                    for (int i = 1; i <= copies; i++) {
+                        NodeSpec n = node(copies == 1 && !nm.entries().containsKey("repeat") ? ctx
+                                : new Context(source, baseDir, values, i), nm);
+                        if (!names.add(n.name())) {
+                            throw new LaunchFileException(source, nm.keyLines().getOrDefault("name", n.line()), "name",
+                                    "node name '" + n.name() + "' is used twice"
+                                            + (copies > 1 ? " (give repeated nodes $(i) in their name)" : ""));
+                        }
+                        nodes.add(n);
                     }
-                    nodes.add(n);
                 }
                 default -> throw new LaunchFileException(source, entry.keyLines().get(what), what,
                         "unknown entry (arg or node)");
@@ -143,7 +152,26 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
         return new LaunchFile(source, baseDir, List.copyOf(args), List.copyOf(nodes));
     }
 
-    private record Context(String source, Path baseDir, Map<String, String> args) {
+    /** {@code index}: the copy number (1-based) inside a repeated node, else null. */
+    private record Context(String source, Path baseDir, Map<String, String> args, Integer index) {
+    }
+
+    /** The node's {@code repeat} count (1 when absent). */
+    private static int repeat(Context ctx, YamlTree.MapValue m) {
+        String r = scalar(ctx, m, "repeat", false, true);
+        if (r == null) {
+            return 1;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(r.trim());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > 100) {
+            throw new LaunchFileException(ctx.source, m.keyLines().get("repeat"), "repeat", "'" + r + "' is not a count in 1..100");
+        }
+        return n;
     }
 
     private static NodeSpec node(Context ctx, YamlTree.MapValue m) {
@@ -349,8 +377,15 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
                     yield env != null ? env : parts[1];
                 }
                 case "dirname" -> ctx.baseDir == null ? "." : ctx.baseDir.toString();
+                case "i" -> {
+                    if (ctx.index == null) {
+                        throw new LaunchFileException(ctx.source, line, key, "$(i) is the copy number of a node with repeat:; "
+                                + "this node has none");
+                    }
+                    yield String.valueOf(ctx.index);
+                }
                 default -> throw new LaunchFileException(ctx.source, line, key, "unknown substitution $(" + fn
-                        + ") (known: arg, env, dirname)");
+                        + ") (known: arg, env, dirname, i)");
             };
             mt.appendReplacement(out, Matcher.quoteReplacement(value));
         }

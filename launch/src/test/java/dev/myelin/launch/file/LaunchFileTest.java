@@ -54,8 +54,14 @@ class LaunchFileTest {
 
         LaunchFile fleet = LaunchFile.read(Path.of("fleet-sim.yaml"), Map.of());
         assertEquals(11, fleet.nodes().size());
-        assertEquals("robot2", fleet.nodes().get(4).namespace());
-        assertEquals(Path.of("params/nav-24.yaml").toAbsolutePath().normalize(), fleet.nodes().get(2).paramFile());
+        LaunchFile five = LaunchFile.read(Path.of("fleet-sim.yaml"), Map.of("robots", "5"));
+        assertEquals(17, five.nodes().size());
+        assertEquals(List.of("broker", "sim1", "sim2", "sim3", "sim4", "sim5", "controller1"),
+                five.nodes().subList(0, 7).stream().map(LaunchFile.NodeSpec::name).toList());
+        assertEquals("robot2", five.nodes().get(2).namespace());
+        assertEquals("2000", five.nodes().get(2).params().string("seed", null));
+        assertEquals("controller4", five.nodes().get(14).params().string("controller", null));
+        assertEquals(Path.of("params/nav-24.yaml").toAbsolutePath().normalize(), five.nodes().get(6).paramFile());
 
         LaunchFile release = LaunchFile.read(Path.of("release.yaml"), Map.of("bundle", "builtin:nav-v2", "version", "2.0.0"));
         assertTrue(release.nodes().get(0).shutdownOnExit());
@@ -191,6 +197,32 @@ class LaunchFileTest {
                 launch:
                   - node: {name: b, kind: broker}
                 """, Map.of("port", "1")));
+    }
+
+    @Test
+    void repeatedNodesNeedTheirCopyNumberInTheName() {
+        assertNames(bad("""
+                launch:
+                  - node:
+                      name: b
+                      kind: broker
+                      repeat: 2
+                """), 3, "name");
+        assertNames(bad("""
+                launch:
+                  - node:
+                      name: b$(i)
+                      kind: broker
+                      repeat: lots
+                """), 5, "repeat");
+        LaunchFileException outside = bad("""
+                launch:
+                  - node:
+                      name: b$(i)
+                      kind: broker
+                """);
+        assertNames(outside, 3, "name");
+        assertTrue(outside.getMessage().contains("$(i) is the copy number of a node with repeat:"), outside.getMessage());
     }
 
     @Test
