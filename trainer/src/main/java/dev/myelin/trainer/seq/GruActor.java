@@ -370,8 +370,8 @@ public final class GruActor implements SequenceActor {
             Arrays.fill(gH, r * hl, (r + 1) * hl, 0f);
             for (int j = 0; j < act; j++) {
                 float g = gY[r * act + j];
-                axpy(g, top, r * hl, grad, headW + j * hl, hl);
-                axpy(g, w, headW + j * hl, gH, r * hl, hl);
+                GrsnColumns.axpy(g, top, r * hl, grad, headW + j * hl, hl);
+                GrsnColumns.axpy(g, w, headW + j * hl, gH, r * hl, hl);
             }
         }
         columnSums(gY, rows, act, grad, headB);
@@ -385,7 +385,7 @@ public final class GruActor implements SequenceActor {
             Arrays.fill(gradT, 0, m * h3, 0f);
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < m; j++) {
-                    axpy(x[r * m + j], gXi, r * h3, gradT, j * h3, h3);
+                    GrsnColumns.axpy(x[r * m + j], gXi, r * h3, gradT, j * h3, h3);
                 }
             }
             addTransposed(gradT, m, h3, grad, wih[l]);
@@ -393,7 +393,7 @@ public final class GruActor implements SequenceActor {
             float[] hs = state[l];
             for (int r = batch; r < rows; r++) {
                 for (int j = 0; j < h; j++) {
-                    axpy(hs[(r - batch) * h + j], gHh, r * h3, gradT, j * h3, h3);
+                    GrsnColumns.axpy(hs[(r - batch) * h + j], gHh, r * h3, gradT, j * h3, h3);
                 }
             }
             addTransposed(gradT, h, h3, grad, whh[l]);
@@ -403,7 +403,7 @@ public final class GruActor implements SequenceActor {
                 for (int r = 0; r < rows; r++) {
                     Arrays.fill(gBelow, r * m, (r + 1) * m, 0f);
                     for (int o = 0; o < h3; o++) {
-                        axpy(gXi[r * h3 + o], w, wih[l] + o * m, gBelow, r * m, m);
+                        GrsnColumns.axpy(gXi[r * h3 + o], w, wih[l] + o * m, gBelow, r * m, m);
                     }
                 }
                 float[] swap = gH;
@@ -456,7 +456,7 @@ public final class GruActor implements SequenceActor {
                 for (int b = 0; b < batch; b++) {
                     int g0 = (t * batch + b) * h3;
                     for (int o = 0; o < h3; o++) {
-                        axpy(gHh[g0 + o], w, whh[l] + o * h, carry, b * h, h);
+                        GrsnColumns.axpy(gHh[g0 + o], w, whh[l] + o * h, carry, b * h, h);
                     }
                 }
             }
@@ -473,18 +473,8 @@ public final class GruActor implements SequenceActor {
             int yr = yOff + r * outs;
             Arrays.fill(y, yr, yr + outs, 0f);
             for (int j = 0; j < m; j++) {
-                axpy(x[xOff + r * m + j], wT, j * outs, y, yr, outs);
+                GrsnColumns.axpy(x[xOff + r * m + j], wT, j * outs, y, yr, outs);
             }
-        }
-    }
-
-    /** {@code y[yOff..yOff+n) += a * x[xOff..xOff+n)}. */
-    private static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
-        if (a == 0f) {
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            y[yOff + i] += a * x[xOff + i];
         }
     }
 
