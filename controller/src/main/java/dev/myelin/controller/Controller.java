@@ -56,10 +56,13 @@ public final class Controller implements AutoCloseable {
     private Field estopData;
     private TopicInput estopReset;
     private TopicInput episodeReset;
-    private TransitionRecorder recorder;
-    private String rewardTopic;
     private TopicInput reward;
-    private Field rewardData;
+    /** Where decisions are recorded; set once, read by the loop each tick. */
+    private record ExperienceTap(TransitionRecorder recorder, TopicInput reward, Field rewardData) {
+    }
+
+    private volatile ExperienceTap tap;
+    private ExperienceTap tapSeen;
 
     // loop-thread state, preallocated
     private float[] observation;
@@ -106,17 +109,31 @@ public final class Controller implements AutoCloseable {
     /**
      * Records every decision the policy drives the robot with (observation, the command actually sent in
      * the policy's action order, the reward that followed, whether the episode ended, time, policy tag) into
-     * {@code recorder}, for upload as sim-to-real experience. The reward is the latest {@code std_msgs/Float32}
-     * on {@code rewardTopic} received before the next tick (NaN when none is configured or none arrived); an
-     * episode ends where the episode-reset topic fires. A decision is recorded one tick late, once its reward
-     * is known; held (safety) ticks are not recorded. Call before {@link #configure()}.
+     * {@code recorder}, for upload as sim-to-real experience, from the next tick on. The reward is the latest
+     * {@code std_msgs/Float32} on {@code rewardTopic} (null: none) received before the next tick, NaN when none
+     * arrived; an episode ends where the episode-reset topic fires. A decision is recorded one tick late, once
+     * its reward is known; held (safety) ticks are not recorded. Once per controller, after {@link #configure()}.
      */
     public synchronized void recordExperience(TransitionRecorder recorder, String rewardTopic) {
-        if (lifecycle != Lifecycle.UNCONFIGURED) {
-            throw new IllegalStateException("recordExperience() must come before configure(), state is " + lifecycle);
+        java.util.Objects.requireNonNull(recorder, "recorder");
+        if (lifecycle == Lifecycle.UNCONFIGURED || observations == null) {
+            throw new IllegalStateException("recordExperience() needs a configured controller, state is " + lifecycle);
         }
-        this.recorder = java.util.Objects.requireNonNull(recorder, "recorder");
-        this.rewardTopic = rewardTopic;
+        if (tap != null || reward != null) {
+            throw new IllegalStateException("this controller already records experience");
+        }
+        Field data = null;
+        if (rewardTopic != null) {
+            MessageType float32 = node.messageType("std_msgs/msg/Float32");
+            reward = new TopicInput(node, rewardTopic, float32, Qos.DEFAULT);
+            data = float32.field("data");
+        }
+        tap = new ExperienceTap(recorder, reward, data);
+    }
+
+    /** Stops recording from the next tick (the recorder may be closed once a tick has passed). */
+    public void stopRecording() {
+        tap = null;
     }
 
     /** Decisions written to the experience recorder, and those it had no room for. Any thread. */
@@ -150,11 +167,6 @@ public final class Controller implements AutoCloseable {
             }
             if (params.resetTopic() != null) {
                 episodeReset = new TopicInput(node, params.resetTopic(), node.messageType(params.resetType()), Qos.DEFAULT);
-            }
-            if (recorder != null && rewardTopic != null) {
-                MessageType float32 = node.messageType("std_msgs/msg/Float32");
-                reward = new TopicInput(node, rewardTopic, float32, Qos.DEFAULT);
-                rewardData = float32.field("data");
             }
             gate = new SafetyGate(params.actions(), params.periodNanos() / 1e9);
             observation = new float[observations.size()];
@@ -326,8 +338,16 @@ public final class Controller implements AutoCloseable {
         long write = System.nanoTime();
         actions.write(command);
         long done = System.nanoTime();
-        if (recorder != null) {
-            record(p, decided, episodeEnded, tick, start);
+        ExperienceTap t = tap;
+        if (t != tapSeen) {
+            tapSeen = t;
+            pending = false;
+            if (t != null && t.reward() != null) {
+                rewardsSeen = t.reward().receivedCount();
+            }
+        }
+        if (t != null) {
+            record(t, p, decided, episodeEnded, tick, start);
         }
         metrics.recordInputToHandoff(write - start);
         metrics.recordOutputWrite(done - write);
@@ -364,17 +384,18 @@ public final class Controller implements AutoCloseable {
      * Completes the previous tick's decision with the reward that followed it and whether its episode ended,
      * then holds this tick's decision until the next. Loop thread; allocation-free.
      */
-    private void record(PreparedPolicy p, boolean decided, boolean episodeEnded, long tick, long now) {
+    private void record(ExperienceTap t, PreparedPolicy p, boolean decided, boolean episodeEnded, long tick, long now) {
+        TopicInput reward = t.reward();
         if (pending) {
             float r = Float.NaN;
             if (reward != null) {
                 long n = reward.receivedCount();
                 if (n != rewardsSeen && reward.poll(tick) != Subscription.NO_SAMPLE) {
                     rewardsSeen = n;
-                    r = reward.message().getFloat(rewardData);
+                    r = reward.message().getFloat(t.rewardData());
                 }
             }
-            if (recorder.record(pendingObservation, pendingAction, r, episodeEnded, pendingTime, pendingTag)) {
+            if (t.recorder().record(pendingObservation, pendingAction, r, episodeEnded, pendingTime, pendingTag)) {
                 recorded = recorded + 1;
             } else {
                 recordDrops = recordDrops + 1;

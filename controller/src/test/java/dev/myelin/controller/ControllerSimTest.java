@@ -193,13 +193,15 @@ class ControllerSimTest {
     void recordsEveryDrivenDecisionWithTheRewardThatFollowedAndTheEpisodeEnds() throws Exception {
         ConcurrentLinkedQueue<Recorded> recorded = new ConcurrentLinkedQueue<>();
         java.util.Set<Float> published = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        start("obstacles=0,lidar_noise=0", TestBundles.navParams(), c -> c.recordExperience(
-                (o, a, r, done, t, tag) -> recorded.add(new Recorded(o.clone(), a.clone(), r, done, tag)), "/reward"));
+        start("obstacles=0,lidar_noise=0", TestBundles.navParams(), c -> assertThrows(IllegalStateException.class,
+                () -> c.recordExperience((o, a, r, d, t, g) -> true, null), "needs a configured controller"));
+        controller.recordExperience((o, a, r, done, t, tag) -> recorded.add(new Recorded(o.clone(), a.clone(), r, done, tag)),
+                "/reward");
         MessageType f32 = probe.messageType("std_msgs/msg/Float32");
         var data = f32.field("data");
         probe.createSubscription("/reward", f32, Qos.DEFAULT, (m, t) -> published.add(m.getFloat(data)));
         assertThrows(IllegalStateException.class, () -> controller.recordExperience((o, a, r, d, t, g) -> true, null),
-                "only before configure");
+                "one recorder per controller");
         controller.host().swap(prepare(GoalSeekingPopSan.turtlebot(16), "1.0.0"), Duration.ofSeconds(2));
         assertTrue(recorded.isEmpty(), "nothing is recorded while inactive");
         controller.activate();

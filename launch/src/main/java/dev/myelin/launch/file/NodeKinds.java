@@ -25,7 +25,7 @@ public final class NodeKinds {
             "sim-node", union(ROS, "task", "task_options", "seed", "rate", "command_timeout", "log_episodes"),
             "controller", union(ROS, "bundle", "engine", "rate", "idle", "inactive"),
             "ota-agent", Set.of("controller", "broker", "fleet", "policy", "channel", "robot_id", "state_dir", "trust",
-                    "release_key", "factory"),
+                    "release_key", "factory", "experience", "reward_topic"),
             "release", Set.of("broker", "bundle", "key", "name", "version", "fleet", "channel", "canary", "health_check",
                     "timeout", "delay"));
     private static final Set<String> REMAPPABLE = Set.of("sim-node", "controller");

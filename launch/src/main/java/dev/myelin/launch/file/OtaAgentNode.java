@@ -1,5 +1,7 @@
 package dev.myelin.launch.file;
 
+import dev.myelin.bridge.experience.ExperienceOutbox;
+import dev.myelin.bridge.experience.ExperienceUploader;
 import dev.myelin.bridge.mqtt.BrokerEndpoint;
 import dev.myelin.bridge.ota.OtaAgent;
 import dev.myelin.bridge.wire.ReleaseKeys;
@@ -26,8 +28,10 @@ import java.util.function.Supplier;
  * {@code fleet}, {@code policy}, {@code channel}, {@code robot_id}, {@code state_dir}, {@code trust}
  * (public key PEMs, comma-separated), {@code release_key} (private key PEM, created with its
  * {@code .pub.pem} when missing; trusted, and signs a built-in factory bundle), {@code factory}
- * ({@code builtin:goal-seeker}, {@code builtin:nav-v1} or a signed bundle file). Ready once the
- * committed policy runs.
+ * ({@code builtin:goal-seeker}, {@code builtin:nav-v1} or a signed bundle file), {@code experience}
+ * (true: the controller records every decision into a disk-backed outbox in {@code state_dir/outbox} and
+ * the agent uploads it to the fleet's trainer) with {@code reward_topic} (a {@code std_msgs/Float32} topic
+ * such as the sim node's {@code /reward}). Ready once the committed policy runs.
  */
 public final class OtaAgentNode implements LaunchNode {
     private final String name;
@@ -43,12 +47,24 @@ public final class OtaAgentNode implements LaunchNode {
     private final String factory;
     private final Duration healthPoll;
     private final OtaAgent.StepListener steps;
+    private final boolean experience;
+    private final String rewardTopic;
     private volatile OtaAgent agent;
+    private ExperienceOutbox outbox;
+    private ExperienceUploader uploader;
     private ControllerOtaHost host;
 
     public OtaAgentNode(String name, Supplier<ControllerNode> controller, Supplier<BrokerEndpoint> broker, String fleet,
                         String policy, String channel, String robotId, Path stateDir, List<Path> trust, Path releaseKey,
                         String factory, OtaAgent.StepListener steps) {
+        this(name, controller, broker, fleet, policy, channel, robotId, stateDir, trust, releaseKey, factory, steps, false, null);
+    }
+
+    public OtaAgentNode(String name, Supplier<ControllerNode> controller, Supplier<BrokerEndpoint> broker, String fleet,
+                        String policy, String channel, String robotId, Path stateDir, List<Path> trust, Path releaseKey,
+                        String factory, OtaAgent.StepListener steps, boolean experience, String rewardTopic) {
+        this.experience = experience;
+        this.rewardTopic = rewardTopic;
         this.name = name;
         this.controller = controller;
         this.broker = broker;
@@ -88,7 +104,8 @@ public final class OtaAgentNode implements LaunchNode {
         return new OtaAgentNode(s.name(), () -> peers.node(ctl, ControllerNode.class, p, "controller"),
                 () -> peers.broker(brokerRef, p), p.string("fleet", "sim"), p.string("policy", "nav"),
                 p.string("channel", "stable"), robot, state, trust, key, factory,
-                (step, release) -> System.out.println("[" + s.name() + "] " + robot + ": " + step + " " + release));
+                (step, release) -> System.out.println("[" + s.name() + "] " + robot + ": " + step + " " + release),
+                p.bool("experience", false), p.string("reward_topic", null));
     }
 
     @Override
@@ -128,6 +145,17 @@ public final class OtaAgentNode implements LaunchNode {
                 .stepListener(steps));
         agent = a;
         a.start();
+        if (experience) {
+            outbox = ExperienceOutbox.open(stateDir.resolve("outbox"), robotId);
+            c.controller().recordExperience(outbox, rewardTopic);
+            uploader = new ExperienceUploader(outbox, a.link(), fleet);
+            uploader.start();
+        }
+    }
+
+    /** The experience outbox (null unless {@code experience: true}; after {@link #start()}). */
+    public ExperienceOutbox outbox() {
+        return outbox;
     }
 
     /** Reads the private key at {@code file}, first creating it (and {@code <name>.pub.pem}) when it does not exist. */
@@ -165,6 +193,25 @@ public final class OtaAgentNode implements LaunchNode {
 
     @Override
     public void close() {
+        if (outbox != null) {
+            try {
+                ControllerNode c = controller.get();
+                c.controller().stopRecording();
+                Thread.sleep(Math.max(1, 3 * c.params().periodNanos() / 1_000_000)); // the loop's last record is done
+            } catch (RuntimeException e) {
+                // the controller is gone already: nothing records any more
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (uploader != null) {
+            uploader.close();
+            uploader = null;
+        }
+        if (outbox != null) {
+            outbox.close();
+            outbox = null;
+        }
         OtaAgent a = agent;
         agent = null;
         if (a != null) {

@@ -49,6 +49,9 @@ class SimRobotLaunchTest {
             assertEquals(Lifecycle.ACTIVE, controller.lifecycle());
             await(() -> controller.staleInput() == null && controller.metrics().decisions() > 50,
                     "the controller deciding on fresh scan and odometry");
+            // experience: the controller records each decision with the sim's reward into the agent's outbox
+            await(() -> ota.outbox().recorded() > 20 && controller.recordedTransitions() > 20, "decisions recorded");
+            assertTrue(Files.isDirectory(state.resolve("outbox")));
             assertNull(runner.failure());
             String out = buf.toString(StandardCharsets.UTF_8);
             for (String n : new String[] {"broker", "sim", "controller", "ota"}) {
