@@ -90,6 +90,19 @@ class BundleReproducesStepperTest {
                     }
                     engine.reward(rewards.get(k));
                 }
+                // every edge engine loads the bundle and acts within the action range
+                for (String name : InferenceEngines.BUILT_IN) {
+                    InferenceEngine other = InferenceEngines.create(name, read.policy());
+                    other.reset();
+                    for (int k = 0; k < 20; k++) {
+                        other.act(observations.get(k), e);
+                        for (int j = 0; j < act; j++) {
+                            assertTrue(Float.isFinite(e[j]) && e[j] >= env.actionSpace().low(j) - 1e-4f
+                                    && e[j] <= env.actionSpace().high(j) + 1e-4f, family + " on " + name + ": action " + e[j]);
+                        }
+                        other.reward(rewards.get(k));
+                    }
+                }
                 checked++;
             }
         }
