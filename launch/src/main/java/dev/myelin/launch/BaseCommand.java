@@ -17,8 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /** {@code ./myelin base --params base.yaml}: the Raspberry Pi robot base (motors, encoders, IMU, e-stop) on ROS 2. */
 @Command(name = "base", mixinStandardHelpOptions = true,
-        description = {"Run the robot base on a Raspberry Pi through Pi4J (gpiod, linuxfs): cmd_vel drives the",
-                "motors, odom, imu and estop are published. The robot must be at rest while the IMU calibrates."})
+        description = {"Run the Raspberry Pi robot base through Pi4J: cmd_vel in; odom, imu and estop out.",
+                "The robot must be at rest while the IMU calibrates (gpiod and linuxfs providers)."})
 final class BaseCommand implements Callable<Integer> {
     @Option(names = "--params", required = true, paramLabel = "FILE", description = "Base parameter file (base.yaml).")
     Path params;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code ./myelin bench <what>}: benchmarks that print figures and optionally write JSON. */
-@Command(name = "bench", description = "Run a benchmark and print its figures (--json FILE writes them).",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures (--json FILE writes them).",
         subcommands = {
                 BenchSimCommand.class,
                 BenchRos2Command.class,

@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 
 /** {@code ./myelin board-emulator}: a constrained neuromorphic chip on a TCP port or a serial device. */
 @Command(name = "board-emulator", mixinStandardHelpOptions = true,
-        description = {"Emulate a neuromorphic board: fixed-point LIF cores with per-core neuron and synapse limits,",
-                "8-bit weights, 24-bit state, bit-identical to the int8 engine. Controllers reach it with the",
+        description = {"Emulate a neuromorphic board (fixed-point LIF cores, bit-identical to the int8 engine).",
+                "Per-core neuron and synapse limits, 8-bit weights, 24-bit state. Controllers reach it with the",
                 "engine board:tcp://HOST:PORT (or board:serial:DEVICE)."})
 final class BoardEmulatorCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "7070", description = "TCP port (default ${DEFAULT-VALUE}).")
