@@ -114,7 +114,11 @@ public final class TrainedPolicy {
                 channels(actionSpace, true), normalizer.toNormalizer(), provenance);
     }
 
-    private static List<Channel> channels(BoxSpace space, boolean actions) {
+    /**
+     * The policy module's channels for a task space: names, units and ranges (actions need finite ranges;
+     * unbounded observation channels are recorded as the float range).
+     */
+    public static List<Channel> channels(BoxSpace space, boolean actions) {
         List<Channel> out = new ArrayList<>();
         for (int i = 0; i < space.size(); i++) {
             float lo = space.low(i);

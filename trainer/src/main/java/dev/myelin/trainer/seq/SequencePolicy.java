@@ -8,9 +8,8 @@ import dev.myelin.sim.Actor;
 import dev.myelin.sim.BoxSpace;
 import dev.myelin.sim.Transition;
 import dev.myelin.trainer.rl.RunningNormalizer;
+import dev.myelin.trainer.run.TrainedPolicy;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -94,24 +93,7 @@ public final class SequencePolicy {
             throw new IllegalArgumentException("actor family '" + actor.family() + "' has no spiking form and cannot be "
                     + "exported as a bundle (exportable: popsan, grsn, spiking-transformer)");
         }
-        return new Policy(net, channels(observations, false), channels(actions, true), normalizer, provenance);
-    }
-
-    static List<Channel> channels(BoxSpace space, boolean actions) {
-        List<Channel> out = new ArrayList<>();
-        for (int i = 0; i < space.size(); i++) {
-            float lo = space.low(i);
-            float hi = space.high(i);
-            if (actions && !(Float.isFinite(lo) && Float.isFinite(hi) && lo < hi)) {
-                throw new IllegalArgumentException("action " + space.name(i) + " needs a finite range");
-            }
-            lo = Float.isFinite(lo) ? lo : -Float.MAX_VALUE;
-            hi = Float.isFinite(hi) ? hi : Float.MAX_VALUE;
-            if (!(lo < hi)) {
-                hi = Math.nextUp(lo);
-            }
-            out.add(new Channel(space.name(i), space.unit(i), lo, hi));
-        }
-        return out;
+        return new Policy(net, TrainedPolicy.channels(observations, false), TrainedPolicy.channels(actions, true), normalizer,
+                provenance);
     }
 }
