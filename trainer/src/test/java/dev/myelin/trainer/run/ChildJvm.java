@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts training processes the way ./myelin and mpirun do: a separate JVM on the test class path. */
-final class ChildJvm {
+public final class ChildJvm {
     private ChildJvm() {
     }
 
@@ -19,7 +19,7 @@ final class ChildJvm {
     }
 
     /** {@code java <flags> -cp <test class path> <main> <args>}. */
-    static List<String> command(String main, List<String> args) {
+    public static List<String> command(String main, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.add("--enable-native-access=ALL-UNNAMED");
