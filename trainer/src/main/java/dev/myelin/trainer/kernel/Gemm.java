@@ -245,6 +245,29 @@ public final class Gemm {
         }
     }
 
+    /**
+     * {@code dst[off + i * m + j] += srcT[j * n + i]}: adds an {@code [m][n]} accumulation to an {@code [n][m]}
+     * gradient, element by element in row order of {@code dst}.
+     */
+    public static void addTransposed(float[] srcT, int m, int n, float[] dst, int off) {
+        for (int i = 0; i < n; i++) {
+            int row = off + i * m;
+            for (int j = 0; j < m; j++) {
+                dst[row + j] += srcT[j * n + i];
+            }
+        }
+    }
+
+    /** {@code out[off + j] += sum_r g[r * n + j]} over {@code rows} rows, in row order: a bias gradient. */
+    public static void addColumnSums(float[] g, int rows, int n, float[] out, int off) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * n;
+            for (int j = 0; j < n; j++) {
+                out[off + j] += g[base + j];
+            }
+        }
+    }
+
     /** Floating-point operations of an M x N x K product (multiply and add counted separately). */
     public static long flops(long m, long n, long k) {
         return 2L * m * n * k;

@@ -88,7 +88,8 @@ public final class Mlp {
         }
     }
 
-    static void fillUniform(Parameters p, String name, float bound, RandomStream rnd) {
+    /** Fills parameter {@code name} with values uniform in +-{@code bound}, in index order. */
+    public static void fillUniform(Parameters p, String name, float bound, RandomStream rnd) {
         Parameters.Slice s = p.slice(name);
         float[] v = p.values();
         for (int i = s.offset(); i < s.offset() + s.size(); i++) {
@@ -175,12 +176,7 @@ public final class Mlp {
                 Gemm.product(in, out, b, h[l], 0, 1, in, g, 0, out, grad, wOff[l], out, true);
                 rounding.round(grad, wOff[l], in * out);
                 int bo = bOff[l];
-                for (int r = 0; r < b; r++) {
-                    int base = r * out;
-                    for (int j = 0; j < out; j++) {
-                        grad[bo + j] += g[base + j];
-                    }
-                }
+                Gemm.addColumnSums(g, b, out, grad, bo);
                 rounding.round(grad, bo, out);
             }
             if (l > 0) {

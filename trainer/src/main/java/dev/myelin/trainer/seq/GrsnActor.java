@@ -3,6 +3,7 @@ package dev.myelin.trainer.seq;
 import dev.myelin.policy.model.Grsn;
 import dev.myelin.policy.model.Tensor;
 import dev.myelin.trainer.kernel.Gemm;
+import dev.myelin.trainer.nn.Mlp;
 import dev.myelin.trainer.nn.Parameters;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.nn.Surrogate;
@@ -227,27 +228,20 @@ public final class GrsnActor implements SequenceActor {
         float[] v = params.values();
         for (int l = 0; l < layers; l++) {
             float fan = l == 0 ? in[l] : in[l] * INIT_RATE;
-            fill("layer" + l + ".gate.weight", 1f / (float) Math.sqrt(fan), rnd);
-            fill("layer" + l + ".gate.bias", 0.5f, rnd);
-            fill("layer" + l + ".input.weight", 3f / (float) Math.sqrt(fan), rnd);
-            fill("layer" + l + ".input.bias", 0.5f, rnd);
+            Mlp.fillUniform(params, "layer" + l + ".gate.weight", 1f / (float) Math.sqrt(fan), rnd);
+            Mlp.fillUniform(params, "layer" + l + ".gate.bias", 0.5f, rnd);
+            Mlp.fillUniform(params, "layer" + l + ".input.weight", 3f / (float) Math.sqrt(fan), rnd);
+            Mlp.fillUniform(params, "layer" + l + ".input.bias", 0.5f, rnd);
             Parameters.Slice bias = params.slice("layer" + l + ".input.bias");
             for (int i = bias.offset(); i < bias.offset() + bias.size(); i++) {
                 v[i] += 0.5f;
             }
         }
-        fill("readout.weight", 1f / (float) Math.sqrt(hidden[layers - 1] * INIT_RATE), rnd);
-        fill("readout.bias", 0.1f, rnd);
+        Mlp.fillUniform(params, "readout.weight", 1f / (float) Math.sqrt(hidden[layers - 1] * INIT_RATE), rnd);
+        Mlp.fillUniform(params, "readout.bias", 0.1f, rnd);
         refreshWeights();
     }
 
-    private void fill(String name, float bound, RandomStream rnd) {
-        Parameters.Slice s = params.slice(name);
-        float[] v = params.values();
-        for (int i = s.offset(); i < s.offset() + s.size(); i++) {
-            v[i] = rnd.uniform(-bound, bound);
-        }
-    }
 
     @Override
     public String family() {
@@ -471,7 +465,7 @@ public final class GrsnActor implements SequenceActor {
                 GrsnColumns.axpy(gZ[zr + j], w, readoutW + j * hl, gSpikes, sr, hl);
             }
         }
-        columnSums(gZ, rows, act, grad, readoutB);
+        Gemm.addColumnSums(gZ, rows, act, grad, readoutB);
 
         for (int l = last; l >= 0; l--) {
             int n = hidden[l];
@@ -490,10 +484,10 @@ public final class GrsnActor implements SequenceActor {
                     }
                 }
             }
-            addTransposed(gateGradT, m, n, grad, gateW[l]);
-            addTransposed(inputGradT, m, n, grad, inputW[l]);
-            columnSums(gGate, rows, n, grad, gateB[l]);
-            columnSums(gInput, rows, n, grad, inputB[l]);
+            Gemm.addTransposed(gateGradT, m, n, grad, gateW[l]);
+            Gemm.addTransposed(inputGradT, m, n, grad, inputW[l]);
+            Gemm.addColumnSums(gGate, rows, n, grad, gateB[l]);
+            Gemm.addColumnSums(gInput, rows, n, grad, inputB[l]);
             if (l > 0) {
                 // dL/dx = W_f^T gGate + W_i^T gInput, row by row
                 for (int r = 0; r < rows; r++) {
@@ -511,15 +505,6 @@ public final class GrsnActor implements SequenceActor {
         }
     }
 
-    /** {@code dst[off + i * m + j] += srcT[j * n + i]}: adds an {@code [m][n]} accumulation to an {@code [n][m]} gradient. */
-    private static void addTransposed(float[] srcT, int m, int n, float[] dst, int off) {
-        for (int i = 0; i < n; i++) {
-            int row = off + i * m;
-            for (int j = 0; j < m; j++) {
-                dst[row + j] += srcT[j * n + i];
-            }
-        }
-    }
 
     /** Through time for layer l: from dL/ds (gSpikes) to dL/d(gate pre-activation) and dL/d(input pre-activation). */
     private void layerBackward(int l, int rows) {
@@ -558,14 +543,6 @@ public final class GrsnActor implements SequenceActor {
         }
     }
 
-    private static void columnSums(float[] g, int rows, int n, float[] out, int off) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * n;
-            for (int i = 0; i < n; i++) {
-                out[off + i] += g[base + i];
-            }
-        }
-    }
 
     @Override
     public Stepper stepper(int lanes) {

@@ -2,6 +2,7 @@ package dev.myelin.trainer.seq;
 
 import dev.myelin.policy.model.SpikingNetwork;
 import dev.myelin.trainer.kernel.Gemm;
+import dev.myelin.trainer.nn.Mlp;
 import dev.myelin.trainer.nn.Parameters;
 import dev.myelin.trainer.nn.RandomStream;
 
@@ -147,14 +148,10 @@ public final class GruActor implements SequenceActor {
         boolean par = o.flag("previous_action_reward", false);
         GruActor a = new GruActor(observationSize, actionSize, hidden, par);
         RandomStream rnd = new RandomStream(seed);
-        float[] v = a.params.values();
         for (Parameters.Slice s : a.params.slices()) {
             int fan = s.name().startsWith("head") ? hidden[hidden.length - 1]
                     : hidden[Integer.parseInt(s.name().substring(3, s.name().indexOf('.')))];
-            float bound = (float) (1.0 / Math.sqrt(fan));
-            for (int i = s.offset(); i < s.offset() + s.size(); i++) {
-                v[i] = rnd.uniform(-bound, bound);
-            }
+            Mlp.fillUniform(a.params, s.name(), (float) (1.0 / Math.sqrt(fan)), rnd);
         }
         a.refreshWeights();
         return a;
@@ -374,7 +371,7 @@ public final class GruActor implements SequenceActor {
                 GrsnColumns.axpy(g, w, headW + j * hl, gH, r * hl, hl);
             }
         }
-        columnSums(gY, rows, act, grad, headB);
+        Gemm.addColumnSums(gY, rows, act, grad, headB);
         for (int l = last; l >= 0; l--) {
             int h = hidden[l];
             int h3 = 3 * h;
@@ -388,7 +385,7 @@ public final class GruActor implements SequenceActor {
                     GrsnColumns.axpy(x[r * m + j], gXi, r * h3, gradT, j * h3, h3);
                 }
             }
-            addTransposed(gradT, m, h3, grad, wih[l]);
+            Gemm.addTransposed(gradT, m, h3, grad, wih[l]);
             Arrays.fill(gradT, 0, h * h3, 0f);
             float[] hs = state[l];
             for (int r = batch; r < rows; r++) {
@@ -396,9 +393,9 @@ public final class GruActor implements SequenceActor {
                     GrsnColumns.axpy(hs[(r - batch) * h + j], gHh, r * h3, gradT, j * h3, h3);
                 }
             }
-            addTransposed(gradT, h, h3, grad, whh[l]);
-            columnSums(gXi, rows, h3, grad, bih[l]);
-            columnSums(gHh, rows, h3, grad, bhh[l]);
+            Gemm.addTransposed(gradT, h, h3, grad, whh[l]);
+            Gemm.addColumnSums(gXi, rows, h3, grad, bih[l]);
+            Gemm.addColumnSums(gHh, rows, h3, grad, bhh[l]);
             if (l > 0) {
                 for (int r = 0; r < rows; r++) {
                     Arrays.fill(gBelow, r * m, (r + 1) * m, 0f);
@@ -478,24 +475,7 @@ public final class GruActor implements SequenceActor {
         }
     }
 
-    /** {@code dst[off + i * m + j] += srcT[j * n + i]}: adds an {@code [m][n]} accumulation to an {@code [n][m]} gradient. */
-    private static void addTransposed(float[] srcT, int m, int n, float[] dst, int off) {
-        for (int i = 0; i < n; i++) {
-            int row = off + i * m;
-            for (int j = 0; j < m; j++) {
-                dst[row + j] += srcT[j * n + i];
-            }
-        }
-    }
 
-    private static void columnSums(float[] g, int rows, int n, float[] out, int off) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * n;
-            for (int i = 0; i < n; i++) {
-                out[off + i] += g[base + i];
-            }
-        }
-    }
 
     @Override
     public Stepper stepper(int lanes) {

@@ -4,6 +4,7 @@ import dev.myelin.policy.model.CubaLif;
 import dev.myelin.policy.model.SpikingNetwork;
 import dev.myelin.policy.model.SpikingTransformer;
 import dev.myelin.policy.model.Tensor;
+import dev.myelin.trainer.nn.Mlp;
 import dev.myelin.trainer.nn.Parameters;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.nn.Surrogate;
@@ -282,27 +283,20 @@ public final class TransformerActor implements SequenceActor {
      * small uniform biases, as the policy module's random transformer, so that every layer fires at the start.
      */
     private void initialize(RandomStream rnd) {
-        fill("embed.weight", 3f / (float) Math.sqrt(tok), rnd);
-        fill("embed.bias", 0.3f, rnd);
+        Mlp.fillUniform(params, "embed.weight", 3f / (float) Math.sqrt(tok), rnd);
+        Mlp.fillUniform(params, "embed.bias", 0.3f, rnd);
         for (String p : new String[] {"query", "key", "value", "proj"}) {
-            fill(p + ".weight", 2f / (float) Math.sqrt(d), rnd);
-            fill(p + ".bias", 0.2f, rnd);
+            Mlp.fillUniform(params, p + ".weight", 2f / (float) Math.sqrt(d), rnd);
+            Mlp.fillUniform(params, p + ".bias", 0.2f, rnd);
         }
-        fill("mlp.weight", 2f / (float) Math.sqrt(d), rnd);
-        fill("mlp.bias", 0.2f, rnd);
-        fill("out.weight", 2f / (float) Math.sqrt(mlp), rnd);
-        fill("out.bias", 0.2f, rnd);
-        fill("decoder.weight", 1f / (float) Math.sqrt(pop), rnd);
-        fill("decoder.bias", 0.1f, rnd);
+        Mlp.fillUniform(params, "mlp.weight", 2f / (float) Math.sqrt(d), rnd);
+        Mlp.fillUniform(params, "mlp.bias", 0.2f, rnd);
+        Mlp.fillUniform(params, "out.weight", 2f / (float) Math.sqrt(mlp), rnd);
+        Mlp.fillUniform(params, "out.bias", 0.2f, rnd);
+        Mlp.fillUniform(params, "decoder.weight", 1f / (float) Math.sqrt(pop), rnd);
+        Mlp.fillUniform(params, "decoder.bias", 0.1f, rnd);
     }
 
-    private void fill(String name, float bound, RandomStream rnd) {
-        Parameters.Slice s = params.slice(name);
-        float[] v = params.values();
-        for (int i = s.offset(); i < s.offset() + s.size(); i++) {
-            v[i] = rnd.uniform(-bound, bound);
-        }
-    }
 
     @Override
     public String family() {
