@@ -258,6 +258,34 @@ public abstract class Learner implements AutoCloseable {
         }
     }
 
+    /**
+     * The twin critics' regression step for replica {@code r}'s rows: Q1 and Q2 of the batch's
+     * (observation, action) against {@code r.target}, squared-error loss (summed into {@code r.criticLoss},
+     * Q1's mean into {@code r.meanQ}) and its loss-scaled gradient into {@code r.criticGrad}.
+     */
+    protected final void regressCritics(Replica r, ReplayBuffer.Batch b) {
+        int n = r.rows;
+        r.criticInput(r.q1, b.obs, b.action, r.lo);
+        r.criticInput(r.q2, b.obs, b.action, r.lo);
+        float[] v1 = r.q1.forward(n);
+        float[] v2 = r.q2.forward(n);
+        double loss = 0;
+        double meanQ = 0;
+        float scale = 2f * criticScaler.scale() / batch;
+        for (int i = 0; i < n; i++) {
+            float e1 = v1[i] - r.target[i];
+            float e2 = v2[i] - r.target[i];
+            loss += (double) e1 * e1 + (double) e2 * e2;
+            meanQ += v1[i];
+            r.gq1[i] = scale * e1;
+            r.gq2[i] = scale * e2;
+        }
+        r.criticLoss = loss;
+        r.meanQ = meanQ;
+        r.q1.backward(r.gq1, r.criticGrad, null, 0, 0);
+        r.q2.backward(r.gq2, r.criticGrad, null, 0, 0);
+    }
+
     /** Zeroes this replica's critic (or actor) gradient buffer; call at the start of its phase. */
     protected static void zero(float[] g) {
         java.util.Arrays.fill(g, 0f);

@@ -154,25 +154,7 @@ public final class Sac extends Learner {
             int g = r.lo + i;
             r.target[i] = b.reward[g] + config.gamma * (1f - b.terminal[g]) * (Math.min(t1[i], t2[i]) - alpha * r.logp[i]);
         }
-        r.criticInput(r.q1, b.obs, b.action, r.lo);
-        r.criticInput(r.q2, b.obs, b.action, r.lo);
-        float[] v1 = r.q1.forward(n);
-        float[] v2 = r.q2.forward(n);
-        double loss = 0;
-        double meanQ = 0;
-        float k2 = 2f * criticScaler.scale() / batch;
-        for (int i = 0; i < n; i++) {
-            float e1 = v1[i] - r.target[i];
-            float e2 = v2[i] - r.target[i];
-            loss += (double) e1 * e1 + (double) e2 * e2;
-            meanQ += v1[i];
-            r.gq1[i] = k2 * e1;
-            r.gq2[i] = k2 * e2;
-        }
-        r.criticLoss = loss;
-        r.meanQ = meanQ;
-        r.q1.backward(r.gq1, r.criticGrad, null, 0, 0);
-        r.q2.backward(r.gq2, r.criticGrad, null, 0, 0);
+        regressCritics(r, b);
     }
 
     private void actorPhase(int k) {

@@ -114,25 +114,7 @@ public final class Td3 extends Learner {
             int g = r.lo + i;
             r.target[i] = b.reward[g] + config.gamma * (1f - b.terminal[g]) * Math.min(t1[i], t2[i]);
         }
-        r.criticInput(r.q1, b.obs, b.action, r.lo);
-        r.criticInput(r.q2, b.obs, b.action, r.lo);
-        float[] v1 = r.q1.forward(n);
-        float[] v2 = r.q2.forward(n);
-        double loss = 0;
-        double meanQ = 0;
-        float scale = 2f * criticScaler.scale() / batch;
-        for (int i = 0; i < n; i++) {
-            float e1 = v1[i] - r.target[i];
-            float e2 = v2[i] - r.target[i];
-            loss += (double) e1 * e1 + (double) e2 * e2;
-            meanQ += v1[i];
-            r.gq1[i] = scale * e1;
-            r.gq2[i] = scale * e2;
-        }
-        r.criticLoss = loss;
-        r.meanQ = meanQ;
-        r.q1.backward(r.gq1, r.criticGrad, null, 0, 0);
-        r.q2.backward(r.gq2, r.criticGrad, null, 0, 0);
+        regressCritics(r, b);
     }
 
     /** Policy loss gradient of replica {@code k}'s rows, through Q1, into its actor gradient buffer. */
