@@ -117,6 +117,11 @@ public final class Mlp {
         return h[0];
     }
 
+    /** The output buffer of the last {@link #forward(int)}, {@code [maxBatch, outputSize]}. */
+    public float[] output() {
+        return h[layers];
+    }
+
     /**
      * Runs the network on the first {@code batch} rows of {@link #input()}; returns the output buffer
      * {@code [batch, outputSize]} (owned by this network, valid until the next forward).

@@ -421,6 +421,20 @@ public final class GrsnActor implements SequenceActor {
 
     @Override
     public void backward(float[] actionGradients) {
+        backward(actionGradients, false);
+    }
+
+    @Override
+    public void backwardPreSquash(float[] gradients) {
+        backward(gradients, true);
+    }
+
+    @Override
+    public float[] preSquash() {
+        return u;
+    }
+
+    private void backward(float[] actionGradients, boolean preSquash) {
         if (!forwarded) {
             throw new IllegalStateException("grsn: backward called before forward");
         }
@@ -440,7 +454,7 @@ public final class GrsnActor implements SequenceActor {
                     int k = (t * batch + b) * act + j;
                     int c = b * act + j;
                     float a = action[k];
-                    float gu = actionGradients[k] * (1f - a * a) + carryV[c] * decay;
+                    float gu = actionGradients[k] * (preSquash ? 1f : 1f - a * a) + carryV[c] * decay;
                     carryV[c] = gu;
                     gZ[k] = gu * invTau;
                 }
@@ -675,6 +689,11 @@ public final class GrsnActor implements SequenceActor {
             }
             spikes = fired;
             synOps = ops;
+        }
+
+        @Override
+        public float[] lastPreSquash() {
+            return uState;
         }
 
         @Override

@@ -70,6 +70,7 @@ public final class GruActor implements SequenceActor {
     private float[] xi = new float[0];
     private float[] hh = new float[0];
     private float[] action = new float[0];
+    private float[] preAction = new float[0];
     private int batch;
     private int steps;
 
@@ -231,7 +232,7 @@ public final class GruActor implements SequenceActor {
                         row0);
             }
         }
-        head(state[layers - 1], rows, action, 0);
+        head(state[layers - 1], rows, preAction, action);
         return action;
     }
 
@@ -306,15 +307,14 @@ public final class GruActor implements SequenceActor {
         return (float) (1.0 - 2.0 / (Math.exp(2.0 * x) + 1.0));
     }
 
-    /** {@code out = tanh(W_o h + b_o)} for {@code rows} rows of {@code h}. */
-    private void head(float[] h, int rows, float[] out, int outOff) {
+    /** {@code pre = W_o h + b_o} and {@code out = tanh(pre)} for {@code rows} rows of {@code h}. */
+    private void head(float[] h, int rows, float[] pre, float[] out) {
         int hl = hidden[layers - 1];
-        project(h, 0, rows, hl, headT, act, out, outOff);
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < act; j++) {
-                int k = outOff + r * act + j;
-                out[k] = tanh(out[k] + w[headB + j]);
-            }
+        project(h, 0, rows, hl, headT, act, pre, 0);
+        for (int k = 0; k < rows * act; k++) {
+            float z = pre[k] + w[headB + k % act];
+            pre[k] = z;
+            out[k] = tanh(z);
         }
     }
 
@@ -333,6 +333,7 @@ public final class GruActor implements SequenceActor {
             xi = new float[rows * 3 * widest];
             hh = new float[rows * 3 * widest];
             action = new float[rows * act];
+            preAction = new float[rows * act];
             gY = new float[rows * act];
             gH = new float[rows * Math.max(widest, in[0])];
             gBelow = new float[rows * Math.max(widest, in[0])];
@@ -346,6 +347,20 @@ public final class GruActor implements SequenceActor {
 
     @Override
     public void backward(float[] actionGradients) {
+        backward(actionGradients, false);
+    }
+
+    @Override
+    public void backwardPreSquash(float[] gradients) {
+        backward(gradients, true);
+    }
+
+    @Override
+    public float[] preSquash() {
+        return preAction;
+    }
+
+    private void backward(float[] actionGradients, boolean preSquash) {
         if (!forwarded()) {
             throw new IllegalStateException("gru: backward called before forward");
         }
@@ -358,7 +373,7 @@ public final class GruActor implements SequenceActor {
         float[] grad = params.gradients();
         for (int k = 0; k < rows * act; k++) {
             float a = action[k];
-            gY[k] = actionGradients[k] * (1f - a * a);
+            gY[k] = actionGradients[k] * (preSquash ? 1f : 1f - a * a);
         }
         int last = layers - 1;
         int hl = hidden[last];
@@ -509,6 +524,7 @@ public final class GruActor implements SequenceActor {
         private final float[] input;
         private final float[] xiStep;
         private final float[] hhStep;
+        private final float[] preStep;
 
         GruStepper(int lanes) {
             this.lanes = lanes;
@@ -521,6 +537,7 @@ public final class GruActor implements SequenceActor {
             input = new float[lanes * in[0]];
             xiStep = new float[lanes * 3 * widest];
             hhStep = new float[lanes * 3 * widest];
+            preStep = new float[lanes * act];
         }
 
         @Override
@@ -554,7 +571,12 @@ public final class GruActor implements SequenceActor {
                 next[l] = swap;
                 x = h[l];
             }
-            head(x, lanes, actionsOut, 0);
+            head(x, lanes, preStep, actionsOut);
+        }
+
+        @Override
+        public float[] lastPreSquash() {
+            return preStep;
         }
 
         @Override

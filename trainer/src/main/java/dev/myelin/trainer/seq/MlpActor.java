@@ -106,6 +106,17 @@ public final class MlpActor implements SequenceActor {
     }
 
     @Override
+    public float[] preSquash() {
+        return net.output();
+    }
+
+    @Override
+    public void backwardPreSquash(float[] gradients) {
+        System.arraycopy(gradients, 0, gZ, 0, rows * act);
+        net.backward(gZ, true, null, 0, 0);
+    }
+
+    @Override
     public Stepper stepper(int lanes) {
         if (lanes < 1) {
             throw new IllegalArgumentException("stepper lanes must be >= 1, got " + lanes);
@@ -126,6 +137,11 @@ public final class MlpActor implements SequenceActor {
                 for (int i = 0; i < lanes * act; i++) {
                     actionsOut[i] = (float) Math.tanh(z[i]);
                 }
+            }
+
+            @Override
+            public float[] lastPreSquash() {
+                return m.output();
             }
 
             @Override

@@ -118,6 +118,17 @@ public final class PopSanSequenceActor implements SequenceActor {
     }
 
     @Override
+    public float[] preSquash() {
+        return net.preActivation();
+    }
+
+    @Override
+    public void backwardPreSquash(float[] gradients) {
+        System.arraycopy(gradients, 0, gZ, 0, rows * shape.actionSize());
+        net.backward(gZ, null);
+    }
+
+    @Override
     public Stepper stepper(int lanes) {
         if (lanes < 1) {
             throw new IllegalArgumentException("stepper lanes must be >= 1, got " + lanes);
@@ -141,6 +152,11 @@ public final class PopSanSequenceActor implements SequenceActor {
                 p.forward(lanes);
                 System.arraycopy(p.action(), 0, actionsOut, 0, lanes * act);
                 spikes = p.lastSpikes();
+            }
+
+            @Override
+            public float[] lastPreSquash() {
+                return p.preActivation();
             }
 
             @Override

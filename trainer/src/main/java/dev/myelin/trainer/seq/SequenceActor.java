@@ -46,6 +46,18 @@ public interface SequenceActor {
      */
     void backward(float[] actionGradients);
 
+    /**
+     * The pre-squash outputs {@code z} of the last {@link #forward} ({@code action = tanh(z)}), in the layout of the
+     * actions; an internal buffer valid until the next call.
+     */
+    float[] preSquash();
+
+    /**
+     * As {@link #backward}, from dLoss/dz of the pre-squash outputs (for losses defined before the squash, such as
+     * SAC's Gaussian log-likelihood).
+     */
+    void backwardPreSquash(float[] gradients);
+
     /** A rollout stepper for {@code lanes} independent streams sharing this actor's current parameters. */
     Stepper stepper(int lanes);
 
@@ -69,6 +81,9 @@ public interface SequenceActor {
          * actions into {@code actionsOut}. Allocates nothing.
          */
         void step(float[] observations, float[] previousActions, float[] previousRewards, float[] actionsOut);
+
+        /** The pre-squash outputs of the last {@link #step} ({@code lanes * actionSize}); an internal buffer. */
+        float[] lastPreSquash();
 
         /** Spikes emitted by all lanes in the last {@link #step} (0 for ANN baselines). */
         long lastSpikes();

@@ -3,6 +3,7 @@ package dev.myelin.trainer.seq;
 import dev.myelin.sim.Env;
 import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Tasks;
+import dev.myelin.trainer.nn.PopSanActor;
 import dev.myelin.trainer.run.Settings;
 
 import java.io.IOException;
@@ -20,12 +21,16 @@ import java.util.Set;
  */
 public final class SequenceConfig {
     static final Map<String, Object> DEFAULTS = defaults();
+    /** The sequence learners. */
+    public static final List<String> ALGORITHMS = List.of("td3", "sac");
 
     public final String task;
     public final Map<String, String> taskOptions;
     /** The observation variant as the simulator parses it ("" for full observations). */
     public final String observation;
     public final String family;
+    /** {@code td3} or {@code sac}. */
+    public final String algorithm;
     public final Map<String, Object> actorOptions;
     public final int[] criticHidden;
     public final long steps;
@@ -45,6 +50,9 @@ public final class SequenceConfig {
     public final float targetNoise;
     public final float noiseClip;
     public final int policyDelay;
+    public final float sacAlpha;
+    public final boolean sacAutoAlpha;
+    public final float sacLogStd;
     public final long startSteps;
     public final long updateAfter;
     public final int updateEvery;
@@ -71,6 +79,11 @@ public final class SequenceConfig {
             throw new IllegalArgumentException("family: unknown actor family '" + family + "' (known: "
                     + String.join(", ", SequenceActors.FAMILIES) + ")");
         }
+        algorithm = s.string("algorithm");
+        if (!ALGORITHMS.contains(algorithm)) {
+            throw new IllegalArgumentException("algorithm: unknown algorithm '" + algorithm + "' (known: "
+                    + String.join(", ", ALGORITHMS) + ")");
+        }
         actorOptions = objectMap("actor");
         criticHidden = s.sizes("critic.hidden");
         steps = s.positiveLong("steps");
@@ -90,6 +103,13 @@ public final class SequenceConfig {
         targetNoise = s.nonNegativeFloat("target_noise");
         noiseClip = s.nonNegativeFloat("noise_clip");
         policyDelay = s.positiveInt("policy_delay");
+        sacAlpha = s.positiveFloat("sac_alpha");
+        sacAutoAlpha = s.bool("sac_auto_alpha");
+        sacLogStd = (float) s.number("sac_log_std");
+        if (!(sacLogStd >= PopSanActor.LOG_STD_MIN && sacLogStd <= PopSanActor.LOG_STD_MAX)) {
+            throw new IllegalArgumentException("sac_log_std: must be in [" + PopSanActor.LOG_STD_MIN + ", "
+                    + PopSanActor.LOG_STD_MAX + "], got " + sacLogStd);
+        }
         startSteps = s.nonNegativeLong("start_steps");
         updateAfter = s.nonNegativeLong("update_after");
         updateEvery = s.positiveInt("update_every");
@@ -124,6 +144,7 @@ public final class SequenceConfig {
         d.put("task_options", new LinkedHashMap<String, Object>());
         d.put("observation", "full");
         d.put("family", "mlp");
+        d.put("algorithm", "td3");
         d.put("actor", new LinkedHashMap<String, Object>());
         d.put("critic.hidden", List.of(64, 64));
         d.put("steps", 20_000L);
@@ -143,6 +164,9 @@ public final class SequenceConfig {
         d.put("target_noise", 0.2);
         d.put("noise_clip", 0.5);
         d.put("policy_delay", 2);
+        d.put("sac_alpha", 0.2);
+        d.put("sac_auto_alpha", true);
+        d.put("sac_log_std", -0.5);
         d.put("start_steps", 2_000L);
         d.put("update_after", 1_000L);
         d.put("update_every", 64);
@@ -200,10 +224,21 @@ public final class SequenceConfig {
         return s;
     }
 
-    /** The learner's hyperparameters. */
-    public SequenceTd3.Settings learnerSettings() {
-        return new SequenceTd3.Settings(batchSize, burnIn, sequenceLength, history, criticHidden, actorLr, criticLr, gamma,
-                polyak, targetNoise, noiseClip, policyDelay);
+    /** The learners' hyperparameters. */
+    public SequenceLearner.Settings learnerSettings() {
+        return new SequenceLearner.Settings(batchSize, burnIn, sequenceLength, history, criticHidden, actorLr, criticLr,
+                gamma, polyak, targetNoise, noiseClip, policyDelay, sacAlpha, sacAutoAlpha);
+    }
+
+    /** The configured learner for {@code actor} with {@code agents} agents per world. */
+    public SequenceLearner learner(SequenceActor actor, int agents) {
+        int obs = actor.observationSize();
+        int act = actor.actionSize();
+        return switch (algorithm) {
+            case "sac" -> new SequenceSac(actor, learnerSettings(), sacLogStd, agents, seed);
+            default -> new SequenceTd3(actor, SequenceActors.create(family, obs, act, actorOptions, seed), learnerSettings(),
+                    noise, agents, seed);
+        };
     }
 
     // ---- option maps ----

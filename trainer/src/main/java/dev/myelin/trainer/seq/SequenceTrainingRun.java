@@ -25,8 +25,9 @@ import java.util.Locale;
 /**
  * One sequence-training run on one process: vectorised worlds step together, every agent is one lane of
  * the actor's {@link SequenceActor.Stepper} (reset only when its world starts an episode), experience
- * goes into a {@link SequenceReplay} lane per world, and {@link SequenceTd3} updates on sampled windows.
- * Uniform random actions for {@code start_steps}, then the actor plus Gaussian noise; every
+ * goes into a {@link SequenceReplay} lane per world, and the configured {@link SequenceLearner} (recurrent
+ * TD3 or SAC) updates on sampled windows. Uniform random actions for {@code start_steps}, then the actor
+ * with the learner's exploration (TD3: Gaussian noise; SAC: a sample of its policy); every
  * {@code update_every} steps the observation statistics are merged and, after {@code update_after},
  * {@code updates_per_period} updates are made. Deterministic evaluations with a fresh stepper every
  * {@code eval_every} steps.
@@ -53,7 +54,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
     private final float[] half;
     private final SequenceActor actor;
     private final SequenceActor.Stepper stepper;
-    private final SequenceTd3 learner;
+    private final SequenceLearner learner;
     private final RunningNormalizer normalizer;
     private final SequenceReplay replay;
     private final SequenceReplay.Batch batch;
@@ -93,8 +94,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
             half = new float[act];
             SequencePolicy.ranges(venv.actionSpace(), center, half);
             actor = SequenceActors.create(config.family, obs, act, config.actorOptions, config.seed);
-            SequenceActor target = SequenceActors.create(config.family, obs, act, config.actorOptions, config.seed);
-            learner = new SequenceTd3(actor, target, config.learnerSettings(), perWorld, config.seed);
+            learner = config.learner(actor, perWorld);
             stepper = actor.stepper(agents);
             normalizer = new RunningNormalizer(obs, config.observationClip, config.normalizeObservations);
             replay = new SequenceReplay(worlds, perWorld, obs, act, config.replaySize / worlds);
@@ -193,9 +193,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
                 u[i] = (float) (2 * exploreRng.nextDouble() - 1);
             }
         } else {
-            for (int i = 0; i < u.length; i++) {
-                u[i] = SequenceTd3.clip(u[i] + (float) (config.noise * exploreRng.nextGaussian()), -1f, 1f);
-            }
+            learner.explore(u, stepper.lastPreSquash(), u.length, exploreRng);
         }
         for (int a = 0; a < agents; a++) {
             for (int j = 0; j < act; j++) {
@@ -288,7 +286,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
     private void writeCurve() {
         try {
             LearningCurve.write(dir.resolve("curve.png"), config.task + (config.observation.isEmpty() ? "" : " " + config.observation)
-                    + " " + config.family + " (sequence TD3)", List.of(LearningCurve.fromRun(dir, "eval return")));
+                    + " " + config.family + " (sequence " + config.algorithm.toUpperCase(Locale.ROOT) + ")", List.of(LearningCurve.fromRun(dir, "eval return")));
         } catch (IOException | RuntimeException e) {
             if (progress != null) {
                 progress.println("could not draw curve.png: " + e.getMessage());
@@ -325,7 +323,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
         return actor;
     }
 
-    public SequenceTd3 learner() {
+    public SequenceLearner learner() {
         return learner;
     }
 

@@ -724,6 +724,20 @@ public final class TransformerActor implements SequenceActor {
 
     @Override
     public void backward(float[] actionGradients) {
+        backward(actionGradients, false);
+    }
+
+    @Override
+    public void backwardPreSquash(float[] gradients) {
+        backward(gradients, true);
+    }
+
+    @Override
+    public float[] preSquash() {
+        return trace.z;
+    }
+
+    private void backward(float[] actionGradients, boolean preSquash) {
         if (tokens == null) {
             throw new IllegalStateException(SpikingTransformer.FAMILY + " actor: backward before forward");
         }
@@ -744,7 +758,7 @@ public final class TransformerActor implements SequenceActor {
         float[] grad = params.gradients();
         float[] w = params.values();
         for (int n = 0; n < decisions; n++) {
-            backDecision(n, actionGradients, grad, w);
+            backDecision(n, actionGradients, preSquash, grad, w);
         }
         for (int n = 0; n < tokenCount; n++) {
             backToken(n, grad, w);
@@ -759,7 +773,7 @@ public final class TransformerActor implements SequenceActor {
     }
 
     /** Decoder to query of decision n; the gradients reaching its window's X, K and V go to gX, gK, gV. */
-    private void backDecision(int n, float[] gU, float[] grad, float[] w) {
+    private void backDecision(int n, float[] gU, boolean preSquash, float[] grad, float[] w) {
         DecisionTrace tr = trace;
         TokenTrains tt = tokens;
         boolean any = false;
@@ -773,7 +787,7 @@ public final class TransformerActor implements SequenceActor {
         float invT = 1f / steps;
         for (int j = 0; j < act; j++) {
             float u = actions[n * act + j];
-            float gz = gU[n * act + j] * (1f - u * u);
+            float gz = gU[n * act + j] * (preSquash ? 1f : 1f - u * u);
             grad[decB + j] += gz;
             int base = j * pop;
             for (int k = 0; k < pop; k++) {
@@ -1006,6 +1020,7 @@ public final class TransformerActor implements SequenceActor {
         private final DecisionTrace one;
         private final int[] head;
         private final int[] runWith;
+        private final float[] pre;
         private long spikes;
         private long synOps;
 
@@ -1015,6 +1030,7 @@ public final class TransformerActor implements SequenceActor {
             one = new DecisionTrace(1);
             head = new int[lanes];
             runWith = new int[lanes];
+            pre = new float[lanes * act];
             for (int l = 0; l < lanes; l++) {
                 reset(l);
             }
@@ -1059,8 +1075,14 @@ public final class TransformerActor implements SequenceActor {
                     one.position[p] = first + (head[l] + p) % window;
                 }
                 decide(ring, one, 0, actionsOut, l * act);
+                System.arraycopy(one.z, 0, pre, l * act, act);
                 count();
             }
+        }
+
+        @Override
+        public float[] lastPreSquash() {
+            return pre;
         }
 
         /** Spikes and synaptic operations of the decision in {@code one}, counted as the policy module's engines do. */

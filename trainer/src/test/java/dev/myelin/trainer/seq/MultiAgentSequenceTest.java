@@ -1,6 +1,8 @@
 package dev.myelin.trainer.seq;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
@@ -14,9 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MultiAgentSequenceTest {
 
-    @Test
-    void sharedActorAndCentralisedCritic() throws Exception {
-        SequenceConfig c = SequenceConfig.of(SequenceConfig.loadPreset("multi-diffdrive"), List.of("task_options.robots=3",
+    @ParameterizedTest
+    @ValueSource(strings = {"td3", "sac"})
+    void sharedActorAndCentralisedCritic(String algorithm) throws Exception {
+        SequenceConfig c = SequenceConfig.of(SequenceConfig.loadPreset("multi-diffdrive"), List.of("algorithm=" + algorithm,
+                "task_options.robots=3",
                 "envs=2", "steps=256", "start_steps=64", "update_after=64", "update_every=64", "updates_per_period=2",
                 "eval_every=256", "eval_episodes=1", "task_options.max_steps=40", "batch_size=4", "history=3"));
         try (SequenceTrainingRun run = SequenceTrainingRun.start(c, null)) {
@@ -27,6 +31,7 @@ class MultiAgentSequenceTest {
                     "critic input = robots x (history x (obs + act)) + robots x act");
             SequenceActor single = SequenceActors.create(c.family, obs, act, c.actorOptions, c.seed);
             assertEquals(single.parameters().size(), run.actor().parameters().size(), "one shared actor, whatever the robot count");
+            assertEquals(algorithm, run.learner().algorithm());
             SequenceTrainingRun.Result r = run.run();
             assertEquals(256, r.steps());
             assertTrue(r.updates() > 0);

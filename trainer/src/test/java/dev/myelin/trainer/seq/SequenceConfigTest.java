@@ -43,6 +43,11 @@ class SequenceConfigTest {
         assertTrue(refusal(List.of("sequence_length=abc")).startsWith("sequence_length"));
         assertTrue(refusal(List.of("burn_in=-1")).startsWith("burn_in"));
         assertTrue(refusal(List.of("task=walker")).contains("walker"));
+        assertTrue(refusal(List.of("algorithm=ppo")).startsWith("algorithm"));
+        assertTrue(refusal(List.of("algorithm=ppo")).contains("td3, sac"));
+        assertTrue(refusal(List.of("sac_log_std=5")).startsWith("sac_log_std"));
+        assertTrue(refusal(List.of("sac_alpha=0")).startsWith("sac_alpha"));
+        assertTrue(refusal(List.of("sac_auto_alpha=maybe")).startsWith("sac_auto_alpha"));
         assertTrue(refusal(List.of("envs=3", "update_every=64")).contains("update_every"));
         assertTrue(refusal(List.of("noise")).contains("key=value"));
         assertTrue(refusal(List.of("task_options.robots=2")).contains("pendulum"));

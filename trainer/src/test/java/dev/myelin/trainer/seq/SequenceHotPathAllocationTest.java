@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * After warm-up, rollout steps and TD3 updates allocate nothing (the baselines' steppers and the learner).
+ * After warm-up, rollout steps with exploration and TD3 and SAC updates allocate nothing (the baselines'
+ * steppers and the learners).
  * Measured in a JVM of its own, as a trainer process runs: in the test JVM, code compiled earlier for other
  * tests' shapes of the shared kernels would be measured instead.
  */
@@ -30,7 +31,9 @@ class SequenceHotPathAllocationTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the measuring process ends");
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("mlp: ok") && out.contains("popsan: ok"), out);
+        for (String run : new String[] {"mlp/td3", "popsan/td3", "mlp/sac", "popsan/sac"}) {
+            assertTrue(out.contains(run + ": ok"), run + " measured: " + out);
+        }
     }
 
     /** Measures every family and exits 1 with the rounds when one allocates. */
@@ -52,11 +55,14 @@ class SequenceHotPathAllocationTest {
     }
 
     static void steppersAndUpdatesAllocateNothing() {
-        for (String family : new String[] {"mlp", "popsan"}) {
+        for (String run : new String[] {"mlp/td3", "popsan/td3", "mlp/sac", "popsan/sac"}) {
+            String family = run.substring(0, run.indexOf('/'));
             SequenceActor actor = SequenceActors.create(family, 2, 1, Map.of("hidden", "8"), 1);
-            SequenceActor target = SequenceActors.create(family, 2, 1, Map.of("hidden", "8"), 1);
-            SequenceTd3 td3 = new SequenceTd3(actor, target, new SequenceTd3.Settings(4, 2, 4, 2, new int[] {8}, 1e-3f, 1e-3f,
-                    0.99f, 0.995f, 0.2f, 0.5f, 2), 2, 7);
+            SequenceLearner.Settings settings = new SequenceLearner.Settings(4, 2, 4, 2, new int[] {8}, 1e-3f, 1e-3f,
+                    0.99f, 0.995f, 0.2f, 0.5f, 2, 0.2f, true);
+            SequenceLearner learner = run.endsWith("td3")
+                    ? new SequenceTd3(actor, SequenceActors.create(family, 2, 1, Map.of("hidden", "8"), 1), settings, 0.1f, 2, 7)
+                    : new SequenceSac(actor, settings, -0.5f, 2, 7);
             SequenceReplay replay = SequenceReplayTest.filled(64, 100);
             SequenceReplay.Batch b = new SequenceReplay.Batch(4, 2, 2, 1, 2, 4, 2);
             RandomStream rnd = new RandomStream(3);
@@ -71,8 +77,9 @@ class SequenceHotPathAllocationTest {
             // kernels also in a JVM that ran other tests first
             for (int i = 0; i < 30000; i++) {
                 replay.sample(b, rnd, n);
-                td3.update(b);
+                learner.update(b);
                 stepper.step(o, pa, pr, u);
+                learner.explore(u, stepper.lastPreSquash(), 6, rnd);
                 stepper.reset(i % 6);
             }
             // steady state: a round of 200 updates and steps without allocation; background compilation may still
@@ -87,9 +94,10 @@ class SequenceHotPathAllocationTest {
                     long t0 = allocated();
                     replay.sample(b, rnd, n);
                     long t1 = allocated();
-                    td3.update(b);
+                    learner.update(b);
                     long t2 = allocated();
                     stepper.step(o, pa, pr, u);
+                    learner.explore(u, stepper.lastPreSquash(), 6, rnd);
                     stepper.reset(i % 6);
                     long t3 = allocated();
                     sampling += t1 - t0;
@@ -101,8 +109,8 @@ class SequenceHotPathAllocationTest {
                         .append(stepping).append(']');
             }
             String where = rounds.toString();
-            assertTrue(bytes < 2048, family + ": every round of 200 updates and steps allocated; rounds:" + where);
-            System.out.println(family + ": ok, rounds:" + where);
+            assertTrue(bytes < 2048, run + ": every round of 200 updates and steps allocated; rounds:" + where);
+            System.out.println(run + ": ok, rounds:" + where);
         }
     }
 }

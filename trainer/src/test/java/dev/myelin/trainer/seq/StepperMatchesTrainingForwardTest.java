@@ -49,6 +49,12 @@ class StepperMatchesTrainingForwardTest {
         java.util.Arrays.fill(pa, 0, LANES * ACT, 0f);
         java.util.Arrays.fill(pr, 0, LANES, 0f);
         float[] trained = actor.forward(o, pa, pr, LANES, STEPS).clone();
+        float[] trainedPre = actor.preSquash().clone();
+        for (int i = 0; i < trained.length; i++) {
+            assertEquals(Math.tanh(trainedPre[i]), trained[i], 1e-6, family + ": action = tanh(pre-squash output) at " + i);
+        }
+        backwardFromPreSquashEqualsBackwardThroughTheSquash(actor, trained, rnd, family);
+        actor.forward(o, pa, pr, LANES, STEPS);
 
         SequenceActor.Stepper stepper = actor.stepper(LANES);
         float[] so = new float[LANES * OBS];
@@ -70,7 +76,11 @@ class StepperMatchesTrainingForwardTest {
             System.arraycopy(pa, t * LANES * ACT, sa, 0, sa.length);
             System.arraycopy(pr, t * LANES, sr, 0, sr.length);
             stepper.step(so, sa, sr, out);
+            float[] pre = stepper.lastPreSquash();
             for (int i = 0; i < LANES * ACT; i++) {
+                float wantPre = trainedPre[t * LANES * ACT + i];
+                assertEquals(wantPre, pre[i], 1e-5f + 1e-5f * Math.abs(wantPre),
+                        family + ": pre-squash output, step " + t + " lane " + i / ACT + " action " + i % ACT);
                 float want = trained[t * LANES * ACT + i];
                 assertEquals(want, out[i], 1e-5f + 1e-5f * Math.abs(want),
                         family + ": step " + t + " lane " + i / ACT + " action " + i % ACT);
@@ -98,5 +108,32 @@ class StepperMatchesTrainingForwardTest {
             }
         }
         assertFalse(Double.isNaN(trained[0]));
+    }
+
+    /** dL/dz handed to backwardPreSquash gives the parameter gradients of dL/du = (dL/dz) / (1 - u^2) handed to backward. */
+    private static void backwardFromPreSquashEqualsBackwardThroughTheSquash(SequenceActor actor, float[] u, RandomStream rnd,
+                                                                            String family) {
+        float[] gz = new float[u.length];
+        float[] gu = new float[u.length];
+        for (int i = 0; i < u.length; i++) {
+            // saturated outputs pass (almost) no gradient through the squash; leave them out
+            gz[i] = Math.abs(u[i]) < 0.99f ? rnd.uniform(-1f, 1f) : 0f;
+            gu[i] = gz[i] / (1f - u[i] * u[i]);
+        }
+        actor.parameters().zeroGradients();
+        actor.backwardPreSquash(gz);
+        float[] viaPre = actor.parameters().gradients().clone();
+        actor.parameters().zeroGradients();
+        actor.backward(gu);
+        float[] viaAction = actor.parameters().gradients();
+        double norm = 0;
+        for (int i = 0; i < viaPre.length; i++) {
+            norm = Math.max(norm, Math.abs(viaPre[i]));
+        }
+        assertTrue(norm > 0, family + ": some gradient flows");
+        for (int i = 0; i < viaPre.length; i++) {
+            assertEquals(viaPre[i], viaAction[i], 1e-4 * norm, family + ": gradient of " + actor.parameters().nameAt(i));
+        }
+        actor.parameters().zeroGradients();
     }
 }
