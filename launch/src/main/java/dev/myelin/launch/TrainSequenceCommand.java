@@ -15,14 +15,16 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./myelin train-seq}: sequence TD3 for memory-carrying actors (GRSN, GRU, spiking transformer)
- * and the stateless baselines (PopSAN, MLP), single- or multi-robot; or, with {@code --export}, writes a
- * finished run's actor as a bundle.
+ * {@code ./myelin train-seq}: sequence TD3 or SAC for memory-carrying actors (GRSN, GRU, spiking
+ * transformer) and the stateless baselines (PopSAN, MLP), single- or multi-robot; {@code --resume}
+ * continues a run; {@code --export} writes a finished run's actor as a bundle.
  */
 @Command(name = "train-seq", mixinStandardHelpOptions = true,
-        description = {"Train a recurrent, windowed or feed-forward policy with sequence TD3 (burn-in windows, history "
-                + "critic; CTDE on multi-diffdrive), or export a finished run as a .myl bundle.",
+        description = {"Train a recurrent, windowed or feed-forward policy with sequence TD3 or SAC (burn-in windows, "
+                + "history critic; CTDE on multi-diffdrive), resume a run, or export one as a .myl bundle.",
                 "  ./myelin train-seq --preset pendulum-po family=grsn steps=20000 --out runs/pend-grsn",
+                "  ./myelin train-seq --preset pendulum-po family=gru algorithm=sac --out runs/pend-gru-sac",
+                "  ./myelin train-seq --resume runs/pend-grsn steps=40000",
                 "  ./myelin train-seq --export runs/pend-grsn --out pend-grsn.myl [--sign key.pem]"})
 final class TrainSequenceCommand implements Callable<Integer> {
 
@@ -30,9 +32,14 @@ final class TrainSequenceCommand implements Callable<Integer> {
             description = "pendulum-po, cartpole-swingup-po, multi-diffdrive, or a YAML file (default ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR|FILE.myl",
+    @Option(names = "--out", paramLabel = "DIR|FILE.myl",
             description = "Run directory to create; with --export, the bundle to write.")
     Path out;
+
+    @Option(names = "--resume", paramLabel = "RUN",
+            description = "Continue the run in RUN exactly where its checkpoint stopped (overrides: steps, eval_every, "
+                    + "eval_episodes).")
+    Path resume;
 
     @Option(names = "--export", paramLabel = "RUN", description = "Export the run in RUN as a bundle instead of training.")
     Path export;
@@ -47,13 +54,27 @@ final class TrainSequenceCommand implements Callable<Integer> {
     String version;
 
     @Parameters(paramLabel = "KEY=VALUE", arity = "0..*",
-            description = "Overrides: family, task, observation (full|position-only|velocity-only), steps, seed, envs, "
-                    + "burn_in, sequence_length, history, batch_size, actor_lr, critic_lr, gamma, polyak, noise, "
-                    + "start_steps, eval_every, eval_episodes, actor.<option>, task_options.<option>, ...")
+            description = "Overrides: family, algorithm (td3|sac), task, observation (full|position-only|velocity-only), "
+                    + "steps, seed, envs, burn_in, sequence_length, history, batch_size, actor_lr, critic_lr, gamma, polyak, noise, "
+                    + "start_steps, eval_every, eval_episodes, sac_alpha, sac_auto_alpha, sac_log_std, actor.<option>, "
+                    + "task_options.<option>, ...")
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
+        if (resume != null) {
+            if (export != null || out != null) {
+                throw new IllegalArgumentException("--resume continues the run in its own folder; it takes no --export or --out");
+            }
+            try (SequenceTrainingRun run = SequenceTrainingRun.resume(resume, overrides)) {
+                System.out.printf(Locale.ROOT, "train-seq: resuming %s at step %d of %d%n", resume, run.step(),
+                        run.config().steps);
+                return finish(run);
+            }
+        }
+        if (out == null) {
+            throw new IllegalArgumentException("--out is required (the run directory to create, or with --export the bundle)");
+        }
         if (export != null) {
             if (!overrides.isEmpty()) {
                 throw new IllegalArgumentException("--export takes no KEY=VALUE overrides, got " + overrides);
@@ -65,14 +86,18 @@ final class TrainSequenceCommand implements Callable<Integer> {
             return 0;
         }
         SequenceConfig config = SequenceConfig.of(SequenceConfig.loadPreset(preset), overrides);
-        System.out.printf(Locale.ROOT, "train-seq: %s%s, family %s, %d steps, seed %d -> %s%n", config.task,
-                config.observation.isEmpty() ? "" : " (" + config.observation + ")", config.family, config.steps,
-                config.seed, out);
+        System.out.printf(Locale.ROOT, "train-seq: %s%s, family %s, %s, %d steps, seed %d -> %s%n", config.task,
+                config.observation.isEmpty() ? "" : " (" + config.observation + ")", config.family, config.algorithm,
+                config.steps, config.seed, out);
         try (SequenceTrainingRun run = SequenceTrainingRun.start(config, out)) {
-            SequenceTrainingRun.Result r = run.progress(System.out).run();
-            System.out.printf(Locale.ROOT, "done: %d steps, %d updates, eval return %.1f +- %.1f, %.0f s%n", r.steps(),
-                    r.updates(), r.evalReturn(), r.evalReturnStd(), r.seconds());
+            return finish(run);
         }
+    }
+
+    private static int finish(SequenceTrainingRun run) throws java.io.IOException {
+        SequenceTrainingRun.Result r = run.progress(System.out).run();
+        System.out.printf(Locale.ROOT, "done: %d steps, %d updates, eval return %.1f +- %.1f, %.0f s%n", r.steps(),
+                r.updates(), r.evalReturn(), r.evalReturnStd(), r.seconds());
         return 0;
     }
 }

@@ -117,11 +117,8 @@ public final class TrainingRun implements AutoCloseable {
             batch = new ReplayBuffer.Batch(config.batchSize, obs, act);
             sampleRng = new RandomStream(mix(config.seed, comm.rank(), 0x73616D706CL));
             exploreRng = new RandomStream(mix(config.seed, comm.rank(), 0x6578706CL));
-            long logValues = config.steps / config.envs * agents * act;
-            if (logValues > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("steps (" + config.steps + ") too many to log every action for exact resume");
-            }
-            actionLog = new ActionLog(agents * act, (int) logValues);
+            actionLog = new ActionLog(agents * act, ActionLog.capacity((config.steps + config.envs - 1) / config.envs,
+                    agents * act));
             obsRaw = new float[agents * obs];
             obsNorm = new float[agents * obs];
             u = new float[agents * act];
@@ -597,31 +594,6 @@ public final class TrainingRun implements AutoCloseable {
     public void close() {
         learner.close();
         venv.close();
-    }
-
-    /** Every action sent, as a growable float array. */
-    static final class ActionLog {
-        private final int width;
-        private float[] data;
-        private int size;
-
-        ActionLog(int width, int capacity) {
-            this.width = width;
-            data = new float[capacity];
-        }
-
-        void append(float[] u) {
-            System.arraycopy(u, 0, data, size, width);
-            size += width;
-        }
-
-        float[] data() {
-            return data;
-        }
-
-        int size() {
-            return size;
-        }
     }
 
     /** For export: the evaluation summary of the last evaluation. */

@@ -696,6 +696,42 @@ public final class GrsnActor implements SequenceActor {
             return uState;
         }
 
+        /** h, v and s of every layer, then the readout u. */
+        @Override
+        public float[] state() {
+            float[] out = new float[stateSize()];
+            int at = 0;
+            for (int l = 0; l < layers; l++) {
+                for (float[] part : new float[][] {h[l], v[l], s[l]}) {
+                    System.arraycopy(part, 0, out, at, part.length);
+                    at += part.length;
+                }
+            }
+            System.arraycopy(uState, 0, out, at, uState.length);
+            return out;
+        }
+
+        @Override
+        public void restoreState(float[] state) {
+            SequenceActors.checkState("grsn", state, stateSize());
+            int at = 0;
+            for (int l = 0; l < layers; l++) {
+                for (float[] part : new float[][] {h[l], v[l], s[l]}) {
+                    System.arraycopy(state, at, part, 0, part.length);
+                    at += part.length;
+                }
+            }
+            System.arraycopy(state, at, uState, 0, uState.length);
+        }
+
+        private int stateSize() {
+            int n = uState.length;
+            for (int l = 0; l < layers; l++) {
+                n += 3 * h[l].length;
+            }
+            return n;
+        }
+
         @Override
         public long lastSpikes() {
             return spikes;

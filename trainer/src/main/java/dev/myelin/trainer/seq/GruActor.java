@@ -579,6 +579,36 @@ public final class GruActor implements SequenceActor {
             return preStep;
         }
 
+        /** The hidden state of every layer. */
+        @Override
+        public float[] state() {
+            float[] out = new float[stateSize()];
+            int at = 0;
+            for (int l = 0; l < layers; l++) {
+                System.arraycopy(h[l], 0, out, at, h[l].length);
+                at += h[l].length;
+            }
+            return out;
+        }
+
+        @Override
+        public void restoreState(float[] state) {
+            SequenceActors.checkState("gru", state, stateSize());
+            int at = 0;
+            for (int l = 0; l < layers; l++) {
+                System.arraycopy(state, at, h[l], 0, h[l].length);
+                at += h[l].length;
+            }
+        }
+
+        private int stateSize() {
+            int n = 0;
+            for (int l = 0; l < layers; l++) {
+                n += h[l].length;
+            }
+            return n;
+        }
+
         @Override
         public long lastSpikes() {
             return 0;

@@ -145,6 +145,16 @@ public final class MlpActor implements SequenceActor {
             }
 
             @Override
+            public float[] state() {
+                return new float[0];
+            }
+
+            @Override
+            public void restoreState(float[] state) {
+                SequenceActors.checkState("mlp", state, 0);
+            }
+
+            @Override
             public long lastSpikes() {
                 return 0;
             }

@@ -160,6 +160,16 @@ public final class PopSanSequenceActor implements SequenceActor {
             }
 
             @Override
+            public float[] state() {
+                return new float[0];
+            }
+
+            @Override
+            public void restoreState(float[] state) {
+                SequenceActors.checkState("popsan", state, 0);
+            }
+
+            @Override
             public long lastSpikes() {
                 return spikes;
             }

@@ -85,6 +85,15 @@ public interface SequenceActor {
         /** The pre-squash outputs of the last {@link #step} ({@code lanes * actionSize}); an internal buffer. */
         float[] lastPreSquash();
 
+        /** Every lane's state as one new array (for checkpoints; empty for stateless actors). */
+        float[] state();
+
+        /**
+         * Takes back what {@link #state} of a stepper of the same actor shape and lane count returned; refuses
+         * another length.
+         */
+        void restoreState(float[] state);
+
         /** Spikes emitted by all lanes in the last {@link #step} (0 for ANN baselines). */
         long lastSpikes();
 

@@ -79,4 +79,12 @@ public final class SequenceActors {
             throw new IllegalArgumentException("sequence batch and steps must be >= 1, got " + batch + " and " + steps);
         }
     }
+
+    /** Checks a saved stepper state's length. */
+    static void checkState(String family, float[] state, int expected) {
+        if (state == null || state.length != expected) {
+            throw new IllegalArgumentException(family + " stepper: saved state holds " + (state == null ? 0 : state.length)
+                    + " values, this stepper has " + expected + " (another actor shape or lane count?)");
+        }
+    }
 }

@@ -10,6 +10,7 @@ import dev.myelin.sim.VectorEnv;
 import dev.myelin.trainer.mpi.Communicator;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.rl.RunningNormalizer;
+import dev.myelin.trainer.run.ActionLog;
 import dev.myelin.trainer.run.CheckpointFile;
 import dev.myelin.trainer.run.LearningCurve;
 
@@ -33,8 +34,8 @@ import java.util.Locale;
  * {@code eval_every} steps.
  *
  * <p>Run directory: {@code config.yaml}, {@code metrics.csv}, {@code curve.png} and {@code checkpoint.bin}
- * (actor values, observation statistics, configuration; written after every evaluation) from which
- * {@link SequenceExport} writes a bundle. Runs cannot be resumed. Driven by one thread.
+ * (written after every evaluation; {@link #resume} continues a run exactly, {@link SequenceExport} writes
+ * its actor as a bundle). Driven by one thread.
  */
 public final class SequenceTrainingRun implements AutoCloseable {
     public static final String CHECKPOINT = "checkpoint.bin";
@@ -71,12 +72,14 @@ public final class SequenceTrainingRun implements AutoCloseable {
     private final float[] rewards;
     private final boolean[] ended;
     private final double[] episodeReturn;
+    private final ActionLog actionLog;
     private final double[] recentReturns = new double[10];
     private int recentCount;
     private long episodes;
     private long step;
     private double lastEval = Double.NaN;
     private double lastEvalStd = Double.NaN;
+    private boolean resumed;
     private PrintStream progress;
     private final long startNanos = System.nanoTime();
 
@@ -112,6 +115,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
             rewards = new float[agents];
             ended = new boolean[agents];
             episodeReturn = new double[agents];
+            actionLog = new ActionLog(agents * act, ActionLog.capacity((config.steps + worlds - 1) / worlds, agents * act));
         } catch (RuntimeException e) {
             venv.close();
             throw e;
@@ -122,7 +126,8 @@ public final class SequenceTrainingRun implements AutoCloseable {
     public static SequenceTrainingRun start(SequenceConfig config, Path dir) throws IOException {
         if (dir != null) {
             if (Files.exists(dir.resolve(CHECKPOINT))) {
-                throw new IllegalArgumentException(dir + " already holds a run; choose another --out");
+                throw new IllegalArgumentException(dir + " already holds a run; resume it with --resume " + dir
+                        + " or choose another --out");
             }
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("config.yaml"), new ObjectMapper(new YAMLFactory()).writeValueAsString(config.settings()));
@@ -133,6 +138,104 @@ public final class SequenceTrainingRun implements AutoCloseable {
         return run;
     }
 
+    /** Overrides a resumed run may take. */
+    public static final java.util.Set<String> RESUMABLE_OVERRIDES = java.util.Set.of("steps", "eval_every", "eval_episodes");
+
+    /**
+     * Continues the run in {@code dir} from its checkpoint: networks, optimizers, learner noise, observation
+     * statistics, random streams and the rollout stepper's state are restored, and the environments and the
+     * replay are rebuilt by replaying every logged action from the run's seed (the simulator is deterministic),
+     * so the run goes on exactly as if it had not stopped. {@code overrides} may only change
+     * {@link #RESUMABLE_OVERRIDES} (e.g. {@code steps=60000} to train longer).
+     */
+    @SuppressWarnings("unchecked")
+    public static SequenceTrainingRun resume(Path dir, List<String> overrides) throws IOException {
+        for (String o : overrides) {
+            String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
+            if (!RESUMABLE_OVERRIDES.contains(key)) {
+                throw new IllegalArgumentException("cannot change '" + key + "' when resuming (only "
+                        + String.join(", ", new java.util.TreeSet<>(RESUMABLE_OVERRIDES)) + "); start a new run instead");
+            }
+        }
+        Path file = dir.resolve(CHECKPOINT);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(dir + ": no " + CHECKPOINT + " there (not a sequence training run)");
+        }
+        CheckpointFile ck = CheckpointFile.read(file);
+        if (!FORMAT.equals(ck.header().get("format"))) {
+            throw new IllegalArgumentException(file + " is not a sequence-training checkpoint (format "
+                    + ck.header().get("format") + ")");
+        }
+        if (!ck.has("action_log")) {
+            throw new IllegalArgumentException(file + " was written without an action log and cannot be resumed");
+        }
+        Object saved = ck.header().get("config");
+        if (!(saved instanceof java.util.Map<?, ?> settings)) {
+            throw new IOException(file + ": checkpoint has no configuration");
+        }
+        SequenceConfig config = SequenceConfig.of((java.util.Map<String, Object>) settings, overrides);
+        long savedStep = ((Number) ck.header().get("step")).longValue();
+        if (config.steps < savedStep) {
+            throw new IllegalArgumentException("steps=" + config.steps + " is below the " + savedStep
+                    + " steps the run has already made");
+        }
+        SequenceTrainingRun run = new SequenceTrainingRun(config, dir);
+        try {
+            run.restore(ck, savedStep);
+        } catch (RuntimeException | IOException e) {
+            run.close();
+            throw e;
+        }
+        if (!overrides.isEmpty()) {
+            Files.writeString(dir.resolve("config.yaml"), new ObjectMapper(new YAMLFactory()).writeValueAsString(config.settings()));
+        }
+        return run;
+    }
+
+    private void restore(CheckpointFile ck, long savedStep) throws IOException {
+        copyInto(ck, "actor", actor.parameters().values());
+        actor.refreshWeights();
+        learner.restore(ck);
+        float[] log = ck.floats("action_log");
+        int per = agents * act;
+        if (log.length != savedStep / worlds * per) {
+            throw new IOException("checkpoint action log holds " + log.length + " values, expected "
+                    + savedStep / worlds * per + " for step " + savedStep);
+        }
+        venv.reset(config.seed * 1_000_003L + 17);
+        System.arraycopy(venv.observations(), 0, obsRaw, 0, obsRaw.length);
+        for (int k = 0; k < log.length; k += per) {
+            System.arraycopy(log, k, u, 0, per);
+            actionLog.append(u);
+            advance();
+        }
+        if (step != savedStep) {
+            throw new IOException("replaying the action log reached step " + step + ", the checkpoint says " + savedStep);
+        }
+        normalizer.restore(ck.doubles("normalizer"));
+        stepper.restoreState(ck.floats("stepper"));
+        long[] streams = ck.longs("random_streams");
+        if (streams.length != 6) {
+            throw new IOException("checkpoint entry 'random_streams' must hold 6 numbers, has " + streams.length);
+        }
+        sampleRng.restore(java.util.Arrays.copyOfRange(streams, 0, 3));
+        exploreRng.restore(java.util.Arrays.copyOfRange(streams, 3, 6));
+        Object ev = ck.header().get("eval_return");
+        lastEval = ev instanceof Number x ? x.doubleValue() : Double.NaN;
+        Object sd = ck.header().get("eval_return_std");
+        lastEvalStd = sd instanceof Number x ? x.doubleValue() : Double.NaN;
+        resumed = true;
+    }
+
+    private static void copyInto(CheckpointFile ck, String name, float[] to) {
+        float[] from = ck.floats(name);
+        if (from.length != to.length) {
+            throw new IllegalArgumentException("checkpoint entry '" + name + "' holds " + from.length
+                    + " values, this run needs " + to.length);
+        }
+        System.arraycopy(from, 0, to, 0, to.length);
+    }
+
     /** Where a line per evaluation goes (null for none). */
     public SequenceTrainingRun progress(PrintStream out) {
         this.progress = out;
@@ -141,8 +244,11 @@ public final class SequenceTrainingRun implements AutoCloseable {
 
     /** Trains until {@code steps}; returns the last evaluation. */
     public Result run() throws IOException {
-        try (Writer metrics = dir == null ? null : Files.newBufferedWriter(dir.resolve("metrics.csv"), StandardCharsets.UTF_8)) {
-            if (metrics != null) {
+        boolean append = resumed && Files.isRegularFile(dir.resolve("metrics.csv"));
+        try (Writer metrics = dir == null ? null : Files.newBufferedWriter(dir.resolve("metrics.csv"), StandardCharsets.UTF_8,
+                append ? new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.APPEND}
+                        : new java.nio.file.OpenOption[0])) {
+            if (metrics != null && !append) {
                 metrics.write(String.join(",", COLUMNS) + "\n");
             }
             while (step < config.steps) {
@@ -195,6 +301,12 @@ public final class SequenceTrainingRun implements AutoCloseable {
         } else {
             learner.explore(u, stepper.lastPreSquash(), u.length, exploreRng);
         }
+        actionLog.append(u);
+        advance();
+    }
+
+    /** Sends {@link #u} to the worlds and stores the step (also how a resume replays the action log). */
+    private void advance() {
         for (int a = 0; a < agents; a++) {
             for (int j = 0; j < act; j++) {
                 envAction[a * act + j] = center[j] + half[j] * u[a * act + j];
@@ -294,7 +406,10 @@ public final class SequenceTrainingRun implements AutoCloseable {
         }
     }
 
-    /** Writes the actor, the observation statistics and the configuration to {@code checkpoint.bin}. */
+    /**
+     * Writes {@code checkpoint.bin}: the actor, the learner's critics and optimizers, the observation statistics,
+     * the stepper's state, the random streams, every action sent, and the configuration.
+     */
     public void checkpoint() throws IOException {
         CheckpointFile ck = new CheckpointFile();
         ck.header().put("format", FORMAT);
@@ -306,8 +421,17 @@ public final class SequenceTrainingRun implements AutoCloseable {
         ck.header().put("action_size", act);
         ck.header().put("agents_per_world", perWorld);
         ck.header().put("eval_return", Double.isNaN(lastEval) ? null : lastEval);
+        ck.header().put("eval_return_std", Double.isNaN(lastEvalStd) ? null : lastEvalStd);
+        ck.header().put("algorithm", learner.algorithm());
         ck.put("actor", actor.parameters().values());
         ck.put("normalizer", normalizer.state());
+        learner.save(ck);
+        ck.put("stepper", stepper.state());
+        long[] streams = new long[6];
+        System.arraycopy(sampleRng.state(), 0, streams, 0, 3);
+        System.arraycopy(exploreRng.state(), 0, streams, 3, 3);
+        ck.put("random_streams", streams);
+        ck.put("action_log", java.util.Arrays.copyOf(actionLog.data(), actionLog.size()));
         ck.write(dir.resolve(CHECKPOINT));
     }
 

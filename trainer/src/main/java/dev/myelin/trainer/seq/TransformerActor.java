@@ -1085,6 +1085,36 @@ public final class TransformerActor implements SequenceActor {
             return pre;
         }
 
+        /** Every lane's window of step tokens, then its ring position; spike trains are recomputed from the tokens. */
+        @Override
+        public float[] state() {
+            int tokens = lanes * window * tok;
+            float[] out = new float[tokens + lanes];
+            System.arraycopy(ring.token, 0, out, 0, tokens);
+            for (int l = 0; l < lanes; l++) {
+                out[tokens + l] = head[l];
+            }
+            return out;
+        }
+
+        @Override
+        public void restoreState(float[] state) {
+            int tokens = lanes * window * tok;
+            SequenceActors.checkState(SpikingTransformer.FAMILY, state, tokens + lanes);
+            for (int l = 0; l < lanes; l++) {
+                float at = state[tokens + l];
+                if (!(at >= 0 && at < window && at == Math.rint(at))) {
+                    throw new IllegalArgumentException(SpikingTransformer.FAMILY + " stepper: saved ring position " + at
+                            + " of lane " + l + " is not in 0.." + (window - 1));
+                }
+            }
+            System.arraycopy(state, 0, ring.token, 0, tokens);
+            for (int l = 0; l < lanes; l++) {
+                head[l] = (int) state[tokens + l];
+                runWith[l] = version - 1;
+            }
+        }
+
         /** Spikes and synaptic operations of the decision in {@code one}, counted as the policy module's engines do. */
         private void count() {
             int newest = one.position[window - 1];
