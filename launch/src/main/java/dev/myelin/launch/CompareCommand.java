@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code ./myelin compare}: trains every (task, family, seed) cell of the memory comparison with
- * sequence TD3, evaluates it and estimates its energy per decision; writes results.json and table.md.
+ * sequence TD3 (or SAC), evaluates it and estimates its energy per decision; writes results.json and table.md.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compare policy families (popsan, grsn, spiking-transformer, gru, mlp) on position-only pendulum "
@@ -38,13 +38,18 @@ final class CompareCommand implements Callable<Integer> {
             description = "Task presets (default: pendulum-po, cartpole-swingup-po, multi-diffdrive).")
     List<String> tasks = new ArrayList<>(SequenceComparison.TASKS);
 
+    @Option(names = "--algorithms", split = ",", paramLabel = "A,...",
+            description = "Sequence learners per family: td3, sac (default td3).")
+    List<String> algorithms = new ArrayList<>(List.of("td3"));
+
     @Option(names = "--eval-episodes", defaultValue = "10", paramLabel = "N",
             description = "Final evaluation episodes per cell (default ${DEFAULT-VALUE}).")
     int evalEpisodes;
 
     @Override
     public Integer call() throws Exception {
-        SequenceComparison.Plan plan = new SequenceComparison.Plan(tasks, families, seeds, stepsScale, evalEpisodes, out);
+        SequenceComparison.Plan plan = new SequenceComparison.Plan(tasks, families, algorithms, seeds, stepsScale, evalEpisodes,
+                out);
         List<SequenceComparison.Cell> cells = SequenceComparison.run(plan, System.out);
         System.out.println();
         System.out.print(java.nio.file.Files.readString(out.resolve("table.md")));

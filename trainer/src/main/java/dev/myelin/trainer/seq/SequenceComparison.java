@@ -21,7 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The memory comparison: every (task preset, actor family, seed) cell is trained with sequence TD3 on
+ * The memory comparison: every (task preset, actor family, algorithm, seed) cell is trained with sequence
+ * TD3 (or SAC) on
  * the preset's step budget (times a scale), evaluated deterministically, and its energy per decision
  * estimated with the policy module's {@link EnergyMeter}: spiking families run their exported network
  * in the dense engine over the evaluation episodes (SynOps, MACs, 4.6 pJ x MACs + 0.9 pJ x SynOps);
@@ -32,17 +33,29 @@ public final class SequenceComparison {
     public static final List<String> TASKS = List.of("pendulum-po", "cartpole-swingup-po", "multi-diffdrive");
 
     /** One trained and measured cell. */
-    public record Cell(String task, String family, long seed, long steps, double meanReturn, double stdReturn,
+    public record Cell(String task, String family, String algorithm, long seed, long steps, double meanReturn, double stdReturn,
                        int episodes, double engineReturn, double synOpsPerDecision, double macsPerDecision,
                        double spikesPerDecision, double picojoulesPerDecision, boolean energyFromEngine,
                        long parameters, double wallSeconds) {
     }
 
     /** What to run. */
-    public record Plan(List<String> tasks, List<String> families, int seeds, double stepsScale, int evalEpisodes, Path out) {
+    public record Plan(List<String> tasks, List<String> families, List<String> algorithms, int seeds, double stepsScale,
+                       int evalEpisodes, Path out) {
         public Plan {
             tasks = List.copyOf(tasks);
             families = List.copyOf(families);
+            algorithms = List.copyOf(algorithms);
+            if (algorithms.isEmpty()) {
+                throw new IllegalArgumentException("name at least one algorithm (known: " + String.join(", ",
+                        SequenceConfig.ALGORITHMS) + ")");
+            }
+            for (String a : algorithms) {
+                if (!SequenceConfig.ALGORITHMS.contains(a)) {
+                    throw new IllegalArgumentException("unknown algorithm '" + a + "' (known: " + String.join(", ",
+                            SequenceConfig.ALGORITHMS) + ")");
+                }
+            }
             for (String t : tasks) {
                 if (!TASKS.contains(t) && !t.endsWith(".yaml") && !t.endsWith(".yml")) {
                     throw new IllegalArgumentException("unknown comparison task '" + t + "' (known: " + String.join(", ", TASKS) + ")");
@@ -58,6 +71,11 @@ public final class SequenceComparison {
                 throw new IllegalArgumentException("seeds and eval episodes must be >= 1 and the step scale positive, got "
                         + seeds + ", " + evalEpisodes + ", " + stepsScale);
             }
+        }
+
+        /** Every family with sequence TD3. */
+        public Plan(List<String> tasks, List<String> families, int seeds, double stepsScale, int evalEpisodes, Path out) {
+            this(tasks, families, List.of("td3"), seeds, stepsScale, evalEpisodes, out);
         }
     }
 
@@ -80,10 +98,12 @@ public final class SequenceComparison {
                 if (skipped.contains(family)) {
                     continue;
                 }
-                for (int seed = 1; seed <= plan.seeds(); seed++) {
-                    Cell c = runCell(plan, task, family, seed, log);
-                    cells.add(c);
-                    write(plan, cells, skipped);
+                for (String algorithm : plan.algorithms()) {
+                    for (int seed = 1; seed <= plan.seeds(); seed++) {
+                        Cell c = runCell(plan, task, family, algorithm, seed, log);
+                        cells.add(c);
+                        write(plan, cells, skipped);
+                    }
                 }
             }
         }
@@ -91,19 +111,21 @@ public final class SequenceComparison {
         return cells;
     }
 
-    static Cell runCell(Plan plan, String task, String family, long seed, PrintStream log) throws IOException {
+    static Cell runCell(Plan plan, String task, String family, String algorithm, long seed, PrintStream log)
+            throws IOException {
         Map<String, Object> preset = SequenceConfig.loadPreset(task);
-        SequenceConfig base = SequenceConfig.of(preset, List.of("family=" + family, "seed=" + seed));
+        SequenceConfig base = SequenceConfig.of(preset, List.of("family=" + family, "algorithm=" + algorithm, "seed=" + seed));
         long steps = Math.max(base.updateEvery, Math.round(base.steps * plan.stepsScale() / base.updateEvery) * base.updateEvery);
         long evalEvery = Math.max(base.updateEvery, (steps / 4) / base.updateEvery * base.updateEvery);
         SequenceConfig config = base.with(List.of("steps=" + steps, "eval_every=" + evalEvery,
                 "start_steps=" + Math.min(base.startSteps, steps / 4), "update_after=" + Math.min(base.updateAfter, steps / 8)));
-        String name = taskName(task) + "-" + family + "-s" + seed;
+        String label = algorithm.equals("td3") ? family : family + " " + algorithm;
+        String name = taskName(task) + "-" + label.replace(' ', '-') + "-s" + seed;
         Path dir = plan.out().resolve("runs").resolve(name);
         if (Files.exists(dir.resolve(SequenceTrainingRun.CHECKPOINT))) {
             Files.delete(dir.resolve(SequenceTrainingRun.CHECKPOINT));
         }
-        log.printf(Locale.ROOT, "compare: %s %s seed %d, %d steps%n", task, family, seed, steps);
+        log.printf(Locale.ROOT, "compare: %s %s seed %d, %d steps%n", task, label, seed, steps);
         long t0 = System.nanoTime();
         SequenceActor actor;
         dev.myelin.sim.Evaluation.Summary summary;
@@ -119,7 +141,7 @@ public final class SequenceComparison {
             }
             Cell c = measure(config, taskName(task), family, seed, steps, summary, actor, policy, plan.evalEpisodes(), wall);
             log.printf(Locale.ROOT, "compare: %s %s seed %d: return %.1f +- %.1f, %.1f pJ/decision (%s), %.0f s%n", task,
-                    family, seed, c.meanReturn(), c.stdReturn(), c.picojoulesPerDecision(),
+                    label, seed, c.meanReturn(), c.stdReturn(), c.picojoulesPerDecision(),
                     c.energyFromEngine() ? String.format(Locale.ROOT, "%.0f SynOps + %.0f MACs", c.synOpsPerDecision(),
                             c.macsPerDecision()) : String.format(Locale.ROOT, "%.0f MACs", c.macsPerDecision()), wall);
             return c;
@@ -132,7 +154,7 @@ public final class SequenceComparison {
         long params = actor.parameters().size();
         if (policy == null) {
             double macs = actor.macsPerDecision();
-            return new Cell(task, family, seed, steps, summary.meanReturn(), summary.stdReturn(), episodes, Double.NaN, 0, macs,
+            return new Cell(task, family, config.algorithm, seed, steps, summary.meanReturn(), summary.stdReturn(), episodes, Double.NaN, 0, macs,
                     0, EnergyMeter.MAC_PJ * macs, false, params, wall);
         }
         // the robot-side engine, one instance per robot, over the same evaluation episodes
@@ -180,7 +202,7 @@ public final class SequenceComparison {
                 returns += t.episodeReturn();
             }
         }
-        return new Cell(task, family, seed, steps, summary.meanReturn(), summary.stdReturn(), episodes, returns / episodes,
+        return new Cell(task, family, config.algorithm, seed, steps, summary.meanReturn(), summary.stdReturn(), episodes, returns / episodes,
                 synOps / decisions, macs / decisions, spikes / decisions, pj / decisions, true, params, wall);
     }
 
@@ -195,6 +217,7 @@ public final class SequenceComparison {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("task", c.task());
             m.put("family", c.family());
+            m.put("algorithm", c.algorithm());
             m.put("seed", c.seed());
             m.put("steps", c.steps());
             m.put("mean_return", finite(c.meanReturn()));
@@ -213,6 +236,7 @@ public final class SequenceComparison {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("steps_scale", plan.stepsScale());
         root.put("seeds", plan.seeds());
+        root.put("algorithms", plan.algorithms());
         root.put("skipped_families", skipped);
         root.put("cells", records);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(plan.out().resolve("results.json").toFile(), root);
@@ -223,14 +247,15 @@ public final class SequenceComparison {
         return Double.isFinite(d) ? d : null;
     }
 
-    /** The markdown table: one row per (task, family), mean +- std over seeds of the mean evaluation return. */
+    /** The markdown table: one row per (task, family, algorithm), mean +- std over seeds of the mean evaluation return. */
     public static String table(List<Cell> cells, List<String> skipped) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| task | family | seeds | steps | return (mean +- std) | energy / decision (est.) | SynOps | MACs | params |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| task | family | algorithm | seeds | steps | return (mean +- std) | energy / decision (est.) | SynOps | MACs "
+                + "| params |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         Map<String, List<Cell>> groups = new LinkedHashMap<>();
         for (Cell c : cells) {
-            groups.computeIfAbsent(c.task() + "\u0000" + c.family(), k -> new ArrayList<>()).add(c);
+            groups.computeIfAbsent(c.task() + "\u0000" + c.family() + "\u0000" + c.algorithm(), k -> new ArrayList<>()).add(c);
         }
         for (List<Cell> g : groups.values()) {
             Cell f = g.get(0);
@@ -256,8 +281,8 @@ public final class SequenceComparison {
             } else {
                 spread = f.stdReturn();
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f +- %.1f | %.2f nJ | %s | %.0f | %d |%n", f.task(),
-                    f.family(), n, f.steps(), mean, spread, pj / n / 1000, f.energyFromEngine() ? String.format(Locale.ROOT, "%.0f", syn / n) : "-",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.1f +- %.1f | %.2f nJ | %s | %.0f | %d |%n",
+                    f.task(), f.family(), f.algorithm(), n, f.steps(), mean, spread, pj / n / 1000, f.energyFromEngine() ? String.format(Locale.ROOT, "%.0f", syn / n) : "-",
                     macs / n, f.parameters()));
         }
         if (!skipped.isEmpty()) {

@@ -107,21 +107,26 @@ class SequenceExportTest {
         Files.writeString(preset, String.join("\n", "task: pendulum", "observation: position-only", "steps: 128",
                 "envs: 4", "start_steps: 64", "update_after: 64", "update_every: 64", "updates_per_period: 2",
                 "eval_every: 128", "eval_episodes: 1", "actor:", "  hidden: [16]", ""));
-        SequenceComparison.Plan plan = new SequenceComparison.Plan(List.of(preset.toString()), List.of("popsan", "mlp"), 1, 1,
-                1, dir);
+        SequenceComparison.Plan plan = new SequenceComparison.Plan(List.of(preset.toString()), List.of("popsan", "mlp"),
+                List.of("td3", "sac"), 1, 1, 1, dir);
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         List<SequenceComparison.Cell> cells = SequenceComparison.run(plan, new java.io.PrintStream(log, true));
-        assertEquals(2, cells.size());
+        assertEquals(4, cells.size());
+        assertEquals(List.of("td3", "sac", "td3", "sac"), cells.stream().map(SequenceComparison.Cell::algorithm).toList());
         SequenceComparison.Cell popsan = cells.get(0);
         assertTrue(popsan.energyFromEngine() && popsan.synOpsPerDecision() >= 0 && popsan.macsPerDecision() > 0);
         assertEquals(popsan.meanReturn(), popsan.engineReturn(), 1e-3 * Math.abs(popsan.meanReturn()),
                 "the dense engine reproduces the trainer's evaluation return");
-        SequenceComparison.Cell mlp = cells.get(1);
+        SequenceComparison.Cell mlp = cells.get(3);
         assertEquals(4.6 * mlp.macsPerDecision(), mlp.picojoulesPerDecision(), 1e-9);
         String json = Files.readString(dir.resolve("results.json"));
         assertTrue(json.contains("\"family\" : \"mlp\"") && json.contains("energy_pj_per_decision"), json);
         String table = Files.readString(dir.resolve("table.md"));
-        assertTrue(table.contains("| tiny-po | popsan |") && table.contains("| tiny-po | mlp |"), table);
+        assertTrue(table.contains("| tiny-po | popsan | td3 |") && table.contains("| tiny-po | mlp | sac |"), table);
+        assertTrue(Files.isDirectory(dir.resolve("runs/tiny-po-mlp-sac-s1")));
         assertThrows(IllegalArgumentException.class, () -> new SequenceComparison.Plan(List.of("walker"), List.of("mlp"), 1, 1, 1, dir));
+        String m = assertThrows(IllegalArgumentException.class, () -> new SequenceComparison.Plan(List.of("pendulum-po"),
+                List.of("mlp"), List.of("ppo"), 1, 1, 1, dir)).getMessage();
+        assertTrue(m.contains("ppo") && m.contains("td3, sac"), m);
     }
 }
