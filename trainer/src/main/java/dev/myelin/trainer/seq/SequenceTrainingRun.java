@@ -19,9 +19,15 @@ import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One sequence-training run on one process: vectorised worlds step together, every agent is one lane of
@@ -40,6 +46,8 @@ import java.util.Locale;
 public final class SequenceTrainingRun implements AutoCloseable {
     public static final String CHECKPOINT = "checkpoint.bin";
     static final String FORMAT = "myelin-sequence-checkpoint";
+    /** Overrides a resumed run may take. */
+    public static final Set<String> RESUMABLE_OVERRIDES = Set.of("steps", "eval_every", "eval_episodes");
     static final List<String> COLUMNS = List.of("step", "total_steps", "updates", "wall_s", "train_return", "episodes",
             "eval_return", "eval_return_std", "critic_loss", "actor_loss", "mean_q");
 
@@ -138,9 +146,6 @@ public final class SequenceTrainingRun implements AutoCloseable {
         return run;
     }
 
-    /** Overrides a resumed run may take. */
-    public static final java.util.Set<String> RESUMABLE_OVERRIDES = java.util.Set.of("steps", "eval_every", "eval_episodes");
-
     /**
      * Continues the run in {@code dir} from its checkpoint: networks, optimizers, learner noise, observation
      * statistics, random streams and the rollout stepper's state are restored, and the environments and the
@@ -154,7 +159,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
             String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
             if (!RESUMABLE_OVERRIDES.contains(key)) {
                 throw new IllegalArgumentException("cannot change '" + key + "' when resuming (only "
-                        + String.join(", ", new java.util.TreeSet<>(RESUMABLE_OVERRIDES)) + "); start a new run instead");
+                        + String.join(", ", new TreeSet<>(RESUMABLE_OVERRIDES)) + "); start a new run instead");
             }
         }
         Path file = dir.resolve(CHECKPOINT);
@@ -170,10 +175,10 @@ public final class SequenceTrainingRun implements AutoCloseable {
             throw new IllegalArgumentException(file + " was written without an action log and cannot be resumed");
         }
         Object saved = ck.header().get("config");
-        if (!(saved instanceof java.util.Map<?, ?> settings)) {
+        if (!(saved instanceof Map<?, ?> settings)) {
             throw new IOException(file + ": checkpoint has no configuration");
         }
-        SequenceConfig config = SequenceConfig.of((java.util.Map<String, Object>) settings, overrides);
+        SequenceConfig config = SequenceConfig.of((Map<String, Object>) settings, overrides);
         long savedStep = ((Number) ck.header().get("step")).longValue();
         if (config.steps < savedStep) {
             throw new IllegalArgumentException("steps=" + config.steps + " is below the " + savedStep
@@ -218,8 +223,8 @@ public final class SequenceTrainingRun implements AutoCloseable {
         if (streams.length != 6) {
             throw new IOException("checkpoint entry 'random_streams' must hold 6 numbers, has " + streams.length);
         }
-        sampleRng.restore(java.util.Arrays.copyOfRange(streams, 0, 3));
-        exploreRng.restore(java.util.Arrays.copyOfRange(streams, 3, 6));
+        sampleRng.restore(Arrays.copyOfRange(streams, 0, 3));
+        exploreRng.restore(Arrays.copyOfRange(streams, 3, 6));
         Object ev = ck.header().get("eval_return");
         lastEval = ev instanceof Number x ? x.doubleValue() : Double.NaN;
         Object sd = ck.header().get("eval_return_std");
@@ -246,8 +251,8 @@ public final class SequenceTrainingRun implements AutoCloseable {
     public Result run() throws IOException {
         boolean append = resumed && Files.isRegularFile(dir.resolve("metrics.csv"));
         try (Writer metrics = dir == null ? null : Files.newBufferedWriter(dir.resolve("metrics.csv"), StandardCharsets.UTF_8,
-                append ? new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.APPEND}
-                        : new java.nio.file.OpenOption[0])) {
+                append ? new OpenOption[] {StandardOpenOption.APPEND}
+                        : new OpenOption[0])) {
             if (metrics != null && !append) {
                 metrics.write(String.join(",", COLUMNS) + "\n");
             }
@@ -431,7 +436,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
         System.arraycopy(sampleRng.state(), 0, streams, 0, 3);
         System.arraycopy(exploreRng.state(), 0, streams, 3, 3);
         ck.put("random_streams", streams);
-        ck.put("action_log", java.util.Arrays.copyOf(actionLog.data(), actionLog.size()));
+        ck.put("action_log", Arrays.copyOf(actionLog.data(), actionLog.size()));
         ck.write(dir.resolve(CHECKPOINT));
     }
 
