@@ -154,7 +154,8 @@ final class TransformerFloat implements InferenceEngine {
             float[] xLast = tokenLif[newest].s;
             int activeQ = query.project(tokenLif[newest].out, current);
             energy.addSynOps((long) activeQ * d);
-            energy.addSpikes(queryLif.step(current, queryBias));
+            int querySpikes = queryLif.step(current, queryBias);
+            energy.addSpikes(querySpikes);
             // Spiking self-attention of the newest query over all keys, no softmax.
             java.util.Arrays.fill(attention, 0f);
             float[] q = queryLif.s;
@@ -166,7 +167,8 @@ final class TransformerFloat implements InferenceEngine {
                         score++;
                     }
                 }
-                energy.addSynOps(activeQ);
+                // the score q . K_p adds K_p's entry at each of the query's spikes
+                energy.addSynOps(querySpikes);
                 if (score == 0) {
                     continue;
                 }

@@ -164,8 +164,9 @@ final class TransformerInt8 implements InferenceEngine {
                 energy.addSpikes(valueLif[p].step(current, valueBias));
             }
             int[] xLast = tokenLif[newest].s;
-            int activeQ = project(query, xLast, current);
-            energy.addSpikes(queryLif.step(current, queryBias));
+            project(query, xLast, current);
+            int querySpikes = queryLif.step(current, queryBias);
+            energy.addSpikes(querySpikes);
             java.util.Arrays.fill(attention, 0);
             int[] q = queryLif.s;
             for (int p = 0; p < window; p++) {
@@ -174,7 +175,8 @@ final class TransformerInt8 implements InferenceEngine {
                 for (int i = 0; i < d; i++) {
                     score += q[i] & kp[i];
                 }
-                energy.addSynOps(activeQ);
+                // the score q . K_p adds K_p's entry at each of the query's spikes
+                energy.addSynOps(querySpikes);
                 if (score == 0) {
                     continue;
                 }

@@ -113,7 +113,8 @@ public record SpikingTransformer(int observationSize, int actionSize, int window
         long kv = 2L * window * d * d;
         long q = d * d;
         long att = 2L * window * d;
-        return embed + kv + q + att + d * d + (long) mlpDim * d + (long) actionSize * mlpDim;
+        long outputs = (long) actionSize * decoderPopulation;
+        return embed + kv + q + att + d * d + (long) mlpDim * d + outputs * mlpDim + outputs;
     }
 
     public static SpikingTransformer random(int obs, int act, int window, int d, int mlp, int pop, int timesteps,

@@ -1128,9 +1128,10 @@ public final class TransformerActor implements SequenceActor {
                 }
                 synOps += (long) xNew * d;
                 int at = t * d;
-                spikes += ones(one.qs, at, d);
+                int querySpikes = ones(one.qs, at, d);
+                spikes += querySpikes;
                 for (int p = 0; p < window; p++) {
-                    synOps += xNew;
+                    synOps += querySpikes;
                     if (one.score[t * window + p] != 0f) {
                         synOps += ring.vCount[one.position[p] * steps + t];
                     }
