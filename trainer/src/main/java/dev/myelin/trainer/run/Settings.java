@@ -150,6 +150,29 @@ public final class Settings {
         return String.valueOf(v).trim();
     }
 
+    /** A string that must be one of {@code known}; otherwise "key: unknown what 'v' (known: a, b)". */
+    public String oneOf(String key, List<String> known, String what) {
+        String v = string(key);
+        if (!known.contains(v)) {
+            throw new IllegalArgumentException(key + ": unknown " + what + " '" + v + "' (known: " + String.join(", ", known) + ")");
+        }
+        return v;
+    }
+
+    /**
+     * Refuses any {@code key=value} override of a resumed run whose key is not in {@code resumable}, naming it
+     * and the keys that may change.
+     */
+    public static void requireResumable(List<String> overrides, Set<String> resumable) {
+        for (String o : overrides) {
+            String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
+            if (!resumable.contains(key)) {
+                throw new IllegalArgumentException("cannot change '" + key + "' when resuming (only "
+                        + String.join(", ", new TreeSet<>(resumable)) + "); start a new run instead");
+            }
+        }
+    }
+
     public double number(String key) {
         Object v = raw(key);
         if (v instanceof Number n) {

@@ -65,10 +65,7 @@ public final class TrainConfig {
     private TrainConfig(Settings settings) {
         this.s = settings;
         this.flat = settings.flat();
-        task = s.string("task");
-        if (!Tasks.names().contains(task)) {
-            throw new IllegalArgumentException("task: unknown task '" + task + "' (known: " + String.join(", ", Tasks.names()) + ")");
-        }
+        task = s.oneOf("task", Tasks.names(), "task");
         taskOptions = s.options("task_options");
         observation = s.string("observation");
         algorithm = s.string("algorithm");

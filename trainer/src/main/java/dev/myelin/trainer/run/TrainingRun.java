@@ -167,13 +167,7 @@ public final class TrainingRun implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public static TrainingRun resume(Path dir, List<String> overrides, Communicator comm) throws IOException {
-        for (String o : overrides) {
-            String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
-            if (!TrainConfig.RESUMABLE_OVERRIDES.contains(key)) {
-                throw new IllegalArgumentException("cannot change '" + key + "' when resuming (only "
-                        + TrainConfig.RESUMABLE_OVERRIDES + "); start a new run instead");
-            }
-        }
+        Settings.requireResumable(overrides, TrainConfig.RESUMABLE_OVERRIDES);
         CheckpointFile ck = checkpointOf(dir);
         Map<String, Object> saved = savedSettings(ck);
         int ranks = ((Number) ck.header().get("ranks")).intValue();

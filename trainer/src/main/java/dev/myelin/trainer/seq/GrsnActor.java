@@ -425,21 +425,12 @@ public final class GrsnActor implements SequenceActor {
     }
 
     @Override
-    public void backward(float[] actionGradients) {
-        backward(actionGradients, false);
-    }
-
-    @Override
-    public void backwardPreSquash(float[] gradients) {
-        backward(gradients, true);
-    }
-
-    @Override
     public float[] preSquash() {
         return u;
     }
 
-    private void backward(float[] actionGradients, boolean preSquash) {
+    @Override
+    public void backward(float[] actionGradients, boolean preSquash) {
         if (!forwarded) {
             throw new IllegalStateException("grsn: backward called before forward");
         }

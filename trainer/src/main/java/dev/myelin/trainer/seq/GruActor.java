@@ -346,21 +346,12 @@ public final class GruActor implements SequenceActor {
     }
 
     @Override
-    public void backward(float[] actionGradients) {
-        backward(actionGradients, false);
-    }
-
-    @Override
-    public void backwardPreSquash(float[] gradients) {
-        backward(gradients, true);
-    }
-
-    @Override
     public float[] preSquash() {
         return preAction;
     }
 
-    private void backward(float[] actionGradients, boolean preSquash) {
+    @Override
+    public void backward(float[] actionGradients, boolean preSquash) {
         if (!forwarded()) {
             throw new IllegalStateException("gru: backward called before forward");
         }

@@ -97,10 +97,10 @@ public final class MlpActor implements SequenceActor {
     }
 
     @Override
-    public void backward(float[] actionGradients) {
+    public void backward(float[] gradients, boolean preSquash) {
         for (int i = 0; i < rows * act; i++) {
             float u = actions[i];
-            gZ[i] = actionGradients[i] * (1f - u * u);
+            gZ[i] = preSquash ? gradients[i] : gradients[i] * (1f - u * u);
         }
         net.backward(gZ, true, null, 0, 0);
     }
@@ -108,12 +108,6 @@ public final class MlpActor implements SequenceActor {
     @Override
     public float[] preSquash() {
         return net.output();
-    }
-
-    @Override
-    public void backwardPreSquash(float[] gradients) {
-        System.arraycopy(gradients, 0, gZ, 0, rows * act);
-        net.backward(gZ, true, null, 0, 0);
     }
 
     @Override

@@ -109,10 +109,10 @@ public final class PopSanSequenceActor implements SequenceActor {
     }
 
     @Override
-    public void backward(float[] actionGradients) {
+    public void backward(float[] gradients, boolean preSquash) {
         for (int i = 0; i < rows * shape.actionSize(); i++) {
             float u = actions[i];
-            gZ[i] = actionGradients[i] * (1f - u * u);
+            gZ[i] = preSquash ? gradients[i] : gradients[i] * (1f - u * u);
         }
         net.backward(gZ, null);
     }
@@ -120,12 +120,6 @@ public final class PopSanSequenceActor implements SequenceActor {
     @Override
     public float[] preSquash() {
         return net.preActivation();
-    }
-
-    @Override
-    public void backwardPreSquash(float[] gradients) {
-        System.arraycopy(gradients, 0, gZ, 0, rows * shape.actionSize());
-        net.backward(gZ, null);
     }
 
     @Override

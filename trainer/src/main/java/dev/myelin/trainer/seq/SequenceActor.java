@@ -44,7 +44,9 @@ public interface SequenceActor {
      * Backpropagation through time of dLoss/dAction (the layout {@link #forward} returned; zero where no loss
      * is taken) for the last forward pass; adds into {@code parameters().gradients()}.
      */
-    void backward(float[] actionGradients);
+    default void backward(float[] actionGradients) {
+        backward(actionGradients, false);
+    }
 
     /**
      * The pre-squash outputs {@code z} of the last {@link #forward} ({@code action = tanh(z)}), in the layout of the
@@ -53,10 +55,18 @@ public interface SequenceActor {
     float[] preSquash();
 
     /**
-     * As {@link #backward}, from dLoss/dz of the pre-squash outputs (for losses defined before the squash, such as
-     * SAC's Gaussian log-likelihood).
+     * As {@link #backward(float[])}, from dLoss/dz of the pre-squash outputs (for losses defined before the squash,
+     * such as SAC's Gaussian log-likelihood).
      */
-    void backwardPreSquash(float[] gradients);
+    default void backwardPreSquash(float[] gradients) {
+        backward(gradients, true);
+    }
+
+    /**
+     * Backpropagation through time of {@code gradients} with respect to the actions ({@code preSquash = false}) or
+     * to the pre-squash outputs ({@code true}); adds into {@code parameters().gradients()}.
+     */
+    void backward(float[] gradients, boolean preSquash);
 
     /** A rollout stepper for {@code lanes} independent streams sharing this actor's current parameters. */
     Stepper stepper(int lanes);

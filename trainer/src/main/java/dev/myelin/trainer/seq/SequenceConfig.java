@@ -67,23 +67,12 @@ public final class SequenceConfig {
     private SequenceConfig(Settings settings) {
         this.s = settings;
         this.flat = settings.flat();
-        task = s.string("task");
-        if (!Tasks.names().contains(task)) {
-            throw new IllegalArgumentException("task: unknown task '" + task + "' (known: " + String.join(", ", Tasks.names()) + ")");
-        }
+        task = s.oneOf("task", Tasks.names(), "task");
         taskOptions = java.util.Collections.unmodifiableMap(s.options("task_options"));
         String o = s.string("observation");
         observation = o.equals("full") ? "" : o;
-        family = s.string("family");
-        if (!SequenceActors.FAMILIES.contains(family)) {
-            throw new IllegalArgumentException("family: unknown actor family '" + family + "' (known: "
-                    + String.join(", ", SequenceActors.FAMILIES) + ")");
-        }
-        algorithm = s.string("algorithm");
-        if (!ALGORITHMS.contains(algorithm)) {
-            throw new IllegalArgumentException("algorithm: unknown algorithm '" + algorithm + "' (known: "
-                    + String.join(", ", ALGORITHMS) + ")");
-        }
+        family = s.oneOf("family", SequenceActors.FAMILIES, "actor family");
+        algorithm = s.oneOf("algorithm", ALGORITHMS, "algorithm");
         actorOptions = objectMap("actor");
         criticHidden = s.sizes("critic.hidden");
         steps = s.positiveLong("steps");

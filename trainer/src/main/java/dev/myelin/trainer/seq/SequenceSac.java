@@ -1,6 +1,7 @@
 package dev.myelin.trainer.seq;
 
 import dev.myelin.trainer.nn.Adam;
+import dev.myelin.trainer.nn.Mlp;
 import dev.myelin.trainer.nn.Parameters;
 import dev.myelin.trainer.nn.PopSanActor;
 import dev.myelin.trainer.nn.RandomStream;
@@ -132,21 +133,25 @@ public final class SequenceSac extends SequenceLearner {
         return Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
     }
 
-    private void putSampled(float[] in, SequenceReplay.Batch b) {
+    /**
+     * Samples every loss row's actions {@code shift} steps after the row from the actor's last forward pass and
+     * puts them with {@code history} into the inputs of the critic pair {@code first}, {@code second}.
+     */
+    private void sampleInto(Mlp first, Mlp second, float[] history, SequenceReplay.Batch b, int shift) {
+        sample(actor.preSquash(), b, shift);
+        float[] in = first.input();
+        fillHistory(in, history, b);
         for (int k = 0; k < b.rows; k++) {
             System.arraycopy(sampled, k * agents * act, in, k * criticInput + b.historyWidth, agents * act);
         }
+        System.arraycopy(in, 0, second.input(), 0, b.rows * criticInput);
     }
 
     @Override
     protected void criticTargets(SequenceReplay.Batch b) {
         int rows = b.rows;
         actor.forward(b.observations, b.previousActions, b.previousRewards, b.batch * agents, s.window() + 1);
-        sample(actor.preSquash(), b, 1);
-        float[] tin = q1Target.input();
-        fillHistory(tin, b.historyNext, b);
-        putSampled(tin, b);
-        System.arraycopy(tin, 0, q2Target.input(), 0, rows * criticInput);
+        sampleInto(q1Target, q2Target, b.historyNext, b, 1);
         float[] t1 = q1Target.forward(rows);
         float[] t2 = q2Target.forward(rows);
         float alpha = (float) alpha();
@@ -178,11 +183,7 @@ public final class SequenceSac extends SequenceLearner {
     double policyGradients(SequenceReplay.Batch b) {
         int rows = b.rows;
         actor.forward(b.observations, b.previousActions, b.previousRewards, b.batch * agents, s.window());
-        sample(actor.preSquash(), b, 0);
-        float[] in = q1.input();
-        fillHistory(in, b.historyNow, b);
-        putSampled(in, b);
-        System.arraycopy(in, 0, q2.input(), 0, rows * criticInput);
+        sampleInto(q1, q2, b.historyNow, b, 0);
         float[] a1 = q1.forward(rows);
         float[] a2 = q2.forward(rows);
         float alpha = (float) alpha();

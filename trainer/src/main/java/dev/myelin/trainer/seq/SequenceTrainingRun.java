@@ -13,6 +13,7 @@ import dev.myelin.trainer.rl.RunningNormalizer;
 import dev.myelin.trainer.run.ActionLog;
 import dev.myelin.trainer.run.CheckpointFile;
 import dev.myelin.trainer.run.LearningCurve;
+import dev.myelin.trainer.run.Settings;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One sequence-training run on one process: vectorised worlds step together, every agent is one lane of
@@ -155,13 +155,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public static SequenceTrainingRun resume(Path dir, List<String> overrides) throws IOException {
-        for (String o : overrides) {
-            String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
-            if (!RESUMABLE_OVERRIDES.contains(key)) {
-                throw new IllegalArgumentException("cannot change '" + key + "' when resuming (only "
-                        + String.join(", ", new TreeSet<>(RESUMABLE_OVERRIDES)) + "); start a new run instead");
-            }
-        }
+        Settings.requireResumable(overrides, RESUMABLE_OVERRIDES);
         Path file = dir.resolve(CHECKPOINT);
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(dir + ": no " + CHECKPOINT + " there (not a sequence training run)");

@@ -723,21 +723,12 @@ public final class TransformerActor implements SequenceActor {
     }
 
     @Override
-    public void backward(float[] actionGradients) {
-        backward(actionGradients, false);
-    }
-
-    @Override
-    public void backwardPreSquash(float[] gradients) {
-        backward(gradients, true);
-    }
-
-    @Override
     public float[] preSquash() {
         return trace.z;
     }
 
-    private void backward(float[] actionGradients, boolean preSquash) {
+    @Override
+    public void backward(float[] actionGradients, boolean preSquash) {
         if (tokens == null) {
             throw new IllegalStateException(SpikingTransformer.FAMILY + " actor: backward before forward");
         }
