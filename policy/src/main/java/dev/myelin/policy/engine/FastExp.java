@@ -7,8 +7,12 @@ package dev.myelin.policy.engine;
  * n is rounded with the 1.5 * 2^23 trick (round half to even), which the vector form
  * ({@link VectorNeurons#exp}) repeats operation for operation, so both give the same bits.
  * Results below 2^-126 flush to zero.
+ *
+ * <p>The trainer's population encoder calls this same method, so a trained actor and its exported
+ * bundle see the same receptive-field activations bit for bit (the encoder's regular spikes depend on
+ * where a running sum crosses its threshold). Stateless; any thread.
  */
-final class FastExp {
+public final class FastExp {
     static final float LOG2E = 1.44269504088896341f;
     /** ln 2 split so that {@code n * LN2_HI} is exact for |n| < 2^9. */
     static final float LN2_HI = 0.693145751953125f;
@@ -26,7 +30,7 @@ final class FastExp {
     private FastExp() {
     }
 
-    static float exp(float x) {
+    public static float exp(float x) {
         if (x < MIN_ARG) {
             return 0f;
         }

@@ -12,20 +12,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorNeurons {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
-    /** For every 8-bit spike mask, the positions of its set bits, padded to 8 entries. */
-    private static final int[] COMPACT = new int[256 * 8];
-
-    static {
-        for (int m = 0; m < 256; m++) {
-            int k = 0;
-            for (int b = 0; b < 8; b++) {
-                if ((m & (1 << b)) != 0) {
-                    COMPACT[m * 8 + k++] = b;
-                }
-            }
-        }
-    }
 
     private VectorNeurons() {
     }
@@ -72,13 +58,13 @@ final class VectorNeurons {
 
     /**
      * Appends the lane indices of {@code bits} (offset by {@code base}) to {@code fired} without
-     * branches, eight lanes at a time through a lookup table; {@code fired} needs
+     * branches, eight lanes at a time through {@link SpikeMasks}; {@code fired} needs
      * {@link Spikes#SLACK} entries of room beyond its logical size.
      */
     private static int append(long bits, int base, int[] fired, int n) {
         for (int c = 0; c < S.length(); c += 8) {
             int m = (int) (bits >>> c) & 0xFF;
-            IntVector.fromArray(I8, COMPACT, m * 8).add(base + c).intoArray(fired, n);
+            SpikeMasks.positions(m, base + c).intoArray(fired, n);
             n += Integer.bitCount(m);
         }
         return n;

@@ -1,7 +1,7 @@
 package dev.myelin.trainer.kernel;
 
+import dev.myelin.policy.engine.SpikeMasks;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,20 +13,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class SpikeIndex {
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
-    /** For every 8-bit mask, the positions of its set bits (padded to eight entries). */
-    private static final int[] COMPACT = new int[256 * 8];
-
-    static {
-        for (int m = 0; m < 256; m++) {
-            int k = 0;
-            for (int b = 0; b < 8; b++) {
-                if ((m & (1 << b)) != 0) {
-                    COMPACT[m * 8 + k++] = b;
-                }
-            }
-        }
-    }
 
     private final int maxRows;
     private final int cols;
@@ -65,7 +51,7 @@ public final class SpikeIndex {
             int j = 0;
             for (; j < bound; j += 8) {
                 int bits = (int) FloatVector.fromArray(F8, x, base + j).compare(VectorOperators.NE, 0f).toLong();
-                IntVector.fromArray(I8, COMPACT, bits * 8).add(j).intoArray(rowIdx, n);
+                SpikeMasks.positions(bits, j).intoArray(rowIdx, n);
                 n += Integer.bitCount(bits);
             }
             for (; j < cols; j++) {

@@ -1,10 +1,10 @@
 package dev.myelin.trainer.nn;
 
+import dev.myelin.policy.engine.FastExp;
 import dev.myelin.policy.model.CubaLif;
 import dev.myelin.policy.model.PopSan;
 import dev.myelin.policy.model.SpikeMode;
 import dev.myelin.policy.model.Tensor;
-import dev.myelin.trainer.kernel.EncoderExp;
 import dev.myelin.trainer.kernel.Gemm;
 import dev.myelin.trainer.kernel.LifKernels;
 import dev.myelin.trainer.kernel.Rounding;
@@ -330,7 +330,7 @@ public final class PopSanActor {
                     float sig = w[sigmaOff + pb + k];
                     float negHalfInvVar = -0.5f / (sig * sig);
                     diff[ab + k] = d;
-                    activation[ab + k] = EncoderExp.exp(d * d * negHalfInvVar);
+                    activation[ab + k] = FastExp.exp(d * d * negHalfInvVar);
                 }
             }
         }
