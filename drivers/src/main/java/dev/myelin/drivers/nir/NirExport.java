@@ -1,6 +1,7 @@
 package dev.myelin.drivers.nir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.myelin.policy.io.DurableFiles;
 import dev.myelin.policy.model.Channel;
 import dev.myelin.policy.model.Normalizer;
 import dev.myelin.policy.model.Policy;
@@ -12,9 +13,7 @@ import io.jhdf.api.WritableGroup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,10 +33,7 @@ public final class NirExport {
             throw new IllegalArgumentException("NIR export maps popsan policies (CubaLIF + Affine); this one is "
                     + policy.network().family());
         }
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
+        DurableFiles.replace(file, tmp -> {
             try (WritableHdfFile h5 = HdfFile.write(tmp)) {
                 h5.putDataset("version", NirFormat.VERSION);
                 WritableGroup graph = h5.putGroup("node");
@@ -67,10 +63,7 @@ public final class NirExport {
                 graph.putDataset("edges", edges.toArray(String[][]::new));
                 writeMetadata(graph.putGroup("metadata"), policy, net);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private static void writeCubaLif(WritableGroup g, PopSan net, int n) {

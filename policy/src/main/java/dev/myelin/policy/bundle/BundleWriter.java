@@ -2,6 +2,7 @@ package dev.myelin.policy.bundle;
 
 import dev.myelin.policy.compress.Precision;
 import dev.myelin.policy.compress.Pruning;
+import dev.myelin.policy.io.DurableFiles;
 import dev.myelin.policy.model.Policy;
 import dev.myelin.policy.model.Tensor;
 
@@ -181,7 +182,7 @@ public final class BundleWriter {
 
     /** Writes the bundle atomically: temporary file, fsync, rename over {@code file}, fsync of the directory. */
     public void write(Path file) throws IOException {
-        AtomicFiles.write(file, toBytes(), false);
+        DurableFiles.replace(file, toBytes());
     }
 
     static byte[] sha256(byte[] bytes, int length) {

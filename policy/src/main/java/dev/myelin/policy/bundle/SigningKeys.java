@@ -1,5 +1,7 @@
 package dev.myelin.policy.bundle;
 
+import dev.myelin.policy.io.DurableFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -155,12 +157,12 @@ public final class SigningKeys {
 
     /** Writes a private key file atomically, readable by its owner only (mode 0600 on POSIX). */
     public static void writePrivateKey(PrivateKey key, Path file) throws IOException {
-        AtomicFiles.write(file, toPem(key).getBytes(StandardCharsets.US_ASCII), true);
+        DurableFiles.replace(file, toPem(key).getBytes(StandardCharsets.US_ASCII), true, null);
     }
 
     /** Writes a public key file atomically. */
     public static void writePublicKey(PublicKey key, Path file) throws IOException {
-        AtomicFiles.write(file, toPem(key).getBytes(StandardCharsets.US_ASCII), false);
+        DurableFiles.replace(file, toPem(key).getBytes(StandardCharsets.US_ASCII));
     }
 
     static void checkEd25519(java.security.Key key, String what) {

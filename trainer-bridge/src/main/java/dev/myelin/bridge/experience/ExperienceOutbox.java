@@ -1,7 +1,7 @@
 package dev.myelin.bridge.experience;
 
-import dev.myelin.bridge.ota.DurableFiles;
 import dev.myelin.bridge.wire.Topics;
+import dev.myelin.policy.io.DurableFiles;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;

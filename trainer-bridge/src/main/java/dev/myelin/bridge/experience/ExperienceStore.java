@@ -1,8 +1,8 @@
 package dev.myelin.bridge.experience;
 
-import dev.myelin.bridge.ota.DurableFiles;
 import dev.myelin.bridge.wire.JsonFields;
 import dev.myelin.bridge.wire.PayloadException;
+import dev.myelin.policy.io.DurableFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

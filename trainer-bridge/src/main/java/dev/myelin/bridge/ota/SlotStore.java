@@ -1,9 +1,9 @@
 package dev.myelin.bridge.ota;
 
 import dev.myelin.bridge.wire.PayloadException;
+import dev.myelin.policy.io.DurableFiles;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ final class SlotStore {
 
     /** Writes a slot atomically; {@code beforeRename} runs once the temporary copy is durable. */
     void writeSlot(OtaState.Slot slot, byte[] bundle, Runnable beforeRename) throws IOException {
-        DurableFiles.replace(slotFile(slot), bundle, beforeRename);
+        DurableFiles.replace(slotFile(slot), bundle, false, beforeRename);
     }
 
     Path downloadDir() {
@@ -54,14 +54,9 @@ final class SlotStore {
 
     /** Removes temporary files a crash left behind (a slot copy that was never renamed into place). */
     int removeTemporaries() throws IOException {
-        int n = 0;
-        for (Path dir : new Path[] {slotDir, stateFile.getParent()}) {
-            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*" + DurableFiles.TEMP_SUFFIX)) {
-                for (Path p : s) {
-                    Files.deleteIfExists(p);
-                    n++;
-                }
-            }
+        int n = DurableFiles.removeTemporaries(slotDir);
+        if (!stateFile.getParent().equals(slotDir)) {
+            n += DurableFiles.removeTemporaries(stateFile.getParent());
         }
         return n;
     }

@@ -152,14 +152,14 @@ class RobotCrashTest {
             first.kill9();
 
             // Killed between the durable temporary copy and its rename: the state still names slot A only.
-            assertTrue(Files.exists(s.state.resolve("slots/b.myl.tmp")), "the temporary slot copy was left behind");
+            assertTrue(Files.exists(s.state.resolve("slots/.b.myl.tmp")), "the temporary slot copy was left behind");
             OtaState before = assertCommittedOnDisk(s.state, "1.0.0");
             assertNull(before.candidate());
 
             Child second = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "-");
             second.await("STEP BOOTED nav-1.0.0", 20_000);
             second.await("RUNNING nav 1.0.0 verified=true", 20_000);
-            assertFalse(Files.exists(s.state.resolve("slots/b.myl.tmp")), "recovery removed the temporary copy");
+            assertFalse(Files.exists(s.state.resolve("slots/.b.myl.tmp")), "recovery removed the temporary copy");
             // The manifest is still retained: the update repeats from the chunks on disk and commits.
             second.await("STEP COMMITTED " + rel.manifest().releaseId(), 30_000);
             second.stop();

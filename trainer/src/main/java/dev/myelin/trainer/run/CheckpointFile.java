@@ -1,17 +1,14 @@
 package dev.myelin.trainer.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.myelin.policy.io.DurableFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -184,37 +181,9 @@ public final class CheckpointFile {
         writeAtomically(file, toBytes());
     }
 
-    /** Replaces {@code file} with {@code bytes}: temporary file, fsync, atomic rename, fsync of the directory. */
+    /** Replaces {@code file} with {@code bytes} durably ({@link DurableFiles}). */
     public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException(file + ": the file system cannot rename atomically", e);
-            }
-            moved = true;
-            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-                ch.force(true);
-            } catch (IOException | UnsupportedOperationException e) {
-                // the rename is atomic regardless; only its durability is then up to the file system
-            }
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        DurableFiles.replace(file, bytes);
     }
 
     /** Reads and verifies a checkpoint; IOException naming the file and the problem if it is not whole. */
