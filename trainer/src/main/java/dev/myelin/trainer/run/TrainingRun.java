@@ -277,8 +277,8 @@ public final class TrainingRun implements AutoCloseable {
 
     /** Trains until {@code steps}; returns the final evaluation (rank 0; NaN elsewhere). */
     public Result run() throws IOException {
-        ProgressBar bar = comm.isRoot() && progressOut != null
-                ? new ProgressBar(progressOut, config.steps, step, progressTerminal, 10) : null;
+        TrainingProgress bar = comm.isRoot() && progressOut != null
+                ? new TrainingProgress(progressOut, config.steps, step, progressTerminal, 10) : null;
         try (MetricsLog metrics = comm.isRoot() ? new MetricsLog(dir.resolve("metrics.csv"), step == 0 ? -1 : step) : null) {
             while (step < config.steps) {
                 collect();
@@ -311,13 +311,13 @@ public final class TrainingRun implements AutoCloseable {
                         checkpoint();
                     }
                     if (bar != null) {
-                        bar.update(step, recentReturn(), lastEval, last);
+                        bar.update(step, recentReturn(), lastEval);
                     }
                 }
             }
         } finally {
             if (bar != null) {
-                bar.finish();
+                bar.close();
             }
         }
         double rate = phaseEndNanos > phaseStartNanos
