@@ -63,6 +63,15 @@ public final class ActorOptions {
         return f;
     }
 
+    /** A number that must be positive and finite (a scale, a width). */
+    public float positive(String key, float fallback) {
+        float f = number(key, fallback);
+        if (!(f > 0f)) {
+            throw new IllegalArgumentException(family + " actor: option " + key + " must be positive, got " + options.get(key));
+        }
+        return f;
+    }
+
     public String string(String key, String fallback) {
         Object v = options.get(key);
         return v == null ? fallback : v.toString().trim();
