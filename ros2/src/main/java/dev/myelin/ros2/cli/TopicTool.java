@@ -84,6 +84,7 @@ public final class TopicTool {
         out.println();
         out.println("Endpoint type: " + e.kind());
         out.println("GID: " + e.endpointGuid());
+        out.println("Topic type hash: " + (e.typeHash().isEmpty() ? "INVALID" : e.typeHash()));
         out.println("QoS profile:");
         out.println("  Reliability: " + e.reliability());
         out.println("  History (Depth): " + (e.depth() == 0 ? "KEEP_ALL" : "KEEP_LAST (" + e.depth() + ")"));

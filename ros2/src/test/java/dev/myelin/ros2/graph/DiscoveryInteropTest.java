@@ -1,0 +1,165 @@
+package dev.myelin.ros2.graph;
+
+import dev.myelin.ros2.Context;
+import dev.myelin.ros2.Node;
+import dev.myelin.ros2.Qos;
+import dev.myelin.ros2.TestDomain;
+import dev.myelin.ros2.interop.IdlcProgram;
+import dev.myelin.ros2.interop.PeerProcess;
+import dev.myelin.ros2.msg.MessageType;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A C program whose types idlc generates from the IDL below (written here from the rmw_dds_common
+ * definitions, not from Myelin's) reads {@code ros_discovery_info} as rmw does and DDS's built-in
+ * topics. Every Myelin node must be in the participant's announcement, with exactly the GIDs of
+ * the readers and writers the C program sees for that participant on the node's topics; every
+ * endpoint carries its REP 2011 type hash and the participant its enclave.
+ */
+class DiscoveryInteropTest {
+    static final String IDL = """
+            module rmw_dds_common { module msg { module dds_ {
+              struct Gid_ { uint8 data[16]; };
+              struct NodeEntitiesInfo_ {
+                string<256> node_namespace;
+                string<256> node_name;
+                sequence<Gid_> reader_gid_seq;
+                sequence<Gid_> writer_gid_seq;
+              };
+              struct ParticipantEntitiesInfo_ {
+                Gid_ gid;
+                sequence<NodeEntitiesInfo_> node_entities_info_seq;
+              };
+            }; }; };
+            """;
+
+    private record Endpoint(boolean writer, String topic, String type, String participant, String gid, String userData) {
+    }
+
+    @Test
+    void cPeerSeesEveryNodeWithTheGidsOfItsEndpoints() throws Exception {
+        IdlcProgram peer = IdlcProgram.build(Path.of("target", "interop", "discovery"), "discovery_peer", "discovery",
+                IDL, resource("discovery_peer.c"));
+        try (Context ctx = TestDomain.context()) {
+            Node talker = ctx.createNode("di_talker", "/di");
+            Node listener = ctx.createNode("di_listener");
+            MessageType string = talker.messageType("std_msgs/msg/String");
+            MessageType twist = talker.messageType("geometry_msgs/msg/Twist");
+            talker.createPublisher("chatter", string, Qos.DEFAULT);
+            talker.createSubscription("cmd", twist, Qos.DEFAULT);
+            listener.createSubscription("/di/chatter", string, Qos.DEFAULT);
+            listener.createPublisher("/di/cmd", twist, Qos.DEFAULT);
+
+            Map<String, String[]> nodes = new HashMap<>();
+            List<Endpoint> endpoints = new ArrayList<>();
+            Map<String, String> participants = new HashMap<>();
+            String me = ctx.participantGid().hex();
+            try (PeerProcess c = peer.start(Integer.toString(TestDomain.ID), "2", "20")) {
+                c.awaitLine("DONE", Duration.ofSeconds(30));
+                assertEquals(0, c.waitFor(Duration.ofSeconds(10)), c.errorOutput());
+                boolean mine = false;
+                for (String line : c.output()) {
+                    String[] w = line.split(" ");
+                    switch (w[0]) {
+                        case "INFO" -> {
+                            mine = w[1].equals(me);
+                            if (mine) {
+                                nodes.clear(); // a later sample replaces the earlier ones
+                            }
+                        }
+                        case "NODE" -> {
+                            if (mine) {
+                                nodes.put(w[1].equals("/") ? "/" + w[2] : w[1] + "/" + w[2], w);
+                            }
+                        }
+                        case "PARTICIPANT" -> participants.put(w[1], w.length > 2 ? w[2] : "");
+                        case "EP" -> endpoints.add(new Endpoint(w[1].equals("W"), w[2], w[3], w[4], w[5], w[6]));
+                        default -> { }
+                    }
+                }
+            }
+            assertEquals(Set.of("/di/di_talker", "/di_listener"), nodes.keySet(), "nodes announced");
+            assertEquals("enclave=/;", participants.get(me), "participant USER_DATA");
+
+            assertNodeGids(nodes.get("/di/di_talker"), endpoints, me, Set.of("rt/di/cmd"), Set.of("rt/di/chatter"));
+            assertNodeGids(nodes.get("/di_listener"), endpoints, me, Set.of("rt/di/chatter"), Set.of("rt/di/cmd"));
+
+            for (Endpoint e : endpoints) {
+                if (e.participant().equals(me) && e.topic().equals("rt/di/chatter")) {
+                    assertEquals("typehash=RIHS01_df668c740482bbd48fb39d76a70dfd4bd59db1288021743503259e948f6b1a18;",
+                            e.userData(), "USER_DATA of " + e);
+                    assertEquals("std_msgs::msg::dds_::String_", e.type());
+                }
+            }
+            // the announcement itself is nobody's endpoint, and every other Myelin endpoint is some node's
+            Set<String> announced = new HashSet<>();
+            for (String[] node : nodes.values()) {
+                announced.addAll(gids(node, "R"));
+                announced.addAll(gids(node, "W"));
+            }
+            Set<String> myEndpoints = new HashSet<>();
+            for (Endpoint e : endpoints) {
+                if (e.participant().equals(me) && !e.topic().equals(DiscoveryInfo.TOPIC)) {
+                    myEndpoints.add(e.gid());
+                }
+            }
+            assertEquals(myEndpoints, announced);
+        }
+    }
+
+    private static void assertNodeGids(String[] node, List<Endpoint> endpoints, String participant, Set<String> readTopics,
+                                       Set<String> writeTopics) {
+        assertNotNull(node);
+        Set<String> readers = new HashSet<>();
+        Set<String> writers = new HashSet<>();
+        Set<String> readerGids = gids(node, "R");
+        Set<String> writerGids = gids(node, "W");
+        for (Endpoint e : endpoints) {
+            if (!e.participant().equals(participant)) {
+                continue;
+            }
+            if (e.writer() && writerGids.contains(e.gid())) {
+                writers.add(e.topic());
+            } else if (!e.writer() && readerGids.contains(e.gid())) {
+                readers.add(e.topic());
+            }
+        }
+        assertEquals(readTopics, readers, "topics of the reader GIDs of " + String.join(" ", node));
+        assertEquals(writeTopics, writers, "topics of the writer GIDs of " + String.join(" ", node));
+        assertEquals(readTopics.size(), readerGids.size());
+        assertEquals(writeTopics.size(), writerGids.size());
+    }
+
+    /** The GIDs after the {@code R} or {@code W} tag of a NODE line. */
+    private static Set<String> gids(String[] node, String tag) {
+        int at = Arrays.asList(node).indexOf(tag);
+        String list = node[at + 1];
+        return list.equals("-") ? Set.of() : new HashSet<>(Arrays.asList(list.split(",")));
+    }
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = DiscoveryInteropTest.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + name + " missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
