@@ -35,7 +35,7 @@ public record TfFrames(String odom, String base, String laser, String imu, Mount
         check("frames.base", base);
         check("frames.laser", laser);
         check("frames.imu", imu);
-        if (Set.of(odom, base, laser, imu).size() != 4) {
+        if (new java.util.HashSet<>(List.of(odom, base, laser, imu)).size() != 4) {
             throw new IllegalArgumentException("frames odom=" + odom + ", base=" + base + ", laser=" + laser + ", imu="
                     + imu + " must be four different names");
         }
