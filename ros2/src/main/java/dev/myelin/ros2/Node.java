@@ -39,6 +39,7 @@ public final class Node implements AutoCloseable {
     private final List<AutoCloseable> entities = new CopyOnWriteArrayList<>();
     private final Map<Integer, Gid> endpointGids = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private RosoutLogger logger;
 
     Node(Context context, boolean ownsContext, String name, String namespace, Remapping remapping) {
         this.context = context;
@@ -79,6 +80,15 @@ public final class Node implements AutoCloseable {
     /** A message type from the context's registry. */
     public MessageType messageType(String typeName) {
         return context.messageTypes().get(typeName);
+    }
+
+    /** This node's logger on {@code /rosout}; its publisher is created on first use. */
+    public synchronized RosoutLogger logger() {
+        checkOpen();
+        if (logger == null) {
+            logger = new RosoutLogger(this);
+        }
+        return logger;
     }
 
     /** The fully qualified topic name {@code topic} resolves to for this node (expansion, then remapping). */
@@ -200,6 +210,10 @@ public final class Node implements AutoCloseable {
         Cyclone.setDurability(q, qos.durability() == Qos.Durability.TRANSIENT_LOCAL
                 ? Cyclone.DURABILITY_TRANSIENT_LOCAL : Cyclone.DURABILITY_VOLATILE);
         Cyclone.setHistory(q, Cyclone.HISTORY_KEEP_LAST, qos.depth());
+        if (qos.durability() == Qos.Durability.TRANSIENT_LOCAL) {
+            // late joiners get the whole history, not Cyclone's default of the last sample (as rmw_cyclonedds does)
+            Cyclone.setDurabilityService(q, Cyclone.HISTORY_KEEP_LAST, qos.depth());
+        }
         return q;
     }
 

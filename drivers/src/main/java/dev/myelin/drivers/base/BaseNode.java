@@ -3,6 +3,7 @@ package dev.myelin.drivers.base;
 import dev.myelin.ros2.Node;
 import dev.myelin.ros2.Publisher;
 import dev.myelin.ros2.Qos;
+import dev.myelin.ros2.RosoutLogger;
 import dev.myelin.ros2.Subscription;
 import dev.myelin.ros2.msg.Field;
 import dev.myelin.ros2.msg.Message;
@@ -21,7 +22,8 @@ import java.util.List;
  *       ({@code sensor_msgs/Imu}: rates and accelerations; orientation unknown, covariance[0] = -1 as
  *       REP 145 asks) and {@code estop} ({@code std_msgs/Bool}, latched, on every debounced change);</li>
  *   <li>broadcasts {@code odom → base} on {@code /tf} with every odometry update, and
- *       {@code base → laser/imu} on {@code /tf_static} once, frames and mounts from the parameters.</li>
+ *       {@code base → laser/imu} on {@code /tf_static} once, frames and mounts from the parameters;</li>
+ *   <li>logs e-stop changes on {@code /rosout}.</li>
  * </ul>
  * {@link #tick} runs the read, update, write cycle once; it is called on one thread at the
  * parameter file's rate and allocates nothing once running.
@@ -36,6 +38,7 @@ public final class BaseNode implements AutoCloseable {
     private final Publisher imuPub;
     private final Publisher estopPub;
     private final TfBroadcaster tf;
+    private final RosoutLogger log;
     private final Message twist;
     private final Message odom;
     private final Message imuMsg;
@@ -101,6 +104,7 @@ public final class BaseNode implements AutoCloseable {
         estopData = boolType.field("data");
         epochOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
         tf = new TfBroadcaster(node, List.of(p.tf()), epochOffsetNanos + System.nanoTime());
+        log = node.logger();
     }
 
     /** One cycle at {@code nowNanos} ({@link System#nanoTime()}): read inputs, update, write motors and topics. */
@@ -108,6 +112,11 @@ public final class BaseNode implements AutoCloseable {
         if (estop.sample(hw.estopInput.isHigh(), nowNanos)) {
             estopMsg.setBoolean(estopData, estop.engaged());
             estopPub.publish(estopMsg);
+            if (estop.engaged()) {
+                log.warn("e-stop engaged: motors stopped, commands ignored");
+            } else {
+                log.info("e-stop released");
+            }
         }
         long stamp = cmdVel.readLatest(twist);
         if (stamp != Subscription.NO_SAMPLE && stamp != lastCommandStamp) {

@@ -113,6 +113,8 @@ public final class Cyclone {
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle QSET_DATA_REPRESENTATION = fn("dds_qset_data_representation",
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle QSET_DURABILITY_SERVICE = fn("dds_qset_durability_service",
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle QSET_USERDATA = fn("dds_qset_userdata",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle QGET_USERDATA = fn("dds_qget_userdata",
@@ -326,6 +328,18 @@ public final class Cyclone {
                 values.setAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i, ids[i]);
             }
             QSET_DATA_REPRESENTATION.invokeExact(qos, ids.length, values);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sets the DURABILITY_SERVICE history: how many samples a transient-local writer keeps for
+     * late-joining readers (Cyclone's default is keep-last 1, whatever the writer's own history).
+     */
+    public static void setDurabilityService(MemorySegment qos, int historyKind, int depth) {
+        try {
+            QSET_DURABILITY_SERVICE.invokeExact(qos, 0L, historyKind, depth, -1, -1, -1);
         } catch (Throwable t) {
             throw rethrow(t);
         }

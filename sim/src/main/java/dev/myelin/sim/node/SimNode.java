@@ -3,6 +3,7 @@ package dev.myelin.sim.node;
 import dev.myelin.ros2.Node;
 import dev.myelin.ros2.Publisher;
 import dev.myelin.ros2.Qos;
+import dev.myelin.ros2.RosoutLogger;
 import dev.myelin.ros2.Subscription;
 import dev.myelin.ros2.msg.Field;
 import dev.myelin.ros2.msg.Message;
@@ -42,7 +43,7 @@ import java.util.function.BooleanSupplier;
  * {@code reward} ({@code std_msgs/Float32}, per robot) with the reward of the step just taken, published
  * right after that step's {@code scan} and {@code odom} (a controller recording experience pairs it with
  * the action it sent before), and {@code sim/episode} ({@code std_msgs/String}) when an episode ends,
- * after which a new one starts.
+ * after which a new one starts; the same summary goes to {@code /rosout}.
  * Stamps are the wall-clock time at start plus simulated time, so at real-time factor 1 they track the
  * wall clock and faster runs are consistent with {@code /clock}.
  *
@@ -72,6 +73,7 @@ public final class SimNode implements AutoCloseable {
     private final Subscription[] commandSubscriptions;
     private final Publisher clockPublisher;
     private final TfBroadcaster tf;
+    private final RosoutLogger log;
     private final Publisher episodePublisher;
 
     private final Message[] scans;
@@ -241,6 +243,7 @@ public final class SimNode implements AutoCloseable {
         poseYaw = new double[robots];
         startEpochNanos = System.currentTimeMillis() * 1_000_000L;
         tf = new TfBroadcaster(node, robotFrames, startEpochNanos);
+        log = node.logger();
         startEpisode();
     }
 
@@ -440,6 +443,7 @@ public final class SimNode implements AutoCloseable {
         }
         episode.setString(episodeText, sb.toString());
         episodePublisher.publish(episode);
+        log.info(sb.toString());
     }
 
     private static double wrap(double a) {
