@@ -25,6 +25,25 @@ public final class UserData {
         return key + "=" + value + ";";
     }
 
+    /**
+     * The id of a service or client endpoint as rmw_cyclonedds writes it after {@code serviceid=} or
+     * {@code clientid=}: the first 12 bytes of the participant's GID and a 32-bit big-endian counter,
+     * as hex bytes joined by dots.
+     */
+    public static String endpointId(Gid participant, int counter) {
+        byte[] id = java.util.Arrays.copyOf(participant.prefix(), 16);
+        id[12] = (byte) (counter >>> 24);
+        id[13] = (byte) (counter >>> 16);
+        id[14] = (byte) (counter >>> 8);
+        id[15] = (byte) counter;
+        return java.util.HexFormat.ofDelimiter(".").formatHex(id);
+    }
+
+    /** USER_DATA of a service ({@code serviceid=...;typehash=...;}) or client ({@code clientid=...;}) endpoint. */
+    public static String serviceEndpoint(boolean server, Gid participant, int counter, String typeHash) {
+        return entry(server ? "serviceid" : "clientid", endpointId(participant, counter)) + entry("typehash", typeHash);
+    }
+
     /** The value of {@code key} in {@code text}, or empty when it is absent. */
     public static String value(String text, String key) {
         int start = 0;

@@ -113,6 +113,8 @@ class NodeGraphTest {
         assertFalse(UserData.value("serviceid=01.02;typehash=RIHS01_ab;", "typehash").isEmpty());
         assertEquals("RIHS01_ab", UserData.value("serviceid=01.02;typehash=RIHS01_ab;", "typehash"));
         assertEquals("", UserData.value("enclave=/;", "typehash"));
+        assertEquals("serviceid=01.10.aa.bb.cc.dd.ee.ff.00.11.22.33.00.00.01.2c;typehash=RIHS01_ab;",
+                UserData.serviceEndpoint(true, g, 300, "RIHS01_ab"));
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * REP 2011 hashes against values rosidl publishes: std_msgs String and Header, and the four hashes
+ * REP 2011 hashes against values rosidl publishes: std_msgs String and Header, rmw_dds_common's
+ * ParticipantEntitiesInfo (the hash rmw puts on ros_discovery_info), and the four hashes
  * of std_srvs/srv/Trigger (request, response, event, service), which exercise empty messages,
  * booleans, bounded sequences of nested types, char arrays and the service layout.
  */
@@ -21,6 +22,13 @@ class TypeHashTest {
                 TypeHash.of(types.get("std_msgs/msg/String")));
         assertEquals("RIHS01_f49fb3ae2cf070f793645ff749683ac6b06203e41c891e17701b1cb597ce6a01",
                 TypeHash.of(types.get("std_msgs/msg/Header")));
+    }
+
+    @Test
+    void discoveryInfoMatchesRmw() {
+        // bounded strings, sequences of nested types, a type referenced at two depths, char[16]
+        assertEquals("RIHS01_91a0593bacdcc50ea9bdcf849a938b128412cc1ea821245c663bcd26f83c295e",
+                TypeHash.of(types.get("rmw_dds_common/msg/ParticipantEntitiesInfo")));
     }
 
     @Test
