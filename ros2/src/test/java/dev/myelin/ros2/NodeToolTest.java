@@ -61,6 +61,7 @@ class NodeToolTest {
             String info = bytes.toString(StandardCharsets.UTF_8);
             assertTrue(info.contains("Node name: nt_base\nNode namespace: /nt\nTopic type: std_msgs/msg/String\n"), info);
             assertTrue(info.contains("Topic type hash: RIHS01_df668c740482bbd48fb39d76a70dfd4bd59db1288021743503259e948f6b1a18"), info);
+            assertTrue(info.matches("(?s).*\nGID: ([0-9a-f]{2}\\.){15}[0-9a-f]{2}\n.*"), info);
         }
     }
 }

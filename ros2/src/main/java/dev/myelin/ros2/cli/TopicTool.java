@@ -95,7 +95,7 @@ public final class TopicTool {
         out.println("Node namespace: " + (owner == null ? "_CREATED_BY_BARE_DDS_APP_" : owner.namespace()));
         out.println("Topic type: " + e.type());
         out.println("Endpoint type: " + e.kind());
-        out.println("GID: " + e.endpointGuid());
+        out.println("GID: " + gid.dotted());
         out.println("Topic type hash: " + (e.typeHash().isEmpty() ? "INVALID" : e.typeHash()));
         out.println("QoS profile:");
         out.println("  Reliability: " + e.reliability());

@@ -25,6 +25,14 @@ class TypeHashTest {
     }
 
     @Test
+    void tfMessageAndTimeMatchRosidl() {
+        assertEquals("RIHS01_e369d0f05a23ae52508854b66f6aa0437f3449d652e8cbf22d5abe85d020f087",
+                TypeHash.of(types.get("tf2_msgs/msg/TFMessage")));
+        assertEquals("RIHS01_b106235e25a4c5ed35098aa0a61a3ee9c9b18d197f398b0e4206cea9acf9c197",
+                TypeHash.of(types.get("builtin_interfaces/msg/Time")));
+    }
+
+    @Test
     void discoveryInfoMatchesRmw() {
         // bounded strings, sequences of nested types, a type referenced at two depths, char[16]
         assertEquals("RIHS01_91a0593bacdcc50ea9bdcf849a938b128412cc1ea821245c663bcd26f83c295e",
