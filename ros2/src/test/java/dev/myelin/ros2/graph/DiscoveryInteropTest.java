@@ -7,7 +7,8 @@ import dev.myelin.ros2.TestDomain;
 import dev.myelin.ros2.interop.IdlcProgram;
 import dev.myelin.ros2.interop.PeerProcess;
 import dev.myelin.ros2.msg.MessageType;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,12 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * definitions, not from Myelin's) reads {@code ros_discovery_info} as rmw does and DDS's built-in
  * topics. Every Myelin node must be in the participant's announcement, with exactly the GIDs of
  * the readers and writers the C program sees for that participant on the node's topics; every
- * endpoint carries its REP 2011 type hash and the participant its enclave.
+ * endpoint carries its REP 2011 type hash and the participant its enclave. Both GID layouts: Iron's
+ * 16 bytes and Humble's 24 (the peer's IDL says which).
  */
 class DiscoveryInteropTest {
     static final String IDL = """
             module rmw_dds_common { module msg { module dds_ {
-              struct Gid_ { uint8 data[16]; };
+              struct Gid_ { uint8 data[GID_SIZE]; };
               struct NodeEntitiesInfo_ {
                 string<256> node_namespace;
                 string<256> node_name;
@@ -53,19 +55,21 @@ class DiscoveryInteropTest {
     private record Endpoint(boolean writer, String topic, String type, String participant, String gid, String userData) {
     }
 
-    @Test
-    void cPeerSeesEveryNodeWithTheGidsOfItsEndpoints() throws Exception {
-        IdlcProgram peer = IdlcProgram.build(Path.of("target", "interop", "discovery"), "discovery_peer", "discovery",
-                IDL, resource("discovery_peer.c"));
-        try (Context ctx = TestDomain.context()) {
-            Node talker = ctx.createNode("di_talker", "/di");
-            Node listener = ctx.createNode("di_listener");
+    @ParameterizedTest
+    @EnumSource(GidLayout.class)
+    void cPeerSeesEveryNodeWithTheGidsOfItsEndpoints(GidLayout layout) throws Exception {
+        IdlcProgram peer = IdlcProgram.build(Path.of("target", "interop", "discovery-" + layout.size()), "discovery_peer",
+                "discovery", IDL.replace("GID_SIZE", Integer.toString(layout.size())), resource("discovery_peer.c"));
+        try (Context ctx = Context.builder().domainId(TestDomain.ID).localhostOnly(true).gidLayout(layout).build()) {
+            String ns = "/di" + layout.size();
+            Node talker = ctx.createNode("di_talker", ns);
+            Node listener = ctx.createNode("di_listener", ns);
             MessageType string = talker.messageType("std_msgs/msg/String");
             MessageType twist = talker.messageType("geometry_msgs/msg/Twist");
             talker.createPublisher("chatter", string, Qos.DEFAULT);
             talker.createSubscription("cmd", twist, Qos.DEFAULT);
-            listener.createSubscription("/di/chatter", string, Qos.DEFAULT);
-            listener.createPublisher("/di/cmd", twist, Qos.DEFAULT);
+            listener.createSubscription("chatter", string, Qos.DEFAULT);
+            listener.createPublisher("cmd", twist, Qos.DEFAULT);
 
             Map<String, String[]> nodes = new HashMap<>();
             List<Endpoint> endpoints = new ArrayList<>();
@@ -79,13 +83,14 @@ class DiscoveryInteropTest {
                     String[] w = line.split(" ");
                     switch (w[0]) {
                         case "INFO" -> {
-                            mine = w[1].equals(me);
+                            mine = guid(w[1], layout).equals(me);
                             if (mine) {
                                 nodes.clear(); // a later sample replaces the earlier ones
                             }
                         }
                         case "NODE" -> {
                             if (mine) {
+                                normalize(w, layout);
                                 nodes.put(w[1].equals("/") ? "/" + w[2] : w[1] + "/" + w[2], w);
                             }
                         }
@@ -95,14 +100,15 @@ class DiscoveryInteropTest {
                     }
                 }
             }
-            assertEquals(Set.of("/di/di_talker", "/di_listener"), nodes.keySet(), "nodes announced");
+            assertEquals(Set.of(ns + "/di_talker", ns + "/di_listener"), nodes.keySet(), "nodes announced");
             assertEquals("enclave=/;", participants.get(me), "participant USER_DATA");
 
-            assertNodeGids(nodes.get("/di/di_talker"), endpoints, me, Set.of("rt/di/cmd"), Set.of("rt/di/chatter"));
-            assertNodeGids(nodes.get("/di_listener"), endpoints, me, Set.of("rt/di/chatter"), Set.of("rt/di/cmd"));
+            String rt = "rt" + ns;
+            assertNodeGids(nodes.get(ns + "/di_talker"), endpoints, me, Set.of(rt + "/cmd"), Set.of(rt + "/chatter"));
+            assertNodeGids(nodes.get(ns + "/di_listener"), endpoints, me, Set.of(rt + "/chatter"), Set.of(rt + "/cmd"));
 
             for (Endpoint e : endpoints) {
-                if (e.participant().equals(me) && e.topic().equals("rt/di/chatter")) {
+                if (e.participant().equals(me) && e.topic().equals(rt + "/chatter")) {
                     assertEquals("typehash=RIHS01_df668c740482bbd48fb39d76a70dfd4bd59db1288021743503259e948f6b1a18;",
                             e.userData(), "USER_DATA of " + e);
                     assertEquals("std_msgs::msg::dds_::String_", e.type());
@@ -145,6 +151,27 @@ class DiscoveryInteropTest {
         assertEquals(writeTopics, writers, "topics of the writer GIDs of " + String.join(" ", node));
         assertEquals(readTopics.size(), readerGids.size());
         assertEquals(writeTopics.size(), writerGids.size());
+    }
+
+    /** The GUID a GID of {@code layout} holds; the bytes after it must be zero. */
+    private static String guid(String gidHex, GidLayout layout) {
+        assertEquals(2 * layout.size(), gidHex.length(), "GID " + gidHex + " of the " + layout + " layout");
+        assertEquals("0".repeat(2 * (layout.size() - Gid.GUID_SIZE)), gidHex.substring(2 * Gid.GUID_SIZE), "GID padding");
+        return gidHex.substring(0, 2 * Gid.GUID_SIZE);
+    }
+
+    /** Replaces the GID lists of a NODE line by the GUIDs they hold. */
+    private static void normalize(String[] node, GidLayout layout) {
+        for (int i = 0; i < node.length; i++) {
+            if ((node[i].equals("R") || node[i].equals("W")) && i + 1 < node.length && !node[i + 1].equals("-")) {
+                List<String> guids = new ArrayList<>();
+                for (String g : node[i + 1].split(",")) {
+                    guids.add(guid(g, layout));
+                }
+                node[i + 1] = String.join(",", guids);
+                i++;
+            }
+        }
     }
 
     /** The GIDs after the {@code R} or {@code W} tag of a NODE line. */

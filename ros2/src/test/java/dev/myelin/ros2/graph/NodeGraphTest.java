@@ -43,9 +43,9 @@ class NodeGraphTest {
                     () -> new AssertionError("node /ng/ng_talker never announced; saw " + graph.nodes()));
             assertEquals("/ng", seen.namespace());
             assertEquals("ng_talker", seen.name());
-            Set<Gid> announced = new HashSet<>(seen.readers());
-            announced.addAll(seen.writers());
-            assertEquals(new HashSet<>(talker.endpointGids()), announced);
+            Set<Gid> talkerGids = new HashSet<>(seen.readers());
+            talkerGids.addAll(seen.writers());
+            assertEquals(new HashSet<>(talker.endpointGids()), talkerGids);
             assertEquals(1, seen.writers().size());
             assertTrue(graph.await("/ng_listener", 1, 0, WAIT).isPresent());
 
@@ -62,6 +62,9 @@ class NodeGraphTest {
             assertEquals(Map.of("/ng/chatter", List.of("std_msgs/msg/String")), info.orElseThrow().publishers());
             assertEquals(Map.of("/ng_cmd", List.of("geometry_msgs/msg/Twist")), info.get().subscribers());
             assertEquals(a.participantGid(), info.get().participant());
+            ParticipantEntities announced = a.announcement();
+            assertEquals(List.of(announced), graph.participants().stream()
+                    .filter(p -> p.gid().equals(a.participantGid())).toList(), "what b read is what a announces");
 
             // the type hash travels in USER_DATA
             List<TopicEndpoint> pubs = b.graph().await(e -> e.topic().equals("/ng/chatter")

@@ -9,7 +9,7 @@
  *   PARTICIPANT <guid> <user data>
  *   EP <W|R> <topic> <type> <participant guid> <guid> <user data>
  *   DONE
- * GIDs and GUIDs as 32 hex digits (the first 16 bytes of a GID).
+ * GUIDs as 32 hex digits, GIDs as all their bytes (16 or 24, as the IDL says) in hex.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,20 +19,27 @@
 
 #define MAX_SAMPLES 32
 
+#define GID_BYTES (sizeof(((rmw_dds_common_msg_dds__Gid_ *) 0)->data))
+
+static void hexn(const unsigned char *b, size_t n, char *out)
+{
+  for (size_t i = 0; i < n; i++)
+    sprintf(out + 2 * i, "%02x", b[i]);
+}
+
 static void hex16(const unsigned char *b, char *out)
 {
-  for (int i = 0; i < 16; i++)
-    sprintf(out + 2 * i, "%02x", b[i]);
+  hexn(b, 16, out);
 }
 
 static void print_gids(const char *tag, const dds_sequence_rmw_dds_common_msg_dds__Gid_ *seq)
 {
-  char h[33];
+  char h[2 * GID_BYTES + 1];
   printf(" %s ", tag);
   if (seq->_length == 0)
     printf("-");
   for (uint32_t i = 0; i < seq->_length; i++) {
-    hex16(seq->_buffer[i].data, h);
+    hexn(seq->_buffer[i].data, GID_BYTES, h);
     printf("%s%s", i ? "," : "", h);
   }
 }
@@ -111,8 +118,8 @@ int main(int argc, char **argv)
       if (!infos[i].valid_data)
         continue;
       const rmw_dds_common_msg_dds__ParticipantEntitiesInfo_ *m = samples[i];
-      char h[33];
-      hex16(m->gid.data, h);
+      char h[2 * GID_BYTES + 1];
+      hexn(m->gid.data, GID_BYTES, h);
       printf("INFO %s %u\n", h, m->node_entities_info_seq._length);
       for (uint32_t k = 0; k < m->node_entities_info_seq._length; k++) {
         const rmw_dds_common_msg_dds__NodeEntitiesInfo_ *node = &m->node_entities_info_seq._buffer[k];
