@@ -7,6 +7,7 @@ import dev.myelin.ros2.TestDomain;
 import dev.myelin.ros2.interop.IdlcProgram;
 import dev.myelin.ros2.interop.PeerProcess;
 import dev.myelin.ros2.msg.MessageType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +51,9 @@ class DiscoveryInteropTest {
                 Gid_ gid;
                 sequence<NodeEntitiesInfo_> node_entities_info_seq;
               };
+            }; }; };
+            module std_msgs { module msg { module dds_ {
+              struct String_ { string data; };
             }; }; };
             """;
 
@@ -127,6 +132,37 @@ class DiscoveryInteropTest {
                 }
             }
             assertEquals(myEndpoints, announced);
+        }
+    }
+
+    @Test
+    void nodesOfANonMyelinParticipantAreListedWithTheirTopics() throws Exception {
+        IdlcProgram peer = IdlcProgram.build(Path.of("target", "interop", "discovery-16"), "discovery_peer",
+                "discovery", IDL.replace("GID_SIZE", "16"), resource("discovery_peer.c"));
+        try (Context ctx = TestDomain.context();
+             PeerProcess c = peer.start(Integer.toString(TestDomain.ID), "announce", "30")) {
+            String cParticipant = c.awaitLine("ANNOUNCED ", Duration.ofSeconds(20)).substring("ANNOUNCED ".length());
+            NodeGraph graph = ctx.nodeGraph();
+            NodeEntities node = graph.await("/dp/c_node", 1, 1, Duration.ofSeconds(15)).orElseThrow(
+                    () -> new AssertionError("the C participant's node never appeared; saw " + graph.nodes()));
+            assertEquals("/dp", node.namespace());
+            Optional<NodeGraph.NodeInfo> info = Optional.empty();
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < deadline && (info.isEmpty() || info.get().publishers().isEmpty()
+                    || info.get().subscribers().isEmpty())) {
+                info = graph.info("/dp/c_node");
+                Thread.sleep(20);
+            }
+            assertEquals(cParticipant, info.orElseThrow().participant().hex());
+            assertEquals(Map.of("/dp/chatter", List.of("std_msgs/msg/String")), info.get().publishers());
+            assertEquals(Map.of("/dp/cmd", List.of("std_msgs/msg/String")), info.get().subscribers());
+            c.close();
+            long gone = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (graph.nodes().stream().anyMatch(n -> n.name().equals("c_node")) && System.nanoTime() < gone) {
+                Thread.sleep(50);
+            }
+            assertTrue(graph.nodes().stream().noneMatch(n -> n.name().equals("c_node")),
+                    "a participant that left takes its nodes with it");
         }
     }
 

@@ -10,10 +10,17 @@
  *   EP <W|R> <topic> <type> <participant guid> <guid> <user data>
  *   DONE
  * GUIDs as 32 hex digits, GIDs as all their bytes (16 or 24, as the IDL says) in hex.
+ *
+ * discovery_peer DOMAIN announce SECONDS instead acts as a non-Myelin ROS participant: node
+ * "/dp/c_node" with a writer on rt/dp/chatter (std_msgs String) and a reader on rt/dp/cmd, announced
+ * on ros_discovery_info as rmw does; prints "ANNOUNCED <participant guid>" and stays until its
+ * standard input closes (then deletes its participant, which DDS announces) or SECONDS pass.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
 #include "dds/dds.h"
 #include "discovery.h"
 
@@ -76,6 +83,71 @@ static void dump_endpoints(dds_entity_t reader, const char *kind)
     dds_return_loan(reader, samples, n);
 }
 
+static void set_gid(rmw_dds_common_msg_dds__Gid_ *gid, dds_entity_t entity)
+{
+  dds_guid_t guid;
+  memset(gid->data, 0, sizeof(gid->data));
+  if (dds_get_guid(entity, &guid) == DDS_RETCODE_OK)
+    memcpy(gid->data, guid.v, 16);
+}
+
+static int announce(dds_entity_t pp, dds_entity_t info_topic, int seconds)
+{
+  dds_entity_t chatter = dds_create_topic(pp, &std_msgs_msg_dds__String__desc, "rt/dp/chatter", NULL, NULL);
+  dds_entity_t cmd = dds_create_topic(pp, &std_msgs_msg_dds__String__desc, "rt/dp/cmd", NULL, NULL);
+  dds_entity_t writer = dds_create_writer(pp, chatter, NULL, NULL);
+  dds_entity_t reader = dds_create_reader(pp, cmd, NULL, NULL);
+  dds_qos_t *qos = dds_create_qos();
+  dds_qset_reliability(qos, DDS_RELIABILITY_RELIABLE, DDS_SECS(1));
+  dds_qset_durability(qos, DDS_DURABILITY_TRANSIENT_LOCAL);
+  dds_qset_history(qos, DDS_HISTORY_KEEP_LAST, 1);
+  dds_entity_t info_writer = dds_create_writer(pp, info_topic, qos, NULL);
+  dds_delete_qos(qos);
+  if (writer < 0 || reader < 0 || info_writer < 0) {
+    fprintf(stderr, "creating the announced endpoints failed\n");
+    return 1;
+  }
+  rmw_dds_common_msg_dds__Gid_ readers[1], writers[1];
+  set_gid(&readers[0], reader);
+  set_gid(&writers[0], writer);
+  rmw_dds_common_msg_dds__NodeEntitiesInfo_ node;
+  memset(&node, 0, sizeof(node));
+  strcpy(node.node_namespace, "/dp");
+  strcpy(node.node_name, "c_node");
+  node.reader_gid_seq._length = node.reader_gid_seq._maximum = 1;
+  node.reader_gid_seq._buffer = readers;
+  node.writer_gid_seq._length = node.writer_gid_seq._maximum = 1;
+  node.writer_gid_seq._buffer = writers;
+  rmw_dds_common_msg_dds__ParticipantEntitiesInfo_ info;
+  memset(&info, 0, sizeof(info));
+  set_gid(&info.gid, pp);
+  info.node_entities_info_seq._length = info.node_entities_info_seq._maximum = 1;
+  info.node_entities_info_seq._buffer = &node;
+  dds_return_t rc = dds_write(info_writer, &info);
+  if (rc < 0) {
+    fprintf(stderr, "dds_write: %s\n", dds_strretcode(rc));
+    return 1;
+  }
+  char g[33];
+  hex16(info.gid.data, g);
+  printf("ANNOUNCED %s\n", g);
+  fflush(stdout);
+  dds_time_t until = dds_time() + DDS_SECS(seconds);
+  while (dds_time() < until) {
+    fd_set in;
+    struct timeval tick = { 0, 100000 };
+    FD_ZERO(&in);
+    FD_SET(0, &in);
+    if (select(1, &in, NULL, NULL, &tick) > 0) {
+      char buf[64];
+      if (read(0, buf, sizeof(buf)) <= 0)
+        break; /* stdin closed: leave */
+    }
+  }
+  dds_delete(pp);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   if (argc != 4) {
@@ -83,7 +155,7 @@ int main(int argc, char **argv)
     return 2;
   }
   dds_domainid_t domain = (dds_domainid_t) atoi(argv[1]);
-  uint32_t min_nodes = (uint32_t) atoi(argv[2]);
+  uint32_t min_nodes = (uint32_t) atoi(argv[2]); /* 0 when argv[2] is "announce" */
   dds_time_t deadline = dds_time() + DDS_SECS(atoi(argv[3]));
 
   dds_entity_t pp = dds_create_participant(domain, NULL, NULL);
@@ -93,6 +165,8 @@ int main(int argc, char **argv)
   }
   dds_entity_t topic = dds_create_topic(pp, &rmw_dds_common_msg_dds__ParticipantEntitiesInfo__desc,
                                         "ros_discovery_info", NULL, NULL);
+  if (strcmp(argv[2], "announce") == 0)
+    return announce(pp, topic, atoi(argv[3]));
   dds_qos_t *qos = dds_create_qos();
   dds_qset_reliability(qos, DDS_RELIABILITY_RELIABLE, DDS_SECS(1));
   dds_qset_durability(qos, DDS_DURABILITY_TRANSIENT_LOCAL);
