@@ -7,12 +7,15 @@ import dev.myelin.ros2.graph.DiscoveryInfo;
 import dev.myelin.ros2.graph.Gid;
 import dev.myelin.ros2.graph.GidLayout;
 import dev.myelin.ros2.graph.NodeGraph;
+import dev.myelin.ros2.graph.ParticipantEntities;
 import dev.myelin.ros2.graph.UserData;
 import dev.myelin.ros2.msg.MessageType;
 import dev.myelin.ros2.msg.MessageTypes;
+import dev.myelin.ros2.msg.TypeHash;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,8 +68,7 @@ public final class Context implements AutoCloseable {
         Domains.acquire(domainId, localhostOnly);
         MemorySegment participantQos = Cyclone.createQos();
         try {
-            Cyclone.setUserData(participantQos, UserData.participant(UserData.DEFAULT_ENCLAVE)
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Cyclone.setUserData(participantQos, UserData.participant(UserData.DEFAULT_ENCLAVE).getBytes(StandardCharsets.US_ASCII));
             this.participant = Cyclone.createParticipant(domainId, participantQos);
         } catch (RuntimeException e) {
             Domains.release(domainId);
@@ -165,7 +167,7 @@ public final class Context implements AutoCloseable {
     }
 
     /** What this participant announces now on {@code ros_discovery_info}. */
-    public dev.myelin.ros2.graph.ParticipantEntities announcement() {
+    public ParticipantEntities announcement() {
         return announcer.current();
     }
 
@@ -176,8 +178,7 @@ public final class Context implements AutoCloseable {
             Cyclone.setReliability(q, Cyclone.RELIABILITY_RELIABLE, 100_000_000L);
             Cyclone.setDurability(q, Cyclone.DURABILITY_TRANSIENT_LOCAL);
             Cyclone.setHistory(q, writer ? Cyclone.HISTORY_KEEP_LAST : Cyclone.HISTORY_KEEP_ALL, Announcer.QOS_DEPTH);
-            Cyclone.setUserData(q, dev.myelin.ros2.msg.TypeHash.userDataEntry(
-                    dev.myelin.ros2.msg.TypeHash.of(discoveryInfo.type())).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Cyclone.setUserData(q, TypeHash.userDataEntry(TypeHash.of(discoveryInfo.type())).getBytes(StandardCharsets.US_ASCII));
             int topic = ddsTopic(DiscoveryInfo.TOPIC, discoveryInfo.type());
             return writer ? Cyclone.createWriter(participant, topic, q) : Cyclone.createReader(participant, topic, q);
         } finally {

@@ -34,6 +34,9 @@ public final class Announcer {
         }
     }
 
+    /** Keep-last depth of the announcement writer. */
+    public static final int QOS_DEPTH = 1;
+
     private final Gid participant;
     private final int writer;
     private final DiscoveryInfo info;
@@ -55,9 +58,6 @@ public final class Announcer {
         this.layout = new CLayoutWriter(info.type());
         this.message = info.type().newMessage();
     }
-
-    /** Keep-last depth of the announcement writer. */
-    public static final int QOS_DEPTH = 1;
 
     /** Adds a node (any object identifies it) and publishes. */
     public synchronized void addNode(Object node, String namespace, String name) {
