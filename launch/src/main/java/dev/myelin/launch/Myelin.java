@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 BundleCommand.class,
                 BenchCommand.class,
                 TopicCommand.class,
+                NodeCommand.class,
                 SimInfoCommand.class,
                 SimRenderCommand.class,
                 SimNodeCommand.class,

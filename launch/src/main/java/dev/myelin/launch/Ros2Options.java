@@ -1,7 +1,9 @@
 package dev.myelin.launch;
 
 import dev.myelin.ros2.Context;
+import dev.myelin.ros2.graph.GidLayout;
 import dev.myelin.ros2.msg.MessageTypes;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -21,8 +23,22 @@ final class Ros2Options {
             description = "Extra directory of <pkg>/msg/<Name>.msg definitions (repeatable).")
     List<Path> messagePaths = new ArrayList<>();
 
+    @Option(names = "--gid-layout", paramLabel = "LAYOUT", converter = GidLayoutConverter.class,
+            description = "GID size on ros_discovery_info: iron (16 bytes, Iron and later; default) or humble (24).")
+    GidLayout gidLayout;
+
+    static final class GidLayoutConverter implements CommandLine.ITypeConverter<GidLayout> {
+        @Override
+        public GidLayout convert(String value) {
+            return GidLayout.parse(value);
+        }
+    }
+
     Context open() {
         Context.Builder b = Context.builder();
+        if (gidLayout != null) {
+            b.gidLayout(gidLayout);
+        }
         if (domain != null) {
             b.domainId(domain);
         }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** {@code ./myelin sim-node}: simulated robots on ROS 2 topics, in real time or faster. */
 @Command(name = "sim-node", mixinStandardHelpOptions = true,
         description = {"Run simulated differential-drive robots as a ROS 2 node: publishes scan, odom, goal_pose, "
-                + "/clock and sim/episode, subscribes cmd_vel (under robot_<i>/ for several robots). "
+                + "/clock, sim/episode, /tf, /tf_static and /rosout, subscribes cmd_vel (under robot_<i>/ for several robots). "
                 + "Stops on Ctrl-C, after --duration or after --episodes."})
 final class SimNodeCommand implements Callable<Integer> {
 

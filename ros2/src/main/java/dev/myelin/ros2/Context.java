@@ -2,11 +2,20 @@ package dev.myelin.ros2;
 
 import dev.myelin.ros2.dds.Cyclone;
 import dev.myelin.ros2.dds.CycloneLibrary;
+import dev.myelin.ros2.graph.Announcer;
+import dev.myelin.ros2.graph.DiscoveryInfo;
+import dev.myelin.ros2.graph.Gid;
+import dev.myelin.ros2.graph.GidLayout;
+import dev.myelin.ros2.graph.NodeGraph;
+import dev.myelin.ros2.graph.ParticipantEntities;
+import dev.myelin.ros2.graph.UserData;
 import dev.myelin.ros2.msg.MessageType;
 import dev.myelin.ros2.msg.MessageTypes;
+import dev.myelin.ros2.msg.TypeHash;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +28,10 @@ import java.util.Objects;
  * delivers samples, and the graph view. Defaults come from the environment the way ROS 2 reads
  * it: {@code ROS_DOMAIN_ID} (default 0), loopback-only when {@code ROS_LOCALHOST_ONLY=1} or
  * {@code ROS_AUTOMATIC_DISCOVERY_RANGE} is {@code LOCALHOST} (or {@code OFF}).
+ *
+ * <p>The participant carries {@code enclave=/;} in its USER_DATA and announces its nodes and their
+ * readers and writers on {@code ros_discovery_info} ({@link Announcer}), so that ROS 2 tools list
+ * them; {@link #nodeGraph()} reads every participant's announcement.
  *
  * <p>Closing the context (or the JVM exiting) deletes every native entity it created.
  * Thread-safe.
@@ -38,8 +51,12 @@ public final class Context implements AutoCloseable {
     private final Map<String, TopicEntry> topics = new HashMap<>();
     private final List<Node> nodes = new ArrayList<>();
     private final Thread shutdownHook;
+    private final DiscoveryInfo discoveryInfo;
+    private final Gid participantGid;
+    private final Announcer announcer;
     private Executor executor;
     private Graph graph;
+    private NodeGraph nodeGraph;
     private volatile boolean closed;
 
     private Context(Builder b) {
@@ -49,9 +66,23 @@ public final class Context implements AutoCloseable {
         this.types = b.types;
         this.remapping = b.remapping;
         Domains.acquire(domainId, localhostOnly);
+        MemorySegment participantQos = Cyclone.createQos();
         try {
-            this.participant = Cyclone.createParticipant(domainId);
+            Cyclone.setUserData(participantQos, UserData.participant(UserData.DEFAULT_ENCLAVE).getBytes(StandardCharsets.US_ASCII));
+            this.participant = Cyclone.createParticipant(domainId, participantQos);
         } catch (RuntimeException e) {
+            Domains.release(domainId);
+            throw e;
+        } finally {
+            Cyclone.deleteQos(participantQos);
+        }
+        try {
+            this.discoveryInfo = new DiscoveryInfo(b.gidLayout, types);
+            this.participantGid = gidOf(participant);
+            int writer = createDiscoveryEndpoint(true);
+            this.announcer = new Announcer(participantGid, writer, discoveryInfo);
+        } catch (RuntimeException e) {
+            Cyclone.delete(participant);
             Domains.release(domainId);
             throw e;
         }
@@ -110,14 +141,83 @@ public final class Context implements AutoCloseable {
         return graph;
     }
 
+    /**
+     * Nodes announced on the domain ({@code ros2 node list/info}), this context's included. Reads
+     * announcements in this context's GID layout.
+     */
+    public synchronized NodeGraph nodeGraph() {
+        checkOpen();
+        if (nodeGraph == null) {
+            Graph g = graph();
+            nodeGraph = new NodeGraph(discoveryInfo, createDiscoveryEndpoint(false),
+                    Cyclone.createReader(participant, Cyclone.BUILTIN_TOPIC_DCPSPARTICIPANT, MemorySegment.NULL),
+                    g::ddsEndpoints);
+        }
+        return nodeGraph;
+    }
+
+    /** The participant's GID (its DDS GUID). */
+    public Gid participantGid() {
+        return participantGid;
+    }
+
+    /** The GID layout of this context's {@code ros_discovery_info}. */
+    public GidLayout gidLayout() {
+        return discoveryInfo.layout();
+    }
+
+    /** What this participant announces now on {@code ros_discovery_info}. */
+    public ParticipantEntities announcement() {
+        return announcer.current();
+    }
+
+    /** Writer (reliable, transient-local, keep-last 1) or reader (same, keep-all) on {@code ros_discovery_info}. */
+    private int createDiscoveryEndpoint(boolean writer) {
+        MemorySegment q = Cyclone.createQos();
+        try {
+            Cyclone.setReliability(q, Cyclone.RELIABILITY_RELIABLE, 100_000_000L);
+            Cyclone.setDurability(q, Cyclone.DURABILITY_TRANSIENT_LOCAL);
+            Cyclone.setHistory(q, writer ? Cyclone.HISTORY_KEEP_LAST : Cyclone.HISTORY_KEEP_ALL, Announcer.QOS_DEPTH);
+            Cyclone.setUserData(q, TypeHash.userDataEntry(TypeHash.of(discoveryInfo.type())).getBytes(StandardCharsets.US_ASCII));
+            int topic = ddsTopic(DiscoveryInfo.TOPIC, discoveryInfo.type());
+            return writer ? Cyclone.createWriter(participant, topic, q) : Cyclone.createReader(participant, topic, q);
+        } finally {
+            Cyclone.deleteQos(q);
+        }
+    }
+
+    static Gid gidOf(int entity) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment guid = arena.allocate(16);
+            Cyclone.getGuid(entity, guid);
+            return Gid.of(guid.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        }
+    }
+
     synchronized Node register(Node node) {
         checkOpen();
+        announcer.addNode(node, node.namespace(), node.name());
         nodes.add(node);
         return node;
     }
 
     synchronized void forget(Node node) {
         nodes.remove(node);
+        if (!closed) {
+            announcer.removeNode(node);
+        }
+    }
+
+    /** Records a reader or writer of {@code node} in the announcement. */
+    void announceEndpoint(Node node, Gid gid, boolean writer) {
+        announcer.addEndpoint(node, gid, writer);
+    }
+
+    /** Removes a reader or writer of {@code node} from the announcement. */
+    void withdrawEndpoint(Node node, Gid gid) {
+        if (!closed) {
+            announcer.removeEndpoint(node, gid);
+        }
     }
 
     int participant() {
@@ -126,12 +226,16 @@ public final class Context implements AutoCloseable {
 
     /** The DDS topic entity for a ROS topic, created on first use; one type per topic. */
     synchronized int topic(String fullyQualifiedName, MessageType type) {
+        return ddsTopic(TopicNames.toDds(fullyQualifiedName), type);
+    }
+
+    /** The DDS topic entity named {@code ddsName} as is (no {@code rt/} prefix added), created on first use. */
+    synchronized int ddsTopic(String ddsName, MessageType type) {
         checkOpen();
-        String ddsName = TopicNames.toDds(fullyQualifiedName);
         TopicEntry entry = topics.get(ddsName);
         if (entry != null) {
             if (entry.type() != type) {
-                throw new IllegalArgumentException("topic " + fullyQualifiedName + " is already used with type "
+                throw new IllegalArgumentException("DDS topic " + ddsName + " is already used with type "
                         + entry.type() + " in this context, not " + type);
             }
             return entry.handle();
@@ -181,6 +285,7 @@ public final class Context implements AutoCloseable {
         if (e != null) {
             e.close();
         }
+        announcer.close();
         for (Node n : open) {
             n.close();
         }
@@ -219,6 +324,7 @@ public final class Context implements AutoCloseable {
         private MessageTypes types = MessageTypes.standard();
         private Remapping remapping = Remapping.none();
         private String domainSource = "default";
+        private GidLayout gidLayout = GidLayout.IRON;
 
         private Builder() {
             String env = System.getenv("ROS_DOMAIN_ID");
@@ -238,6 +344,12 @@ public final class Context implements AutoCloseable {
         public Builder domainId(int id) {
             this.domainId = id;
             this.domainSource = "domainId()";
+            return this;
+        }
+
+        /** GID size on {@code ros_discovery_info}: {@link GidLayout#IRON} (default) or Humble's 24 bytes. */
+        public Builder gidLayout(GidLayout layout) {
+            this.gidLayout = Objects.requireNonNull(layout, "gidLayout");
             return this;
         }
 

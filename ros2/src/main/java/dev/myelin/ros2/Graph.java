@@ -1,6 +1,9 @@
 package dev.myelin.ros2;
 
 import dev.myelin.ros2.dds.Cyclone;
+import dev.myelin.ros2.graph.DdsEndpoint;
+import dev.myelin.ros2.graph.Gid;
+import dev.myelin.ros2.graph.UserData;
 import dev.myelin.ros2.msg.MessageTypes;
 import dev.myelin.ros2.msg.UnknownMessageTypeException;
 
@@ -19,7 +22,8 @@ import java.util.function.Predicate;
  * The ROS graph as discovery sees it: every publication and subscription on the domain (this
  * process's included) from Cyclone's built-in {@code DCPSPublication} / {@code DCPSSubscription}
  * topics, filtered to ROS topics ({@code rt/...}) and translated back to ROS names and types.
- * Nodes are not listed: that needs {@code ros_discovery_info}, which this client does not publish.
+ * Nodes are listed by {@link dev.myelin.ros2.graph.NodeGraph} ({@link Context#nodeGraph()}), which
+ * also uses {@link #ddsEndpoints()}: every endpoint, service ones included, untranslated.
  *
  * <p>Snapshots are computed on demand; thread-safe.
  */
@@ -37,8 +41,16 @@ public final class Graph {
     /** Every ROS publisher and subscription currently known. */
     public synchronized List<TopicEndpoint> endpoints() {
         List<TopicEndpoint> all = new ArrayList<>();
-        read(publications, TopicEndpoint.Kind.PUBLISHER, all);
-        read(subscriptions, TopicEndpoint.Kind.SUBSCRIPTION, all);
+        read(publications, TopicEndpoint.Kind.PUBLISHER, all, null);
+        read(subscriptions, TopicEndpoint.Kind.SUBSCRIPTION, all, null);
+        return all;
+    }
+
+    /** Every reader and writer currently known, on any DDS topic, with its USER_DATA. */
+    public synchronized List<DdsEndpoint> ddsEndpoints() {
+        List<DdsEndpoint> all = new ArrayList<>();
+        read(publications, TopicEndpoint.Kind.PUBLISHER, null, all);
+        read(subscriptions, TopicEndpoint.Kind.SUBSCRIPTION, null, all);
         return all;
     }
 
@@ -92,7 +104,7 @@ public final class Graph {
     }
 
     @SuppressWarnings("restricted") // reinterpret: Cyclone owns the loaned samples until returnLoan
-    private static void read(int reader, TopicEndpoint.Kind kind, List<TopicEndpoint> out) {
+    private static void read(int reader, TopicEndpoint.Kind kind, List<TopicEndpoint> out, List<DdsEndpoint> raw) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(ValueLayout.ADDRESS, MAX_ENDPOINTS); // buffer[0] NULL: loan
             MemorySegment infos = arena.allocate(Cyclone.SAMPLE_INFO_SIZE * MAX_ENDPOINTS, 8);
@@ -109,18 +121,25 @@ public final class Graph {
                     }
                     MemorySegment ep = buffer.getAtIndex(ValueLayout.ADDRESS, i).reinterpret(64);
                     String ddsTopic = cString(ep.get(ValueLayout.ADDRESS, Cyclone.ENDPOINT_TOPIC_NAME));
+                    String ddsType = cString(ep.get(ValueLayout.ADDRESS, Cyclone.ENDPOINT_TYPE_NAME));
+                    MemorySegment qos = ep.get(ValueLayout.ADDRESS, Cyclone.ENDPOINT_QOS);
+                    String userData = qos.equals(MemorySegment.NULL) ? "" : DdsEndpoint.text(Cyclone.userDataOf(qos));
+                    if (raw != null) {
+                        raw.add(new DdsEndpoint(kind == TopicEndpoint.Kind.PUBLISHER, ddsTopic, ddsType,
+                                Gid.of(ep.asSlice(Cyclone.ENDPOINT_PARTICIPANT_KEY, 16).toArray(ValueLayout.JAVA_BYTE)),
+                                Gid.of(ep.asSlice(Cyclone.ENDPOINT_KEY, 16).toArray(ValueLayout.JAVA_BYTE)), userData));
+                        continue;
+                    }
                     String topic = TopicNames.fromDds(ddsTopic);
                     if (topic == null) {
                         continue;
                     }
-                    String ddsType = cString(ep.get(ValueLayout.ADDRESS, Cyclone.ENDPOINT_TYPE_NAME));
                     String type;
                     try {
                         type = MessageTypes.canonicalName(ddsType);
                     } catch (UnknownMessageTypeException notRos) {
                         type = ddsType;
                     }
-                    MemorySegment qos = ep.get(ValueLayout.ADDRESS, Cyclone.ENDPOINT_QOS);
                     Qos.Reliability reliability = Qos.Reliability.BEST_EFFORT;
                     Qos.Durability durability = Qos.Durability.VOLATILE;
                     int depth = 1;
@@ -137,7 +156,8 @@ public final class Graph {
                         }
                     }
                     out.add(new TopicEndpoint(kind, topic, type, reliability, durability, depth,
-                            hex(ep.asSlice(Cyclone.ENDPOINT_PARTICIPANT_KEY, 16)), hex(ep.asSlice(Cyclone.ENDPOINT_KEY, 16))));
+                            hex(ep.asSlice(Cyclone.ENDPOINT_PARTICIPANT_KEY, 16)), hex(ep.asSlice(Cyclone.ENDPOINT_KEY, 16)),
+                            UserData.value(userData, "typehash")));
                 }
             } finally {
                 if (n > 0) {

@@ -3,9 +3,15 @@ package dev.myelin.ros2;
 import dev.myelin.ros2.dds.Cyclone;
 import dev.myelin.ros2.msg.MessageType;
 
+import dev.myelin.ros2.graph.Gid;
+import dev.myelin.ros2.msg.TypeHash;
+
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -31,7 +37,9 @@ public final class Node implements AutoCloseable {
     private final String namespace;
     private final Remapping remapping;
     private final List<AutoCloseable> entities = new CopyOnWriteArrayList<>();
+    private final Map<Integer, Gid> endpointGids = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private RosoutLogger logger;
 
     Node(Context context, boolean ownsContext, String name, String namespace, Remapping remapping) {
         this.context = context;
@@ -74,6 +82,15 @@ public final class Node implements AutoCloseable {
         return context.messageTypes().get(typeName);
     }
 
+    /** This node's logger on {@code /rosout}; its publisher is created on first use. */
+    public synchronized RosoutLogger logger() {
+        checkOpen();
+        if (logger == null) {
+            logger = new RosoutLogger(this);
+        }
+        return logger;
+    }
+
     /** The fully qualified topic name {@code topic} resolves to for this node (expansion, then remapping). */
     public String resolveTopicName(String topic) {
         return remapping.resolve(topic, name, namespace);
@@ -87,13 +104,7 @@ public final class Node implements AutoCloseable {
     public Publisher createPublisher(String topic, MessageType type, Qos qos) {
         checkOpen();
         String fqn = resolveTopicName(topic);
-        int writer;
-        MemorySegment q = nativeQos(qos);
-        try {
-            writer = Cyclone.createWriter(context.participant(), context.topic(fqn, type), q);
-        } finally {
-            Cyclone.deleteQos(q);
-        }
+        int writer = createEndpoint(true, TopicNames.toDds(fqn), type, qos, topicUserData(type));
         Publisher p = new Publisher(this, fqn, type, qos, writer);
         entities.add(p);
         return p;
@@ -128,23 +139,68 @@ public final class Node implements AutoCloseable {
     private Subscription subscribe(String topic, MessageType type, Qos qos, MessageHandler handler, RawSampleHandler raw) {
         checkOpen();
         String fqn = resolveTopicName(topic);
-        int reader;
-        MemorySegment q = nativeQos(qos);
-        try {
-            reader = Cyclone.createReader(context.participant(), context.topic(fqn, type), q);
-        } finally {
-            Cyclone.deleteQos(q);
-        }
+        int reader = createEndpoint(false, TopicNames.toDds(fqn), type, qos, topicUserData(type));
         Subscription s;
         try {
             s = new Subscription(this, fqn, type, qos, reader, handler, raw);
             context.attach(s);
         } catch (RuntimeException e) {
-            Cyclone.delete(reader);
+            deleteEndpoint(reader);
             throw e;
         }
         entities.add(s);
         return s;
+    }
+
+    /** {@code typehash=RIHS01_...;}, the USER_DATA of a topic endpoint of {@code type}. */
+    static String topicUserData(MessageType type) {
+        return TypeHash.userDataEntry(TypeHash.of(type));
+    }
+
+    /**
+     * Creates a DDS writer ({@code writer}) or reader of this node on the DDS topic {@code ddsTopic}
+     * (used as is: {@code rt/...}, {@code rq/...}, {@code rr/...}) with USER_DATA {@code userData},
+     * and adds its GID to the node's announcement on {@code ros_discovery_info}. Every reader and
+     * writer of a node is created here and deleted with {@link #deleteEndpoint}.
+     *
+     * @return the DDS entity handle
+     */
+    int createEndpoint(boolean writer, String ddsTopic, MessageType type, Qos qos, String userData) {
+        checkOpen();
+        int topicHandle = context.ddsTopic(ddsTopic, type);
+        MemorySegment q = nativeQos(qos);
+        int entity;
+        try {
+            Cyclone.setUserData(q, userData.getBytes(StandardCharsets.US_ASCII));
+            entity = writer ? Cyclone.createWriter(context.participant(), topicHandle, q)
+                    : Cyclone.createReader(context.participant(), topicHandle, q);
+        } finally {
+            Cyclone.deleteQos(q);
+        }
+        try {
+            Gid gid = Context.gidOf(entity);
+            endpointGids.put(entity, gid);
+            context.announceEndpoint(this, gid, writer);
+        } catch (RuntimeException e) {
+            endpointGids.remove(entity);
+            Cyclone.delete(entity);
+            throw e;
+        }
+        return entity;
+    }
+
+    /** Deletes a reader or writer made by {@link #createEndpoint} and withdraws it from the announcement. */
+    void deleteEndpoint(int entity) {
+        Gid gid = endpointGids.remove(entity);
+        Cyclone.delete(entity);
+        if (gid != null) {
+            context.withdrawEndpoint(this, gid);
+        }
+    }
+
+    /** GIDs of this node's readers and writers, as announced. */
+    public List<Gid> endpointGids() {
+        return List.copyOf(endpointGids.values());
     }
 
     static MemorySegment nativeQos(Qos qos) {
@@ -154,6 +210,10 @@ public final class Node implements AutoCloseable {
         Cyclone.setDurability(q, qos.durability() == Qos.Durability.TRANSIENT_LOCAL
                 ? Cyclone.DURABILITY_TRANSIENT_LOCAL : Cyclone.DURABILITY_VOLATILE);
         Cyclone.setHistory(q, Cyclone.HISTORY_KEEP_LAST, qos.depth());
+        if (qos.durability() == Qos.Durability.TRANSIENT_LOCAL) {
+            // late joiners get the whole history, not Cyclone's default of the last sample (as rmw_cyclonedds does)
+            Cyclone.setDurabilityService(q, Cyclone.HISTORY_KEEP_LAST, qos.depth());
+        }
         return q;
     }
 

@@ -122,7 +122,7 @@ public final class Publisher implements AutoCloseable {
             }
             closed = true;
         }
-        Cyclone.delete(writer);
+        node.deleteEndpoint(writer);
         node.forget(this);
     }
 

@@ -222,7 +222,7 @@ public final class Subscription implements AutoCloseable {
             closed = true;
         }
         node.context().detach(this);
-        Cyclone.delete(reader); // deletes the read condition with it
+        node.deleteEndpoint(reader); // deletes the read condition with it
         node.forget(this);
     }
 

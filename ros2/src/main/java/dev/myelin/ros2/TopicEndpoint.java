@@ -11,9 +11,17 @@ package dev.myelin.ros2;
  * @param depth keep-last depth, 0 for keep-all
  * @param participantGuid GUID of the owning participant, 32 hex digits
  * @param endpointGuid GUID of the endpoint itself
+ * @param typeHash the {@code typehash} of its USER_DATA ({@code RIHS01_...}), empty when it carries none
  */
 public record TopicEndpoint(Kind kind, String topic, String type, Qos.Reliability reliability,
-                            Qos.Durability durability, int depth, String participantGuid, String endpointGuid) {
+                            Qos.Durability durability, int depth, String participantGuid, String endpointGuid,
+                            String typeHash) {
+
+    /** An endpoint without a type hash (Humble and older peers). */
+    public TopicEndpoint(Kind kind, String topic, String type, Qos.Reliability reliability, Qos.Durability durability,
+                         int depth, String participantGuid, String endpointGuid) {
+        this(kind, topic, type, reliability, durability, depth, participantGuid, endpointGuid, "");
+    }
 
     public enum Kind { PUBLISHER, SUBSCRIPTION }
 }

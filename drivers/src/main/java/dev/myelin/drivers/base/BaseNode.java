@@ -3,10 +3,14 @@ package dev.myelin.drivers.base;
 import dev.myelin.ros2.Node;
 import dev.myelin.ros2.Publisher;
 import dev.myelin.ros2.Qos;
+import dev.myelin.ros2.RosoutLogger;
 import dev.myelin.ros2.Subscription;
 import dev.myelin.ros2.msg.Field;
 import dev.myelin.ros2.msg.Message;
 import dev.myelin.ros2.msg.MessageType;
+import dev.myelin.ros2.tf.TfBroadcaster;
+
+import java.util.List;
 
 /**
  * The robot base as a ROS 2 node, so the controller stays hardware-agnostic:
@@ -16,7 +20,10 @@ import dev.myelin.ros2.msg.MessageType;
  *       commands are ignored until it is released;</li>
  *   <li>publishes {@code odom} ({@code nav_msgs/Odometry}) from the wheel encoders, {@code imu}
  *       ({@code sensor_msgs/Imu}: rates and accelerations; orientation unknown, covariance[0] = -1 as
- *       REP 145 asks) and {@code estop} ({@code std_msgs/Bool}, latched, on every debounced change).</li>
+ *       REP 145 asks) and {@code estop} ({@code std_msgs/Bool}, latched, on every debounced change);</li>
+ *   <li>broadcasts {@code odom → base} on {@code /tf} with every odometry update, and
+ *       {@code base → laser/imu} on {@code /tf_static} once, frames and mounts from the parameters;</li>
+ *   <li>logs e-stop changes on {@code /rosout}.</li>
  * </ul>
  * {@link #tick} runs the read, update, write cycle once; it is called on one thread at the
  * parameter file's rate and allocates nothing once running.
@@ -30,6 +37,8 @@ public final class BaseNode implements AutoCloseable {
     private final Publisher odomPub;
     private final Publisher imuPub;
     private final Publisher estopPub;
+    private final TfBroadcaster tf;
+    private final RosoutLogger log;
     private final Message twist;
     private final Message odom;
     private final Message imuMsg;
@@ -94,6 +103,8 @@ public final class BaseNode implements AutoCloseable {
         estopMsg = boolType.newMessage();
         estopData = boolType.field("data");
         epochOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+        tf = new TfBroadcaster(node, List.of(p.tf()), epochOffsetNanos + System.nanoTime());
+        log = node.logger();
     }
 
     /** One cycle at {@code nowNanos} ({@link System#nanoTime()}): read inputs, update, write motors and topics. */
@@ -101,6 +112,11 @@ public final class BaseNode implements AutoCloseable {
         if (estop.sample(hw.estopInput.isHigh(), nowNanos)) {
             estopMsg.setBoolean(estopData, estop.engaged());
             estopPub.publish(estopMsg);
+            if (estop.engaged()) {
+                log.warn("e-stop engaged: motors stopped, commands ignored");
+            } else {
+                log.info("e-stop released");
+            }
         }
         long stamp = cmdVel.readLatest(twist);
         if (stamp != Subscription.NO_SAMPLE && stamp != lastCommandStamp) {
@@ -130,6 +146,8 @@ public final class BaseNode implements AutoCloseable {
         odom.setDouble(odomV, odometry.linearVelocity());
         odom.setDouble(odomW, odometry.angularVelocity());
         odomPub.publish(odom);
+        tf.set(0, odometry.x(), odometry.y(), odometry.theta());
+        tf.publish(epoch);
 
         if (imu != null) {
             imu.read();
@@ -166,5 +184,6 @@ public final class BaseNode implements AutoCloseable {
             imuPub.close();
         }
         estopPub.close();
+        tf.close();
     }
 }

@@ -6,9 +6,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import dev.myelin.ros2.tf.TfFrames;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,14 +35,19 @@ import java.util.Set;
  *   right: {a_pin: 22, b_pin: 23, inverted: true}
  * imu: {bus: 1, address: 0x68, gyro_range: 0, accel_range: 0, dlpf: 3, sample_rate_divider: 0, calibration_samples: 200}
  * estop: {pin: 26, active_high: false, debounce: 0.02}
- * frames: {odom: odom, base: base_footprint, imu: imu_link}
+ * frames: {odom: odom, base: base_footprint, imu: imu_link, laser: base_scan}   # laser optional
+ * mounts:                                     # optional: sensors on the base, m and rad
+ *   laser: {x: 0.0, y: 0.0, z: 0.18, yaw: 0.0}
+ *   imu: {x: 0.0, y: 0.0, z: 0.07, yaw: 0.0}
  * </pre>
+ * The frames and mounts also give the transforms the base broadcasts ({@link #tf()}); absent
+ * ones keep {@link TfFrames#rep105()}'s values.
  */
 public record BaseParams(double rateHz, BaseGeometry geometry, MotorChannel.Settings left, MotorChannel.Settings right,
                          double commandTimeout, int ticksPerRevolution, Encoder leftEncoder, Encoder rightEncoder,
                          int imuBus, int imuAddress, Mpu6050.Settings imu, int calibrationSamples,
                          int estopPin, boolean estopActiveHigh, double estopDebounce,
-                         String odomFrame, String baseFrame, String imuFrame) {
+                         String odomFrame, String baseFrame, String imuFrame, TfFrames tf) {
 
     public record Encoder(int aPin, int bPin, boolean inverted) {
     }
@@ -56,7 +65,7 @@ public record BaseParams(double rateHz, BaseGeometry geometry, MotorChannel.Sett
     }
 
     public static BaseParams parse(JsonNode root) {
-        keys(root, "", Set.of("rate_hz", "geometry", "motors", "encoders", "imu", "estop", "frames"));
+        keys(root, "", Set.of("rate_hz", "geometry", "motors", "encoders", "imu", "estop", "frames", "mounts"));
         JsonNode g = object(root, "geometry");
         keys(g, "geometry.", Set.of("wheel_radius", "track_width"));
         BaseGeometry geometry = new BaseGeometry(number(g, "geometry.", "wheel_radius"), number(g, "geometry.", "track_width"));
@@ -88,7 +97,8 @@ public record BaseParams(double rateHz, BaseGeometry geometry, MotorChannel.Sett
             throw new IllegalArgumentException("estop.debounce must be in [0, 1] s, got " + debounce);
         }
         JsonNode f = object(root, "frames");
-        keys(f, "frames.", Set.of("odom", "base", "imu"));
+        keys(f, "frames.", Set.of("odom", "base", "imu", "laser"));
+        TfFrames tf = frames(f, root.get("mounts"));
         double rate = number(root, "", "rate_hz");
         if (!(rate > 0 && rate <= 1000)) {
             throw new IllegalArgumentException("rate_hz must be in (0, 1000], got " + rate);
@@ -97,10 +107,43 @@ public record BaseParams(double rateHz, BaseGeometry geometry, MotorChannel.Sett
             return new BaseParams(rate, geometry, left, right, timeout, ticks, le, re, integer(i, "imu.", "bus", 0, 255),
                     integer(i, "imu.", "address", 0x03, 0x77), imu, integer(i, "imu.", "calibration_samples", 1, 100_000),
                     pin(s, "estop.", "pin"), bool(s, "estop.", "active_high"), debounce,
-                    text(f, "frames.", "odom"), text(f, "frames.", "base"), text(f, "frames.", "imu"));
+                    text(f, "frames.", "odom"), text(f, "frames.", "base"), text(f, "frames.", "imu"), tf);
         } catch (IllegalArgumentException ex) {
             throw ex;
         }
+    }
+
+    /** The transforms' frames and mounts, as the flat parameters {@link TfFrames#fromParameters} reads. */
+    private static TfFrames frames(JsonNode f, JsonNode mounts) {
+        Map<String, Object> p = new HashMap<>();
+        for (String k : List.of("odom", "base", "imu", "laser")) {
+            if (f.has(k)) {
+                p.put("frames." + k, text(f, "frames.", k));
+            }
+        }
+        if (mounts != null) {
+            if (!mounts.isObject()) {
+                throw new IllegalArgumentException("mounts must be a mapping of sensor to {x, y, z, yaw}, got " + mounts);
+            }
+            keys(mounts, "mounts.", Set.of("laser", "imu"));
+            for (String sensor : List.of("laser", "imu")) {
+                JsonNode m = mounts.get(sensor);
+                if (m == null) {
+                    continue;
+                }
+                String path = "mounts." + sensor + ".";
+                if (!m.isObject()) {
+                    throw new IllegalArgumentException(path.substring(0, path.length() - 1) + " must be a mapping {x, y, z, yaw}, got " + m);
+                }
+                keys(m, path, Set.of("x", "y", "z", "yaw"));
+                for (String axis : List.of("x", "y", "z", "yaw")) {
+                    if (m.has(axis)) {
+                        p.put(path + axis, number(m, path, axis));
+                    }
+                }
+            }
+        }
+        return TfFrames.fromParameters(p);
     }
 
     private static MotorChannel.Settings motor(JsonNode n, String path, int freq, double maxSpeed, double maxDuty,

@@ -83,6 +83,7 @@ class BaseNodeTest {
             Message odom = odomType.newMessage();
             assertTrue(tickUntil(base, clock, () -> odomSub.readLatest(odom) != Subscription.NO_SAMPLE), "odom published");
             assertEquals(p.baseFrame(), odom.getString(odomType.field("child_frame_id")));
+            assertTransformsFollowOdometry(base, clock, p, ctl);
 
             // no further cmd_vel: after 0.5 s of (base) time the motors stop
             assertTrue(tickUntil(base, clock, () -> !left.isOn()), "silence stopped the motors");
@@ -103,6 +104,48 @@ class BaseNodeTest {
             }
             assertFalse(left.isOn(), "commands are ignored while the e-stop is engaged");
         }
+    }
+
+    /** {@code /tf_static} names the sensor frames; {@code /tf} carries the odometry pose with its stamp. */
+    private static void assertTransformsFollowOdometry(BaseNode base, long[] clock, BaseParams p, Node ctl) throws Exception {
+        MessageType tfType = ctl.messageType("tf2_msgs/msg/TFMessage");
+        Subscription tfSub = ctl.createSubscription("/tf", tfType, Qos.DEFAULT);
+        Subscription staticSub = ctl.createSubscription("/tf_static", tfType, Qos.TRANSIENT_LOCAL);
+        Message statics = tfType.newMessage();
+        assertTrue(tickUntil(base, clock, () -> staticSub.readLatest(statics) != Subscription.NO_SAMPLE), "tf_static published");
+        var list = statics.messages(tfType.field("transforms"));
+        assertEquals(2, list.size());
+        MessageType stamped = tfType.field("transforms").messageType();
+        assertEquals(p.baseFrame(), list.get(0).getString(stamped.field("header.frame_id")));
+        assertEquals(p.tf().laser(), list.get(0).getString(stamped.field("child_frame_id")));
+        assertEquals(p.imuFrame(), list.get(1).getString(stamped.field("child_frame_id")));
+        assertEquals(p.tf().imuMount().z(), list.get(1).getDouble(stamped.field("transform.translation.z")));
+
+        Message tf = tfType.newMessage();
+        assertTrue(tickUntil(base, clock, () -> tfSub.readLatest(tf) != Subscription.NO_SAMPLE), "tf published");
+        // after the last cycle, the latest /tf and odom are of the same cycle: same stamp, same pose
+        Thread.sleep(200);
+        MessageType odomType = ctl.messageType("nav_msgs/msg/Odometry");
+        Subscription odomSub = ctl.createSubscription("odom", odomType, Qos.DEFAULT);
+        assertTrue(odomSub.waitForPublications(1, WAIT));
+        Message odom = odomType.newMessage();
+        assertTrue(tickUntil(base, clock, () -> odomSub.readLatest(odom) != Subscription.NO_SAMPLE), "odom published");
+        Thread.sleep(200);
+        odomSub.readLatest(odom);
+        tfSub.readLatest(tf);
+        Message t = tf.messages(tfType.field("transforms")).get(0);
+        assertEquals(p.odomFrame(), t.getString(stamped.field("header.frame_id")));
+        assertEquals(p.baseFrame(), t.getString(stamped.field("child_frame_id")));
+        for (String f : new String[] {"header.stamp.sec", "header.stamp.nanosec"}) {
+            assertEquals(odom.getLong(odomType.field(f)), t.getLong(stamped.field(f)), f);
+        }
+        assertEquals(odom.getDouble(odomType.field("pose.pose.position.x")), t.getDouble(stamped.field("transform.translation.x")));
+        assertEquals(odom.getDouble(odomType.field("pose.pose.position.y")), t.getDouble(stamped.field("transform.translation.y")));
+        assertEquals(odom.getDouble(odomType.field("pose.pose.orientation.z")), t.getDouble(stamped.field("transform.rotation.z")));
+        assertEquals(odom.getDouble(odomType.field("pose.pose.orientation.w")), t.getDouble(stamped.field("transform.rotation.w")));
+        odomSub.close();
+        tfSub.close();
+        staticSub.close();
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.myelin.ros2.Publisher;
 import dev.myelin.ros2.Qos;
 import dev.myelin.ros2.Subscription;
 import dev.myelin.ros2.TopicEndpoint;
+import dev.myelin.ros2.graph.Gid;
+import dev.myelin.ros2.graph.NodeEntities;
 import dev.myelin.ros2.msg.Message;
 import dev.myelin.ros2.msg.MessageType;
 import dev.myelin.ros2.msg.MessageYaml;
@@ -82,8 +84,19 @@ public final class TopicTool {
 
     private void printEndpoint(TopicEndpoint e) {
         out.println();
+        NodeEntities owner = null;
+        Gid gid = Gid.ofHex(e.endpointGuid());
+        for (NodeEntities n : context.nodeGraph().nodes()) {
+            if (n.readers().contains(gid) || n.writers().contains(gid)) {
+                owner = n;
+            }
+        }
+        out.println("Node name: " + (owner == null ? "_CREATED_BY_BARE_DDS_APP_" : owner.name()));
+        out.println("Node namespace: " + (owner == null ? "_CREATED_BY_BARE_DDS_APP_" : owner.namespace()));
+        out.println("Topic type: " + e.type());
         out.println("Endpoint type: " + e.kind());
-        out.println("GID: " + e.endpointGuid());
+        out.println("GID: " + gid.dotted());
+        out.println("Topic type hash: " + (e.typeHash().isEmpty() ? "INVALID" : e.typeHash()));
         out.println("QoS profile:");
         out.println("  Reliability: " + e.reliability());
         out.println("  History (Depth): " + (e.depth() == 0 ? "KEEP_ALL" : "KEEP_LAST (" + e.depth() + ")"));

@@ -48,6 +48,7 @@ public final class Cyclone {
     public static final int INSTANCE_STATE_ALIVE = 0x10;
 
     /** Built-in topic pseudo handles ({@code DDS_MIN_PSEUDO_HANDLE + n}). */
+    public static final int BUILTIN_TOPIC_DCPSPARTICIPANT = 0x7fff0000 + 1;
     public static final int BUILTIN_TOPIC_DCPSPUBLICATION = 0x7fff0000 + 3;
     public static final int BUILTIN_TOPIC_DCPSSUBSCRIPTION = 0x7fff0000 + 4;
 
@@ -112,6 +113,13 @@ public final class Cyclone {
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle QSET_DATA_REPRESENTATION = fn("dds_qset_data_representation",
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle QSET_DURABILITY_SERVICE = fn("dds_qset_durability_service",
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle QSET_USERDATA = fn("dds_qset_userdata",
+            FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle QGET_USERDATA = fn("dds_qget_userdata",
+            FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle FREE = fn("dds_free", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle QGET_RELIABILITY = fn("dds_qget_reliability",
             FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle QGET_DURABILITY = fn("dds_qget_durability",
@@ -204,8 +212,13 @@ public final class Cyclone {
 
     /** {@code dds_create_participant} with default QoS. */
     public static int createParticipant(int domainId) {
+        return createParticipant(domainId, MemorySegment.NULL);
+    }
+
+    /** {@code dds_create_participant} with a QoS (NULL for the default). */
+    public static int createParticipant(int domainId, MemorySegment qos) {
         try {
-            int rc = (int) CREATE_PARTICIPANT.invokeExact(domainId, MemorySegment.NULL, MemorySegment.NULL);
+            int rc = (int) CREATE_PARTICIPANT.invokeExact(domainId, qos, MemorySegment.NULL);
             return check(rc, "dds_create_participant(domain " + domainId + ")");
         } catch (Throwable t) {
             throw rethrow(t);
@@ -315,6 +328,51 @@ public final class Cyclone {
                 values.setAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i, ids[i]);
             }
             QSET_DATA_REPRESENTATION.invokeExact(qos, ids.length, values);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sets the DURABILITY_SERVICE history: how many samples a transient-local writer keeps for
+     * late-joining readers (Cyclone's default is keep-last 1, whatever the writer's own history).
+     */
+    public static void setDurabilityService(MemorySegment qos, int historyKind, int depth) {
+        try {
+            QSET_DURABILITY_SERVICE.invokeExact(qos, 0L, historyKind, depth, -1, -1, -1);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Sets the USER_DATA policy to the given bytes. */
+    public static void setUserData(MemorySegment qos, byte[] value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bytes = arena.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, bytes, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, value.length);
+            QSET_USERDATA.invokeExact(qos, bytes, (long) value.length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The USER_DATA bytes of a QoS, empty when the policy is not set or empty. */
+    @SuppressWarnings("restricted") // the copy Cyclone returns is read and freed here
+    public static byte[] userDataOf(MemorySegment qos) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(ADDRESS);
+            MemorySegment size = arena.allocate(JAVA_LONG);
+            boolean set = (boolean) QGET_USERDATA.invokeExact(qos, value, size);
+            MemorySegment data = value.get(ADDRESS, 0);
+            if (!set || data.equals(MemorySegment.NULL)) {
+                return new byte[0];
+            }
+            long n = size.get(JAVA_LONG, 0);
+            try {
+                return data.reinterpret(n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            } finally {
+                FREE.invokeExact(data);
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -79,7 +79,7 @@ record CycloneProgram(int[] ops, int instructions, int flags) {
                 if (f.kind() == FieldKind.MESSAGE) {
                     ops[at++] = OP_ADR | VAL_EXT << 16;
                     ops[at++] = offset;
-                    ops[at++] = (3 << 16) + jump;
+                    ops[at++] = 3 << 16 | (jump & 0xffff); // the jump is a signed 16-bit offset: backward for a type laid out earlier
                 } else {
                     ops[at++] = OP_ADR | code << 16 | flags;
                     ops[at++] = offset;
@@ -96,7 +96,7 @@ record CycloneProgram(int[] ops, int instructions, int flags) {
                     ops[at++] = 0;
                     ops[at++] = f.stringBound() + 1;
                 } else if (code == VAL_STU) {
-                    ops[at++] = (5 << 16) + jump;
+                    ops[at++] = 5 << 16 | (jump & 0xffff);
                     ops[at++] = MessageType.cElementSize(f);
                 }
             }
@@ -111,7 +111,7 @@ record CycloneProgram(int[] ops, int instructions, int flags) {
                     ops[at++] = f.stringBound() + 1;
                 } else if (code == VAL_STU) {
                     ops[at++] = MessageType.cElementSize(f);
-                    ops[at++] = ((bounded ? 5 : 4) << 16) + jump;
+                    ops[at++] = (bounded ? 5 : 4) << 16 | (jump & 0xffff);
                 }
             }
         }

@@ -3,11 +3,14 @@ package dev.myelin.sim.node;
 import dev.myelin.ros2.Node;
 import dev.myelin.ros2.Publisher;
 import dev.myelin.ros2.Qos;
+import dev.myelin.ros2.RosoutLogger;
 import dev.myelin.ros2.Subscription;
 import dev.myelin.ros2.msg.Field;
 import dev.myelin.ros2.msg.Message;
 import dev.myelin.ros2.msg.MessageType;
 import dev.myelin.ros2.msg.PrimitiveArray;
+import dev.myelin.ros2.tf.TfBroadcaster;
+import dev.myelin.ros2.tf.TfFrames;
 import dev.myelin.sim.EpisodeStats;
 import dev.myelin.sim.Outcome;
 import dev.myelin.sim.SimEnv;
@@ -32,11 +35,15 @@ import java.util.function.BooleanSupplier;
  *     action; a command older than the command timeout (simulated time) or non-finite counts as a
  *     stop, like a base controller's watchdog.</li>
  * </ul>
+ * Transforms go to {@code /tf} ({@code odom → base_footprint}, the dead-reckoned pose, every step)
+ * and {@code /tf_static} ({@code base_footprint → base_scan} and {@code → imu_link}), frame names and
+ * sensor mounts from {@link TfFrames} (REP 105 by default), prefixed {@code robot_<i>/} per robot when
+ * there are several; {@code scan} and {@code odom} use the same frames.
  * It also publishes {@code /clock} ({@code rosgraph_msgs/Clock}) with the simulated time every step,
  * {@code reward} ({@code std_msgs/Float32}, per robot) with the reward of the step just taken, published
  * right after that step's {@code scan} and {@code odom} (a controller recording experience pairs it with
  * the action it sent before), and {@code sim/episode} ({@code std_msgs/String}) when an episode ends,
- * after which a new one starts.
+ * after which a new one starts; the same summary goes to {@code /rosout}.
  * Stamps are the wall-clock time at start plus simulated time, so at real-time factor 1 they track the
  * wall clock and faster runs are consistent with {@code /clock}.
  *
@@ -65,6 +72,8 @@ public final class SimNode implements AutoCloseable {
     private final Publisher[] rewardPublishers;
     private final Subscription[] commandSubscriptions;
     private final Publisher clockPublisher;
+    private final TfBroadcaster tf;
+    private final RosoutLogger log;
     private final Publisher episodePublisher;
 
     private final Message[] scans;
@@ -128,6 +137,11 @@ public final class SimNode implements AutoCloseable {
      * convention for simulated and many real lidars; reliable lets reliable subscribers match too).
      */
     public SimNode(Node node, SimEnv env, long seed, double commandTimeout, Qos scanQos) {
+        this(node, env, seed, commandTimeout, scanQos, TfFrames.rep105());
+    }
+
+    /** As above, with the frame names and sensor mounts of {@code frames} (each robot's prefixed when there are several). */
+    public SimNode(Node node, SimEnv env, long seed, double commandTimeout, Qos scanQos, TfFrames frames) {
         if (!(env.simulator() instanceof DiffDriveNav d)) {
             throw new IllegalArgumentException("the sim node drives the navigation tasks (diffdrive-nav, "
                     + "multi-diffdrive), not " + env.task());
@@ -165,6 +179,7 @@ public final class SimNode implements AutoCloseable {
         odoms = new Message[robots];
         goals = new Message[robots];
         twists = new Message[robots];
+        java.util.List<TfFrames> robotFrames = new java.util.ArrayList<>();
         for (int r = 0; r < robots; r++) {
             String prefix = robots == 1 ? "" : "robot_" + r + "/";
             scanPublishers[r] = node.createPublisher(prefix + "scan", scanType, scanQos);
@@ -173,9 +188,10 @@ public final class SimNode implements AutoCloseable {
             commandSubscriptions[r] = node.createSubscription(prefix + "cmd_vel", twistType, Qos.DEFAULT);
             rewardPublishers[r] = node.createPublisher(prefix + "reward", float32Type, Qos.DEFAULT);
             rewards[r] = float32Type.newMessage();
-            String framePrefix = robots == 1 ? "" : "robot_" + r + "/";
+            TfFrames f = robots == 1 ? frames : frames.prefixed("robot_" + r + "/");
+            robotFrames.add(f);
             scans[r] = scanType.newMessage();
-            scans[r].setString(scanType.field("header.frame_id"), framePrefix + "base_scan");
+            scans[r].setString(scanType.field("header.frame_id"), f.laser());
             scans[r].setFloat(scanType.field("angle_min"), (float) lidar.angleMin());
             scans[r].setFloat(scanType.field("angle_max"), (float) lidar.angleMax());
             scans[r].setFloat(scanType.field("angle_increment"), (float) lidar.angleIncrement());
@@ -185,10 +201,10 @@ public final class SimNode implements AutoCloseable {
             scans[r].setFloat(scanType.field("range_max"), (float) lidar.rangeMax());
             scans[r].primitives(scanType.field("ranges")).resize(beams);
             odoms[r] = odomType.newMessage();
-            odoms[r].setString(odomType.field("header.frame_id"), framePrefix + "odom");
-            odoms[r].setString(odomType.field("child_frame_id"), framePrefix + "base_footprint");
+            odoms[r].setString(odomType.field("header.frame_id"), f.odom());
+            odoms[r].setString(odomType.field("child_frame_id"), f.base());
             goals[r] = poseType.newMessage();
-            goals[r].setString(poseType.field("header.frame_id"), framePrefix + "odom");
+            goals[r].setString(poseType.field("header.frame_id"), f.odom());
             goals[r].setDouble(poseType.field("pose.orientation.w"), 1.0);
             twists[r] = twistType.newMessage();
         }
@@ -226,6 +242,8 @@ public final class SimNode implements AutoCloseable {
         poseY = new double[robots];
         poseYaw = new double[robots];
         startEpochNanos = System.currentTimeMillis() * 1_000_000L;
+        tf = new TfBroadcaster(node, robotFrames, startEpochNanos);
+        log = node.logger();
         startEpisode();
     }
 
@@ -410,7 +428,9 @@ public final class SimNode implements AutoCloseable {
             o.setDouble(odomV, obs[off + beams + 2]);
             o.setDouble(odomW, obs[off + beams + 3]);
             odomPublishers[r].publish(o);
+            tf.set(r, poseX[r], poseY[r], poseYaw[r]);
         }
+        tf.publish(stamp);
     }
 
     private void publishEpisodeEnd() {
@@ -423,6 +443,7 @@ public final class SimNode implements AutoCloseable {
         }
         episode.setString(episodeText, sb.toString());
         episodePublisher.publish(episode);
+        log.info(sb.toString());
     }
 
     private static double wrap(double a) {
@@ -441,5 +462,6 @@ public final class SimNode implements AutoCloseable {
         }
         clockPublisher.close();
         episodePublisher.close();
+        tf.close();
     }
 }
