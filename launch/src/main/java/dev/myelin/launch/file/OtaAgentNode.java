@@ -145,6 +145,7 @@ public final class OtaAgentNode implements LaunchNode {
                 .stepListener(steps));
         agent = a;
         a.start();
+        c.controller().addDiagnostics(a::diagnostics);
         if (experience) {
             outbox = ExperienceOutbox.open(stateDir.resolve("outbox"), robotId);
             c.controller().recordExperience(outbox, rewardTopic);
