@@ -148,7 +148,17 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
      * the key ({@link ParamsException#key()}); relative key paths resolve against {@code base}.
      */
     public static ControllerParams fromParameters(String nodeName, JsonNode parameters, Path base) {
-        return check(new ParamReader(nodeName, nodeName + ".ros__parameters", "", Map.of(), parameters), nodeName, base);
+        return fromParameters(nodeName, nodeName, parameters, Map.of(), base);
+    }
+
+    /**
+     * As {@link #fromParameters(String, JsonNode, Path)} for parameters written inside another file
+     * ({@code source}, e.g. a launch file): {@code lines} gives the line of each key by JSON pointer
+     * relative to {@code parameters} ({@code ""} is the mapping itself, {@code /actions/0/max} a key).
+     */
+    public static ControllerParams fromParameters(String source, String nodeName, JsonNode parameters,
+                                                  Map<String, Integer> lines, Path base) {
+        return check(new ParamReader(source, nodeName + ".ros__parameters", "", lines, parameters), nodeName, base);
     }
 
     private static ControllerParams check(ParamReader p, String nodeName, Path base) {
