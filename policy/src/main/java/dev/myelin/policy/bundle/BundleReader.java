@@ -69,8 +69,8 @@ public final class BundleReader {
      */
     public PolicyBundle read(Path file) throws IOException, BundleFormatException {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw new BundleFormatException("file", file + " is not a regular file (" + (Files.isDirectory(file)
-                    ? "a directory" : "a pipe, device or socket") + ")");
+            throw new IOException(file + " is not a regular file (" + (Files.isDirectory(file)
+                    ? "a directory" : "a pipe, device or socket") + "), not a bundle");
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
