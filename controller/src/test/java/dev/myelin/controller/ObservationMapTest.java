@@ -132,7 +132,7 @@ class ObservationMapTest {
             assertTrue(e.getMessage().contains("observations[0].field nav_msgs/msg/Odometry has no field 'twist.linear.x'"), e.getMessage());
             e = assertThrows(ParamsException.class, () -> new ObservationMap(node, params(
                     "      - {name: f, kind: field, topic: /t/o3, type: nav_msgs/msg/Odometry, field: header.frame_id}").observations()));
-            assertTrue(e.getMessage().contains("field 'header.frame_id' is string, not a single number"), e.getMessage());
+            assertTrue(e.getMessage().contains("observations[0].field header.frame_id is string, not a single number"), e.getMessage());
             e = assertThrows(ParamsException.class, () -> new ObservationMap(node, params(
                     "      - {name: g, kind: field, topic: /t/o4, type: nav_msgs/msg/Odometer, field: x}").observations()));
             assertTrue(e.getMessage().contains("observations[0].type 'nav_msgs/msg/Odometer' is not a known message type"), e.getMessage());

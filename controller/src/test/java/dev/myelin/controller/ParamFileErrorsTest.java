@@ -47,6 +47,10 @@ class ParamFileErrorsTest {
             "unknown message type|reset_type: std_msgs/msg/String|reset_type: std_msgs/msg/Strng|58|safety.reset_type|"
                     + "is not a known message type",
             "field the type lacks|field: twist.twist.linear.x|field: twist.twist.linear.q|25|observations[2].field|has no field",
+            "text field as a number|field: twist.twist.linear.x|field: header.frame_id|25|observations[2].field|"
+                    + "is string, not a single number",
+            "integer action field|type: geometry_msgs/msg/Twist\\n        field: linear.x|"
+                    + "type: std_msgs/msg/Int32\\n        field: data|39|actions[0].field|actions write float32 or float64 fields",
             "unknown key|rate_hz: 100|rate_hz: 100\\n    rate: 50|5|rate|is not a known parameter",
             "syntax error|clip: [0.12, 3.5]|clip: [0.12, 3.5|15||not valid YAML",
     })

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.myelin.controller.loop.IdleStrategy;
 import dev.myelin.policy.engine.InferenceEngines;
 import dev.myelin.ros2.TopicNames;
+import dev.myelin.ros2.msg.Field;
+import dev.myelin.ros2.msg.FieldKind;
 import dev.myelin.ros2.msg.MessageType;
 import dev.myelin.ros2.msg.MessageTypes;
 
@@ -214,7 +216,10 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
             }
             switch (s) {
                 case ObservationSlice.FieldSlice f -> {
-                    messageField(o, "type", f.type(), "field", f.field());
+                    Field field = messageField(o, "type", f.type(), "field", f.field());
+                    if (!field.isScalar() || !(field.kind().isNumeric() || field.kind() == FieldKind.BOOL)) {
+                        throw o.fail("field", f.field() + " is " + field.typeSpelling() + ", not a single number");
+                    }
                     readAs(o, "topic", f.topic(), f.type(), nodeName, topicTypes);
                 }
                 case ObservationSlice.ScanSlice sc -> readAs(o, "topic", sc.topic(), "sensor_msgs/msg/LaserScan", nodeName, topicTypes);
@@ -231,7 +236,10 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
         for (ParamReader a : p.list("actions")) {
             ActionOutput out = action(a);
             topicName(a, "topic", out.topic(), nodeName);
-            messageField(a, "type", out.type(), "field", out.field());
+            Field written = messageField(a, "type", out.type(), "field", out.field());
+            if (!written.isScalar() || !written.kind().isFloatingPoint()) {
+                throw a.fail("field", out.field() + " is " + written.typeSpelling() + "; actions write float32 or float64 fields");
+            }
             if (!actionChannels.add(out.channel())) {
                 throw a.fail("channel", "'" + out.channel() + "' is mapped twice");
             }
@@ -339,10 +347,10 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
         }
     }
 
-    private static void messageField(ParamReader r, String typeKey, String type, String fieldKey, String field) {
+    private static Field messageField(ParamReader r, String typeKey, String type, String fieldKey, String field) {
         MessageType t = MessageTypes.standard().get(messageType(r, typeKey, type));
         try {
-            t.field(field);
+            return t.field(field);
         } catch (RuntimeException e) {
             throw r.fail(fieldKey, t.name() + " has no field '" + field + "'");
         }
