@@ -63,6 +63,8 @@ public final class Controller implements AutoCloseable {
 
     private volatile ExperienceTap tap;
     private ExperienceTap tapSeen;
+    private final java.util.List<java.util.function.Supplier<java.util.Map<String, String>>> diagnosticSources =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     // loop-thread state, preallocated
     private float[] observation;
@@ -250,6 +252,21 @@ public final class Controller implements AutoCloseable {
     public String staleInput() {
         int s = staleSlice;
         return s < 0 || observations == null ? null : observations.sliceName(s);
+    }
+
+    /**
+     * Adds key/value pairs to every {@code /diagnostics} status (for example the update agent's refusal
+     * counts); called on the diagnostics thread, never the loop's.
+     */
+    public void addDiagnostics(java.util.function.Supplier<java.util.Map<String, String>> source) {
+        diagnosticSources.add(source);
+    }
+
+    /** The key/value pairs of every source added with {@link #addDiagnostics}. */
+    public java.util.Map<String, String> extraDiagnostics() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        diagnosticSources.forEach(s -> m.putAll(s.get()));
+        return m;
     }
 
     /** Recurrent-state resets requested by the episode-reset topic. */

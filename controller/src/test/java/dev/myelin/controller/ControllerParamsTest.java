@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,11 +46,14 @@ class ControllerParamsTest {
     }
 
     @Test
-    void trustedKeyPathsResolveAgainstTheFile() {
+    void trustedKeyPathsResolveAgainstTheFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path config = java.nio.file.Files.createDirectories(dir.resolve("robot/config/keys"));
+        java.nio.file.Files.writeString(config.resolve("robot.pub"), "key");
+        Path ops = java.nio.file.Files.writeString(dir.resolve("ops.pub"), "key");
         ControllerParams p = ControllerParams.parse(TestBundles.navParamsText().replace("engine: event",
-                "engine: event\n    trusted_keys: [keys/robot.pub, /etc/myelin/ops.pub]"), "x.yaml", Path.of("/robot/config"));
-        assertEquals(Path.of("/robot/config/keys/robot.pub"), p.trustedKeys().get(0));
-        assertEquals(Path.of("/etc/myelin/ops.pub"), p.trustedKeys().get(1));
+                "engine: event\n    trusted_keys: [keys/robot.pub, " + ops + "]"), "x.yaml", dir.resolve("robot/config"));
+        assertEquals(dir.resolve("robot/config/keys/robot.pub"), p.trustedKeys().get(0));
+        assertEquals(ops, p.trustedKeys().get(1));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -61,7 +65,7 @@ class ControllerParamsTest {
             "sectors: 16|sectors: 0|observations[0].sectors must be an integer in [1, 4096], got 0",
             "clip: [0.12, 3.5]|clip: [3.5, 0.12]|observations[0].clip must be finite with low < high",
             "kind: laser_scan|kind: sonar|observations[0].kind must be field, laser_scan or goal, got 'sonar'",
-            "max_age_s: 0.3|max_age_s: -1|observations[0].max_age_s must be >= 0, got -1.0",
+            "max_age_s: 0.3|max_age_s: -1|observations[0].max_age_s must be > 0 s",
             "safe: 0.0|safe: 0.5|actions[0].safe must lie in [min, max] = [-0.22, 0.22], got 0.5",
             "max: 0.22|max: -0.5|actions[0].max must be greater than min (-0.22), got -0.5",
             "rate_limit: 2.0|speed: 2.0|actions[0].speed is not a known parameter",
@@ -72,7 +76,7 @@ class ControllerParamsTest {
         ParamsException e = assertThrows(ParamsException.class,
                 () -> TestBundles.navParamsWith(from, to));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
-        assertTrue(e.getMessage().startsWith("nav-params.yaml: "), e.getMessage());
+        assertTrue(e.getMessage().matches("nav-params\\.yaml:[0-9]+: .*"), e.getMessage());
     }
 
     @Test
@@ -88,6 +92,7 @@ class ControllerParamsTest {
                 () -> ControllerParams.parse("controller:\n  rate_hz: 10\n", "p.yaml", null));
         assertTrue(e.getMessage().contains("controller must hold 'ros__parameters:'"), e.getMessage());
         e = assertThrows(ParamsException.class, () -> ControllerParams.parse("a: [1,\n", "p.yaml", null));
-        assertTrue(e.getMessage().startsWith("p.yaml: not valid YAML"), e.getMessage());
+        assertTrue(e.getMessage().matches("p\\.yaml:[0-9]+:[0-9]+: not valid YAML: .*"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 }

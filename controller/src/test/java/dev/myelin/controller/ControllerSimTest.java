@@ -152,6 +152,8 @@ class ControllerSimTest {
     @Test
     void drivesEpisodesToTheirGoalsAndPublishesDiagnostics() throws Exception {
         start("obstacles=0,lidar_noise=0", TestBundles.navParams());
+        // What the update agent adds (its refusal counts) goes out in the same status.
+        controller.addDiagnostics(() -> java.util.Map.of("ota.refused", "7", "ota.refused.manifest:envelope.signature", "7"));
         MessageType diagType = probe.messageType("diagnostic_msgs/msg/DiagnosticArray");
         Subscription diag = probe.createSubscription("/diagnostics", diagType, Qos.DEFAULT);
         // Inactive: inputs are read, outputs held at the safe command.
@@ -183,6 +185,7 @@ class ControllerSimTest {
         assertTrue(Double.parseDouble(kv.get("energy_pj_per_decision")) > 0, kv.toString());
         assertTrue(kv.containsKey("period_jitter_us.p99") && kv.containsKey("input_to_output_us.max")
                 && kv.containsKey("safety.stale_input"), kv.toString());
+        assertEquals("7", kv.get("ota.refused.manifest:envelope.signature"), kv.toString());
     }
 
     /** One recorded transition as the recorder received it. */

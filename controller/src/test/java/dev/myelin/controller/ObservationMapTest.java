@@ -57,7 +57,7 @@ class ObservationMapTest {
 
     @Test
     void scanSectorsAreMinPooledAndClipped() throws Exception {
-        ControllerParams p = params("      - {name: lidar, kind: laser_scan, topic: /t/scan, qos: default, sectors: 4, clip: [0.2, 3.0], max_age_s: 0}");
+        ControllerParams p = params("      - {name: lidar, kind: laser_scan, topic: /t/scan, qos: default, sectors: 4, clip: [0.2, 3.0], max_age_s: disabled}");
         try (Node node = context.createNode("obs_scan")) {
             ObservationMap map = new ObservationMap(node, p.observations());
             MessageType scanType = node.messageType("sensor_msgs/msg/LaserScan");
@@ -125,17 +125,17 @@ class ObservationMapTest {
     }
 
     @Test
-    void unknownFieldsAndTypesAreRefusedAtConfiguration() {
+    void unknownFieldsAndTypesAreRefusedWhenReadOrAtConfiguration() {
         try (Node node = context.createNode("obs_bad")) {
             ParamsException e = assertThrows(ParamsException.class, () -> new ObservationMap(node, params(
                     "      - {name: v, kind: field, topic: /t/o2, type: nav_msgs/msg/Odometry, field: twist.linear.x}").observations()));
-            assertTrue(e.getMessage().contains("observation slice 'v': nav_msgs/msg/Odometry has no field 'twist.linear.x'"), e.getMessage());
+            assertTrue(e.getMessage().contains("observations[0].field nav_msgs/msg/Odometry has no field 'twist.linear.x'"), e.getMessage());
             e = assertThrows(ParamsException.class, () -> new ObservationMap(node, params(
                     "      - {name: f, kind: field, topic: /t/o3, type: nav_msgs/msg/Odometry, field: header.frame_id}").observations()));
-            assertTrue(e.getMessage().contains("field 'header.frame_id' is string, not a single number"), e.getMessage());
+            assertTrue(e.getMessage().contains("observations[0].field header.frame_id is string, not a single number"), e.getMessage());
             e = assertThrows(ParamsException.class, () -> new ObservationMap(node, params(
                     "      - {name: g, kind: field, topic: /t/o4, type: nav_msgs/msg/Odometer, field: x}").observations()));
-            assertTrue(e.getMessage().contains("observation slice 'g': unknown message type nav_msgs/msg/Odometer"), e.getMessage());
+            assertTrue(e.getMessage().contains("observations[0].type 'nav_msgs/msg/Odometer' is not a known message type"), e.getMessage());
         }
     }
 }

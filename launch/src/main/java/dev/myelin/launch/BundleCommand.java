@@ -1,5 +1,6 @@
 package dev.myelin.launch;
 
+import dev.myelin.policy.bundle.BundleFormatException;
 import dev.myelin.policy.bundle.BundleReader;
 import dev.myelin.policy.bundle.BundleWriter;
 import dev.myelin.policy.bundle.PolicyBundle;
@@ -72,14 +73,20 @@ final class BundleCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            PolicyBundle b = BundleReader.read(file, trusted(keys));
+            PolicyBundle b;
+            try {
+                b = BundleReader.read(file, trusted(keys));
+            } catch (BundleFormatException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
             Policy p = b.policy();
             System.out.printf(Locale.ROOT, "%s %s  %s, %d bytes, %s%s%n", b.name(), b.version(), file, b.byteSize(),
                     b.precision().name().toLowerCase(Locale.ROOT),
                     b.pruneFraction() > 0 ? String.format(Locale.ROOT, ", pruned %.0f%%", 100 * b.pruneFraction()) : "");
             System.out.println("sha256    " + b.digest());
             System.out.println("signature " + (b.signerKeyId() == null ? "none"
-                    : b.signerKeyId() + (b.signatureVerified() ? " (verified)" : " (not checked: no --trust key given)")));
+                    : b.signerKeyId() + (b.signatureVerified() ? " (verified)"
+                    : " (present and well-formed, but NOT VERIFIED: give --trust KEY.pub.pem to verify it)")));
             System.out.println("network   " + p.network().family() + " " + p.network().hyperparameters()
                     + ", " + p.network().parameterCount() + " parameters");
             print("observation", p.observations());

@@ -29,7 +29,8 @@ final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--arg", paramLabel = "NAME=VALUE", description = "Set a launch argument (repeatable).")
     List<String> args = List.of();
 
-    @Option(names = "--check", description = "Only read and check the file, print its nodes and exit.")
+    @Option(names = "--check", description = "Only check the file as start-up would (parameters, parameter files, "
+            + "references between nodes), print its nodes and exit; starts nothing.")
     boolean check;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this much wall time once every node is ready.")
@@ -50,6 +51,7 @@ final class LaunchCommand implements Callable<Integer> {
         }
         LaunchFile launch = LaunchFile.read(file, overrides);
         if (check) {
+            LaunchRunner.check(launch);
             for (LaunchFile.Arg a : launch.args()) {
                 System.out.println("arg  " + a.name() + " = " + overrides.getOrDefault(a.name(), a.defaultValue())
                         + (a.description() != null ? "  (" + a.description() + ")" : ""));

@@ -50,16 +50,19 @@ public final class Myelin implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Myelin())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code main} runs it: a failure is one line on stderr and exit status 1. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Myelin())
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     cmd.getErr().println("myelin " + cmd.getCommandName() + ": " + describe(ex));
                     if (System.getenv("MYELIN_DEBUG") != null) {
                         ex.printStackTrace(cmd.getErr());
                     }
                     return 1;
-                })
-                .execute(args);
-        System.exit(code);
+                });
     }
 
     private static String describe(Throwable ex) {

@@ -2,6 +2,7 @@ package dev.myelin.launch;
 
 import dev.myelin.bridge.mqtt.MqttLink;
 import dev.myelin.bridge.release.Rollout;
+import dev.myelin.bridge.wire.ReleaseKeys;
 import dev.myelin.bridge.wire.ReleaseManifest;
 import dev.myelin.bridge.wire.ReleaseSigner;
 import dev.myelin.policy.bundle.SigningKeys;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -41,6 +43,10 @@ final class ReleaseCommand implements Callable<Integer> {
 
     @Option(names = "--key", required = true, paramLabel = "PEM", description = "Release private key (signs manifests and commands).")
     Path key;
+
+    @Option(names = "--trust", paramLabel = "PEM",
+            description = "Public key(s) the channel's current manifest may be signed with (default: the --key's own).")
+    List<Path> trust;
 
     @Option(names = "--health-check-s", defaultValue = "10", description = "Seconds each robot runs it without problems before committing (default ${DEFAULT-VALUE}).")
     double healthCheckSeconds;
@@ -88,6 +94,7 @@ final class ReleaseCommand implements Callable<Integer> {
                     .canaryFraction(fraction).chunkBytes(chunkBytes).healthCheck(seconds(healthCheckSeconds))
                     .canaryTimeout(seconds(canaryTimeoutSeconds)).fleetTimeout(seconds(fleetTimeoutSeconds))
                     .discovery(seconds(discoverySeconds)).activation(act)
+                    .trust(trust == null || trust.isEmpty() ? null : ReleaseKeys.load(trust))
                     .log(s -> System.out.println("release: " + s))).run(bytes);
             System.out.printf(Locale.ROOT, "%s %s in %.1f s: %d of %d robots committed%s%n", r.releaseId(),
                     r.outcome() == Rollout.Outcome.PROMOTED ? "promoted" : "rolled back", r.elapsed().toMillis() / 1000.0,

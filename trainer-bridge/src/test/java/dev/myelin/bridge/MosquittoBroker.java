@@ -2,6 +2,7 @@ package dev.myelin.bridge;
 
 import dev.myelin.bridge.mqtt.BrokerEndpoint;
 import dev.myelin.bridge.mqtt.EmbeddedBroker;
+import dev.myelin.bridge.mqtt.MqttLink;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,11 +46,21 @@ public final class MosquittoBroker implements AutoCloseable {
     /** Configuration of a broker to start. */
     public static final class Config {
         boolean tls;
+        boolean packetLimit = true;
         final Map<String, String> users = new LinkedHashMap<>();
         final List<String> acl = new ArrayList<>();
 
         public Config tls() {
             this.tls = true;
+            return this;
+        }
+
+        /**
+         * Leaves out the broker's packet size limit ({@code max_packet_size}, on by default), as a broker
+         * configured elsewhere might: then only the limit the clients announce protects them.
+         */
+        public Config withoutPacketLimit() {
+            this.packetLimit = false;
             return this;
         }
 
@@ -72,6 +83,9 @@ public final class MosquittoBroker implements AutoCloseable {
         StringBuilder conf = new StringBuilder();
         conf.append("listener ").append(port).append(" 127.0.0.1\n");
         conf.append("persistence false\n");
+        if (config.packetLimit) {
+            conf.append("max_packet_size ").append(MqttLink.MAX_PACKET_BYTES).append('\n');
+        }
         // Started as root, Mosquitto would switch to user "mosquitto", who cannot read the test's folder.
         conf.append("user ").append(System.getProperty("user.name")).append('\n');
         conf.append("log_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\n");

@@ -1,17 +1,24 @@
 package dev.myelin.controller.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.myelin.controller.loop.IdleStrategy;
+import dev.myelin.policy.engine.InferenceEngines;
+import dev.myelin.ros2.TopicNames;
+import dev.myelin.ros2.msg.Field;
+import dev.myelin.ros2.msg.FieldKind;
+import dev.myelin.ros2.msg.MessageType;
+import dev.myelin.ros2.msg.MessageTypes;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
@@ -20,13 +27,14 @@ import java.util.Set;
  * <pre>{@code
  * controller:
  *   ros__parameters:
- *     rate_hz: 100
+ *     rate_hz: 100                       # 10..1000
  *     idle_strategy: spin-then-park      # busy-spin | spin-then-park | park
  *     realtime_priority: 0               # SCHED_FIFO priority of the loop thread, 1..99; 0 = normal
  *     engine: event
  *     trusted_keys: [robot.pub]          # relative to this file; empty = unsigned bundles accepted
  *     observations:
  *       - {name: lidar, kind: laser_scan, topic: /scan, sectors: 16, clip: [0.12, 3.5], max_age_s: 0.5}
+ *                                        # max_age_s > 0; "disabled" switches the stale-input watchdog off
  *       - {name: goal, kind: goal, odom_topic: /odom, goal_topic: /goal_pose, max_age_s: 0.5}
  *       - {name: v, kind: field, topic: /odom, type: nav_msgs/msg/Odometry, field: twist.twist.linear.x,
  *          channel: linear_velocity, unit: m/s, max_age_s: 0.5}
@@ -37,7 +45,12 @@ import java.util.Set;
  *     diagnostics: {topic: /diagnostics, period_s: 1.0}
  * }</pre>
  *
- * Immutable; {@link #read} validates everything and names the parameter that is wrong.
+ * Immutable; {@link #read} validates everything and names the parameter that is wrong in one line
+ * {@code file:line: key what}: keys given twice, keys with empty (null) values, non-finite numbers and
+ * out-of-range values are refused, and so are what start-up would refuse later (invalid topic names, one
+ * topic read as two message types, unknown message types and engines, trusted keys that are not regular
+ * files). {@link #fromParameters} runs the same checks on parameters that come from elsewhere (a
+ * parameter service), naming the key.
  */
 public record ControllerParams(String nodeName, double rateHz, IdleStrategy idleStrategy, int realtimePriority, String engine,
                                List<Path> trustedKeys, boolean startActive, List<ObservationSlice> observations,
@@ -92,9 +105,13 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
         }
     }
 
-    /** Reads and validates a parameter file. */
+    /** Reads and validates a parameter file; anything but a regular file is refused by name at once. */
     public static ControllerParams read(Path file) throws IOException {
         String text;
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new ParamsException(file + ": not a regular file (" + (Files.isDirectory(file) ? "a directory"
+                    : "a pipe, device or socket") + "); give the parameter file itself");
+        }
         try {
             text = Files.readString(file);
         } catch (java.nio.file.NoSuchFileException e) {
@@ -111,21 +128,47 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
      * against {@code base}.
      */
     public static ControllerParams parse(String yaml, String source, Path base) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ParamsException(source + ": not valid YAML: " + e.getOriginalMessage());
-        }
+        LocatedYaml.Doc doc = LocatedYaml.parse(yaml, source);
+        JsonNode root = doc.root();
         if (root == null || !root.isObject() || root.size() != 1) {
-            throw new ParamsException(source + ": expected one top-level node name, e.g. 'controller:', holding 'ros__parameters:'");
+            throw new ParamsException(source + ":1: expected one top-level node name, e.g. 'controller:', holding 'ros__parameters:'");
         }
         String nodeName = root.fieldNames().next();
         JsonNode nodeParams = root.get(nodeName);
         if (nodeParams == null || !nodeParams.isObject() || !nodeParams.has("ros__parameters")) {
-            throw new ParamsException(source + ": " + nodeName + " must hold 'ros__parameters:'");
+            Integer line = doc.lines().get("/" + nodeName);
+            throw new ParamsException(source + ":" + (line == null ? 1 : line) + ": " + nodeName + " must hold 'ros__parameters:'",
+                    nodeName);
         }
-        ParamReader p = new ParamReader(source, nodeName + ".ros__parameters", nodeParams.get("ros__parameters"));
+        return check(new ParamReader(source, nodeName + ".ros__parameters", "/" + nodeName + "/ros__parameters", doc.lines(),
+                nodeParams.get("ros__parameters")), nodeName, base);
+    }
+
+    /**
+     * Validates parameters that did not come from a file (e.g. a parameter service setting one value):
+     * {@code parameters} is the {@code ros__parameters} mapping of node {@code nodeName}. The exception names
+     * the key ({@link ParamsException#key()}); relative key paths resolve against {@code base}.
+     */
+    public static ControllerParams fromParameters(String nodeName, JsonNode parameters, Path base) {
+        return fromParameters(nodeName, nodeName, parameters, Map.of(), base);
+    }
+
+    /**
+     * As {@link #fromParameters(String, JsonNode, Path)} for parameters written inside another file
+     * ({@code source}, e.g. a launch file): {@code lines} gives the line of each key by JSON pointer
+     * relative to {@code parameters} ({@code ""} is the mapping itself, {@code /actions/0/max} a key).
+     */
+    public static ControllerParams fromParameters(String source, String nodeName, JsonNode parameters,
+                                                  Map<String, Integer> lines, Path base) {
+        return check(new ParamReader(source, nodeName + ".ros__parameters", "", lines, parameters), nodeName, base);
+    }
+
+    private static ControllerParams check(ParamReader p, String nodeName, Path base) {
+        try {
+            TopicNames.validateNodeName(nodeName);
+        } catch (IllegalArgumentException e) {
+            throw p.fail(p.path(), e.getMessage());
+        }
         p.allowOnly(Set.of("rate_hz", "idle_strategy", "realtime_priority", "engine", "trusted_keys", "start_active", "observations",
                 "actions", "safety", "diagnostics"));
 
@@ -145,19 +188,45 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
             throw p.fail("realtime_priority", "must be 0 (off) or 1..99 (SCHED_FIFO), got " + rtPriority);
         }
         String engine = p.string("engine", "event");
+        List<String> engines = knownEngines();
+        String engineName = engine.contains(":") ? engine.substring(0, engine.indexOf(':')) : engine;
+        if (!engines.contains(engineName)) {
+            throw p.fail("engine", "'" + engine + "' is not an engine here (known: " + String.join(", ", engines) + ")");
+        }
         List<Path> keys = new ArrayList<>();
-        for (String k : p.strings("trusted_keys")) {
-            Path kp = Path.of(k);
-            keys.add(kp.isAbsolute() || base == null ? kp : base.resolve(kp));
+        List<String> keyNames = p.strings("trusted_keys");
+        for (int i = 0; i < keyNames.size(); i++) {
+            Path kp = Path.of(keyNames.get(i));
+            Path resolved = kp.isAbsolute() || base == null ? kp : base.resolve(kp);
+            if (!Files.isRegularFile(resolved)) {
+                throw p.fail(keyNames.size() == 1 && !p.isList("trusted_keys") ? "trusted_keys" : "trusted_keys[" + i + "]",
+                        resolved + (Files.exists(resolved) ? " is not a regular file" : " does not exist"));
+            }
+            keys.add(resolved);
         }
         boolean startActive = p.bool("start_active", true);
 
         List<ObservationSlice> slices = new ArrayList<>();
         Set<String> sliceNames = new HashSet<>();
+        Map<String, String> topicTypes = new HashMap<>();
         for (ParamReader o : p.list("observations")) {
             ObservationSlice s = observation(o);
             if (!sliceNames.add(s.name())) {
                 throw o.fail("name", "'" + s.name() + "' is used by another observation slice");
+            }
+            switch (s) {
+                case ObservationSlice.FieldSlice f -> {
+                    Field field = messageField(o, "type", f.type(), "field", f.field());
+                    if (!field.isScalar() || !(field.kind().isNumeric() || field.kind() == FieldKind.BOOL)) {
+                        throw o.fail("field", f.field() + " is " + field.typeSpelling() + ", not a single number");
+                    }
+                    readAs(o, "topic", f.topic(), f.type(), nodeName, topicTypes);
+                }
+                case ObservationSlice.ScanSlice sc -> readAs(o, "topic", sc.topic(), "sensor_msgs/msg/LaserScan", nodeName, topicTypes);
+                case ObservationSlice.GoalSlice g -> {
+                    readAs(o, "odom_topic", g.odomTopic(), "nav_msgs/msg/Odometry", nodeName, topicTypes);
+                    readAs(o, "goal_topic", g.goalTopic(), "geometry_msgs/msg/PoseStamped", nodeName, topicTypes);
+                }
             }
             slices.add(s);
         }
@@ -166,6 +235,11 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
         Set<String> targets = new HashSet<>();
         for (ParamReader a : p.list("actions")) {
             ActionOutput out = action(a);
+            topicName(a, "topic", out.topic(), nodeName);
+            Field written = messageField(a, "type", out.type(), "field", out.field());
+            if (!written.isScalar() || !written.kind().isFloatingPoint()) {
+                throw a.fail("field", out.field() + " is " + written.typeSpelling() + "; actions write float32 or float64 fields");
+            }
             if (!actionChannels.add(out.channel())) {
                 throw a.fail("channel", "'" + out.channel() + "' is mapped twice");
             }
@@ -194,6 +268,12 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
             if (estopReset != null && estop == null) {
                 throw safety.fail("estop_reset_topic", "needs estop_topic");
             }
+            for (String k : List.of("estop_topic", "estop_reset_topic", "reset_topic")) {
+                if (safety.has(k)) {
+                    topicName(safety, k, safety.string(k), nodeName);
+                }
+            }
+            messageType(safety, "reset_type", resetType);
         }
         ParamReader diag = p.child("diagnostics");
         String diagTopic = "/diagnostics";
@@ -202,6 +282,7 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
         if (diag != null) {
             diag.allowOnly(Set.of("topic", "period_s", "hardware_id"));
             diagTopic = diag.string("topic", diagTopic);
+            topicName(diag, "topic", diagTopic, nodeName);
             diagPeriod = diag.positive("period_s", diagPeriod);
             hardwareId = diag.string("hardware_id", hardwareId);
         }
@@ -209,9 +290,70 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
                 reset, resetType, diagTopic, diagPeriod, hardwareId);
     }
 
+    /** The word that switches a slice's stale-input watchdog off, deliberately ({@code max_age_s: disabled}). */
+    public static final String WATCHDOG_DISABLED = "disabled";
+
+    /** Nanoseconds; 0 only for an explicit {@code max_age_s: disabled}. */
     private static long maxAge(ParamReader o) {
-        double s = o.nonNegative("max_age_s", 0.5);
+        if (o.isText("max_age_s")) {
+            if (o.string("max_age_s").equals(WATCHDOG_DISABLED)) {
+                return 0;
+            }
+            throw o.fail("max_age_s", "must be a number of seconds > 0, or '" + WATCHDOG_DISABLED
+                    + "' to switch the stale-input watchdog off, got '" + o.string("max_age_s") + "'");
+        }
+        double s = o.number("max_age_s", 0.5);
+        if (!(s > 0)) {
+            throw o.fail("max_age_s", "must be > 0 s (write '" + WATCHDOG_DISABLED
+                    + "' to switch the stale-input watchdog off deliberately), got " + s);
+        }
         return Math.round(s * 1e9);
+    }
+
+    private static List<String> knownEngines() {
+        List<String> names = new ArrayList<>(InferenceEngines.BUILT_IN);
+        for (InferenceEngines.EngineFactory f : ServiceLoader.load(InferenceEngines.EngineFactory.class)) {
+            names.add(f.name());
+        }
+        return names;
+    }
+
+    private static void topicName(ParamReader r, String key, String topic, String nodeName) {
+        try {
+            TopicNames.expand(topic, nodeName, "/");
+        } catch (IllegalArgumentException e) {
+            throw r.fail(key, e.getMessage());
+        }
+    }
+
+    /** Every slice reading one topic must read it as the same message type. */
+    private static void readAs(ParamReader r, String key, String topic, String type, String nodeName, Map<String, String> types) {
+        topicName(r, key, topic, nodeName);
+        String fqn = TopicNames.expand(topic, nodeName, "/");
+        String canonical = messageType(r, key.equals("topic") && r.has("type") ? "type" : key, type);
+        String before = types.putIfAbsent(fqn, canonical);
+        if (before != null && !before.equals(canonical)) {
+            throw r.fail(key, fqn + " is read as " + before + " by another slice, not " + canonical);
+        }
+    }
+
+    private static String messageType(ParamReader r, String key, String type) {
+        try {
+            String canonical = MessageTypes.canonicalName(type);
+            MessageTypes.standard().get(canonical);
+            return canonical;
+        } catch (RuntimeException e) {
+            throw r.fail(key, "'" + type + "' is not a known message type (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Field messageField(ParamReader r, String typeKey, String type, String fieldKey, String field) {
+        MessageType t = MessageTypes.standard().get(messageType(r, typeKey, type));
+        try {
+            return t.field(field);
+        } catch (RuntimeException e) {
+            throw r.fail(fieldKey, t.name() + " has no field '" + field + "'");
+        }
     }
 
     private static ObservationSlice observation(ParamReader o) {

@@ -5,24 +5,41 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Typed, path-aware reads from one mapping of a parameter file. Every failure names the file and
- * the dotted parameter path; unknown keys are refused so that a misspelt limit is never silently
- * ignored.
+ * Typed, path-aware reads from one mapping of a parameter file. Every failure is one line naming the
+ * file, the line (when the parameters came from a file) and the dotted parameter path; unknown keys are
+ * refused so that a misspelt limit is never silently ignored, and so are keys given with an empty (null)
+ * value, which would otherwise silently mean the default.
  */
 final class ParamReader {
     private final String file;
     private final String path;
+    private final String pointer;
+    private final Map<String, Integer> lines;
     private final JsonNode node;
 
-    ParamReader(String file, String path, JsonNode node) {
+    /**
+     * @param pointer JSON pointer of {@code node} in the document whose key lines are {@code lines}
+     *                (empty map: no line numbers)
+     */
+    ParamReader(String file, String path, String pointer, Map<String, Integer> lines, JsonNode node) {
         this.file = file;
         this.path = path;
+        this.pointer = pointer;
+        this.lines = lines;
         this.node = node;
         if (node == null || !node.isObject()) {
-            throw fail(path, "must be a mapping");
+            throw fail(path, "must be a mapping, got " + (node == null || node.isNull() ? "nothing" : node.toString()));
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String k = names.next();
+            if (node.get(k).isNull()) {
+                throw fail(k, "is empty (null): give a value, or leave the key out to use its default");
+            }
         }
     }
 
@@ -31,8 +48,13 @@ final class ParamReader {
     }
 
     ParamsException fail(String key, String what) {
-        String at = key.equals(path) ? path : path + "." + key;
-        return new ParamsException(file + ": " + at + " " + what);
+        boolean self = key.equals(path);
+        String at = self ? path : path + "." + key;
+        Integer line = self ? null : lines.get(pointer + "/" + key.replace("[", "/").replace("]", ""));
+        if (line == null) {
+            line = lines.get(pointer);
+        }
+        return new ParamsException((line == null ? file : file + ":" + line) + ": " + at + " " + what, at);
     }
 
     void allowOnly(Set<String> keys) {
@@ -43,6 +65,14 @@ final class ParamReader {
                 throw fail(k, "is not a known parameter (known here: " + String.join(", ", keys.stream().sorted().toList()) + ")");
             }
         }
+    }
+
+    boolean isText(String key) {
+        return has(key) && node.get(key).isTextual();
+    }
+
+    boolean isList(String key) {
+        return has(key) && node.get(key).isArray();
     }
 
     boolean has(String key) {
@@ -161,7 +191,7 @@ final class ParamReader {
         if (v == null || v.isNull()) {
             return null;
         }
-        return new ParamReader(file, path + "." + key, v);
+        return new ParamReader(file, path + "." + key, pointer + "/" + key, lines, v);
     }
 
     List<ParamReader> list(String key) {
@@ -174,7 +204,7 @@ final class ParamReader {
         }
         List<ParamReader> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
-            out.add(new ParamReader(file, path + "." + key + "[" + i + "]", v.get(i)));
+            out.add(new ParamReader(file, path + "." + key + "[" + i + "]", pointer + "/" + key + "/" + i, lines, v.get(i)));
         }
         return out;
     }

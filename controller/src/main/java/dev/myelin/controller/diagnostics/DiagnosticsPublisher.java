@@ -178,6 +178,7 @@ public final class DiagnosticsPublisher implements AutoCloseable {
             v.put("policy.faults", Long.toString(h.faults()));
             v.put("policy.deadline_misses", Long.toString(h.deadlineMisses()));
         }
+        v.putAll(c.extraDiagnostics());
         return v;
     }
 

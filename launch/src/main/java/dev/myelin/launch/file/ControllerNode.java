@@ -43,23 +43,33 @@ public final class ControllerNode implements LaunchNode {
         this.trusted = trusted;
     }
 
-    static ControllerNode of(LaunchFile.NodeSpec s) throws java.io.IOException {
+    /**
+     * The node's controller parameters, from {@code param_file} (which must be a regular file) or inline
+     * {@code ros__parameters}; null when {@code parse} is false (then only the file's presence is checked).
+     * A problem in the parameter file is reported at the node's line with the parameter file's own line and key.
+     */
+    static ControllerParams readParams(LaunchFile.NodeSpec s, boolean parse) throws java.io.IOException {
         NodeParams p = s.params();
-        ControllerParams cp;
         try {
             if (s.paramFile() != null) {
                 if (!Files.isRegularFile(s.paramFile())) {
-                    throw new LaunchFileException(p.source(), s.line(), "param_file", s.paramFile() + " does not exist");
+                    throw new LaunchFileException(p.source(), s.line(), "param_file", s.paramFile()
+                            + (Files.exists(s.paramFile()) ? " is not a regular file" : " does not exist"));
                 }
-                cp = ControllerParams.read(s.paramFile());
-            } else {
-                cp = ControllerParams.parse(LaunchFile.rosParametersText(s), p.source() + " node '" + s.name()
-                        + "' ros__parameters", p.baseDir());
+                return parse ? ControllerParams.read(s.paramFile()) : null;
             }
+            return ControllerParams.fromParameters(p.source(), s.name(),
+                    new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(s.rosParameters()), s.rosParameterLines(),
+                    p.baseDir());
         } catch (dev.myelin.controller.config.ParamsException e) {
             throw new LaunchFileException(p.source(), s.line(), s.paramFile() != null ? "param_file" : "ros__parameters",
                     e.getMessage());
         }
+    }
+
+    static ControllerNode of(LaunchFile.NodeSpec s) throws java.io.IOException {
+        NodeParams p = s.params();
+        ControllerParams cp = readParams(s, true);
         if (p.has("engine")) {
             cp = cp.withEngine(p.string("engine", null));
         }

@@ -55,7 +55,8 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
     /** One node as written, parameters substituted. */
     public record NodeSpec(String name, String kind, String namespace, boolean separate, Duration readyTimeout,
                            String readyLine, NodeParams params, List<String> remaps, Path paramFile,
-                           Map<String, Object> rosParameters, boolean shutdownOnExit, int line) {
+                           Map<String, Object> rosParameters, boolean shutdownOnExit, int line,
+                           Map<String, Integer> rosParameterLines) {
     }
 
     private static final Set<String> NODE_KEYS = Set.of("name", "kind", "namespace", "process", "ready_timeout", "ready_line",
@@ -66,6 +67,9 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
     /** Reads {@code file} with {@code overrides} for its arguments. */
     public static LaunchFile read(Path file, Map<String, String> overrides) throws IOException {
         String text;
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new LaunchFileException(file.toString(), 0, null, "not a regular file (a directory, pipe or device)");
+        }
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
@@ -232,6 +236,10 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
                 if (!p.entries().containsKey("value")) {
                     throw new LaunchFileException(ctx.source, p.line(), pn, "parameter has no value");
                 }
+                if (p.entries().get("value") instanceof YamlTree.Scalar sv && sv.text() == null) {
+                    throw new LaunchFileException(ctx.source, p.keyLines().get("value"), pn,
+                            "parameter value is empty (null): give a value, or leave the parameter out for its default");
+                }
                 params.put(pn, new NodeParams.Entry(scalar(ctx, p, "value", false, true), p.keyLines().get("value")));
             }
         }
@@ -253,6 +261,7 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
             paramFile = p.isAbsolute() || ctx.baseDir == null ? p : ctx.baseDir.resolve(p).normalize();
         }
         Map<String, Object> ros = null;
+        Map<String, Integer> rosLines = new java.util.HashMap<>();
         if (m.entries().containsKey("ros__parameters")) {
             if (!(m.entries().get("ros__parameters") instanceof YamlTree.MapValue rp)) {
                 throw new LaunchFileException(ctx.source, m.keyLines().get("ros__parameters"), "ros__parameters", "must be a map");
@@ -260,6 +269,8 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
             @SuppressWarnings("unchecked")
             Map<String, Object> converted = (Map<String, Object>) plain(ctx, rp);
             ros = converted;
+            rosLines.put("", m.keyLines().get("ros__parameters"));
+            lines(rp, "", rosLines);
         }
         if (ros != null && paramFile != null) {
             throw new LaunchFileException(ctx.source, m.keyLines().get("ros__parameters"), "ros__parameters",
@@ -272,7 +283,7 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
         }
         NodeSpec spec = new NodeSpec(name, kind, ns == null ? "/" : ns, separate, timeout, readyLine,
                 new NodeParams(ctx.source, ctx.baseDir, m.line(), params), List.copyOf(remaps), paramFile, ros,
-                onExit != null, m.line());
+                onExit != null, m.line(), Map.copyOf(rosLines));
         NodeKinds.check(spec, m.keyLines());
         return spec;
     }
@@ -299,13 +310,35 @@ public record LaunchFile(String source, Path baseDir, List<Arg> args, List<NodeS
         };
     }
 
+    /** The line of every key and list item under {@code v}, by JSON pointer relative to it. */
+    private static void lines(YamlTree.Value v, String pointer, Map<String, Integer> out) {
+        switch (v) {
+            case YamlTree.MapValue mv -> mv.entries().forEach((k, x) -> {
+                out.put(pointer + "/" + k, mv.keyLines().get(k));
+                lines(x, pointer + "/" + k, out);
+            });
+            case YamlTree.ListValue lv -> {
+                for (int i = 0; i < lv.items().size(); i++) {
+                    out.put(pointer + "/" + i, lv.items().get(i).line());
+                    lines(lv.items().get(i), pointer + "/" + i, out);
+                }
+            }
+            case YamlTree.Scalar sc -> {
+            }
+        }
+    }
+
     private static Object typed(JsonToken token, String text) {
         if (text == null) {
             return null;
         }
         return switch (token) {
             case VALUE_NUMBER_INT -> Long.parseLong(text);
-            case VALUE_NUMBER_FLOAT -> Double.parseDouble(text);
+            case VALUE_NUMBER_FLOAT -> {
+                String t = text.toLowerCase(java.util.Locale.ROOT);
+                yield t.endsWith(".nan") ? Double.NaN : t.endsWith(".inf")
+                        ? (t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY) : Double.parseDouble(text);
+            }
             case VALUE_TRUE, VALUE_FALSE -> Boolean.parseBoolean(text);
             default -> {
                 try {

@@ -63,6 +63,60 @@ public final class LaunchRunner implements AutoCloseable {
         }
     };
 
+    /**
+     * Runs every check that {@link #start()} would, in file order, without starting anything: each node's
+     * parameters as its kind reads them (a controller's parameter file included, also for a separate
+     * process), and references to nodes declared before it (a broker, a controller).
+     *
+     * @throws LaunchFileException naming the file, the line and the key of the first problem
+     */
+    public static void check(LaunchFile file) {
+        Map<String, Class<?>> declared = new LinkedHashMap<>();
+        Peers declaredOnly = new Peers() {
+            @Override
+            public <T extends LaunchNode> T node(String name, Class<T> type, NodeParams params, String key) {
+                Class<?> c = declared.get(name);
+                if (c == null) {
+                    throw params.error(key, "no node '" + name + "' is declared before this one (nodes start in file order)");
+                }
+                if (!type.isAssignableFrom(c)) {
+                    throw params.error(key, "node '" + name + "' is not a "
+                            + type.getSimpleName().replace("Node", "").toLowerCase(Locale.ROOT) + " node");
+                }
+                return null;
+            }
+
+            @Override
+            public BrokerEndpoint broker(String ref, NodeParams params) {
+                if (ref.contains("://")) {
+                    try {
+                        new BrokerEndpoint(ref, null, null, null);
+                    } catch (IllegalArgumentException e) {
+                        throw params.error("broker", e.getMessage());
+                    }
+                    return null;
+                }
+                node(ref, BrokerNode.class, params, "broker");
+                return null;
+            }
+        };
+        for (LaunchFile.NodeSpec spec : file.nodes()) {
+            LaunchNode node;
+            try {
+                if (spec.separate() && spec.paramFile() != null) {
+                    ControllerNode.readParams(spec, spec.kind().equals("controller"));
+                }
+                node = NodeKinds.create(spec, declaredOnly);
+            } catch (LaunchFileException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new LaunchFileException(spec.params().source(), spec.line(), null, "node '" + spec.name() + "' ("
+                        + spec.kind() + "): " + e.getMessage());
+            }
+            declared.put(spec.name(), node.getClass());
+        }
+    }
+
     public LaunchRunner(LaunchFile file, PrintStream log) {
         this.file = file;
         this.log = log;

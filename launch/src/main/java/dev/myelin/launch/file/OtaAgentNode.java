@@ -101,6 +101,8 @@ public final class OtaAgentNode implements LaunchNode {
             throw p.error("factory", "a built-in factory bundle is signed at start with release_key; give release_key");
         }
         String robot = p.string("robot_id", s.name());
+        peers.node(ctl, ControllerNode.class, p, "controller"); // refused here, before anything starts
+        peers.broker(brokerRef, p);
         return new OtaAgentNode(s.name(), () -> peers.node(ctl, ControllerNode.class, p, "controller"),
                 () -> peers.broker(brokerRef, p), p.string("fleet", "sim"), p.string("policy", "nav"),
                 p.string("channel", "stable"), robot, state, trust, key, factory,
@@ -145,6 +147,7 @@ public final class OtaAgentNode implements LaunchNode {
                 .stepListener(steps));
         agent = a;
         a.start();
+        c.controller().addDiagnostics(a::diagnostics);
         if (experience) {
             outbox = ExperienceOutbox.open(stateDir.resolve("outbox"), robotId);
             c.controller().recordExperience(outbox, rewardTopic);

@@ -48,6 +48,7 @@ public final class ReleaseNode implements LaunchNode {
             throw p.error(p.has("version") ? "version" : "name", "give name and version together (the bundle is re-signed under them)");
         }
         String ref = p.required("broker");
+        peers.broker(ref, p); // refused here, before anything starts
         return new ReleaseNode(s.name(), p, () -> peers.broker(ref, p));
     }
 

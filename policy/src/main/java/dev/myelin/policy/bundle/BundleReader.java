@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
@@ -61,8 +62,16 @@ public final class BundleReader {
         return of(trusted).read(file);
     }
 
-    /** Reads a bundle file; IOException when the file cannot be read, BundleFormatException for its content. */
+    /**
+     * Reads a bundle file; IOException when the file cannot be read, BundleFormatException for its content.
+     * Only a regular file is opened: a directory, pipe or device is refused by name at once (a pipe would
+     * block the reader).
+     */
     public PolicyBundle read(Path file) throws IOException, BundleFormatException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IOException(file + " is not a regular file (" + (Files.isDirectory(file)
+                    ? "a directory" : "a pipe, device or socket") + "), not a bundle");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > limits.maxTotalBytes()) {
@@ -153,6 +162,7 @@ public final class BundleReader {
             }
             int idAt = tag + Layout.SIGNATURE_TAG.length;
             signerKeyId = HexFormat.of().formatHex(bytes, idAt, idAt + Layout.KEY_ID_SIZE);
+            checkWellFormed(bytes, idAt + Layout.KEY_ID_SIZE);
             if (!trusted.isEmpty()) {
                 PublicKey key = trusted.find(signerKeyId);
                 if (key == null) {
@@ -228,6 +238,30 @@ public final class BundleReader {
         if (zeros < required) {
             throw new BundleFormatException("tensor[" + t.name() + "]", "has " + zeros + " zeros but prune_fraction "
                     + fraction + " requires at least " + required);
+        }
+    }
+
+    /** The order of the Ed25519 base point (RFC 8032, section 5.1): a valid signature's S is below it. */
+    private static final java.math.BigInteger ED25519_ORDER = java.math.BigInteger.TWO.pow(252)
+            .add(new java.math.BigInteger("27742317777372353535851937790883648493"));
+
+    /**
+     * Checks what can be checked of a signature without the key: S (the second 32 bytes, little-endian) is
+     * below the group order and R is not all zeros (RFC 8032, 5.1.7 refuses such signatures). A damaged
+     * signature block is refused even when no trusted key is configured to verify it.
+     */
+    private static void checkWellFormed(byte[] bytes, int at) throws BundleFormatException {
+        byte[] s = new byte[32];
+        boolean rZero = true;
+        for (int i = 0; i < 32; i++) {
+            s[31 - i] = bytes[at + 32 + i];
+            rZero &= bytes[at + i] == 0;
+        }
+        if (rZero) {
+            throw new BundleFormatException("signature.r", "is all zeros: not an Ed25519 signature");
+        }
+        if (new java.math.BigInteger(1, s).compareTo(ED25519_ORDER) >= 0) {
+            throw new BundleFormatException("signature.s", "is not below the Ed25519 group order: the signature block is damaged");
         }
     }
 

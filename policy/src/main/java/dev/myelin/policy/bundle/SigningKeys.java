@@ -175,6 +175,9 @@ public final class SigningKeys {
     }
 
     private static String readPemFile(Path file) throws IOException, InvalidKeyException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new InvalidKeyException("not a regular file (a directory, pipe or device), not a PEM key file");
+        }
         if (Files.size(file) > 64 * 1024) {
             throw new InvalidKeyException(file + ": larger than 64 KiB, not a PEM key file");
         }

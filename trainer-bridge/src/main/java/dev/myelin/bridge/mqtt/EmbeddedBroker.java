@@ -68,6 +68,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <queued-messages>
                             <max-queue-size>10000</max-queue-size>
                         </queued-messages>
+                        <packets>
+                            <max-packet-size>%d</max-packet-size>
+                        </packets>
                     </mqtt>
                     <persistence>
                         <mode>in-memory</mode>
@@ -76,7 +79,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(p));
+                """.formatted(p, MqttLink.MAX_PACKET_BYTES));
         EmbeddedHiveMQ h = EmbeddedHiveMQ.builder().withConfigurationFolder(conf).withDataFolder(data)
                 .withExtensionsFolder(ext).withoutLoggingBootstrap().build();
         try {

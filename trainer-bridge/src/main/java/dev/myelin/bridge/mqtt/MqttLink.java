@@ -51,6 +51,17 @@ public final class MqttLink implements AutoCloseable {
     private static final long FIRST_RETRY_MS = 500;
     private static final long MAX_RETRY_MS = 5_000;
 
+    /**
+     * The MQTT 5 Maximum Packet Size every link announces on connect, and the limit configured on the brokers
+     * (embedded HiveMQ: {@code <mqtt><packets><max-packet-size>}; Mosquitto: {@code max_packet_size}). The
+     * largest legitimate payload is a signed release manifest (at most 256 KiB; chunks and experience batches
+     * are at most 128 KiB, commands and reports 8 KiB); topics are at most about 300 bytes (every level a
+     * validated name), and the fixed header, packet id and properties a few dozen bytes: 4 KiB covers them.
+     * A broker must not deliver a larger packet to a client that announced this limit (MQTT 5.0, 3.1.2.11.4):
+     * it drops it, so a 100 MB publish never reaches a robot's memory, nor comes back after a reconnect.
+     */
+    public static final int MAX_PACKET_BYTES = 256 * 1024 + 4096;
+
     /** Receives the messages of one subscription; called on Paho's callback thread. */
     @FunctionalInterface
     public interface Handler {
@@ -66,6 +77,7 @@ public final class MqttLink implements AutoCloseable {
         String willTopic;
         byte[] willPayload;
         boolean willRetained;
+        int maxPacketBytes = MAX_PACKET_BYTES;
 
         public Options clientId(String id) {
             this.clientId = id;
@@ -88,6 +100,12 @@ public final class MqttLink implements AutoCloseable {
             return this;
         }
 
+        /** The Maximum Packet Size announced to the broker (default {@link #MAX_PACKET_BYTES}). */
+        public Options maxPacketBytes(int bytes) {
+            this.maxPacketBytes = bytes;
+            return this;
+        }
+
         /** The message the broker publishes for us when the connection drops without a DISCONNECT. */
         public Options will(String topic, byte[] payload, boolean retained) {
             this.willTopic = topic;
@@ -105,6 +123,9 @@ public final class MqttLink implements AutoCloseable {
             }
             if (sessionExpiry == null || sessionExpiry.isNegative()) {
                 throw new IllegalArgumentException("session expiry must be >= 0");
+            }
+            if (maxPacketBytes < 1024) {
+                throw new IllegalArgumentException("maximum packet size must be >= 1024 bytes, got " + maxPacketBytes);
             }
         }
     }
@@ -256,6 +277,7 @@ public final class MqttLink implements AutoCloseable {
         o.setAutomaticReconnect(false);
         o.setKeepAliveInterval(options.keepAliveSeconds);
         o.setConnectionTimeout(10);
+        o.setMaximumPacketSize((long) options.maxPacketBytes);
         o.setSocketFactory(sockets);
         if (options.endpoint.username() != null) {
             o.setUserName(options.endpoint.username());

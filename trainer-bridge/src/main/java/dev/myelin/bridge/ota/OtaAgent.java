@@ -7,6 +7,7 @@ import dev.myelin.bridge.wire.ChunkRequest;
 import dev.myelin.bridge.wire.FleetCommand;
 import dev.myelin.bridge.wire.HealthReport;
 import dev.myelin.bridge.wire.PayloadException;
+import dev.myelin.bridge.wire.RefusalLog;
 import dev.myelin.bridge.wire.ReleaseKeys;
 import dev.myelin.bridge.wire.ReleaseManifest;
 import dev.myelin.bridge.wire.RobotStatus;
@@ -35,6 +36,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -99,7 +101,7 @@ public final class OtaAgent implements AutoCloseable {
     public record Snapshot(String committedRelease, ReleaseVersion committedVersion, String committedSha256,
                            String activity, boolean connected, int chunksHave, int chunksTotal, long chunksReceived,
                            long chunksCorrupt, long chunkRequests, long payloadsRefused, long releasesRefused,
-                           long rollbacks, long commits, String lastProblem) {
+                           long rollbacks, long commits, String lastProblem, Map<String, Long> refusals) {
     }
 
     /** Configuration. Required: robot id, fleet, policy, state folder, keys, endpoint, host. */
@@ -119,6 +121,7 @@ public final class OtaAgent implements AutoCloseable {
         Duration healthPoll = Duration.ofMillis(50);
         Duration swapTimeout = Duration.ofSeconds(10);
         Duration reportInterval = Duration.ofSeconds(10);
+        Duration refusalSummary = RefusalLog.DEFAULT_INTERVAL;
         Duration rollbackHealthCheck = Duration.ZERO;
         long minHealthTicks = 1;
         StepListener stepListener = (s, r) -> { };
@@ -197,6 +200,15 @@ public final class OtaAgent implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Refused input is logged the first time per cause, then summarised at most once per this interval
+         * (default 10 s); the robot's status carries the counts, republished at most once per interval.
+         */
+        public Context refusalSummary(Duration d) {
+            this.refusalSummary = d;
+            return this;
+        }
+
         /** Health check length after a rollback command switched back to an older release (default 0). */
         public Context rollbackHealthCheck(Duration d) {
             this.rollbackHealthCheck = d;
@@ -272,6 +284,9 @@ public final class OtaAgent implements AutoCloseable {
     private long chunksCorrupt;
     private long chunkRequests;
     private long payloadsRefused;
+    private final RefusalLog refusals;
+    private long refusalsInStatus;
+    private long refusalsStatusAt;
     private long releasesRefused;
     private long rollbacks;
     private long commits;
@@ -284,6 +299,7 @@ public final class OtaAgent implements AutoCloseable {
         this.ctx = ctx;
         this.store = new SlotStore(ctx.stateDir);
         this.reader = BundleReader.of(ctx.keys.bundleKeys());
+        this.refusals = new RefusalLog(LOG, ctx.robotId + ": ", ctx.refusalSummary);
         ThreadFactory tf = ctx.threadFactory != null ? ctx.threadFactory : r -> {
             Thread t = new Thread(r, "ota-agent-" + ctx.robotId);
             t.setDaemon(true);
@@ -329,6 +345,7 @@ public final class OtaAgent implements AutoCloseable {
         long poll = ctx.healthPoll.toMillis();
         exec.scheduleWithFixedDelay(guard(this::pollHealth), poll, poll, TimeUnit.MILLISECONDS);
         exec.scheduleWithFixedDelay(guard(this::checkDownloadProgress), 250, 250, TimeUnit.MILLISECONDS);
+        exec.scheduleWithFixedDelay(guard(this::flushRefusals), 1, 1, TimeUnit.SECONDS);
         long report = ctx.reportInterval.toMillis();
         exec.scheduleWithFixedDelay(guard(this::periodicReport), report, report, TimeUnit.MILLISECONDS);
         link.start();
@@ -344,7 +361,22 @@ public final class OtaAgent implements AutoCloseable {
         Snapshot s = snapshot;
         return s == null ? null : new Snapshot(s.committedRelease(), s.committedVersion(), s.committedSha256(), s.activity(),
                 link.isConnected(), s.chunksHave(), s.chunksTotal(), s.chunksReceived(), s.chunksCorrupt(), s.chunkRequests(),
-                s.payloadsRefused(), s.releasesRefused(), s.rollbacks(), s.commits(), s.lastProblem());
+                s.payloadsRefused(), s.releasesRefused(), s.rollbacks(), s.commits(), s.lastProblem(), s.refusals());
+    }
+
+    /**
+     * The agent's figures as diagnostics key/value pairs: {@code ota.activity}, {@code ota.committed},
+     * {@code ota.refused} (every cause) and {@code ota.refused.<cause>}. Any thread.
+     */
+    public Map<String, String> diagnostics() {
+        Snapshot s = snapshot();
+        Map<String, String> v = new java.util.LinkedHashMap<>();
+        v.put("ota.activity", s == null ? "booting" : s.activity());
+        v.put("ota.committed", s == null || s.committedRelease() == null ? "none" : s.committedRelease());
+        v.put("ota.connected", Boolean.toString(link.isConnected()));
+        v.put("ota.refused", Long.toString(refusals.total()));
+        refusals.counts().forEach((cause, n) -> v.put("ota.refused." + cause, Long.toString(n)));
+        return v;
     }
 
     /** The durable state as last written. Any thread (a copy of an immutable value). */
@@ -498,11 +530,11 @@ public final class OtaAgent implements AutoCloseable {
         try {
             m = ReleaseManifest.open(payload, ctx.keys);
         } catch (PayloadException e) {
-            refusePayload("release manifest", e);
+            refusePayload("manifest", e);
             return;
         }
         if (!m.fleet().equals(ctx.fleet) || !m.policy().equals(ctx.policy) || !m.channel().equals(ctx.channel)) {
-            refusePayload("release manifest", new PayloadException("manifest", "is for fleet " + m.fleet() + ", policy "
+            refusePayload("manifest", new PayloadException("manifest", "is for fleet " + m.fleet() + ", policy "
                     + m.policy() + ", channel " + m.channel() + "; this agent follows " + ctx.fleet + "/" + ctx.policy + "/"
                     + ctx.channel));
             return;
@@ -511,11 +543,24 @@ public final class OtaAgent implements AutoCloseable {
         evaluate();
     }
 
+    /** Counts and logs (rate-limited, see {@link RefusalLog}) a refused payload; {@code what} names the topic kind. */
     private void refusePayload(String what, PayloadException e) {
         payloadsRefused++;
         lastProblem = what + " refused: " + e.getMessage();
-        LOG.log(Level.WARNING, ctx.robotId + ": " + lastProblem);
+        refusals.refuse(what + ":" + e.field(), lastProblem);
         publishSnapshot();
+    }
+
+    /** Writes a due refusal summary; republishes the status (with the counts) at most once per summary interval. */
+    private void flushRefusals() {
+        refusals.flush();
+        long total = refusals.total();
+        long now = System.nanoTime();
+        if (total != refusalsInStatus && now - refusalsStatusAt >= ctx.refusalSummary.toNanos()) {
+            refusalsInStatus = total;
+            refusalsStatusAt = now;
+            publishStatus();
+        }
     }
 
     /** Decides what the latest manifest asks of this robot now. Idempotent. */
@@ -671,7 +716,7 @@ public final class OtaAgent implements AutoCloseable {
                 || !hex(sha256(c.payload(), c.offset(), c.length())).equals(d.m.chunkSha256().get(i))) {
             chunksCorrupt++;
             lastProblem = "chunk " + i + " of " + d.m.releaseId() + " does not match the manifest (corrupted); requested again";
-            LOG.log(Level.WARNING, ctx.robotId + ": " + lastProblem);
+            refusals.refuse("chunk:chunk_sha256", lastProblem);
             requestChunks(d, new int[] {i});
             publishSnapshot();
             return;
@@ -818,7 +863,7 @@ public final class OtaAgent implements AutoCloseable {
     private void refuseRelease(String releaseId, ReleaseVersion version, String sha, String reason) {
         releasesRefused++;
         lastProblem = releaseId + " refused: " + reason;
-        LOG.log(Level.WARNING, ctx.robotId + ": " + lastProblem);
+        refusals.refuse("release", lastProblem);
         try {
             state = state.withFailed(sha);
             store.save(state);
@@ -1156,7 +1201,7 @@ public final class OtaAgent implements AutoCloseable {
         }
         OtaState.SlotRecord c = state.committedRecord();
         RobotStatus s = new RobotStatus(ctx.robotId, ctx.fleet, true, ctx.policy, c.version().toString(), c.fileSha256(),
-                activity(), System.currentTimeMillis());
+                activity(), System.currentTimeMillis(), refusals.counts());
         try {
             link.publish(Topics.status(ctx.fleet, ctx.robotId), s.toBytes(), 1, true);
         } catch (MqttException e) {
@@ -1170,7 +1215,7 @@ public final class OtaAgent implements AutoCloseable {
         snapshot = new Snapshot(c == null ? null : c.releaseId(), c == null ? null : c.version(),
                 c == null ? null : c.fileSha256(), state == null ? "booting" : activity(), link.isConnected(),
                 d == null ? 0 : d.have.cardinality(), d == null ? 0 : d.m.chunkCount(), chunksReceived, chunksCorrupt,
-                chunkRequests, payloadsRefused, releasesRefused, rollbacks, commits, lastProblem);
+                chunkRequests, payloadsRefused, releasesRefused, rollbacks, commits, lastProblem, refusals.counts());
     }
 
     private void step(Step s, String releaseId) {

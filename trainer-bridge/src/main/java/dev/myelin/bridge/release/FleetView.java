@@ -3,10 +3,10 @@ package dev.myelin.bridge.release;
 import dev.myelin.bridge.mqtt.MqttLink;
 import dev.myelin.bridge.wire.HealthReport;
 import dev.myelin.bridge.wire.PayloadException;
+import dev.myelin.bridge.wire.RefusalLog;
 import dev.myelin.bridge.wire.RobotStatus;
 import dev.myelin.bridge.wire.Topics;
 
-import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * The trainer's view of a fleet, from the robots' retained status messages and their health reports. Refused
- * payloads (unknown version, malformed, a robot speaking for another) are logged and counted, never applied.
+ * payloads (unknown version, malformed, a robot speaking for another) are counted by cause and logged with rate
+ * limiting ({@link RefusalLog}), never applied.
  * Thread-safe: updated on the MQTT callback thread, read anywhere.
  */
 public final class FleetView {
@@ -25,11 +26,12 @@ public final class FleetView {
     private final String fleet;
     private final Map<String, RobotStatus> status = new ConcurrentHashMap<>();
     private final List<Consumer<HealthReport>> healthListeners = new CopyOnWriteArrayList<>();
-    private volatile long refused;
+    private final RefusalLog refusals;
 
     /** Subscribes {@code link} to the fleet's status and health topics. */
     public FleetView(MqttLink link, String fleet) {
         this.fleet = Topics.name("fleet", fleet);
+        this.refusals = new RefusalLog(LOG, "fleet " + fleet + ": ", RefusalLog.DEFAULT_INTERVAL);
         link.subscribe(Topics.everyRobot(fleet, "status"), 1, this::onStatus);
         link.subscribe(Topics.everyRobot(fleet, "health"), 1, this::onHealth);
     }
@@ -43,8 +45,7 @@ public final class FleetView {
             checkSender(topic, s.robot(), s.fleet());
             status.put(s.robot(), s);
         } catch (PayloadException e) {
-            refused++;
-            LOG.log(Level.WARNING, "status on " + topic + " refused: " + e.getMessage());
+            refusals.refuse("status:" + e.field(), "status on " + topic + " refused: " + e.getMessage());
         }
     }
 
@@ -56,8 +57,7 @@ public final class FleetView {
                 l.accept(r);
             }
         } catch (PayloadException e) {
-            refused++;
-            LOG.log(Level.WARNING, "health report on " + topic + " refused: " + e.getMessage());
+            refusals.refuse("health:" + e.field(), "health report on " + topic + " refused: " + e.getMessage());
         }
     }
 
@@ -85,6 +85,11 @@ public final class FleetView {
 
     /** Payloads refused so far. */
     public long refused() {
-        return refused;
+        return refusals.total();
+    }
+
+    /** Payloads refused so far, by cause. */
+    public Map<String, Long> refusedByCause() {
+        return refusals.counts();
     }
 }

@@ -3,6 +3,7 @@ package dev.myelin.bridge.release;
 import dev.myelin.bridge.mqtt.MqttLink;
 import dev.myelin.bridge.wire.ChunkRequest;
 import dev.myelin.bridge.wire.PayloadException;
+import dev.myelin.bridge.wire.RefusalLog;
 import dev.myelin.bridge.wire.ReleaseManifest;
 import dev.myelin.bridge.wire.ReleaseSigner;
 import dev.myelin.bridge.wire.Topics;
@@ -38,6 +39,7 @@ public final class ReleasePublisher implements AutoCloseable {
     private final Runnable onReconnect;
     private volatile byte[] manifestPayload;
     private volatile long requestsServed;
+    private final RefusalLog refusals = new RefusalLog(LOG, "release publisher: ", RefusalLog.DEFAULT_INTERVAL);
 
     public ReleasePublisher(MqttLink link, ReleaseSigner signer, PreparedRelease release) {
         this.link = link;
@@ -124,7 +126,7 @@ public final class ReleasePublisher implements AutoCloseable {
                 throw new PayloadException("chunk-request.robot", r.robot() + " on " + topic);
             }
         } catch (PayloadException e) {
-            LOG.log(Level.WARNING, "chunk request refused: " + e.getMessage());
+            refusals.refuse("chunk-request:" + e.field(), "chunk request on " + topic + " refused: " + e.getMessage());
             return;
         }
         if (!r.releaseId().equals(release.manifest().releaseId())) {

@@ -4,10 +4,10 @@ import dev.myelin.bridge.mqtt.MqttLink;
 import dev.myelin.bridge.wire.FleetCommand;
 import dev.myelin.bridge.wire.HealthReport;
 import dev.myelin.bridge.wire.PayloadException;
+import dev.myelin.bridge.wire.ReleaseKeys;
 import dev.myelin.bridge.wire.ReleaseManifest;
 import dev.myelin.bridge.wire.ReleaseSigner;
 import dev.myelin.bridge.wire.RobotStatus;
-import dev.myelin.bridge.wire.SignedEnvelope;
 import dev.myelin.bridge.wire.Topics;
 import dev.myelin.policy.bundle.ReleaseVersion;
 
@@ -28,8 +28,10 @@ import java.util.function.Consumer;
 /**
  * A staged release of one bundle to one channel of a fleet, driven from the trainer side:
  * <ol>
- *   <li>learn the fleet (robots' retained status) and the channel's current release (its retained manifest);
- *       refuse a bundle that is not newer;</li>
+ *   <li>learn the fleet (robots' retained status) and the channel's current release (its retained manifest,
+ *       verified against the trusted release keys and the channel's topic: one that fails is reported and treated
+ *       as absent, so a forged retained message cannot block a signed release); refuse a bundle that is not
+ *       newer than a verified current release;</li>
  *   <li>publish the chunks and a manifest naming the canaries: {@code ceil(fraction × robots)} online robots
  *       running this policy, chosen by hashing release id and robot id (spread, and the same on a retry);</li>
  *   <li>wait for every canary to report {@code committed} (its own health check passed), or for any to report
@@ -75,6 +77,7 @@ public final class Rollout {
         Duration commandLifetime = Duration.ofHours(24);
         ReleaseManifest.Activation activation = ReleaseManifest.Activation.IMMEDIATE;
         Consumer<String> log = s -> { };
+        ReleaseKeys trusted;
 
         public Options fleet(String f) {
             this.fleet = f;
@@ -125,6 +128,15 @@ public final class Rollout {
             return this;
         }
 
+        /**
+         * Keys the channel's current manifest may be signed with (default: the signer's own key). Add an
+         * earlier release key here while rotating keys.
+         */
+        public Options trust(ReleaseKeys keys) {
+            this.trusted = keys;
+            return this;
+        }
+
         /** Progress lines (default: none). */
         public Options log(Consumer<String> l) {
             this.log = l;
@@ -148,12 +160,14 @@ public final class Rollout {
     private final MqttLink link;
     private final ReleaseSigner signer;
     private final Options options;
+    private final ReleaseKeys trusted;
 
     public Rollout(MqttLink link, ReleaseSigner signer, Options options) {
         options.conclude();
         this.link = link;
         this.signer = signer;
         this.options = options;
+        this.trusted = options.trusted != null ? options.trusted : ReleaseKeys.of(signer.publicKey());
     }
 
     /**
@@ -196,15 +210,19 @@ public final class Rollout {
         });
         AtomicReference<byte[]> previous = new AtomicReference<>();
         String manifestTopic = Topics.manifest(options.fleet, policy, options.channel);
+        AtomicReference<byte[]> retained = new AtomicReference<>();
         link.subscribe(manifestTopic, 1, (t, p, r) -> {
-            if (p.length > 0 && previous.get() == null) {
-                previous.set(p);
+            if (p.length > 0 && retained.get() == null) {
+                retained.set(p);
             }
         });
         try {
             Thread.sleep(options.discovery.toMillis());
             link.unsubscribe(manifestTopic);
-            ReleaseManifest current = peek(previous.get());
+            ReleaseManifest current = verified(retained.get(), manifestTopic);
+            if (current != null) {
+                previous.set(retained.get());
+            }
             if (current != null && !manifest.version().isNewerThan(current.version())) {
                 throw new IllegalArgumentException(id + " is not newer than the channel's current release "
                         + current.releaseId() + "; release a higher version");
@@ -332,14 +350,25 @@ public final class Rollout {
         publisher.clearChunks();
     }
 
-    /** The channel's current manifest, read without verification (only its version is used, to refuse downgrades). */
-    private static ReleaseManifest peek(byte[] payload) {
+    /**
+     * The channel's current manifest if its signature verifies against a trusted key and it belongs on
+     * {@code topic}; null when there is none, or when it fails (reported, and treated as absent: a signed
+     * release then replaces it).
+     */
+    private ReleaseManifest verified(byte[] payload, String topic) {
         if (payload == null) {
             return null;
         }
         try {
-            return ReleaseManifest.parseBody(SignedEnvelope.peek(payload, ReleaseManifest.PURPOSE, ReleaseManifest.MAX_PAYLOAD_BYTES));
+            ReleaseManifest m = ReleaseManifest.open(payload, trusted);
+            if (!topic.equals(Topics.manifest(m.fleet(), m.policy(), m.channel()))) {
+                throw new PayloadException("manifest.channel", "names " + m.fleet() + "/" + m.policy() + "/" + m.channel()
+                        + " but was retained on " + topic);
+            }
+            return m;
         } catch (PayloadException e) {
+            options.log.accept("the retained manifest on " + topic + " is not a verified release (" + e.getMessage()
+                    + "); treating the channel as having none");
             return null;
         }
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -215,6 +216,36 @@ public final class JsonFields {
             throw new PayloadException(path + "." + key, "must be an object");
         }
         return new JsonFields(o, path + "." + key);
+    }
+
+    /**
+     * An optional object of counts ({@code {"key": n, ...}}, keys matching {@code keyFormat}, values >= 0),
+     * in the order written; empty when absent.
+     */
+    public Map<String, Long> optCounts(String key, int maxEntries, Pattern keyFormat) throws PayloadException {
+        read.add(key);
+        if (!has(key)) {
+            return Map.of();
+        }
+        if (!(node.get(key) instanceof ObjectNode o)) {
+            throw new PayloadException(path + "." + key, "must be an object");
+        }
+        if (o.size() > maxEntries) {
+            throw new PayloadException(path + "." + key, o.size() + " entries, over the limit of " + maxEntries);
+        }
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        var it = o.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!keyFormat.matcher(e.getKey()).matches()) {
+                throw new PayloadException(path + "." + key, "key '" + abbreviate(e.getKey()) + "' is not " + keyFormat);
+            }
+            if (!e.getValue().canConvertToExactIntegral() || !e.getValue().canConvertToLong() || e.getValue().asLong() < 0) {
+                throw new PayloadException(path + "." + key + "." + e.getKey(), "must be an integer >= 0");
+            }
+            m.put(e.getKey(), e.getValue().asLong());
+        }
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /** A nested object, or null when absent. */

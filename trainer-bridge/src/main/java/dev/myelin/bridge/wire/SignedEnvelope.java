@@ -62,19 +62,6 @@ public final class SignedEnvelope {
         return new Opened(body, keyId);
     }
 
-    /**
-     * The body of an envelope without checking its signature, for display only (a trainer reading the
-     * current manifest of a channel it may not hold the key of). Never act on it.
-     */
-    public static byte[] peek(byte[] payload, String purpose, int maxBytes) throws PayloadException {
-        JsonFields f = JsonFields.parse(payload, "envelope", maxBytes).version(VERSION).kind("signed");
-        String p = f.text("purpose");
-        if (!p.equals(purpose)) {
-            throw new PayloadException("envelope.purpose", "expected '" + purpose + "', got '" + p + "'");
-        }
-        return base64(f.text("body", BASE64, "base64"), "envelope.body");
-    }
-
     private static byte[] base64(String s, String field) throws PayloadException {
         try {
             return Base64.getDecoder().decode(s);

@@ -14,15 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Power-loss style tests: the robot (simulated base and update agent) runs in a JVM of its own, is killed
@@ -55,67 +49,11 @@ class RobotCrashTest {
         }
     }
 
-    /** A robot process and the lines it prints. */
-    private final class Child {
-        final Process process;
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-        Child(Process process) {
-            this.process = process;
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (java.io.IOException e) {
-                    // process gone
-                }
-            }, "robot-process-output");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        /** Waits for a line starting with {@code prefix}; fails with everything seen so far. */
-        String await(String prefix, long timeoutMs) throws InterruptedException {
-            List<String> seen = new ArrayList<>();
-            long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-            while (System.nanoTime() < deadline) {
-                String l = lines.poll(50, TimeUnit.MILLISECONDS);
-                if (l != null) {
-                    seen.add(l);
-                    if (l.startsWith(prefix)) {
-                        return l;
-                    }
-                }
-            }
-            fail("no '" + prefix + "' from the robot process; it printed: " + String.join(" | ", seen));
-            return null;
-        }
-
-        void kill9() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no flushing, no cleanup
-            assertTrue(process.waitFor(10, TimeUnit.SECONDS));
-        }
-
-        void stop() throws Exception {
-            process.getOutputStream().close(); // the robot process exits when its stdin closes
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private Child launch(EmbeddedBroker broker, String fleet, Path state, Path keyFile, Path factory, String haltAt)
+    private RobotChild launch(EmbeddedBroker broker, String fleet, Path state, Path keyFile, Path factory, String haltAt)
             throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", cp,
-                RobotProcess.class.getName(), broker.uri(), "r1", fleet, state.toString(), keyFile.toString(),
-                factory.toString(), haltAt).redirectErrorStream(true);
-        Process p = pb.start();
-        processes.add(p);
-        return new Child(p);
+        RobotChild c = RobotChild.launch(List.of(), broker.uri(), "r1", fleet, state, keyFile, factory, haltAt);
+        processes.add(c.process);
+        return c;
     }
 
     private record Setup(String fleet, Path state, Path keyFile, Path factory, TestTrainer trainer) {
@@ -144,7 +82,7 @@ class RobotCrashTest {
     void killedWhileStagingComesBackOnTheCommittedPolicyAndFinishesTheUpdate(EmbeddedBroker broker) throws Exception {
         Setup s = setup(broker);
         try (TestTrainer trainer = s.trainer) {
-            Child first = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "STAGE_TEMP_WRITTEN");
+            RobotChild first = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "STAGE_TEMP_WRITTEN");
             first.await("RUNNING nav 1.0.0 verified=true", 20_000);
             PreparedRelease rel = trainer.prepare(fx.nav("1.1.0"), 1024, 300);
             trainer.releaseFleetWide(rel);
@@ -156,7 +94,7 @@ class RobotCrashTest {
             OtaState before = assertCommittedOnDisk(s.state, "1.0.0");
             assertNull(before.candidate());
 
-            Child second = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "-");
+            RobotChild second = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "-");
             second.await("STEP BOOTED nav-1.0.0", 20_000);
             second.await("RUNNING nav 1.0.0 verified=true", 20_000);
             assertFalse(Files.exists(s.state.resolve("slots/.b.myl.tmp")), "recovery removed the temporary copy");
@@ -172,7 +110,7 @@ class RobotCrashTest {
     void killedBeforeTheCommitRecordRollsBackToThePreviousPolicy(EmbeddedBroker broker) throws Exception {
         Setup s = setup(broker);
         try (TestTrainer trainer = s.trainer) {
-            Child first = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "COMMITTING");
+            RobotChild first = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "COMMITTING");
             first.await("RUNNING nav 1.0.0 verified=true", 20_000);
             PreparedRelease rel = trainer.prepare(fx.nav("1.1.0"), 1024, 300);
             trainer.releaseFleetWide(rel);
@@ -182,7 +120,7 @@ class RobotCrashTest {
             OtaState killed = OtaState.parse(Files.readAllBytes(s.state.resolve("ota-state.json")));
             assertEquals(OtaState.Phase.TRIAL, killed.candidate().phase(), "the new policy ran uncommitted");
 
-            Child second = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "-");
+            RobotChild second = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "-");
             second.await("STEP ROLLED_BACK " + rel.manifest().releaseId(), 20_000);
             second.await("STEP BOOTED nav-1.0.0", 20_000);
             second.await("RUNNING nav 1.0.0 verified=true", 20_000);
@@ -202,14 +140,14 @@ class RobotCrashTest {
     void killedAfterTheCommitRecordBootsTheNewPolicy(EmbeddedBroker broker) throws Exception {
         Setup s = setup(broker);
         try (TestTrainer trainer = s.trainer) {
-            Child first = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "COMMITTED");
+            RobotChild first = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "COMMITTED");
             first.await("RUNNING nav 1.0.0 verified=true", 20_000);
             PreparedRelease rel = trainer.prepare(fx.nav("1.1.0"), 1024, 300);
             trainer.releaseFleetWide(rel);
             first.await("HALT COMMITTED", 20_000);
             first.kill9();
 
-            Child second = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "-");
+            RobotChild second = launch(broker, s.fleet, s.state, s.keyFile, s.factory, "-");
             assertNotNull(second.await("STEP BOOTED " + rel.manifest().releaseId(), 20_000));
             second.await("RUNNING nav 1.1.0 verified=true", 20_000);
             second.stop();

@@ -6,11 +6,15 @@ import dev.myelin.bridge.SharedBroker;
 import dev.myelin.bridge.TestRobot;
 import dev.myelin.bridge.mqtt.EmbeddedBroker;
 import dev.myelin.bridge.mqtt.MqttLink;
+import dev.myelin.bridge.wire.ReleaseManifest;
+import dev.myelin.bridge.wire.Topics;
+import dev.myelin.policy.bundle.TrustedKeys;
 import dev.myelin.policy.model.Policy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,5 +119,52 @@ class RolloutTest {
         } finally {
             robots.forEach(TestRobot::close);
         }
+    }
+
+    @Test
+    void aForgedRetainedManifestWithAHigherVersionDoesNotBlockASignedRelease(EmbeddedBroker broker) throws Exception {
+        String fleet = SharedBroker.fleet("forged");
+        List<TestRobot> robots = fleet(broker, fleet, 2);
+        Fixtures attacker = new Fixtures();
+        ReleaseManifest forged = PreparedRelease.of(attacker.nav("99.0.0"), TrustedKeys.of(attacker.releaseKey.getPublic()),
+                fleet, "stable", PreparedRelease.DEFAULT_CHUNK_BYTES, 400, ReleaseManifest.Activation.IMMEDIATE)
+                .manifest().withStage(ReleaseManifest.Stage.FLEET, List.of(), System.currentTimeMillis());
+        String topic = Topics.manifest(fleet, "nav", "stable");
+        List<String> log = new ArrayList<>();
+        try (MqttLink link = trainerLink(broker, fleet)) {
+            // Signed by a key nobody trusts; then under the trusted key id with the signature bytes damaged.
+            for (byte[] payload : List.of(forged.seal(attacker.signer), damagedSignature(forged.seal(fx.signer)))) {
+                assertTrue(link.publishAndWait(topic, payload, 1, true, Duration.ofSeconds(5)));
+                Rollout.Options o = options(fleet, 0.5).log(s -> {
+                    System.out.println("rollout: " + s);
+                    log.add(s);
+                });
+                String version = log.isEmpty() ? "1.1.0" : "1.2.0";
+                Rollout.Result r = new Rollout(link, fx.signer, o).run(fx.nav(version));
+                assertEquals(Rollout.Outcome.PROMOTED, r.outcome(), r.reason());
+                assertTrue(log.stream().anyMatch(l -> l.contains("not a verified release")), log.toString());
+                assertFalse(log.stream().anyMatch(l -> l.contains("replacing")), "the forged manifest was taken as current: " + log);
+                for (TestRobot t : robots) {
+                    assertEquals(version, t.committedVersion(), t.id);
+                }
+                log.clear();
+                log.add("second round");
+            }
+            // The channel's verified release is honoured again: a lower version is still refused.
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new Rollout(link, fx.signer, options(fleet, 1)).run(fx.nav("1.0.5")));
+            assertTrue(e.getMessage().contains("not newer than the channel's current release nav-1.2.0"), e.getMessage());
+        } finally {
+            robots.forEach(TestRobot::close);
+        }
+    }
+
+    /** The envelope with one character of its base64 signature changed. */
+    private static byte[] damagedSignature(byte[] envelope) {
+        String text = new String(envelope, StandardCharsets.UTF_8);
+        int at = text.indexOf("\"signature\"");
+        int start = text.indexOf('"', text.indexOf(':', at)) + 1;
+        char c = text.charAt(start + 4);
+        return (text.substring(0, start + 4) + (c == 'A' ? 'B' : 'A') + text.substring(start + 5)).getBytes(StandardCharsets.UTF_8);
     }
 }

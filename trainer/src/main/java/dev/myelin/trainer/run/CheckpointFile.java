@@ -36,12 +36,80 @@ public final class CheckpointFile {
 
     private final Map<String, Object> header = new LinkedHashMap<>();
     private final Map<String, Object> sections = new LinkedHashMap<>();
+    private String source = "checkpoint";
 
     public CheckpointFile() {
     }
 
     public Map<String, Object> header() {
         return header;
+    }
+
+    /**
+     * Header field {@code key} as an integer; an exception naming the file and the field when it is
+     * missing or not an integer (a damaged or hand-edited checkpoint).
+     */
+    public long headerLong(String key) {
+        Object v = header.get(key);
+        if (v instanceof Number n && (v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger
+                || n.doubleValue() == Math.rint(n.doubleValue()))) {
+            return n.longValue();
+        }
+        throw wrongField(key, "an integer", v);
+    }
+
+    /** Header field {@code key} as an int (see {@link #headerLong}). */
+    public int headerInt(String key) {
+        long v = headerLong(key);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw wrongField(key, "an integer of 32 bits", v);
+        }
+        return (int) v;
+    }
+
+    /** Header field {@code key} as a mapping (e.g. the saved configuration). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> headerMap(String key) {
+        Object v = header.get(key);
+        if (v instanceof Map<?, ?> m) {
+            for (Object k : m.keySet()) {
+                if (!(k instanceof String)) {
+                    throw wrongField(key, "a mapping with text keys", v);
+                }
+            }
+            return (Map<String, Object>) m;
+        }
+        throw wrongField(key, "a mapping", v);
+    }
+
+    private IllegalArgumentException wrongField(String key, String expected, Object got) {
+        String what = got == null ? "it is missing" : "got " + (got instanceof String t ? "the text \"" + abbreviate(t) + "\""
+                : got instanceof Map<?, ?> ? "a mapping" : got instanceof List<?> ? "a list" : String.valueOf(got));
+        return new IllegalArgumentException(source + ": checkpoint field '" + key + "' must be " + expected + ", " + what);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    /**
+     * Removes temporary files an interrupted {@link #writeAtomically} left next to {@code file} (a
+     * {@code kill -9} between creating and renaming one); returns how many. Call before resuming.
+     */
+    public static int removeStaleTemporaries(Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        String prefix = "." + abs.getFileName() + ".";
+        int removed = 0;
+        try (var dir = Files.newDirectoryStream(abs.getParent(), p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp") && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        })) {
+            for (Path p : dir) {
+                Files.deleteIfExists(p);
+                removed++;
+            }
+        }
+        return removed;
     }
 
     public CheckpointFile put(String name, float[] data) {
@@ -189,11 +257,14 @@ public final class CheckpointFile {
     /** Reads and verifies a checkpoint; IOException naming the file and the problem if it is not whole. */
     public static CheckpointFile read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no checkpoint there");
+            throw new IOException(file + (Files.exists(file) ? ": not a regular file (a directory, pipe or device)"
+                    : ": no checkpoint there"));
         }
         byte[] all = Files.readAllBytes(file);
         try {
-            return parse(all);
+            CheckpointFile c = parse(all);
+            c.source = file.toString();
+            return c;
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
@@ -223,7 +294,12 @@ public final class CheckpointFile {
         if (hl < 0 || MAGIC.length + 8L + hl > all.length - DIGEST) {
             throw new IllegalArgumentException("header length " + hl + " runs past the end");
         }
-        Map<String, Object> h = new ObjectMapper().readValue(all, MAGIC.length + 8, hl, Map.class);
+        Map<String, Object> h;
+        try {
+            h = new ObjectMapper().readValue(all, MAGIC.length + 8, hl, Map.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("header is not a JSON object: " + e.getMessage().split("\\R", 2)[0]);
+        }
         long dataStart = pad8(MAGIC.length + 8L + hl);
         long dataEnd = all.length - DIGEST;
         CheckpointFile c = new CheckpointFile();
@@ -232,12 +308,25 @@ public final class CheckpointFile {
             throw new IllegalArgumentException("header has no section table");
         }
         c.header.putAll(h);
+        int index = 0;
         for (Object o : table) {
+            String at = "sections[" + index++ + "]";
+            if (!(o instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException("header field '" + at + "' must be a mapping, got " + o);
+            }
             Map<String, Object> t = (Map<String, Object>) o;
-            String name = String.valueOf(t.get("name"));
-            String type = String.valueOf(t.get("type"));
-            long n = ((Number) t.get("length")).longValue();
-            long off = ((Number) t.get("offset")).longValue();
+            if (!(t.get("name") instanceof String name)) {
+                throw new IllegalArgumentException("header field '" + at + ".name' must be text, got " + t.get("name"));
+            }
+            if (!(t.get("type") instanceof String type) || !List.of("f32", "f64", "i64", "u8").contains(type)) {
+                throw new IllegalArgumentException("header field '" + at + ".type' must be f32, f64, i64 or u8, got "
+                        + t.get("type"));
+            }
+            long n = tableInteger(t, at, "length");
+            long off = tableInteger(t, at, "offset");
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("header field '" + at + ".length' is too large: " + n);
+            }
             long bytes = n * elementSize(type);
             if (n < 0 || off < 0 || dataStart + off + bytes > dataEnd) {
                 throw new IllegalArgumentException("section " + name + " lies outside the file");
@@ -268,6 +357,15 @@ public final class CheckpointFile {
             c.sections.put(name, data);
         }
         return c;
+    }
+
+    private static long tableInteger(Map<String, Object> t, String at, String key) {
+        Object v = t.get(key);
+        if (v instanceof Integer || v instanceof Long) {
+            return ((Number) v).longValue();
+        }
+        throw new IllegalArgumentException("header field '" + at + "." + key + "' must be an integer, got "
+                + (v instanceof String s ? "the text \"" + abbreviate(s) + "\"" : String.valueOf(v)));
     }
 
     static byte[] sha256(byte[] bytes, int length) {

@@ -66,8 +66,8 @@ public final class TrainedPolicy {
         p.put("task_options", new LinkedHashMap<>(config.taskOptions));
         p.put("observation_variant", config.observation);
         p.put("seed", config.seed);
-        long step = ((Number) ck.header().get("step")).longValue();
-        int ranks = ((Number) ck.header().get("ranks")).intValue();
+        long step = ck.headerLong("step");
+        int ranks = ck.headerInt("ranks");
         p.put("steps_per_rank", step);
         p.put("ranks", ranks);
         p.put("total_env_steps", step * ranks);
@@ -87,7 +87,7 @@ public final class TrainedPolicy {
     public static TrainedPolicy load(Path runDir) throws IOException {
         Path file = runDir.resolve(TrainingRun.CHECKPOINT);
         CheckpointFile ck = CheckpointFile.read(file);
-        Map<String, Object> saved = (Map<String, Object>) ck.header().get("config");
+        Map<String, Object> saved = ck.headerMap("config");
         if (saved == null) {
             throw new IOException(file + ": checkpoint has no configuration");
         }

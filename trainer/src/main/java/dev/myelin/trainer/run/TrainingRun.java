@@ -169,8 +169,12 @@ public final class TrainingRun implements AutoCloseable {
     public static TrainingRun resume(Path dir, List<String> overrides, Communicator comm) throws IOException {
         Settings.requireResumable(overrides, TrainConfig.RESUMABLE_OVERRIDES);
         CheckpointFile ck = checkpointOf(dir);
+        int stale = CheckpointFile.removeStaleTemporaries(dir.resolve(CHECKPOINT));
+        if (stale > 0) {
+            System.err.println("resume: removed " + stale + " temporary checkpoint file(s) an interrupted write left in " + dir);
+        }
         Map<String, Object> saved = savedSettings(ck);
-        int ranks = ((Number) ck.header().get("ranks")).intValue();
+        int ranks = ck.headerInt("ranks");
         if (ranks != comm.size()) {
             throw new IllegalArgumentException("the checkpoint was written by " + ranks + " rank(s); resume it with "
                     + ranks + " (this is " + comm.size() + ")");
@@ -253,7 +257,7 @@ public final class TrainingRun implements AutoCloseable {
 
     private static CheckpointFile checkpointOf(Path runDir) throws IOException {
         Path file = runDir.resolve(CHECKPOINT);
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new IllegalArgumentException(runDir + ": no " + CHECKPOINT + " there (not a training run)");
         }
         return CheckpointFile.read(file);
@@ -261,11 +265,7 @@ public final class TrainingRun implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> savedSettings(CheckpointFile ck) throws IOException {
-        Map<String, Object> saved = (Map<String, Object>) ck.header().get("config");
-        if (saved == null) {
-            throw new IOException("checkpoint has no configuration");
-        }
-        return saved;
+        return ck.headerMap("config");
     }
 
     /** Where progress lines go (rank 0 only); {@code terminal} redraws one line in place. */
@@ -520,7 +520,7 @@ public final class TrainingRun implements AutoCloseable {
 
     private void restore(CheckpointFile ck) throws IOException {
         loadLearned(ck);
-        long savedStep = ((Number) ck.header().get("step")).longValue();
+        long savedStep = ck.headerLong("step");
         ByteBuffer b = ByteBuffer.wrap(ck.bytes("rank." + comm.rank())).order(ByteOrder.LITTLE_ENDIAN);
         long[][] streams = new long[3][3];
         for (long[] s : streams) {

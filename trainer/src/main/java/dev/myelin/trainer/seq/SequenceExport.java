@@ -52,7 +52,7 @@ public final class SequenceExport {
             throw new IOException(file + " is not a sequence-training checkpoint (format " + ck.header().get("format")
                     + "; use ./myelin export for feed-forward runs)");
         }
-        Map<String, Object> saved = (Map<String, Object>) ck.header().get("config");
+        Map<String, Object> saved = ck.headerMap("config");
         SequenceConfig config = SequenceConfig.of(saved, List.of());
         BoxSpace os;
         BoxSpace as;
@@ -83,8 +83,8 @@ public final class SequenceExport {
         p.put("agents_per_world", perWorld);
         p.put("parameter_shared", perWorld > 1);
         p.put("seed", config.seed);
-        p.put("env_steps", ((Number) ck.header().get("step")).longValue());
-        p.put("updates", ((Number) ck.header().get("updates")).longValue());
+        p.put("env_steps", ck.headerLong("step"));
+        p.put("updates", ck.headerLong("updates"));
         if (ck.header().get("eval_return") instanceof Number e) {
             p.put("eval_return_at_checkpoint", e.doubleValue());
         }

@@ -157,7 +157,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
     public static SequenceTrainingRun resume(Path dir, List<String> overrides) throws IOException {
         Settings.requireResumable(overrides, RESUMABLE_OVERRIDES);
         Path file = dir.resolve(CHECKPOINT);
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new IllegalArgumentException(dir + ": no " + CHECKPOINT + " there (not a sequence training run)");
         }
         CheckpointFile ck = CheckpointFile.read(file);
@@ -168,12 +168,12 @@ public final class SequenceTrainingRun implements AutoCloseable {
         if (!ck.has("action_log")) {
             throw new IllegalArgumentException(file + " was written without an action log and cannot be resumed");
         }
-        Object saved = ck.header().get("config");
-        if (!(saved instanceof Map<?, ?> settings)) {
-            throw new IOException(file + ": checkpoint has no configuration");
+        SequenceConfig config = SequenceConfig.of(ck.headerMap("config"), overrides);
+        long savedStep = ck.headerLong("step");
+        int stale = CheckpointFile.removeStaleTemporaries(file);
+        if (stale > 0) {
+            System.err.println("resume: removed " + stale + " temporary checkpoint file(s) an interrupted write left in " + dir);
         }
-        SequenceConfig config = SequenceConfig.of((Map<String, Object>) settings, overrides);
-        long savedStep = ((Number) ck.header().get("step")).longValue();
         if (config.steps < savedStep) {
             throw new IllegalArgumentException("steps=" + config.steps + " is below the " + savedStep
                     + " steps the run has already made");
