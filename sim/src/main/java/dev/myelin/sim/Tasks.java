@@ -4,6 +4,7 @@ import dev.myelin.sim.pomdp.FilteredEnv;
 import dev.myelin.sim.pomdp.FilteredVectorEnv;
 import dev.myelin.sim.pomdp.ObservationFilter;
 import dev.myelin.sim.pomdp.Pomdp;
+import dev.myelin.sim.mujoco.Locomotion;
 import dev.myelin.sim.random.RandomizationSpec;
 import dev.myelin.sim.task.CartPoleSwingUp;
 import dev.myelin.sim.task.DiffDriveNav;
@@ -27,7 +28,7 @@ public final class Tasks {
     public static final int DEFAULT_ROBOTS = 4;
 
     private static final List<String> NAMES = List.of(Pendulum.NAME, CartPoleSwingUp.NAME, DiffDriveNav.NAME,
-            DiffDriveNav.MULTI_NAME);
+            DiffDriveNav.MULTI_NAME, "hopper", "halfcheetah", "walker2d", "ant");
 
     private Tasks() {
     }
@@ -70,6 +71,20 @@ public final class Tasks {
                     c.set(e.getKey(), e.getValue());
                 }
                 yield new DiffDriveNav(name, worlds, c, rand);
+            }
+            case "hopper", "halfcheetah", "walker2d", "ant" -> {
+                boolean contact = false;
+                for (Map.Entry<String, String> e : spec.options().entrySet()) {
+                    if (name.equals("ant") && e.getKey().equals("contact_forces")
+                            && (e.getValue().equals("true") || e.getValue().equals("false"))) {
+                        contact = Boolean.parseBoolean(e.getValue());
+                    } else {
+                        throw new IllegalArgumentException("task " + name + " takes " + (name.equals("ant")
+                                ? "only the option contact_forces=true|false" : "no options") + ", got "
+                                + e.getKey() + "=" + e.getValue());
+                    }
+                }
+                yield Locomotion.create(Locomotion.Robot.of(name), worlds, contact, rand);
             }
             default -> throw new AssertionError(name);
         };
