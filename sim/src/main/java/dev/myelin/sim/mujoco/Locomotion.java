@@ -71,6 +71,11 @@ public final class Locomotion extends MujocoTask {
             return task;
         }
 
+        /** Physics steps per control period. */
+        public int frameSkip() {
+            return frameSkip;
+        }
+
         /** The MJCF resource of this package. */
         public String resource() {
             return task + ".xml";
