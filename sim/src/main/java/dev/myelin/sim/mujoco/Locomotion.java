@@ -109,8 +109,8 @@ public final class Locomotion extends MujocoTask {
     private final double[] healthyReward;
 
     private Locomotion(Robot robot, MjModel model, int worlds, boolean contactForces, RandomizationSpec rand) {
-        super(robot.task, model, worlds, observationSpace(robot, model, contactForces), actionSpace(model),
-                robot.frameSkip, MAX_STEPS, List.of(), rand);
+        super(robot.task, model, allActuators(model), worlds, observationSpace(robot, model, contactForces),
+                actionSpace(model), robot.frameSkip, MAX_STEPS, List.of(), rand);
         this.robot = robot;
         this.contactForces = contactForces;
         this.nq = model.nq();
@@ -150,40 +150,11 @@ public final class Locomotion extends MujocoTask {
     private static BoxSpace observationSpace(Robot robot, MjModel m, boolean contactForces) {
         BoxSpace.Builder b = BoxSpace.builder();
         float inf = Float.POSITIVE_INFINITY;
-        List<String> joints = m.names(MjObject.JOINT);
-        MjArray type = m.array("jnt_type");
-        int free = MjNative.LAYOUT.enumValue("mjJNT_FREE");
-        int slide = MjNative.LAYOUT.enumValue("mjJNT_SLIDE");
-        // names per qpos and qvel coordinate, from the joints that own them
-        String[] qposNames = new String[m.nq()];
-        String[] qposUnits = new String[m.nq()];
-        String[] qvelNames = new String[m.nv()];
-        String[] qvelUnits = new String[m.nv()];
-        MjArray qadr = m.array("jnt_qposadr");
-        MjArray dadr = m.array("jnt_dofadr");
-        for (int j = 0; j < m.njnt(); j++) {
-            String n = joints.get(j);
-            int q = qadr.getInt(j);
-            int d = dadr.getInt(j);
-            int t = type.getInt(j);
-            if (t == free) {
-                String[] pq = {"x", "y", "z", "qw", "qx", "qy", "qz"};
-                String[] pv = {"vx", "vy", "vz", "wx", "wy", "wz"};
-                for (int k = 0; k < 7; k++) {
-                    qposNames[q + k] = n + "_" + pq[k];
-                    qposUnits[q + k] = k < 3 ? "m" : "1";
-                }
-                for (int k = 0; k < 6; k++) {
-                    qvelNames[d + k] = n + "_" + pv[k];
-                    qvelUnits[d + k] = k < 3 ? "m/s" : "rad/s";
-                }
-            } else {
-                qposNames[q] = n;
-                qposUnits[q] = t == slide ? "m" : "rad";
-                qvelNames[d] = n + "_velocity";
-                qvelUnits[d] = t == slide ? "m/s" : "rad/s";
-            }
-        }
+        Coordinates c = Coordinates.of(m);
+        String[] qposNames = c.positionNames();
+        String[] qposUnits = c.positionUnits();
+        String[] qvelNames = c.velocityNames();
+        String[] qvelUnits = c.velocityUnits();
         for (int i = robot.excludedPositions; i < m.nq(); i++) {
             b.add(qposNames[i], qposUnits[i], -inf, inf, Kind.POSITION);
         }
@@ -202,6 +173,10 @@ public final class Locomotion extends MujocoTask {
             }
         }
         return b.build();
+    }
+
+    private static int[] allActuators(MjModel m) {
+        return java.util.stream.IntStream.range(0, m.nu()).toArray();
     }
 
     private static BoxSpace actionSpace(MjModel m) {

@@ -43,6 +43,7 @@ public abstract class MujocoTask extends Task implements AutoCloseable {
     private final MjModel[] models;
     private final MjData[] data;
     private final boolean ownModels;
+    private final int[] actuators;
     private final double[] ctrlScale;
     private final double[] ctrlOffset;
     private final boolean identityControl;
@@ -60,17 +61,22 @@ public abstract class MujocoTask extends Task implements AutoCloseable {
 
     /**
      * @param model     the compiled model; this task owns and closes it
+     * @param actuators the actuator driven by each action component (the others keep control 0)
      * @param frameSkip physics steps per control period
      */
-    protected MujocoTask(String name, MjModel model, int worlds, BoxSpace observation, BoxSpace action,
-                         int frameSkip, int maxEpisodeSteps, List<Parameter> taskParameters,
+    protected MujocoTask(String name, MjModel model, int[] actuators, int worlds, BoxSpace observation,
+                         BoxSpace action, int frameSkip, int maxEpisodeSteps, List<Parameter> taskParameters,
                          RandomizationSpec randomization) {
         super(name, worlds, 1, observation, action, model.timestep() * frameSkip, maxEpisodeSteps,
                 withModelParameters(taskParameters), randomization);
-        if (action.size() != model.nu()) {
-            throw new IllegalArgumentException(name + ": action space has " + action.size() + " components but "
-                    + model.source().getFileName() + " has " + model.nu() + " actuators");
+        if (action.size() != actuators.length) {
+            throw new IllegalArgumentException(name + ": action space has " + action.size() + " components for "
+                    + actuators.length + " actuators");
         }
+        if (frameSkip < 1) {
+            throw new IllegalArgumentException(name + ": frame skip must be >= 1, got " + frameSkip);
+        }
+        this.actuators = actuators.clone();
         this.model = model;
         this.frameSkip = frameSkip;
         this.timestep = model.timestep();
@@ -87,15 +93,17 @@ public abstract class MujocoTask extends Task implements AutoCloseable {
         nominalDamping = snapshot(model.array("dof_damping"));
         nominalGear = snapshot(model.array("actuator_gear"));
 
-        int nu = model.nu();
+        int nu = actuators.length;
         ctrlScale = new double[nu];
         ctrlOffset = new double[nu];
         MjArray range = model.array("actuator_ctrlrange");
         MjArray limited = model.array("actuator_ctrllimited");
-        boolean identity = true;
+        boolean identity = nu == model.nu();
         for (int i = 0; i < nu; i++) {
-            double lo = limited.bits(i) != 0 ? range.get(i, 0) : action.low(i);
-            double hi = limited.bits(i) != 0 ? range.get(i, 1) : action.high(i);
+            int act = actuators[i];
+            identity &= act == i;
+            double lo = limited.bits(act) != 0 ? range.get(act, 0) : action.low(i);
+            double hi = limited.bits(act) != 0 ? range.get(act, 1) : action.high(i);
             ctrlScale[i] = (hi - lo) / (action.high(i) - action.low(i));
             ctrlOffset[i] = lo - action.low(i) * ctrlScale[i];
             identity &= lo == action.low(i) && hi == action.high(i);
@@ -142,6 +150,11 @@ public abstract class MujocoTask extends Task implements AutoCloseable {
     /** The model {@code world} steps with (the shared one unless model parameters are randomized). */
     public final MjModel model(int world) {
         return models[world];
+    }
+
+    /** The actuator each action component drives. */
+    public final int actuator(int component) {
+        return actuators[component];
     }
 
     /** Physics steps per control period. */
@@ -194,7 +207,11 @@ public abstract class MujocoTask extends Task implements AutoCloseable {
             MjArray ctrl = d.ctrl();
             for (int i = 0; i < actionSize; i++) {
                 float u = plant[a + i];
-                ctrl.set(i, identityControl ? u : ctrlOffset[i] + ctrlScale[i] * u);
+                if (identityControl) {
+                    ctrl.set(i, u);
+                } else {
+                    ctrl.set(actuators[i], ctrlOffset[i] + ctrlScale[i] * u);
+                }
             }
             beforeStep(w, d);
             double duration = stepDuration(w);
