@@ -39,6 +39,19 @@ public final class Tasks {
         return NAMES;
     }
 
+    /**
+     * A label for file and bundle names: the task name, or {@code mjcf-STEM} for {@code mjcf:.../STEM.xml}
+     * (characters other than letters, digits, '.', '_' and '-' become '_').
+     */
+    public static String label(String task) {
+        if (!task.startsWith(MjcfTask.PREFIX)) {
+            return task;
+        }
+        String file = java.nio.file.Path.of(task.substring(MjcfTask.PREFIX.length())).getFileName().toString();
+        String stem = file.endsWith(".xml") ? file.substring(0, file.length() - 4) : file;
+        return "mjcf-" + stem.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     /** Whether {@code name} is a registered task or an {@code mjcf:} model. */
     public static boolean isKnown(String name) {
         return NAMES.contains(name) || (name.startsWith(MjcfTask.PREFIX) && name.length() > MjcfTask.PREFIX.length());
