@@ -103,17 +103,20 @@ public final class Tasks {
             }
             case "hopper", "halfcheetah", "walker2d", "ant" -> {
                 boolean contact = false;
+                int maxSteps = Locomotion.MAX_STEPS;
                 for (Map.Entry<String, String> e : spec.options().entrySet()) {
-                    if (name.equals("ant") && e.getKey().equals("contact_forces")
-                            && (e.getValue().equals("true") || e.getValue().equals("false"))) {
-                        contact = Boolean.parseBoolean(e.getValue());
+                    String v = e.getValue();
+                    if (name.equals("ant") && e.getKey().equals("contact_forces") && (v.equals("true") || v.equals("false"))) {
+                        contact = Boolean.parseBoolean(v);
+                    } else if (e.getKey().equals("max_steps") && v.matches("[1-9][0-9]{0,8}")) {
+                        maxSteps = Integer.parseInt(v);
                     } else {
-                        throw new IllegalArgumentException("task " + name + " takes " + (name.equals("ant")
-                                ? "only the option contact_forces=true|false" : "no options") + ", got "
-                                + e.getKey() + "=" + e.getValue());
+                        throw new IllegalArgumentException("task " + name + " takes the options max_steps=N"
+                                + (name.equals("ant") ? " and contact_forces=true|false" : "") + ", got "
+                                + e.getKey() + "=" + v);
                     }
                 }
-                yield Locomotion.create(Locomotion.Robot.of(name), worlds, contact, rand);
+                yield Locomotion.create(Locomotion.Robot.of(name), worlds, contact, maxSteps, rand);
             }
             default -> throw new AssertionError(name);
         };
