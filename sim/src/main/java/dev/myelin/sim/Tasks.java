@@ -4,6 +4,8 @@ import dev.myelin.sim.pomdp.FilteredEnv;
 import dev.myelin.sim.pomdp.FilteredVectorEnv;
 import dev.myelin.sim.pomdp.ObservationFilter;
 import dev.myelin.sim.pomdp.Pomdp;
+import dev.myelin.sim.mujoco.Locomotion;
+import dev.myelin.sim.mujoco.MjcfTask;
 import dev.myelin.sim.random.RandomizationSpec;
 import dev.myelin.sim.task.CartPoleSwingUp;
 import dev.myelin.sim.task.DiffDriveNav;
@@ -27,20 +29,39 @@ public final class Tasks {
     public static final int DEFAULT_ROBOTS = 4;
 
     private static final List<String> NAMES = List.of(Pendulum.NAME, CartPoleSwingUp.NAME, DiffDriveNav.NAME,
-            DiffDriveNav.MULTI_NAME);
+            DiffDriveNav.MULTI_NAME, "hopper", "halfcheetah", "walker2d", "ant");
 
     private Tasks() {
     }
 
-    /** Registered task names. */
+    /** Registered task names; {@code mjcf:PATH.xml} (a user's MJCF model with the option {@code task_spec}) too. */
     public static List<String> names() {
         return NAMES;
+    }
+
+    /**
+     * A label for file and bundle names: the task name, or {@code mjcf-STEM} for {@code mjcf:.../STEM.xml}
+     * (characters other than letters, digits, '.', '_' and '-' become '_').
+     */
+    public static String label(String task) {
+        if (!task.startsWith(MjcfTask.PREFIX)) {
+            return task;
+        }
+        String file = java.nio.file.Path.of(task.substring(MjcfTask.PREFIX.length())).getFileName().toString();
+        String stem = file.endsWith(".xml") ? file.substring(0, file.length() - 4) : file;
+        return "mjcf-" + stem.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** Whether {@code name} is a registered task or an {@code mjcf:} model. */
+    public static boolean isKnown(String name) {
+        return NAMES.contains(name) || (name.startsWith(MjcfTask.PREFIX) && name.length() > MjcfTask.PREFIX.length());
     }
 
     /** The reality-gap preset of {@code task} (what {@link Variant#REAL} applies). */
     public static RandomizationSpec realityGap(String task) {
         requireKnown(task);
-        return RandomizationSpec.resource("reality-gap/" + task + ".yaml")
+        String preset = task.startsWith(MjcfTask.PREFIX) ? "mjcf" : task;
+        return RandomizationSpec.resource("reality-gap/" + preset + ".yaml")
                 .orElseThrow(() -> new IllegalStateException("no reality-gap preset for " + task));
     }
 
@@ -51,6 +72,15 @@ public final class Tasks {
         RandomizationSpec rand = spec.randomization();
         if (spec.variant() == Variant.REAL) {
             rand = rand.overriddenBy(realityGap(name));
+        }
+        if (name.startsWith(MjcfTask.PREFIX)) {
+            String specFile = spec.options().get(MjcfTask.SPEC_OPTION);
+            if (specFile == null || spec.options().size() != 1) {
+                throw new IllegalArgumentException("task " + name + " takes exactly the option " + MjcfTask.SPEC_OPTION
+                        + "=SPEC.yaml (--task-spec), got " + spec.options().keySet());
+            }
+            return MjcfTask.create(java.nio.file.Path.of(name.substring(MjcfTask.PREFIX.length())),
+                    java.nio.file.Path.of(specFile), worlds, rand);
         }
         return switch (name) {
             case Pendulum.NAME -> {
@@ -70,6 +100,23 @@ public final class Tasks {
                     c.set(e.getKey(), e.getValue());
                 }
                 yield new DiffDriveNav(name, worlds, c, rand);
+            }
+            case "hopper", "halfcheetah", "walker2d", "ant" -> {
+                boolean contact = false;
+                int maxSteps = Locomotion.MAX_STEPS;
+                for (Map.Entry<String, String> e : spec.options().entrySet()) {
+                    String v = e.getValue();
+                    if (name.equals("ant") && e.getKey().equals("contact_forces") && (v.equals("true") || v.equals("false"))) {
+                        contact = Boolean.parseBoolean(v);
+                    } else if (e.getKey().equals("max_steps") && v.matches("[1-9][0-9]{0,8}")) {
+                        maxSteps = Integer.parseInt(v);
+                    } else {
+                        throw new IllegalArgumentException("task " + name + " takes the options max_steps=N"
+                                + (name.equals("ant") ? " and contact_forces=true|false" : "") + ", got "
+                                + e.getKey() + "=" + v);
+                    }
+                }
+                yield Locomotion.create(Locomotion.Robot.of(name), worlds, contact, maxSteps, rand);
             }
             default -> throw new AssertionError(name);
         };
@@ -94,8 +141,9 @@ public final class Tasks {
     }
 
     private static void requireKnown(String name) {
-        if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("unknown task '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+        if (!isKnown(name)) {
+            throw new IllegalArgumentException("unknown task '" + name + "' (known: " + String.join(", ", NAMES)
+                    + ", mjcf:PATH.xml)");
         }
     }
 
