@@ -33,6 +33,12 @@ import java.util.Set;
  *     actions:
  *       - {channel: linear_velocity, topic: /cmd_vel, type: geometry_msgs/msg/Twist, field: linear.x,
  *          unit: m/s, min: -0.22, max: 0.22, rate_limit: 2.0, safe: 0.0}
+ *     # joint-space robots (see JointMapping): joint_state, imu and twist observations, joint_array actions
+ *     #  - {name: joints, kind: joint_state, topic: /joint_states, joints: [hip, knee], fields: [position, velocity]}
+ *     #  - {name: imu, kind: imu, topic: /imu, parts: [orientation, angular_velocity]}
+ *     #  - {name: command, kind: twist, topic: /cmd_vel, components: [linear.x, angular.z]}
+ *     #  - {kind: joint_array, topic: /forward_position_controller/commands, joints: [hip, knee],
+ *     #     unit: rad, min: [-0.8, -2.0], max: [0.8, 0.0], safe: [0.0, -1.2], rate_limit: 10}
  *     safety: {estop_topic: /estop, reset_topic: /sim/episode, reset_type: std_msgs/msg/String}
  *     diagnostics: {topic: /diagnostics, period_s: 1.0}
  * }</pre>
@@ -165,19 +171,21 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
         Set<String> actionChannels = new HashSet<>();
         Set<String> targets = new HashSet<>();
         for (ParamReader a : p.list("actions")) {
-            ActionOutput out = action(a);
-            if (!actionChannels.add(out.channel())) {
-                throw a.fail("channel", "'" + out.channel() + "' is mapped twice");
-            }
-            if (!targets.add(out.topic() + "#" + out.field())) {
-                throw a.fail("field", out.field() + " of " + out.topic() + " is written by another action");
-            }
-            for (ActionOutput other : actions) {
-                if (other.topic().equals(out.topic()) && !other.type().equals(out.type())) {
-                    throw a.fail("type", out.type() + " differs from " + other.type() + " already used on " + out.topic());
+            boolean jointArray = JointMapping.isJointArray(a);
+            for (ActionOutput out : jointArray ? JointMapping.jointArray(a) : List.of(action(a))) {
+                if (!actionChannels.add(out.channel())) {
+                    throw a.fail(jointArray ? "joints" : "channel", "'" + out.channel() + "' is mapped twice");
                 }
+                if (!targets.add(out.topic() + "#" + out.field())) {
+                    throw a.fail(jointArray ? "topic" : "field", out.field() + " of " + out.topic() + " is written by another action");
+                }
+                for (ActionOutput other : actions) {
+                    if (other.topic().equals(out.topic()) && !other.type().equals(out.type())) {
+                        throw a.fail("type", out.type() + " differs from " + other.type() + " already used on " + out.topic());
+                    }
+                }
+                actions.add(out);
             }
-            actions.add(out);
         }
 
         ParamReader safety = p.child("safety");
@@ -210,7 +218,11 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
     }
 
     private static long maxAge(ParamReader o) {
-        double s = o.nonNegative("max_age_s", 0.5);
+        return maxAge(o, 0.5);
+    }
+
+    static long maxAge(ParamReader o, double fallbackSeconds) {
+        double s = o.nonNegative("max_age_s", fallbackSeconds);
         return Math.round(s * 1e9);
     }
 
@@ -249,11 +261,14 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
                         o.string("goal_topic"), qos(o, "goal_qos", "transient_local"), maxAge(o),
                         o.string("distance_channel", "goal_distance"), o.string("bearing_channel", "goal_bearing"));
             }
-            default -> throw o.fail("kind", "must be field, laser_scan or goal, got '" + kind + "'");
+            case "joint_state" -> JointMapping.jointState(o, name, maxAge(o, 0.5));
+            case "imu" -> JointMapping.imu(o, name, maxAge(o, 0.5));
+            case "twist" -> JointMapping.twist(o, name, maxAge(o, 0.0));
+            default -> throw o.fail("kind", "must be field, laser_scan, goal, joint_state, imu or twist, got '" + kind + "'");
         };
     }
 
-    private static String qos(ParamReader o, String key, String fallback) {
+    static String qos(ParamReader o, String key, String fallback) {
         String q = o.string(key, fallback);
         try {
             dev.myelin.ros2.Qos.profile(q);
