@@ -12,9 +12,11 @@ import dev.myelin.sim.EpisodeStats;
 import dev.myelin.sim.Outcome;
 import dev.myelin.sim.SimEnv;
 import dev.myelin.sim.Transition;
-import dev.myelin.sim.task.DiffDriveNav;
+import dev.myelin.sim.task.BodySensors;
 import dev.myelin.sim.task.Lidar;
+import dev.myelin.sim.task.NavigationWorld;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -32,6 +34,8 @@ import java.util.function.BooleanSupplier;
  *     action; a command older than the command timeout (simulated time) or non-finite counts as a
  *     stop, like a base controller's watchdog.</li>
  * </ul>
+ * A physics body ({@link BodySensors}, e.g. the MuJoCo base) also publishes {@code imu}
+ * ({@code sensor_msgs/Imu}, sensor-data QoS) and {@code joint_states} ({@code sensor_msgs/JointState}).
  * It also publishes {@code /clock} ({@code rosgraph_msgs/Clock}) with the simulated time every step,
  * {@code reward} ({@code std_msgs/Float32}, per robot) with the reward of the step just taken, published
  * right after that step's {@code scan} and {@code odom} (a controller recording experience pairs it with
@@ -51,7 +55,8 @@ public final class SimNode implements AutoCloseable {
 
     private final Node node;
     private final SimEnv env;
-    private final DiffDriveNav nav;
+    private final NavigationWorld nav;
+    private final BodySensors body;
     private final int robots;
     private final int observationSize;
     private final int beams;
@@ -66,6 +71,19 @@ public final class SimNode implements AutoCloseable {
     private final Subscription[] commandSubscriptions;
     private final Publisher clockPublisher;
     private final Publisher episodePublisher;
+    private final Publisher[] imuPublishers;
+    private final Publisher[] jointPublishers;
+    private final Message[] imus;
+    private final Message[] jointStates;
+    private final Field[] imuFields;
+    private final Field jointPosition;
+    private final Field jointVelocity;
+    private final Field jointEffort;
+    private final Field imuStampSec;
+    private final Field imuStampNsec;
+    private final Field jointStampSec;
+    private final Field jointStampNsec;
+    private final double[] imuValues = new double[10];
 
     private final Message[] scans;
     private final Message[] odoms;
@@ -128,9 +146,9 @@ public final class SimNode implements AutoCloseable {
      * convention for simulated and many real lidars; reliable lets reliable subscribers match too).
      */
     public SimNode(Node node, SimEnv env, long seed, double commandTimeout, Qos scanQos) {
-        if (!(env.simulator() instanceof DiffDriveNav d)) {
+        if (!(env.simulator() instanceof NavigationWorld d)) {
             throw new IllegalArgumentException("the sim node drives the navigation tasks (diffdrive-nav, "
-                    + "multi-diffdrive), not " + env.task());
+                    + "multi-diffdrive, mujoco-nav), not " + env.task());
         }
         if (!(commandTimeout > 0)) {
             throw new IllegalArgumentException("command timeout must be > 0 s, got " + commandTimeout);
@@ -138,6 +156,7 @@ public final class SimNode implements AutoCloseable {
         this.node = node;
         this.env = env;
         this.nav = d;
+        this.body = env.simulator() instanceof BodySensors b ? b : null;
         this.robots = env.agents();
         this.observationSize = env.observationSpace().size();
         this.lidar = d.lidar();
@@ -191,6 +210,46 @@ public final class SimNode implements AutoCloseable {
             goals[r].setString(poseType.field("header.frame_id"), framePrefix + "odom");
             goals[r].setDouble(poseType.field("pose.orientation.w"), 1.0);
             twists[r] = twistType.newMessage();
+        }
+        if (body != null) {
+            MessageType imuType = node.messageType("sensor_msgs/msg/Imu");
+            MessageType jointType = node.messageType("sensor_msgs/msg/JointState");
+            imuPublishers = new Publisher[robots];
+            jointPublishers = new Publisher[robots];
+            imus = new Message[robots];
+            jointStates = new Message[robots];
+            int joints = body.jointNames().size();
+            for (int r = 0; r < robots; r++) {
+                String prefix = robots == 1 ? "" : "robot_" + r + "/";
+                imuPublishers[r] = node.createPublisher(prefix + "imu", imuType, Qos.SENSOR_DATA);
+                jointPublishers[r] = node.createPublisher(prefix + "joint_states", jointType, Qos.DEFAULT);
+                imus[r] = imuType.newMessage();
+                imus[r].setString(imuType.field("header.frame_id"), prefix + "imu_link");
+                jointStates[r] = jointType.newMessage();
+                jointStates[r].strings(jointType.field("name")).setAll(body.jointNames().toArray(String[]::new));
+                for (String f : List.of("position", "velocity", "effort")) {
+                    jointStates[r].primitives(jointType.field(f)).resize(joints);
+                }
+            }
+            imuFields = new Field[10];
+            String[] parts = {"orientation.x", "orientation.y", "orientation.z", "orientation.w", "angular_velocity.x",
+                    "angular_velocity.y", "angular_velocity.z", "linear_acceleration.x", "linear_acceleration.y",
+                    "linear_acceleration.z"};
+            for (int i = 0; i < parts.length; i++) {
+                imuFields[i] = imuType.field(parts[i]);
+            }
+            jointPosition = jointType.field("position");
+            jointVelocity = jointType.field("velocity");
+            jointEffort = jointType.field("effort");
+            imuStampSec = imuType.field("header.stamp.sec");
+            imuStampNsec = imuType.field("header.stamp.nanosec");
+            jointStampSec = jointType.field("header.stamp.sec");
+            jointStampNsec = jointType.field("header.stamp.nanosec");
+        } else {
+            imuPublishers = jointPublishers = null;
+            imus = jointStates = null;
+            imuFields = null;
+            jointPosition = jointVelocity = jointEffort = imuStampSec = imuStampNsec = jointStampSec = jointStampNsec = null;
         }
         // Reliable keep-last 1: matches best-effort (rclcpp's ClockQoS) and reliable subscribers alike.
         clockPublisher = node.createPublisher("/clock", clockType, Qos.DEFAULT.withDepth(1));
@@ -410,7 +469,27 @@ public final class SimNode implements AutoCloseable {
             o.setDouble(odomV, obs[off + beams + 2]);
             o.setDouble(odomW, obs[off + beams + 3]);
             odomPublishers[r].publish(o);
+            if (body != null) {
+                publishBody(r, sec, nsec);
+            }
         }
+    }
+
+    private void publishBody(int r, long sec, long nsec) {
+        body.imu(r, imuValues);
+        Message m = imus[r];
+        m.setLong(imuStampSec, sec);
+        m.setLong(imuStampNsec, nsec);
+        for (int i = 0; i < imuFields.length; i++) {
+            m.setDouble(imuFields[i], imuValues[i]);
+        }
+        imuPublishers[r].publish(m);
+        Message j = jointStates[r];
+        j.setLong(jointStampSec, sec);
+        j.setLong(jointStampNsec, nsec);
+        body.jointStates(r, j.primitives(jointPosition).doubleArray(), j.primitives(jointVelocity).doubleArray(),
+                j.primitives(jointEffort).doubleArray());
+        jointPublishers[r].publish(j);
     }
 
     private void publishEpisodeEnd() {
@@ -441,5 +520,11 @@ public final class SimNode implements AutoCloseable {
         }
         clockPublisher.close();
         episodePublisher.close();
+        if (body != null) {
+            for (int r = 0; r < robots; r++) {
+                imuPublishers[r].close();
+                jointPublishers[r].close();
+            }
+        }
     }
 }
