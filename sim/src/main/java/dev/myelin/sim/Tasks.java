@@ -7,6 +7,8 @@ import dev.myelin.sim.pomdp.Pomdp;
 import dev.myelin.sim.random.RandomizationSpec;
 import dev.myelin.sim.task.CartPoleSwingUp;
 import dev.myelin.sim.task.DiffDriveNav;
+import dev.myelin.sim.task.MujocoNav;
+import dev.myelin.sim.task.RobotModels;
 import dev.myelin.sim.task.NavConfig;
 import dev.myelin.sim.task.Pendulum;
 import dev.myelin.sim.task.Task;
@@ -27,7 +29,7 @@ public final class Tasks {
     public static final int DEFAULT_ROBOTS = 4;
 
     private static final List<String> NAMES = List.of(Pendulum.NAME, CartPoleSwingUp.NAME, DiffDriveNav.NAME,
-            DiffDriveNav.MULTI_NAME);
+            DiffDriveNav.MULTI_NAME, MujocoNav.NAME);
 
     private Tasks() {
     }
@@ -70,6 +72,18 @@ public final class Tasks {
                     c.set(e.getKey(), e.getValue());
                 }
                 yield new DiffDriveNav(name, worlds, c, rand);
+            }
+            case MujocoNav.NAME -> {
+                NavConfig c = new NavConfig();
+                java.nio.file.Path model = null;
+                for (Map.Entry<String, String> e : spec.options().entrySet()) {
+                    if (e.getKey().equals("model")) {
+                        model = RobotModels.resolve(e.getValue());
+                    } else {
+                        c.set(e.getKey(), e.getValue());
+                    }
+                }
+                yield new MujocoNav(worlds, c, model, rand);
             }
             default -> throw new AssertionError(name);
         };
