@@ -88,7 +88,8 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
     /**
      * @param worlds        independent worlds
      * @param config        navigation settings (arena, obstacles, beams, limits, rewards) as for diffdrive-nav
-     * @param model         the base's MJCF; null for the shipped {@code diffdrive-base.xml}
+     * @param model         the base's MJCF (its rangefinders must be the lidar's beams); null for the shipped
+     *                      {@code diffdrive-base.xml} with its lidar laid out for {@code config}'s beams
      * @param randomization per-episode distributions of the parameters
      */
     public MujocoNav(int worlds, NavConfig config, Path model, RandomizationSpec randomization) {
@@ -103,7 +104,7 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
         this.lidar = layout.lidar();
         this.beams = lidar.beams();
         this.maxObstacles = Math.max(1, c.obstacles);
-        Path file = model != null ? model : RobotModels.extract(DEFAULT_MODEL);
+        Path file = model != null ? model : RobotModels.diffDriveBase(lidar);
         models = new MjModel[worlds];
         datas = new MjData[worlds];
         qpos = new MjArray[worlds];

@@ -56,4 +56,56 @@ public final class RobotModels {
         }
         return p;
     }
+    private static final String SITES_BEGIN = "<!-- lidar sites begin";
+    private static final String SITES_END = "<!-- lidar sites end -->";
+    private static final String SENSORS_BEGIN = "<!-- lidar sensors begin";
+    private static final String SENSORS_END = "<!-- lidar sensors end -->";
+
+    /**
+     * The shipped base with its lidar blocks rewritten for {@code lidar}'s beams (one rangefinder site
+     * per beam, pointing at {@link Lidar#beamAngle}); the shipped file itself for its own 64-beam circle.
+     */
+    public static Path diffDriveBase(Lidar lidar) {
+        String name = "diffdrive-base.xml";
+        Path shipped = extract(name);
+        boolean nominal = lidar.beams() == 64 && Math.abs(lidar.angleMin() + Math.PI) < 1e-12
+                && Math.abs(lidar.angleIncrement() - 2 * Math.PI / 64) < 1e-12;
+        if (nominal) {
+            return shipped;
+        }
+        String key = String.format(java.util.Locale.ROOT, "diffdrive-base-%d-%.6f-%.6f.xml", lidar.beams(), lidar.angleMin(),
+                lidar.angleIncrement());
+        return EXTRACTED.computeIfAbsent(key, k -> {
+            try {
+                String text = Files.readString(shipped);
+                StringBuilder sites = new StringBuilder();
+                StringBuilder sensors = new StringBuilder();
+                for (int b = 0; b < lidar.beams(); b++) {
+                    double a = lidar.beamAngle(b);
+                    sites.append(String.format(java.util.Locale.ROOT,
+                            "      <site name=\"lidar_%d\" pos=\"0 0 0.172\" zaxis=\"%.9f %.9f 0\" size=\"0.002\"/>%n", b, Math.cos(a), Math.sin(a)));
+                    sensors.append(String.format(java.util.Locale.ROOT, "    <rangefinder name=\"range_%d\" site=\"lidar_%d\"/>%n", b, b));
+                }
+                text = replaceBlock(text, SITES_BEGIN, SITES_END, sites.toString());
+                text = replaceBlock(text, SENSORS_BEGIN, SENSORS_END, sensors.toString());
+                Path file = shipped.getParent().resolve(k);
+                Files.writeString(file, text);
+                file.toFile().deleteOnExit();
+                return file;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the base model for " + lidar.beams() + " beams", e);
+            }
+        });
+    }
+
+    private static String replaceBlock(String text, String begin, String end, String body) {
+        int b = text.indexOf(begin);
+        int e = text.indexOf(end);
+        if (b < 0 || e < b) {
+            throw new IllegalStateException("diffdrive-base.xml lacks its '" + begin + "' ... '" + end + "' block");
+        }
+        int from = text.indexOf('\n', b) + 1;
+        int to = text.lastIndexOf('\n', e) + 1;
+        return text.substring(0, from) + body + text.substring(to);
+    }
 }

@@ -28,10 +28,11 @@ class MujocoNavTest {
         return new NavConfig().lidarNoise(0);
     }
 
-    @Test
-    void aSeedGivesDiffdriveNavsSceneAndTheLidarSeesTheSame() {
-        MujocoNav mj = new MujocoNav(1, quiet(), null, RandomizationSpec.none());
-        DiffDriveNav flat = new DiffDriveNav(DiffDriveNav.NAME, 1, quiet(), RandomizationSpec.none());
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} beams")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {64, 24})
+    void aSeedGivesDiffdriveNavsSceneAndTheLidarSeesTheSame(int beamCount) {
+        MujocoNav mj = new MujocoNav(1, quiet().beams(beamCount), null, RandomizationSpec.none());
+        DiffDriveNav flat = new DiffDriveNav(DiffDriveNav.NAME, 1, quiet().beams(beamCount), RandomizationSpec.none());
         try {
             assertEquals(flat.observationSpace().toString(), mj.observationSpace().toString());
             assertEquals(flat.actionSpace().toString(), mj.actionSpace().toString());
@@ -132,9 +133,13 @@ class MujocoNavTest {
 
     @Test
     void aModelWithoutTheLidarIsRefusedNamingWhatIsMissing() {
+        java.nio.file.Path base64 = RobotModels.extract(MujocoNav.DEFAULT_MODEL);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Tasks.simulator(TaskSpec.of(MujocoNav.NAME).withOptions("beams=72"), 1));
-        assertTrue(e.getMessage().contains("has more rangefinders than beams=72") || e.getMessage().contains("range_64"), e.getMessage());
+                () -> Tasks.simulator(TaskSpec.of(MujocoNav.NAME).withOptions("beams=72,model=" + base64), 1));
+        assertTrue(e.getMessage().contains("mujoco-nav lidar beam 64 of 72: diffdrive-base.xml has no sensor named 'range_64'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Tasks.simulator(TaskSpec.of(MujocoNav.NAME).withOptions("beams=24,model=" + base64), 1));
+        assertTrue(e.getMessage().contains("has more rangefinders than beams=24"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> Tasks.simulator(TaskSpec.of(MujocoNav.NAME).withOptions("model=quadruped.xml"), 1));
         assertTrue(e.getMessage().contains("mujoco-nav lidar beam 0 of 64: quadruped.xml has no sensor named 'range_0'"), e.getMessage());
