@@ -11,6 +11,7 @@ import dev.myelin.sim.task.MujocoNav;
 import dev.myelin.sim.task.RobotModels;
 import dev.myelin.sim.task.NavConfig;
 import dev.myelin.sim.task.Pendulum;
+import dev.myelin.sim.task.QuadrupedWalk;
 import dev.myelin.sim.task.Task;
 
 import java.util.List;
@@ -29,7 +30,7 @@ public final class Tasks {
     public static final int DEFAULT_ROBOTS = 4;
 
     private static final List<String> NAMES = List.of(Pendulum.NAME, CartPoleSwingUp.NAME, DiffDriveNav.NAME,
-            DiffDriveNav.MULTI_NAME, MujocoNav.NAME);
+            DiffDriveNav.MULTI_NAME, MujocoNav.NAME, QuadrupedWalk.NAME);
 
     private Tasks() {
     }
@@ -84,6 +85,19 @@ public final class Tasks {
                     }
                 }
                 yield new MujocoNav(worlds, c, model, rand);
+            }
+            case QuadrupedWalk.NAME -> {
+                java.nio.file.Path model = null;
+                int steps = 500;
+                for (Map.Entry<String, String> e : spec.options().entrySet()) {
+                    switch (e.getKey()) {
+                        case "model" -> model = RobotModels.resolve(e.getValue());
+                        case "max_steps" -> steps = Integer.parseInt(e.getValue().strip());
+                        default -> throw new IllegalArgumentException("unknown " + name + " option '" + e.getKey()
+                                + "' (known: model, max_steps)");
+                    }
+                }
+                yield new QuadrupedWalk(worlds, model, steps, rand);
             }
             default -> throw new AssertionError(name);
         };
