@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -37,18 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a bundle naming other joints is refused before it can run.
  */
 class QuadrupedControllerTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
     /** The quadruped's channels as the task defines them, with all-zero weights (the plumbing is under test). */
     private static Policy policy(List<String> joints) {
         BoxSpace o = QuadrupedWalk.observationLayout();
@@ -104,7 +91,7 @@ class QuadrupedControllerTest {
                         key.getPrivate())), Duration.ofSeconds(2));
                 controller.activate();
                 long applied0 = sim.appliedCommands();
-                await(() -> sim.appliedCommands() > applied0 + 100, "the node applies the controller's joint commands");
+                ControllerSimTest.await(() -> sim.appliedCommands() > applied0 + 100, "the node applies the controller's joint commands");
                 assertNull(controller.staleInput(), "joint states, IMU and the velocity command all arrive fresh");
                 assertTrue(controller.metrics().decisions() > 100);
                 assertEquals(0, sim.invalidCommands(), "every command had 12 finite values");
@@ -131,7 +118,7 @@ class QuadrupedControllerTest {
                 // The controller stops: the node's watchdog holds the standing pose.
                 controller.close();
                 long stale0 = sim.staleCommands();
-                await(() -> sim.staleCommands() > stale0 + 5, "silent command topic detected");
+                ControllerSimTest.await(() -> sim.staleCommands() > stale0 + 5, "silent command topic detected");
                 float[] held = sim.lastTargets();
                 float[] stand = QuadrupedWalk.standingTargets();
                 for (int j = 0; j < 12; j++) {

@@ -9,6 +9,7 @@ import dev.myelin.sim.Tasks;
 import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Variant;
 import dev.myelin.sim.node.LeggedSimNode;
+import dev.myelin.sim.node.RobotSimulation;
 import dev.myelin.sim.node.SimNode;
 import dev.myelin.sim.task.MujocoNav;
 import dev.myelin.sim.task.QuadrupedWalk;
@@ -94,9 +95,9 @@ final class SimNodeCommand implements Callable<Integer> {
         }
         try (Context context = builder.build()) {
             Node node = context.createNode(name, namespace);
-            Ticking sim = env.simulator() instanceof QuadrupedWalk
-                    ? Ticking.of(new LeggedSimNode(node, env, seed, commandTimeout))
-                    : Ticking.of(new SimNode(node, env, seed, commandTimeout, qos));
+            RobotSimulation sim = env.simulator() instanceof QuadrupedWalk
+                    ? new LeggedSimNode(node, env, seed, commandTimeout)
+                    : new SimNode(node, env, seed, commandTimeout, qos);
             try {
                 System.out.printf(Locale.ROOT, "%s on ROS domain %d as %s: %d robot(s), %.0f Hz control, real-time factor %s%n",
                         spec, context.domainId(), node.fullyQualifiedName(), env.agents(), 1 / env.controlPeriod(),
@@ -149,87 +150,5 @@ final class SimNodeCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** What the command needs of either sim node. */
-    private interface Ticking extends AutoCloseable {
-        void run(double rate, java.util.function.BooleanSupplier keepGoing);
-
-        EpisodeStats stats();
-
-        double simTime();
-
-        long overruns();
-
-        long staleCommands();
-
-        long invalidCommands();
-
-        @Override
-        void close();
-
-        static Ticking of(SimNode n) {
-            return new Ticking() {
-                public void run(double rate, java.util.function.BooleanSupplier keepGoing) {
-                    n.run(rate, keepGoing);
-                }
-
-                public EpisodeStats stats() {
-                    return n.stats();
-                }
-
-                public double simTime() {
-                    return n.simTime();
-                }
-
-                public long overruns() {
-                    return n.overruns();
-                }
-
-                public long staleCommands() {
-                    return n.staleCommands();
-                }
-
-                public long invalidCommands() {
-                    return n.invalidCommands();
-                }
-
-                public void close() {
-                    n.close();
-                }
-            };
-        }
-
-        static Ticking of(LeggedSimNode n) {
-            return new Ticking() {
-                public void run(double rate, java.util.function.BooleanSupplier keepGoing) {
-                    n.run(rate, keepGoing);
-                }
-
-                public EpisodeStats stats() {
-                    return n.stats();
-                }
-
-                public double simTime() {
-                    return n.simTime();
-                }
-
-                public long overruns() {
-                    return n.overruns();
-                }
-
-                public long staleCommands() {
-                    return n.staleCommands();
-                }
-
-                public long invalidCommands() {
-                    return n.invalidCommands();
-                }
-
-                public void close() {
-                    n.close();
-                }
-            };
-        }
     }
 }

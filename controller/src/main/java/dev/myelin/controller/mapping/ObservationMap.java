@@ -47,10 +47,10 @@ public final class ObservationMap implements AutoCloseable {
                             input(byTopic, node, g.goalTopic(), type(node, "geometry_msgs/msg/PoseStamped", g.name()), g.goalQos(), g.name()));
                     case ObservationSlice.JointStateSlice j -> new JointStateReader(j, input(byTopic, node, j.topic(),
                             type(node, "sensor_msgs/msg/JointState", j.name()), j.qos(), j.name()));
-                    case ObservationSlice.ImuSlice m -> new ImuReader(m, input(byTopic, node, m.topic(),
-                            type(node, "sensor_msgs/msg/Imu", m.name()), m.qos(), m.name()));
-                    case ObservationSlice.TwistSlice t -> new TwistReader(t, input(byTopic, node, t.topic(),
-                            type(node, "geometry_msgs/msg/Twist", t.name()), t.qos(), t.name()));
+                    case ObservationSlice.ImuSlice m -> new FieldsReader(m, input(byTopic, node, m.topic(),
+                            type(node, "sensor_msgs/msg/Imu", m.name()), m.qos(), m.name()), FieldsReader.imuPaths(m));
+                    case ObservationSlice.TwistSlice t -> new FieldsReader(t, input(byTopic, node, t.topic(),
+                            type(node, "geometry_msgs/msg/Twist", t.name()), t.qos(), t.name()), t.components());
                 };
                 slice.offset = offset;
                 offset += s.channels().size();
@@ -342,48 +342,27 @@ public final class ObservationMap implements AutoCloseable {
         }
     }
 
-    /** Orientation quaternion, angular velocity and linear acceleration of a sensor_msgs/Imu, as configured. */
-    private static final class ImuReader extends Slice {
+    /** Several numeric fields of one message, in order: an Imu's parts, a Twist's components. */
+    private static final class FieldsReader extends Slice {
         private final TopicInput input;
         private final Field[] values;
 
-        ImuReader(ObservationSlice.ImuSlice s, TopicInput input) {
+        FieldsReader(ObservationSlice s, TopicInput input, List<String> paths) {
             super(s);
             this.input = input;
             MessageType type = input.subscription().type();
-            java.util.List<Field> f = new ArrayList<>();
+            this.values = paths.stream().map(type::field).toArray(Field[]::new);
+        }
+
+        /** The field paths of an Imu slice: each part's x, y, z (and w for the orientation). */
+        static List<String> imuPaths(ObservationSlice.ImuSlice s) {
+            List<String> paths = new ArrayList<>();
             for (String part : s.parts()) {
-                java.util.List<String> axes = part.equals("orientation") ? List.of("x", "y", "z", "w") : List.of("x", "y", "z");
-                for (String a : axes) {
-                    f.add(type.field(part + "." + a));
+                for (String axis : part.equals("orientation") ? List.of("x", "y", "z", "w") : List.of("x", "y", "z")) {
+                    paths.add(part + "." + axis);
                 }
             }
-            this.values = f.toArray(Field[]::new);
-        }
-
-        @Override
-        long read(long tick, float[] out) {
-            long t = input.poll(tick);
-            if (t != Subscription.NO_SAMPLE) {
-                Message m = input.message();
-                for (int k = 0; k < values.length; k++) {
-                    out[offset + k] = (float) m.getDouble(values[k]);
-                }
-            }
-            return t;
-        }
-    }
-
-    /** Velocity command components of a geometry_msgs/Twist. */
-    private static final class TwistReader extends Slice {
-        private final TopicInput input;
-        private final Field[] values;
-
-        TwistReader(ObservationSlice.TwistSlice s, TopicInput input) {
-            super(s);
-            this.input = input;
-            MessageType type = input.subscription().type();
-            this.values = s.components().stream().map(type::field).toArray(Field[]::new);
+            return paths;
         }
 
         @Override

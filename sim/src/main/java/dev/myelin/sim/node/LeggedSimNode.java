@@ -16,8 +16,6 @@ import dev.myelin.sim.task.QuadrupedWalk;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * The MuJoCo quadruped on ROS 2, driven joint by joint as ros2_control drives a real one:
@@ -37,7 +35,7 @@ import java.util.function.BooleanSupplier;
  * A tick allocates nothing once the message buffers have their sizes, except the summary of an
  * episode that ends. One thread drives a node.
  */
-public final class LeggedSimNode implements AutoCloseable {
+public final class LeggedSimNode implements RobotSimulation {
     /** The command topic, relative to the node's namespace. */
     public static final String COMMAND_TOPIC = "forward_position_controller/commands";
 
@@ -182,10 +180,12 @@ public final class LeggedSimNode implements AutoCloseable {
         return env;
     }
 
+    @Override
     public double simTime() {
         return simTime;
     }
 
+    @Override
     public long ticks() {
         return ticks;
     }
@@ -201,19 +201,23 @@ public final class LeggedSimNode implements AutoCloseable {
     }
 
     /** Commands refused for their length or a non-finite value (the standing pose was held). */
+    @Override
     public long invalidCommands() {
         return invalidCommands;
     }
 
     /** Ticks on which the last command was older than the timeout (the standing pose was held). */
+    @Override
     public long staleCommands() {
         return staleCommands;
     }
 
+    @Override
     public long overruns() {
         return overruns;
     }
 
+    @Override
     public EpisodeStats stats() {
         return env.stats();
     }
@@ -224,6 +228,7 @@ public final class LeggedSimNode implements AutoCloseable {
     }
 
     /** Advances one control period: reads the joint command, steps, publishes. */
+    @Override
     public void tick() {
         long seen = commands.receivedCount();
         if (seen != commandsSeen) {
@@ -265,30 +270,14 @@ public final class LeggedSimNode implements AutoCloseable {
         }
     }
 
-    /** Ticks at {@code realTimeFactor} times real time until {@code keepGoing} says stop; 0 runs unpaced. */
-    public void run(double realTimeFactor, BooleanSupplier keepGoing) {
-        if (!(realTimeFactor >= 0) || Double.isInfinite(realTimeFactor)) {
-            throw new IllegalArgumentException("real-time factor must be finite and >= 0, got " + realTimeFactor);
-        }
-        long periodNanos = realTimeFactor == 0 ? 0 : Math.round(period / realTimeFactor * 1e9);
-        long next = System.nanoTime();
-        while (keepGoing.getAsBoolean()) {
-            tick();
-            if (periodNanos == 0) {
-                continue;
-            }
-            next += periodNanos;
-            long now = System.nanoTime();
-            if (now > next) {
-                long behind = (now - next) / periodNanos + 1;
-                overruns += behind;
-                next += behind * periodNanos;
-            }
-            long wait;
-            while ((wait = next - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
-        }
+    @Override
+    public void countOverruns(long periods) {
+        overruns += periods;
+    }
+
+    @Override
+    public double controlPeriod() {
+        return period;
     }
 
     private void startEpisode() {

@@ -18,8 +18,6 @@ import dev.myelin.sim.task.NavigationWorld;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * Simulated differential-drive robots on ROS 2, so that a controller drives them exactly as it
@@ -49,7 +47,7 @@ import java.util.function.BooleanSupplier;
  * A tick allocates nothing once the message buffers have their sizes, except the summary string of
  * an episode that ends. One thread drives a node.
  */
-public final class SimNode implements AutoCloseable {
+public final class SimNode implements RobotSimulation {
     /** rosgraph_msgs/msg/Clock, defined here because it is not among the shipped types. */
     static final String CLOCK_DEFINITION = "builtin_interfaces/Time clock\n";
 
@@ -294,11 +292,13 @@ public final class SimNode implements AutoCloseable {
     }
 
     /** Simulated seconds since the node started. */
+    @Override
     public double simTime() {
         return simTime;
     }
 
     /** Ticks taken. */
+    @Override
     public long ticks() {
         return ticks;
     }
@@ -309,21 +309,25 @@ public final class SimNode implements AutoCloseable {
     }
 
     /** Commands refused because a component was not finite (treated as stop). */
+    @Override
     public long invalidCommands() {
         return invalidCommands;
     }
 
     /** Ticks on which a robot's last command was older than the timeout (treated as stop). */
+    @Override
     public long staleCommands() {
         return staleCommands;
     }
 
     /** Whole control periods skipped by {@link #run} because a tick overran its deadline. */
+    @Override
     public long overruns() {
         return overruns;
     }
 
     /** Episode counters. */
+    @Override
     public EpisodeStats stats() {
         return env.stats();
     }
@@ -334,6 +338,7 @@ public final class SimNode implements AutoCloseable {
     }
 
     /** Advances one control period: reads commands, steps, publishes; starts a new episode after an end. */
+    @Override
     public void tick() {
         for (int r = 0; r < robots; r++) {
             Subscription sub = commandSubscriptions[r];
@@ -384,34 +389,14 @@ public final class SimNode implements AutoCloseable {
         }
     }
 
-    /**
-     * Ticks at {@code realTimeFactor} times real time (simulated seconds per wall second) until
-     * {@code keepGoing} says stop; factor 0 runs as fast as possible.
-     */
-    public void run(double realTimeFactor, BooleanSupplier keepGoing) {
-        if (!(realTimeFactor >= 0) || Double.isInfinite(realTimeFactor)) {
-            throw new IllegalArgumentException("real-time factor must be finite and >= 0, got " + realTimeFactor);
-        }
-        long periodNanos = realTimeFactor == 0 ? 0 : Math.round(period / realTimeFactor * 1e9);
-        long next = System.nanoTime();
-        while (keepGoing.getAsBoolean()) {
-            tick();
-            if (periodNanos == 0) {
-                continue;
-            }
-            next += periodNanos;
-            long now = System.nanoTime();
-            if (now > next) {
-                // Overran: skip whole periods rather than catching up in a burst.
-                long behind = (now - next) / periodNanos + 1;
-                overruns += behind;
-                next += behind * periodNanos;
-            }
-            long wait;
-            while ((wait = next - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
-        }
+    @Override
+    public void countOverruns(long periods) {
+        overruns += periods;
+    }
+
+    @Override
+    public double controlPeriod() {
+        return period;
     }
 
     private void startEpisode() {

@@ -52,15 +52,12 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
     private final Lidar lidar;
     private final int beams;
     private final int maxObstacles;
-    private final MjModel[] models;
-    private final MjData[] datas;
+    private final MujocoWorlds mj;
     private final MjArray[] qpos;
-    private final MjArray[] qvel;
     private final MjArray[] ctrl;
     private final MjArray[] sensors;
     private final MjArray[] mocap;
     private final MjArray[] geomSize;
-    private final MjArray[] xmat;
     private final MjArray[] actuatorForce;
     private final int[] rangeAddress;
     private final int leftVelocity;
@@ -105,39 +102,27 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
         this.beams = lidar.beams();
         this.maxObstacles = Math.max(1, c.obstacles);
         Path file = model != null ? model : RobotModels.diffDriveBase(lidar);
-        models = new MjModel[worlds];
-        datas = new MjData[worlds];
-        qpos = new MjArray[worlds];
-        qvel = new MjArray[worlds];
-        ctrl = new MjArray[worlds];
-        sensors = new MjArray[worlds];
-        mocap = new MjArray[worlds];
-        geomSize = new MjArray[worlds];
-        xmat = new MjArray[worlds];
-        actuatorForce = new MjArray[worlds];
+        mj = new MujocoWorlds(file, worlds);
         try {
-            models[0] = MjModel.load(file);
-            MjModel m = models[0];
+            MjModel m = mj.model();
             String where = file.getFileName().toString();
             rangeAddress = new int[beams];
-            MjArray sensorAdr = m.array("sensor_adr");
             for (int k = 0; k < beams; k++) {
-                rangeAddress[k] = sensorAdr.getInt(m.require(MjObject.SENSOR, "range_" + k, NAME + " lidar beam " + k + " of " + beams));
+                rangeAddress[k] = mj.sensor("range_" + k, NAME + " lidar beam " + k + " of " + beams);
             }
             if (m.id(MjObject.SENSOR, "range_" + beams) >= 0) {
                 throw new IllegalArgumentException(where + " has more rangefinders than beams=" + beams
                         + " (range_" + beams + " exists): the observation would not match diffdrive-nav's");
             }
-            leftVelocity = sensorAdr.getInt(m.require(MjObject.SENSOR, "wheel_left_velocity", NAME + " odometry"));
-            rightVelocity = sensorAdr.getInt(m.require(MjObject.SENSOR, "wheel_right_velocity", NAME + " odometry"));
-            leftPosition = sensorAdr.getInt(m.require(MjObject.SENSOR, "wheel_left_position", NAME + " joint states"));
-            rightPosition = sensorAdr.getInt(m.require(MjObject.SENSOR, "wheel_right_position", NAME + " joint states"));
-            bumper = sensorAdr.getInt(m.require(MjObject.SENSOR, "bumper_contact", NAME + " collision"));
-            imuQuat = sensorAdr.getInt(m.require(MjObject.SENSOR, "imu_orientation", NAME + " imu"));
-            imuGyro = sensorAdr.getInt(m.require(MjObject.SENSOR, "imu_gyro", NAME + " imu"));
-            imuAccel = sensorAdr.getInt(m.require(MjObject.SENSOR, "imu_accelerometer", NAME + " imu"));
-            int baseJoint = m.require(MjObject.JOINT, "base", NAME + " base free joint");
-            baseQpos = m.array("jnt_qposadr").getInt(baseJoint);
+            leftVelocity = mj.sensor("wheel_left_velocity", NAME + " odometry");
+            rightVelocity = mj.sensor("wheel_right_velocity", NAME + " odometry");
+            leftPosition = mj.sensor("wheel_left_position", NAME + " joint states");
+            rightPosition = mj.sensor("wheel_right_position", NAME + " joint states");
+            bumper = mj.sensor("bumper_contact", NAME + " collision");
+            imuQuat = mj.sensor("imu_orientation", NAME + " imu");
+            imuGyro = mj.sensor("imu_gyro", NAME + " imu");
+            imuAccel = mj.sensor("imu_accelerometer", NAME + " imu");
+            baseQpos = mj.jointQpos("base", NAME + " base free joint");
             baseBody = m.require(MjObject.BODY, "base_link", NAME + " base body");
             leftActuator = m.require(MjObject.ACTUATOR, "wheel_left", NAME + " drive");
             rightActuator = m.require(MjObject.ACTUATOR, "wheel_right", NAME + " drive");
@@ -153,23 +138,19 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
                 obstacleGeom[k] = m.require(MjObject.GEOM, "obstacle_" + k, NAME + " obstacle " + k);
             }
             timestep = m.timestep();
-            for (int w = 0; w < worlds; w++) {
-                if (w > 0) {
-                    models[w] = models[0].copy();
-                }
-                datas[w] = models[w].makeData();
-                qpos[w] = datas[w].qpos();
-                qvel[w] = datas[w].qvel();
-                ctrl[w] = datas[w].ctrl();
-                sensors[w] = datas[w].sensordata();
-                mocap[w] = datas[w].array("mocap_pos");
-                xmat[w] = datas[w].array("xmat");
-                actuatorForce[w] = datas[w].array("actuator_force");
-                geomSize[w] = models[w].array("geom_size");
-            }
         } catch (RuntimeException e) {
-            close();
+            mj.close();
             throw e;
+        }
+        qpos = mj.qpos;
+        ctrl = mj.ctrl;
+        sensors = mj.sensors;
+        actuatorForce = mj.actuatorForce;
+        mocap = new MjArray[worlds];
+        geomSize = new MjArray[worlds];
+        for (int w = 0; w < worlds; w++) {
+            mocap[w] = mj.datas[w].array("mocap_pos");
+            geomSize[w] = mj.models[w].array("geom_size");
         }
         lidarNoise = parameters.values("lidar_noise");
         lidarDropout = parameters.values("lidar_dropout");
@@ -201,7 +182,7 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
 
     /** World {@code w}'s physics state (tests, rendering); stepped by this task only. */
     public MjData data(int w) {
-        return datas[w];
+        return mj.datas[w];
     }
 
     @Override
@@ -283,7 +264,7 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
         layout.reset(w);
         random[w] = layout.random[w];
 
-        MjData d = datas[w];
+        MjData d = mj.datas[w];
         d.reset();
         MjArray q = qpos[w];
         double h = layout.robotHeading(w);
@@ -334,7 +315,7 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
         MjArray u = ctrl[w];
         u.set(leftActuator, (vc - half) / c.wheelRadius);
         u.set(rightActuator, (vc + half) / c.wheelRadius);
-        MjData d = datas[w];
+        MjData d = mj.datas[w];
         d.step(Math.max(1, (int) Math.round(dt / timestep)));
         // mj_step's sensors describe the state before its last integration: refresh them for the observation.
         d.forward();
@@ -347,7 +328,7 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
         double reward = c.progressReward * (goalDistance[w] - dist) + c.timePenalty;
         goalDistance[w] = dist;
         // Body z axis in the world: the third column of xmat; its z component is the cosine of the tilt.
-        double up = xmat[w].get(9 * baseBody + 8);
+        double up = mj.upright(w, baseBody);
         boolean hit = sensors[w].get(bumper) > TOUCH_THRESHOLD_N || up < TILT_LIMIT_COS;
         boolean arrived = !hit && dist <= c.goalTolerance;
         if (hit) {
@@ -400,10 +381,6 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
 
     /** Frees every world's model and data. */
     public void close() {
-        for (MjModel m : models) {
-            if (m != null) {
-                m.close();
-            }
-        }
+        mj.close();
     }
 }

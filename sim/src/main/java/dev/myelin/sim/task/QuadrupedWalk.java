@@ -52,13 +52,11 @@ public final class QuadrupedWalk extends Task implements BodySensors {
     private static final double MIN_HEIGHT = 0.15;
     private static final int N = 12;
 
-    private final MjModel[] models;
-    private final MjData[] datas;
+    private final MujocoWorlds mj;
     private final MjArray[] qpos;
     private final MjArray[] qvel;
     private final MjArray[] ctrl;
     private final MjArray[] sensors;
-    private final MjArray[] xmat;
     private final MjArray[] actuatorForce;
     private final int[] jointQpos = new int[N];
     private final int[] jointDof = new int[N];
@@ -83,49 +81,32 @@ public final class QuadrupedWalk extends Task implements BodySensors {
     public QuadrupedWalk(int worlds, Path model, int maxSteps, RandomizationSpec randomization) {
         super(NAME, worlds, 1, observationLayout(), actionLayout(), CONTROL_PERIOD, maxSteps, List.<Parameter>of(), randomization);
         Path file = model != null ? model : RobotModels.extract(MODEL);
-        models = new MjModel[worlds];
-        datas = new MjData[worlds];
-        qpos = new MjArray[worlds];
-        qvel = new MjArray[worlds];
-        ctrl = new MjArray[worlds];
-        sensors = new MjArray[worlds];
-        xmat = new MjArray[worlds];
-        actuatorForce = new MjArray[worlds];
+        mj = new MujocoWorlds(file, worlds);
         try {
-            models[0] = MjModel.load(file);
-            MjModel m = models[0];
-            MjArray qposAdr = m.array("jnt_qposadr");
+            MjModel m = mj.model();
             MjArray dofAdr = m.array("jnt_dofadr");
             for (int j = 0; j < N; j++) {
-                int id = m.require(MjObject.JOINT, JOINTS.get(j), NAME + " joint " + j);
-                jointQpos[j] = qposAdr.getInt(id);
-                jointDof[j] = dofAdr.getInt(id);
-                actuator[j] = m.require(MjObject.ACTUATOR, JOINTS.get(j), NAME + " servo of joint " + JOINTS.get(j));
+                String joint = JOINTS.get(j);
+                jointQpos[j] = mj.jointQpos(joint, NAME + " joint " + j);
+                jointDof[j] = dofAdr.getInt(m.require(MjObject.JOINT, joint, NAME + " joint " + j));
+                actuator[j] = m.require(MjObject.ACTUATOR, joint, NAME + " servo of joint " + joint);
             }
-            trunkQpos = qposAdr.getInt(m.require(MjObject.JOINT, "root", NAME + " trunk free joint"));
+            trunkQpos = mj.jointQpos("root", NAME + " trunk free joint");
             trunkBody = m.require(MjObject.BODY, "trunk", NAME + " trunk");
-            MjArray sensorAdr = m.array("sensor_adr");
-            imuQuat = sensorAdr.getInt(m.require(MjObject.SENSOR, "imu_orientation", NAME + " imu"));
-            imuGyro = sensorAdr.getInt(m.require(MjObject.SENSOR, "imu_gyro", NAME + " imu"));
-            imuAccel = sensorAdr.getInt(m.require(MjObject.SENSOR, "imu_accelerometer", NAME + " imu"));
-            imuVelocity = sensorAdr.getInt(m.require(MjObject.SENSOR, "imu_velocity", NAME + " trunk velocity"));
+            imuQuat = mj.sensor("imu_orientation", NAME + " imu");
+            imuGyro = mj.sensor("imu_gyro", NAME + " imu");
+            imuAccel = mj.sensor("imu_accelerometer", NAME + " imu");
+            imuVelocity = mj.sensor("imu_velocity", NAME + " trunk velocity");
             frames = Math.max(1, (int) Math.round(CONTROL_PERIOD / m.timestep()));
-            for (int w = 0; w < worlds; w++) {
-                if (w > 0) {
-                    models[w] = models[0].copy();
-                }
-                datas[w] = models[w].makeData();
-                qpos[w] = datas[w].qpos();
-                qvel[w] = datas[w].qvel();
-                ctrl[w] = datas[w].ctrl();
-                sensors[w] = datas[w].sensordata();
-                xmat[w] = datas[w].array("xmat");
-                actuatorForce[w] = datas[w].array("actuator_force");
-            }
         } catch (RuntimeException e) {
-            close();
+            mj.close();
             throw e;
         }
+        qpos = mj.qpos;
+        qvel = mj.qvel;
+        ctrl = mj.ctrl;
+        sensors = mj.sensors;
+        actuatorForce = mj.actuatorForce;
         commandLinear = new float[worlds];
         commandAngular = new float[worlds];
         previous = new float[worlds * N];
@@ -163,7 +144,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
 
     /** World {@code w}'s physics state. */
     public MjData data(int w) {
-        return datas[w];
+        return mj.datas[w];
     }
 
     /** The commanded forward speed (m/s) and turn rate (rad/s) of {@code agent}'s episode. */
@@ -230,7 +211,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
 
     @Override
     protected void resetWorld(int w) {
-        MjData d = datas[w];
+        MjData d = mj.datas[w];
         d.reset();
         MjArray q = qpos[w];
         for (int j = 0; j < N; j++) {
@@ -263,14 +244,14 @@ public final class QuadrupedWalk extends Task implements BodySensors {
             previous[w * N + j] = a;
             u.set(actuator[j], a);
         }
-        MjData d = datas[w];
+        MjData d = mj.datas[w];
         double dt = stepDuration(w);
         d.step(dt == controlPeriod ? frames : Math.max(1, (int) Math.round(dt / CONTROL_PERIOD * frames)));
         d.forward();
         double ev = forwardSpeed(w) - commandLinear[w];
         double ew = yawRate(w) - commandAngular[w];
         double reward = Math.exp(-ev * ev / 0.1) + 0.5 * Math.exp(-ew * ew / 0.1) + ALIVE - SMOOTH * change;
-        double up = xmat[w].get(9 * trunkBody + 8);
+        double up = mj.upright(w, trunkBody);
         boolean fallen = up < TILT_LIMIT_COS || trunkHeight(w) < MIN_HEIGHT;
         rewards[w] = (float) reward;
         int n = ++elapsedSteps[w];
@@ -302,11 +283,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
 
     /** Frees every world's model and data. */
     public void close() {
-        for (MjModel m : models) {
-            if (m != null) {
-                m.close();
-            }
-        }
+        mj.close();
     }
 
     /** The standing pose as a 12-joint target vector, in {@link #JOINTS} order. */

@@ -107,8 +107,8 @@ class MujocoNavTest {
             var actor = new ScriptedNavigator(mj.lidar(), 0.22, 2.84).actor(1, env.observationSpace().size());
             Evaluation.Summary s = Evaluation.run(env, actor, 6, 100);
             assertTrue(s.successes() >= 3, "scripted navigator succeeded in " + s.successes() + " of 6: " + s);
-            Evaluation.Summary again = Evaluation.run(env, actor, 6, 100);
-            assertArrayEquals(s.returns(), again.returns(), "same seeds, same returns");
+            Evaluation.Summary again = Evaluation.run(env, actor, 2, 100);
+            assertArrayEquals(java.util.Arrays.copyOf(s.returns(), 2), again.returns(), "same seeds, same returns");
 
             float[] action = {0.1f, 0.3f};
             env.reset(1);
