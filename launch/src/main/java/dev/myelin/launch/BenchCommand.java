@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures (--json FILE writes them).",
         subcommands = {
                 BenchSimCommand.class,
+                BenchMujocoCommand.class,
                 BenchRos2Command.class,
                 BenchPolicyCommand.class,
                 BenchTrainCommand.class,

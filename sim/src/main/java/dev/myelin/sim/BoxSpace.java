@@ -19,7 +19,9 @@ public final class BoxSpace {
         /** Rates of change: linear and angular velocities. */
         VELOCITY,
         /** A command sent to the plant (action components). */
-        COMMAND
+        COMMAND,
+        /** Forces and torques (contact wrenches, touch sensors): kept by neither POMDP selection. */
+        FORCE
     }
 
     private final String[] names;

@@ -100,6 +100,11 @@ public final class SimEnv implements Env {
     }
 
     @Override
+    public void close() {
+        task.close();
+    }
+
+    @Override
     public double parameter(String name) {
         return task.parameters().value(name, 0);
     }

@@ -194,6 +194,7 @@ public final class SimVectorEnv implements VectorEnv {
     public void close() {
         closed = true;
         team.close();
+        task.close();
     }
 
     private void checkOpen() {

@@ -4,6 +4,8 @@ import dev.myelin.sim.pomdp.FilteredEnv;
 import dev.myelin.sim.pomdp.FilteredVectorEnv;
 import dev.myelin.sim.pomdp.ObservationFilter;
 import dev.myelin.sim.pomdp.Pomdp;
+import dev.myelin.sim.mujoco.Locomotion;
+import dev.myelin.sim.mujoco.MjcfTask;
 import dev.myelin.sim.random.RandomizationSpec;
 import dev.myelin.sim.task.CartPoleSwingUp;
 import dev.myelin.sim.task.DiffDriveNav;
@@ -30,20 +32,26 @@ public final class Tasks {
     public static final int DEFAULT_ROBOTS = 4;
 
     private static final List<String> NAMES = List.of(Pendulum.NAME, CartPoleSwingUp.NAME, DiffDriveNav.NAME,
-            DiffDriveNav.MULTI_NAME, MujocoNav.NAME, QuadrupedWalk.NAME);
+            DiffDriveNav.MULTI_NAME, "hopper", "halfcheetah", "walker2d", "ant", MujocoNav.NAME, QuadrupedWalk.NAME);
 
     private Tasks() {
     }
 
-    /** Registered task names. */
+    /** Registered task names; {@code mjcf:PATH.xml} (a user's MJCF model with the option {@code task_spec}) too. */
     public static List<String> names() {
         return NAMES;
+    }
+
+    /** Whether {@code name} is a registered task or an {@code mjcf:} model. */
+    public static boolean isKnown(String name) {
+        return NAMES.contains(name) || (name.startsWith(MjcfTask.PREFIX) && name.length() > MjcfTask.PREFIX.length());
     }
 
     /** The reality-gap preset of {@code task} (what {@link Variant#REAL} applies). */
     public static RandomizationSpec realityGap(String task) {
         requireKnown(task);
-        return RandomizationSpec.resource("reality-gap/" + task + ".yaml")
+        String preset = task.startsWith(MjcfTask.PREFIX) ? "mjcf" : task;
+        return RandomizationSpec.resource("reality-gap/" + preset + ".yaml")
                 .orElseThrow(() -> new IllegalStateException("no reality-gap preset for " + task));
     }
 
@@ -54,6 +62,15 @@ public final class Tasks {
         RandomizationSpec rand = spec.randomization();
         if (spec.variant() == Variant.REAL) {
             rand = rand.overriddenBy(realityGap(name));
+        }
+        if (name.startsWith(MjcfTask.PREFIX)) {
+            String specFile = spec.options().get(MjcfTask.SPEC_OPTION);
+            if (specFile == null || spec.options().size() != 1) {
+                throw new IllegalArgumentException("task " + name + " takes exactly the option " + MjcfTask.SPEC_OPTION
+                        + "=SPEC.yaml (--task-spec), got " + spec.options().keySet());
+            }
+            return MjcfTask.create(java.nio.file.Path.of(name.substring(MjcfTask.PREFIX.length())),
+                    java.nio.file.Path.of(specFile), worlds, rand);
         }
         return switch (name) {
             case Pendulum.NAME -> {
@@ -99,6 +116,20 @@ public final class Tasks {
                 }
                 yield new QuadrupedWalk(worlds, model, steps, rand);
             }
+            case "hopper", "halfcheetah", "walker2d", "ant" -> {
+                boolean contact = false;
+                for (Map.Entry<String, String> e : spec.options().entrySet()) {
+                    if (name.equals("ant") && e.getKey().equals("contact_forces")
+                            && (e.getValue().equals("true") || e.getValue().equals("false"))) {
+                        contact = Boolean.parseBoolean(e.getValue());
+                    } else {
+                        throw new IllegalArgumentException("task " + name + " takes " + (name.equals("ant")
+                                ? "only the option contact_forces=true|false" : "no options") + ", got "
+                                + e.getKey() + "=" + e.getValue());
+                    }
+                }
+                yield Locomotion.create(Locomotion.Robot.of(name), worlds, contact, rand);
+            }
             default -> throw new AssertionError(name);
         };
     }
@@ -122,8 +153,9 @@ public final class Tasks {
     }
 
     private static void requireKnown(String name) {
-        if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("unknown task '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+        if (!isKnown(name)) {
+            throw new IllegalArgumentException("unknown task '" + name + "' (known: " + String.join(", ", NAMES)
+                    + ", mjcf:PATH.xml)");
         }
     }
 

@@ -30,6 +30,10 @@ public final class MjData implements AutoCloseable {
     private final MjArray cfrcExt;
     private final MjArray sensordata;
     private final MjArray qaccWarmstart;
+    private final MemorySegment contacts;
+    private final long contactBytes;
+    private final long contactGeom1;
+    private final long contactGeom2;
 
     MjData(MjModel model) {
         this.model = model;
@@ -55,6 +59,30 @@ public final class MjData implements AutoCloseable {
         cfrcExt = array("cfrc_ext");
         sensordata = array("sensordata");
         qaccWarmstart = array("qacc_warmstart");
+        MjLayout layout = model.layout();
+        contactBytes = layout.struct("mjContact");
+        contactGeom1 = layout.struct("mjContact.geom1");
+        contactGeom2 = layout.struct("mjContact.geom2");
+        int nconmax = model.count("nconmax");
+        MemorySegment c = data.get(ValueLayout.ADDRESS, layout.dataArray("contact").offset());
+        contacts = nconmax == 0 ? MemorySegment.NULL : c.reinterpret(nconmax * contactBytes);
+    }
+
+    /** First geom of contact {@code i} (0 <= i < {@link #contacts()}). */
+    public int contactGeom1(int i) {
+        return contacts.get(ValueLayout.JAVA_INT, checkContact(i) * contactBytes + contactGeom1);
+    }
+
+    /** Second geom of contact {@code i}. */
+    public int contactGeom2(int i) {
+        return contacts.get(ValueLayout.JAVA_INT, checkContact(i) * contactBytes + contactGeom2);
+    }
+
+    private long checkContact(int i) {
+        if (i < 0 || i >= contacts()) {
+            throw new IndexOutOfBoundsException("contact " + i + " outside [0, " + contacts() + ")");
+        }
+        return i;
     }
 
     public MjModel model() {

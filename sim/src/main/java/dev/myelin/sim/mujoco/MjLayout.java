@@ -44,6 +44,7 @@ public final class MjLayout {
     private final Map<String, Array> dataArrays;
     private final Map<String, Long> dataScalars;
     private final Map<String, Integer> enums;
+    private final Map<String, Long> structs;
     private final String source;
 
     private MjLayout(String text) {
@@ -56,6 +57,7 @@ public final class MjLayout {
         Map<String, Array> darr = new LinkedHashMap<>();
         Map<String, Long> dsc = new LinkedHashMap<>();
         Map<String, Integer> en = new LinkedHashMap<>();
+        Map<String, Long> st = new LinkedHashMap<>();
         int lineNo = 0;
         for (String line : text.split("\n")) {
             lineNo++;
@@ -79,6 +81,7 @@ public final class MjLayout {
                     case "data.ptr" -> darr.put(f[1], new Array(f[1], Long.parseLong(f[2]), Integer.parseInt(f[3]), f[4], f[5], f[6]));
                     case "data.scalar" -> dsc.put(f[1], Long.parseLong(f[2]));
                     case "enum" -> en.put(f[1], Integer.parseInt(f[2]));
+                    case "struct", "field" -> st.put(f[1], Long.parseLong(f[2]));
                     default -> throw new IllegalArgumentException("unknown record " + f[0]);
                 }
             } catch (RuntimeException e) {
@@ -98,6 +101,7 @@ public final class MjLayout {
         this.dataArrays = Collections.unmodifiableMap(darr);
         this.dataScalars = Collections.unmodifiableMap(dsc);
         this.enums = Collections.unmodifiableMap(en);
+        this.structs = Collections.unmodifiableMap(st);
         this.source = text;
     }
 
@@ -159,6 +163,11 @@ public final class MjLayout {
     /** Value of a MuJoCo enum constant ({@code mjOBJ_BODY}, {@code mjJNT_FREE}, ...). */
     public int enumValue(String name) {
         return require(enums, name, "enum constant");
+    }
+
+    /** Size of an element struct ({@code mjContact}) or offset of one of its fields ({@code mjContact.geom1}). */
+    public long struct(String name) {
+        return require(structs, name, "struct or field");
     }
 
     public Map<String, Long> modelInts() {

@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public final class MjModel implements AutoCloseable {
     private static final int ERROR_BYTES = 1000;
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Path source;
     private MemorySegment model;
@@ -32,6 +33,12 @@ public final class MjModel implements AutoCloseable {
         this.source = source;
         this.layout = MjNative.LAYOUT;
         this.model = pointer.reinterpret(layout.modelBytes());
+        OPEN.incrementAndGet();
+    }
+
+    /** Models compiled or copied and not yet closed, in this JVM (for leak checks). */
+    public static int openModels() {
+        return OPEN.get();
     }
 
     /**
@@ -251,6 +258,7 @@ public final class MjModel implements AutoCloseable {
         } finally {
             model = null;
             arrays.clear();
+            OPEN.decrementAndGet();
         }
     }
 }

@@ -228,6 +228,10 @@ public abstract class Task {
         stepWorlds(from, to, plant);
     }
 
+    /** Releases native resources (physics engines); the task cannot be stepped afterwards. Idempotent. */
+    public void close() {
+    }
+
     /** Task-specific reset of {@code world}'s state and observations (parameters are already drawn). */
     protected abstract void resetWorld(int world);
 

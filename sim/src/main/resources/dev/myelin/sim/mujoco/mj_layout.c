@@ -10,7 +10,9 @@
  *   model.opt NAME OFFSET                    (mjOption scalars inside mjModel.opt)
  *   data.ptr NAME OFFSET ELEMBYTES TYPE ROWS COLS
  *   data.scalar NAME OFFSET ELEMBYTES
- *   enum NAME VALUE                          (mjtObj values used for name lookup)
+ *   enum NAME VALUE                          (object, joint and sensor type constants)
+ *   struct NAME BYTES                        (element structs of mjData arrays)
+ *   field STRUCT.NAME OFFSET
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -48,6 +50,17 @@ int main(void) {
 #define E(name) printf("enum %s %d\n", #name, (int) name);
   E(mjOBJ_BODY) E(mjOBJ_JOINT) E(mjOBJ_GEOM) E(mjOBJ_SITE) E(mjOBJ_ACTUATOR) E(mjOBJ_SENSOR)
   E(mjJNT_FREE) E(mjJNT_BALL) E(mjJNT_SLIDE) E(mjJNT_HINGE)
+  E(mjSENS_TOUCH) E(mjSENS_ACCELEROMETER) E(mjSENS_VELOCIMETER) E(mjSENS_GYRO) E(mjSENS_FORCE)
+  E(mjSENS_TORQUE) E(mjSENS_MAGNETOMETER) E(mjSENS_RANGEFINDER) E(mjSENS_JOINTPOS) E(mjSENS_JOINTVEL)
+  E(mjSENS_TENDONPOS) E(mjSENS_TENDONVEL) E(mjSENS_ACTUATORPOS) E(mjSENS_ACTUATORVEL) E(mjSENS_ACTUATORFRC)
+  E(mjSENS_BALLQUAT) E(mjSENS_BALLANGVEL) E(mjSENS_FRAMEPOS) E(mjSENS_FRAMEQUAT) E(mjSENS_FRAMELINVEL)
+  E(mjSENS_FRAMEANGVEL) E(mjSENS_FRAMELINACC) E(mjSENS_FRAMEANGACC) E(mjSENS_SUBTREECOM)
+  E(mjSENS_SUBTREELINVEL) E(mjSENS_SUBTREEANGMOM)
 #undef E
+  printf("struct mjContact %zu\n", sizeof(mjContact));
+  printf("field mjContact.dist %zu\n", offsetof(mjContact, dist));
+  printf("field mjContact.geom1 %zu\n", offsetof(mjContact, geom1));
+  printf("field mjContact.geom2 %zu\n", offsetof(mjContact, geom2));
+  printf("field mjContact.exclude %zu\n", offsetof(mjContact, exclude));
   return 0;
 }

@@ -133,6 +133,10 @@ class MujocoBindingTest {
                     assertEquals(c.get("qvel " + i), hex(Double.doubleToRawLongBits(d.qvel().get(i))), "qvel[" + i + "]");
                 }
                 assertTrue(d.contacts() > 0, "the legs touch the ground");
+                assertEquals(c.get("ncon"), Integer.toString(d.contacts()));
+                for (int i = 0; i < d.contacts(); i++) {
+                    assertEquals(c.get("contact " + i), d.contactGeom1(i) + " " + d.contactGeom2(i), "contact " + i);
+                }
             }
         }
     }

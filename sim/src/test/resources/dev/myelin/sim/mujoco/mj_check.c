@@ -72,6 +72,10 @@ int main(int argc, char** argv) {
 #undef X
   }
   printf("time %llx\n", bits(&d->time, sizeof(mjtNum)));
+  printf("ncon %d\n", d->ncon);
+  for (int i = 0; i < d->ncon; i++) {
+    printf("contact %d %d %d\n", i, d->contact[i].geom1, d->contact[i].geom2);
+  }
   for (int i = 0; i < m->nq; i++) {
     printf("qpos %d %llx\n", i, bits(d->qpos + i, sizeof(mjtNum)));
   }
