@@ -17,6 +17,10 @@ final class SimTaskOptions {
             description = "Task: pendulum, cartpole-swingup, diffdrive-nav, multi-diffdrive.")
     String task;
 
+    @Option(names = "--task-spec", paramLabel = "SPEC.yaml",
+            description = "With --task mjcf:MODEL.xml: the task spec (declarative terms, or task: nav | quadruped-walk).")
+    String taskSpec;
+
     @Option(names = "--options", paramLabel = "K=V[,K=V]",
             description = "Task options, e.g. beams=64,robots=4,obstacles=12 (navigation tasks).")
     String options;
@@ -31,10 +35,14 @@ final class SimTaskOptions {
 
     /** The spec for {@code variant}. */
     TaskSpec spec(Variant variant) throws IOException {
-        if (!Tasks.names().contains(task)) {
-            throw new IllegalArgumentException("unknown task '" + task + "' (known: " + String.join(", ", Tasks.names()) + ")");
+        if (!Tasks.isKnown(task)) {
+            throw new IllegalArgumentException("unknown task '" + task + "' (known: " + String.join(", ", Tasks.names())
+                    + ", mjcf:PATH.xml with --task-spec)");
         }
         TaskSpec spec = TaskSpec.of(task).withOptions(options).withObservation(observation).withVariant(variant);
+        if (taskSpec != null) {
+            spec = spec.withOption("task_spec", taskSpec);
+        }
         if (randomization != null) {
             if (!Files.isRegularFile(randomization)) {
                 throw new IllegalArgumentException("--randomization: no such file " + randomization);

@@ -11,6 +11,7 @@ import dev.myelin.sim.task.CartPoleSwingUp;
 import dev.myelin.sim.task.DiffDriveNav;
 import dev.myelin.sim.task.MujocoNav;
 import dev.myelin.sim.task.RobotModels;
+import dev.myelin.sim.task.RobotTaskSpec;
 import dev.myelin.sim.task.NavConfig;
 import dev.myelin.sim.task.Pendulum;
 import dev.myelin.sim.task.QuadrupedWalk;
@@ -68,6 +69,13 @@ public final class Tasks {
             if (specFile == null || spec.options().size() != 1) {
                 throw new IllegalArgumentException("task " + name + " takes exactly the option " + MjcfTask.SPEC_OPTION
                         + "=SPEC.yaml (--task-spec), got " + spec.options().keySet());
+            }
+            String robotTask = RobotTaskSpec.taskOf(specFile);
+            if (robotTask != null) {
+                // One of Myelin's robot tasks on this model, with that task's own reality-gap preset.
+                RandomizationSpec r = spec.variant() == Variant.REAL
+                        ? spec.randomization().overriddenBy(realityGap(robotTask)) : spec.randomization();
+                return RobotTaskSpec.create(name.substring(MjcfTask.PREFIX.length()), specFile, worlds, r);
             }
             return MjcfTask.create(java.nio.file.Path.of(name.substring(MjcfTask.PREFIX.length())),
                     java.nio.file.Path.of(specFile), worlds, rand);

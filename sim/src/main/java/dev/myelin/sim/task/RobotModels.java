@@ -12,12 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The MJCF robots written for Myelin, shipped as resources under {@code dev/myelin/sim/robots/}:
  * {@code diffdrive-base.xml} (a TurtleBot-class base with a 64-beam rangefinder lidar) and
- * {@code quadruped.xml} (12 PD position-servoed joints, IMU, foot contacts). MuJoCo compiles from a
+ * {@code quadruped.xml} (12 PD position-servoed joints, IMU, foot contacts), and the task specs
+ * {@code nav.yaml} and {@code walk.yaml} that put Myelin's tasks on them. MuJoCo compiles from a
  * file, so a resource is copied once per JVM into a temporary folder. Any thread.
  */
 public final class RobotModels {
     /** The shipped model names. */
-    public static final List<String> NAMES = List.of("diffdrive-base.xml", "quadruped.xml");
+    public static final List<String> NAMES = List.of("diffdrive-base.xml", "quadruped.xml", "nav.yaml", "walk.yaml");
     private static final Map<String, Path> EXTRACTED = new ConcurrentHashMap<>();
 
     private RobotModels() {
@@ -47,7 +48,7 @@ public final class RobotModels {
 
     /** {@code model} when it names a file, the shipped model when it is one of {@link #NAMES}. */
     public static Path resolve(String model) {
-        if (NAMES.contains(model)) {
+        if (NAMES.contains(model) && !Files.isRegularFile(Path.of(model))) {
             return extract(model);
         }
         Path p = Path.of(model);

@@ -144,4 +144,25 @@ class MujocoNavTest {
                 () -> Tasks.simulator(TaskSpec.of(MujocoNav.NAME).withOptions("model=quadruped.xml"), 1));
         assertTrue(e.getMessage().contains("mujoco-nav lidar beam 0 of 64: quadruped.xml has no sensor named 'range_0'"), e.getMessage());
     }
+    @Test
+    void anMjcfModelWithARobotTaskSpecIsTheMujocoBase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Task t = Tasks.simulator(TaskSpec.of("mjcf:diffdrive-base.xml").withOption("task_spec", "nav.yaml")
+                .withVariant(dev.myelin.sim.Variant.REAL), 1);
+        try {
+            assertTrue(t instanceof MujocoNav, t.getClass().getName());
+            assertEquals(28, t.observationSpace().size(), "the shipped spec's 24 beams + goal + odometry");
+            assertTrue(t.parameters().highest("lidar_dropout") > 0, "mujoco-nav's own reality-gap preset applies");
+        } finally {
+            ((MujocoNav) t).close();
+        }
+        java.nio.file.Path bad = dir.resolve("bad.yaml");
+        java.nio.file.Files.writeString(bad, "task: nav\nreward: {alive: {weight: 1}}\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tasks.simulator(TaskSpec.of("mjcf:diffdrive-base.xml").withOption("task_spec", bad.toString()), 1));
+        assertTrue(e.getMessage().contains("bad.yaml: 'reward' is not a key of a robot task spec (task, options)"), e.getMessage());
+        java.nio.file.Files.writeString(bad, "task: swim\n");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Tasks.simulator(TaskSpec.of("mjcf:quadruped.xml").withOption("task_spec", bad.toString()), 1));
+        assertTrue(e.getMessage().contains("task must be one of nav, quadruped-walk, got 'swim'"), e.getMessage());
+    }
 }
