@@ -78,6 +78,10 @@ final class BenchLoopCommand implements Callable<Integer> {
     @Option(names = "--params", paramLabel = "FILE", description = "Parameter file (default: the shipped TurtleBot navigation file).")
     Path params;
 
+    @Option(names = "--task", defaultValue = DiffDriveNav.NAME,
+            description = "The sim node's robot: diffdrive-nav (kinematic) or mujoco-nav (the MuJoCo base) (default ${DEFAULT-VALUE}).")
+    String task;
+
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0) || !(warmupSeconds >= 0) || !(swapEvery >= 0) || !(simRate > 0)) {
@@ -97,7 +101,10 @@ final class BenchLoopCommand implements Callable<Integer> {
         try (Context simContext = Context.builder().domainId(domain).localhostOnly(true).build();
              Context controllerContext = Context.builder().domainId(domain).localhostOnly(true).build()) {
             Node simNode = simContext.createNode("myelin_sim");
-            SimEnv env = new SimEnv(Tasks.simulator(TaskSpec.of(DiffDriveNav.NAME), 1));
+            if (!task.equals(DiffDriveNav.NAME) && !task.equals(dev.myelin.sim.task.MujocoNav.NAME)) {
+                throw new IllegalArgumentException("--task must be diffdrive-nav or mujoco-nav, got '" + task + "'");
+            }
+            SimEnv env = new SimEnv(Tasks.simulator(TaskSpec.of(task), 1));
             SimNode sim = new SimNode(simNode, env, 1, 0.5);
             boolean[] simRunning = {true};
             Thread simThread = Thread.ofPlatform().name("sim").daemon(true)
@@ -113,7 +120,7 @@ final class BenchLoopCommand implements Callable<Integer> {
             if (controller.loop().schedulingProblem() != null) {
                 System.out.println("warning: loop thread keeps normal scheduling: " + controller.loop().schedulingProblem());
             }
-            System.out.printf(Locale.ROOT, "controller %.0f Hz (%s, engine %s) vs sim node diffdrive-nav at real-time factor %s "
+            System.out.printf(Locale.ROOT, "controller %.0f Hz (%s, engine %s) vs sim node " + task + " at real-time factor %s "
                             + "over ROS 2 loopback (domain %d); swap every %.1f s; %.0f s warm-up, %.0f s timed%n",
                     p.rateHz(), p.idleStrategy(), engine, simRate, domain, swapEvery, warmupSeconds, seconds);
 
@@ -158,11 +165,14 @@ final class BenchLoopCommand implements Callable<Integer> {
             simThread.join(5_000);
             long episodes = sim.stats().episodes() - episodes0;
             sim.close();
+            if (env.simulator() instanceof dev.myelin.sim.task.MujocoNav physics) {
+                physics.close();
+            }
 
             JsonReport report = new JsonReport();
             report.put("machine.available_processors", Runtime.getRuntime().availableProcessors());
             report.put("machine.java", Runtime.version().toString());
-            report.put("method", String.format(Locale.ROOT, "controller at %.0f Hz (%s) against the diffdrive-nav sim node "
+            report.put("method", String.format(Locale.ROOT, "controller at %.0f Hz (%s) against the " + task + " sim node "
                     + "(real-time factor %s) over Cyclone DDS loopback in one process; %s engine on a hand-wired PopSAN "
                     + "(%d observations); a signed bundle prepared off the loop and swapped in every %.1f s; %.0f s "
                     + "warm-up then %.1f s timed; jitter = wake-up minus absolute release time; input_to_output = "
