@@ -14,12 +14,13 @@ import java.nio.file.Path;
 final class SimTaskOptions {
 
     @Option(names = "--task", required = true, paramLabel = "TASK",
-            description = "Task: pendulum, cartpole-swingup, diffdrive-nav, multi-diffdrive.")
+            description = "Task: pendulum, cartpole-swingup, diffdrive-nav, multi-diffdrive, hopper, halfcheetah, "
+                    + "walker2d, ant, or mjcf:PATH.xml with --task-spec.")
     String task;
 
     @Option(names = "--task-spec", paramLabel = "SPEC.yaml",
-            description = "With --task mjcf:MODEL.xml: the task spec (declarative terms, or task: nav | quadruped-walk).")
-    String taskSpec;
+            description = "Observation, action, reward and termination of an mjcf:PATH.xml task.")
+    Path taskSpec;
 
     @Option(names = "--options", paramLabel = "K=V[,K=V]",
             description = "Task options, e.g. beams=64,robots=4,obstacles=12 (navigation tasks).")
@@ -35,14 +36,8 @@ final class SimTaskOptions {
 
     /** The spec for {@code variant}. */
     TaskSpec spec(Variant variant) throws IOException {
-        if (!Tasks.isKnown(task)) {
-            throw new IllegalArgumentException("unknown task '" + task + "' (known: " + String.join(", ", Tasks.names())
-                    + ", mjcf:PATH.xml with --task-spec)");
-        }
-        TaskSpec spec = TaskSpec.of(task).withOptions(options).withObservation(observation).withVariant(variant);
-        if (taskSpec != null) {
-            spec = spec.withOption("task_spec", taskSpec);
-        }
+        TaskSpec spec = MujocoTaskArguments.spec(task, taskSpec).withOptions(options).withObservation(observation)
+                .withVariant(variant);
         if (randomization != null) {
             if (!Files.isRegularFile(randomization)) {
                 throw new IllegalArgumentException("--randomization: no such file " + randomization);

@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--preset", defaultValue = "pendulum", paramLabel = "NAME|FILE.yaml",
-            description = "Configuration preset: pendulum, cartpole-swingup, diffdrive-nav, or a YAML file "
+            description = "Configuration preset: pendulum, cartpole-swingup, diffdrive-nav, hopper, halfcheetah, walker2d, "
+                    + "ant (TD3-PopSAN; NAME-sac for SAC), or a YAML file "
                     + "(default ${DEFAULT-VALUE}).")
     String preset;
 
@@ -38,6 +39,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, exactly.")
     Path resume;
+
+    @Option(names = "--task", paramLabel = "TASK|mjcf:PATH.xml", description = "Task (overrides the preset).")
+    String task;
+
+    @Option(names = "--task-spec", paramLabel = "SPEC.yaml", description = "Task spec of an mjcf:PATH.xml task.")
+    Path taskSpec;
 
     @Option(names = "--steps", paramLabel = "N", description = "Environment steps per rank (overrides the preset).")
     Long steps;
@@ -84,7 +91,8 @@ final class TrainCommand implements Callable<Integer> {
             TrainConfig.presets().forEach(System.out::println);
             return 0;
         }
-        List<String> overrides = new ArrayList<>(sets);
+        List<String> overrides = new ArrayList<>(MujocoTaskArguments.overrides(task, taskSpec));
+        overrides.addAll(sets);
         if (steps != null) {
             overrides.add("steps=" + steps);
         }

@@ -43,6 +43,19 @@ public final class Tasks {
         return NAMES;
     }
 
+    /**
+     * A label for file and bundle names: the task name, or {@code mjcf-STEM} for {@code mjcf:.../STEM.xml}
+     * (characters other than letters, digits, '.', '_' and '-' become '_').
+     */
+    public static String label(String task) {
+        if (!task.startsWith(MjcfTask.PREFIX)) {
+            return task;
+        }
+        String file = java.nio.file.Path.of(task.substring(MjcfTask.PREFIX.length())).getFileName().toString();
+        String stem = file.endsWith(".xml") ? file.substring(0, file.length() - 4) : file;
+        return "mjcf-" + stem.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     /** Whether {@code name} is a registered task or an {@code mjcf:} model. */
     public static boolean isKnown(String name) {
         return NAMES.contains(name) || (name.startsWith(MjcfTask.PREFIX) && name.length() > MjcfTask.PREFIX.length());
@@ -126,17 +139,20 @@ public final class Tasks {
             }
             case "hopper", "halfcheetah", "walker2d", "ant" -> {
                 boolean contact = false;
+                int maxSteps = Locomotion.MAX_STEPS;
                 for (Map.Entry<String, String> e : spec.options().entrySet()) {
-                    if (name.equals("ant") && e.getKey().equals("contact_forces")
-                            && (e.getValue().equals("true") || e.getValue().equals("false"))) {
-                        contact = Boolean.parseBoolean(e.getValue());
+                    String v = e.getValue();
+                    if (name.equals("ant") && e.getKey().equals("contact_forces") && (v.equals("true") || v.equals("false"))) {
+                        contact = Boolean.parseBoolean(v);
+                    } else if (e.getKey().equals("max_steps") && v.matches("[1-9][0-9]{0,8}")) {
+                        maxSteps = Integer.parseInt(v);
                     } else {
-                        throw new IllegalArgumentException("task " + name + " takes " + (name.equals("ant")
-                                ? "only the option contact_forces=true|false" : "no options") + ", got "
-                                + e.getKey() + "=" + e.getValue());
+                        throw new IllegalArgumentException("task " + name + " takes the options max_steps=N"
+                                + (name.equals("ant") ? " and contact_forces=true|false" : "") + ", got "
+                                + e.getKey() + "=" + v);
                     }
                 }
-                yield Locomotion.create(Locomotion.Robot.of(name), worlds, contact, rand);
+                yield Locomotion.create(Locomotion.Robot.of(name), worlds, contact, maxSteps, rand);
             }
             default -> throw new AssertionError(name);
         };

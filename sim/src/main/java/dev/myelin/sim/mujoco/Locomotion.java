@@ -108,9 +108,10 @@ public final class Locomotion extends MujocoTask {
     private final double[] contactCost;
     private final double[] healthyReward;
 
-    private Locomotion(Robot robot, MjModel model, int worlds, boolean contactForces, RandomizationSpec rand) {
+    private Locomotion(Robot robot, MjModel model, int worlds, boolean contactForces, int maxSteps,
+                       RandomizationSpec rand) {
         super(robot.task, model, allActuators(model), worlds, observationSpace(robot, model, contactForces),
-                actionSpace(model), robot.frameSkip, MAX_STEPS, List.of(), rand);
+                actionSpace(model), robot.frameSkip, maxSteps, List.of(), rand);
         this.robot = robot;
         this.contactForces = contactForces;
         this.nq = model.nq();
@@ -131,12 +132,17 @@ public final class Locomotion extends MujocoTask {
      *                      {@code use_contact_forces})
      */
     public static Locomotion create(Robot robot, int worlds, boolean contactForces, RandomizationSpec rand) {
+        return create(robot, worlds, contactForces, MAX_STEPS, rand);
+    }
+
+    /** As {@link #create(Robot, int, boolean, RandomizationSpec)} with episodes truncated after {@code maxSteps}. */
+    public static Locomotion create(Robot robot, int worlds, boolean contactForces, int maxSteps, RandomizationSpec rand) {
         if (contactForces && robot != Robot.ANT) {
             throw new IllegalArgumentException(robot.task + ": contact_forces is an option of ant only");
         }
         MjModel model = MujocoModels.load(robot.resource());
         try {
-            return new Locomotion(robot, model, worlds, contactForces, rand);
+            return new Locomotion(robot, model, worlds, contactForces, maxSteps, rand);
         } catch (RuntimeException e) {
             model.close();
             throw e;

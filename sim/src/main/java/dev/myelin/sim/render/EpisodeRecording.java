@@ -4,6 +4,7 @@ import dev.myelin.sim.Actor;
 import dev.myelin.sim.Env;
 import dev.myelin.sim.Outcome;
 import dev.myelin.sim.Transition;
+import dev.myelin.sim.mujoco.MujocoTask;
 import dev.myelin.sim.task.CartPoleSwingUp;
 import dev.myelin.sim.task.DiffDriveNav;
 import dev.myelin.sim.task.Pendulum;
@@ -30,6 +31,7 @@ public final class EpisodeRecording {
     private float[] actions = new float[256];
     private float[] rewards = new float[256];
     private float[][] finalScans;
+    private final BodyFrames bodies;
     private Outcome[] outcomes;
     private double episodeReturn;
 
@@ -38,6 +40,7 @@ public final class EpisodeRecording {
         this.seed = seed;
         this.agents = task.agents();
         this.actionSize = task.actionSpace().size();
+        this.bodies = task instanceof MujocoTask m ? new BodyFrames(m.model(0)) : null;
     }
 
     /**
@@ -104,6 +107,11 @@ public final class EpisodeRecording {
                     poseA[i] = c.cartPosition(a);
                     poseB[i] = c.poleAngle(a);
                 }
+                case MujocoTask m -> {
+                    bodies.capture(m.data(0));
+                    poseA[i] = m.data(0).xpos().get(1, 0);
+                    poseB[i] = m.data(0).xpos().get(1, 2);
+                }
                 default -> throw new IllegalArgumentException("no recording for task " + task.name());
             }
         }
@@ -153,6 +161,11 @@ public final class EpisodeRecording {
     /** Mean reward of the step that led to state {@code k}. */
     public float reward(int k) {
         return rewards[k];
+    }
+
+    /** The MuJoCo geoms per recorded state (MuJoCo tasks), or null. */
+    public BodyFrames bodies() {
+        return bodies;
     }
 
     /** The last lidar scan of {@code agent} (navigation tasks), or null. */

@@ -61,6 +61,7 @@ public final class EpisodeRenderer {
             case DiffDriveNav nav -> renderNavigation(rec, nav, size);
             case Pendulum p -> renderClassic(rec, size, false);
             case CartPoleSwingUp c -> renderClassic(rec, size, true);
+            case dev.myelin.sim.mujoco.MujocoTask m -> BodyRenderer.render(rec, size);
             default -> throw new IllegalArgumentException("no renderer for task " + rec.task().name());
         };
     }

@@ -85,8 +85,9 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
     /**
      * @param worlds        independent worlds
      * @param config        navigation settings (arena, obstacles, beams, limits, rewards) as for diffdrive-nav
-     * @param model         the base's MJCF (its rangefinders must be the lidar's beams); null for the shipped
-     *                      {@code diffdrive-base.xml} with its lidar laid out for {@code config}'s beams
+     * @param model         the base's MJCF: its rangefinders must be the lidar's beams, or it marks its lidar
+     *                      blocks as the shipped base does ({@link RobotModels#withLidar}); null for the shipped
+     *                      {@code diffdrive-base.xml}
      * @param randomization per-episode distributions of the parameters
      */
     public MujocoNav(int worlds, NavConfig config, Path model, RandomizationSpec randomization) {
@@ -101,7 +102,7 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
         this.lidar = layout.lidar();
         this.beams = lidar.beams();
         this.maxObstacles = Math.max(1, c.obstacles);
-        Path file = model != null ? model : RobotModels.diffDriveBase(lidar);
+        Path file = model != null ? RobotModels.withLidar(model, lidar) : RobotModels.diffDriveBase(lidar);
         mj = new MujocoWorlds(file, worlds);
         try {
             MjModel m = mj.model();

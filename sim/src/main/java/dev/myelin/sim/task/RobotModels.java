@@ -67,18 +67,31 @@ public final class RobotModels {
      * per beam, pointing at {@link Lidar#beamAngle}); the shipped file itself for its own 64-beam circle.
      */
     public static Path diffDriveBase(Lidar lidar) {
-        String name = "diffdrive-base.xml";
-        Path shipped = extract(name);
+        return withLidar(extract("diffdrive-base.xml"), lidar);
+    }
+
+    /**
+     * {@code base} with its lidar blocks (the {@code <!-- lidar sites begin ... end -->} and
+     * {@code <!-- lidar sensors begin ... end -->} comments) rewritten for {@code lidar}'s beams, next to
+     * it in a temporary folder; {@code base} itself when it has no such blocks or already is that lidar.
+     */
+    public static Path withLidar(Path base, Lidar lidar) {
         boolean nominal = lidar.beams() == 64 && Math.abs(lidar.angleMin() + Math.PI) < 1e-12
                 && Math.abs(lidar.angleIncrement() - 2 * Math.PI / 64) < 1e-12;
-        if (nominal) {
-            return shipped;
+        String text;
+        try {
+            text = Files.readString(base);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read base model " + base, e);
         }
-        String key = String.format(java.util.Locale.ROOT, "diffdrive-base-%d-%.6f-%.6f.xml", lidar.beams(), lidar.angleMin(),
-                lidar.angleIncrement());
+        if (!text.contains(SITES_BEGIN) || !text.contains(SENSORS_BEGIN)
+                || (nominal && text.contains("name=\"range_63\"") && !text.contains("name=\"range_64\""))) {
+            return base;
+        }
+        String key = String.format(java.util.Locale.ROOT, "%s-%d-%.6f-%.6f-%08x.xml", base.getFileName().toString().replace(".xml", ""),
+                lidar.beams(), lidar.angleMin(), lidar.angleIncrement(), base.toAbsolutePath().hashCode());
         return EXTRACTED.computeIfAbsent(key, k -> {
             try {
-                String text = Files.readString(shipped);
                 StringBuilder sites = new StringBuilder();
                 StringBuilder sensors = new StringBuilder();
                 for (int b = 0; b < lidar.beams(); b++) {
@@ -87,11 +100,13 @@ public final class RobotModels {
                             "      <site name=\"lidar_%d\" pos=\"0 0 0.172\" zaxis=\"%.9f %.9f 0\" size=\"0.002\"/>%n", b, Math.cos(a), Math.sin(a)));
                     sensors.append(String.format(java.util.Locale.ROOT, "    <rangefinder name=\"range_%d\" site=\"lidar_%d\"/>%n", b, b));
                 }
-                text = replaceBlock(text, SITES_BEGIN, SITES_END, sites.toString());
-                text = replaceBlock(text, SENSORS_BEGIN, SENSORS_END, sensors.toString());
-                Path file = shipped.getParent().resolve(k);
-                Files.writeString(file, text);
+                String out = replaceBlock(text, SITES_BEGIN, SITES_END, sites.toString());
+                out = replaceBlock(out, SENSORS_BEGIN, SENSORS_END, sensors.toString());
+                Path dir = Files.createTempDirectory("myelin-robots");
+                Path file = dir.resolve(k);
+                Files.writeString(file, out);
                 file.toFile().deleteOnExit();
+                dir.toFile().deleteOnExit();
                 return file;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the base model for " + lidar.beams() + " beams", e);

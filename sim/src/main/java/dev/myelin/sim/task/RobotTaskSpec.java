@@ -93,9 +93,7 @@ public final class RobotTaskSpec {
                 if (options != null) {
                     options.fields().forEachRemaining(e -> c.set(e.getKey(), e.getValue().asText()));
                 }
-                // The shipped base follows the beam count; a user's base must carry the lidar itself.
-                boolean shipped = model.equals(MujocoNav.DEFAULT_MODEL);
-                return new MujocoNav(worlds, c, shipped ? null : modelFile, rand);
+                return new MujocoNav(worlds, c, modelFile, rand);
             }
             int steps = 500;
             if (options != null) {

@@ -132,8 +132,11 @@ class MujocoNavTest {
     }
 
     @Test
-    void aModelWithoutTheLidarIsRefusedNamingWhatIsMissing() {
-        java.nio.file.Path base64 = RobotModels.extract(MujocoNav.DEFAULT_MODEL);
+    void aModelWithoutTheLidarIsRefusedNamingWhatIsMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // A base of one's own with a fixed 64-beam lidar (no lidar blocks for the task to lay out).
+        java.nio.file.Path base64 = dir.resolve("diffdrive-base.xml");
+        java.nio.file.Files.writeString(base64, java.nio.file.Files.readString(RobotModels.extract(MujocoNav.DEFAULT_MODEL))
+                .replace("<!-- lidar sites begin", "<!-- sites").replace("<!-- lidar sensors begin", "<!-- sensors"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Tasks.simulator(TaskSpec.of(MujocoNav.NAME).withOptions("beams=72,model=" + base64), 1));
         assertTrue(e.getMessage().contains("mujoco-nav lidar beam 64 of 72: diffdrive-base.xml has no sensor named 'range_64'"), e.getMessage());

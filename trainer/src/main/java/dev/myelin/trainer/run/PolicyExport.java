@@ -62,7 +62,7 @@ public final class PolicyExport {
         Policy policy = trained.toPolicy();
         PrivateKey key = r.signingKey() == null ? null : SigningKeys.readPrivateKey(r.signingKey());
         TrustedKeys trust = key == null ? TrustedKeys.none() : TrustedKeys.of(SigningKeys.publicKeyOf(key));
-        String name = r.name() != null ? r.name() : "myelin-" + trained.config().task;
+        String name = r.name() != null ? r.name() : "myelin-" + dev.myelin.sim.Tasks.label(trained.config().task);
         List<Path> files = new ArrayList<>();
         for (Precision p : r.precisions()) {
             Path file = r.precisions().size() == 1 ? r.out() : withSuffix(r.out(), p.manifestName());

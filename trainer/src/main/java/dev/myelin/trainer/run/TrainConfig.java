@@ -65,7 +65,11 @@ public final class TrainConfig {
     private TrainConfig(Settings settings) {
         this.s = settings;
         this.flat = settings.flat();
-        task = s.oneOf("task", Tasks.names(), "task");
+        task = s.string("task");
+        if (!Tasks.isKnown(task)) {
+            throw new IllegalArgumentException("task: unknown task '" + task + "' (known: " + String.join(", ", Tasks.names())
+                    + ", mjcf:PATH.xml with task_options.task_spec=SPEC.yaml)");
+        }
         taskOptions = s.options("task_options");
         observation = s.string("observation");
         algorithm = s.string("algorithm");
@@ -171,7 +175,8 @@ public final class TrainConfig {
 
     /** Names of the presets shipped with the trainer. */
     public static List<String> presets() {
-        return List.of("pendulum", "cartpole-swingup", "diffdrive-nav");
+        return List.of("pendulum", "cartpole-swingup", "diffdrive-nav", "hopper", "halfcheetah", "walker2d", "ant",
+                "hopper-sac", "halfcheetah-sac", "walker2d-sac", "ant-sac");
     }
 
     private static final Set<String> MAP_KEYS = Set.of("task_options");

@@ -67,7 +67,11 @@ public final class SequenceConfig {
     private SequenceConfig(Settings settings) {
         this.s = settings;
         this.flat = settings.flat();
-        task = s.oneOf("task", Tasks.names(), "task");
+        task = s.string("task");
+        if (!Tasks.isKnown(task)) {
+            throw new IllegalArgumentException("task: unknown task '" + task + "' (known: " + String.join(", ", Tasks.names())
+                    + ", mjcf:PATH.xml with task_options.task_spec=SPEC.yaml)");
+        }
         taskOptions = java.util.Collections.unmodifiableMap(s.options("task_options"));
         String o = s.string("observation");
         observation = o.equals("full") ? "" : o;
@@ -169,7 +173,8 @@ public final class SequenceConfig {
 
     /** The presets shipped with the trainer. */
     public static List<String> presets() {
-        return List.of("pendulum-po", "cartpole-swingup-po", "multi-diffdrive");
+        return List.of("pendulum-po", "cartpole-swingup-po", "multi-diffdrive", "hopper-po", "hopper-vo",
+                "halfcheetah-po", "halfcheetah-vo", "walker2d-po", "walker2d-vo", "ant-po", "ant-vo");
     }
 
     private static final Set<String> MAP_KEYS = Set.of("actor", "task_options");

@@ -107,7 +107,7 @@ public final class SequenceExport {
         Trained t = load(runDir);
         Policy policy = t.toPolicy();
         BundleWriter w = new BundleWriter().setPolicy(policy)
-                .optName(name != null ? name : "myelin-" + t.config().task + "-" + t.config().family)
+                .optName(name != null ? name : "myelin-" + dev.myelin.sim.Tasks.label(t.config().task) + "-" + t.config().family)
                 .optVersion(version != null ? version : "0.1.0");
         if (signingKey != null) {
             PrivateKey key = SigningKeys.readPrivateKey(signingKey);
