@@ -43,7 +43,7 @@ public final class LeggedSimNode implements RobotSimulation {
     private final QuadrupedWalk robot;
     private final int joints;
     private final double period;
-    private final double commandTimeout;
+    private final CommandWatchdog watchdog;
     private final float[] hold;
     private final float[] action;
     private final double[] imuValues = new double[10];
@@ -81,12 +81,9 @@ public final class LeggedSimNode implements RobotSimulation {
 
     private final long startEpochNanos;
     private long nextSeed;
-    private long commandsSeen;
-    private double lastCommandTime;
     private double simTime;
     private long ticks;
     private long invalidCommands;
-    private long staleCommands;
     private long appliedCommands;
     private long overruns;
     private Transition last;
@@ -108,7 +105,6 @@ public final class LeggedSimNode implements RobotSimulation {
         this.robot = q;
         this.joints = q.jointNames().size();
         this.period = env.controlPeriod();
-        this.commandTimeout = commandTimeout;
         this.hold = QuadrupedWalk.standingTargets();
         this.action = hold.clone();
         this.nextSeed = seed;
@@ -123,6 +119,7 @@ public final class LeggedSimNode implements RobotSimulation {
         MessageType stringType = node.messageType("std_msgs/msg/String");
 
         commands = node.createSubscription(COMMAND_TOPIC, arrayType, Qos.DEFAULT);
+        watchdog = new CommandWatchdog(commands, commandTimeout);
         command = arrayType.newMessage();
         commandData = arrayType.field("data");
         jointPublisher = node.createPublisher("joint_states", jointType, Qos.DEFAULT);
@@ -209,7 +206,7 @@ public final class LeggedSimNode implements RobotSimulation {
     /** Ticks on which the last command was older than the timeout (the standing pose was held). */
     @Override
     public long staleCommands() {
-        return staleCommands;
+        return watchdog.stale();
     }
 
     @Override
@@ -230,14 +227,8 @@ public final class LeggedSimNode implements RobotSimulation {
     /** Advances one control period: reads the joint command, steps, publishes. */
     @Override
     public void tick() {
-        long seen = commands.receivedCount();
-        if (seen != commandsSeen) {
-            commandsSeen = seen;
-            lastCommandTime = simTime;
-        }
         boolean applied = false;
-        if (commands.hasSample() && simTime - lastCommandTime <= commandTimeout) {
-            commands.readLatest(command);
+        if (watchdog.readFresh(simTime, command)) {
             PrimitiveArray data = command.primitives(commandData);
             boolean valid = data.size() == joints;
             for (int j = 0; valid && j < joints; j++) {
@@ -252,8 +243,6 @@ public final class LeggedSimNode implements RobotSimulation {
             } else {
                 invalidCommands++;
             }
-        } else if (commands.hasSample()) {
-            staleCommands++;
         }
         if (!applied) {
             System.arraycopy(hold, 0, action, 0, joints);

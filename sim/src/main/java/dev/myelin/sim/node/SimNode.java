@@ -59,7 +59,6 @@ public final class SimNode implements RobotSimulation {
     private final int observationSize;
     private final int beams;
     private final double period;
-    private final double commandTimeout;
     private final Lidar lidar;
 
     private final Publisher[] scanPublishers;
@@ -114,8 +113,7 @@ public final class SimNode implements RobotSimulation {
     private final Field episodeText;
 
     private final float[] action;
-    private final long[] commandsSeen;
-    private final double[] lastCommandTime;
+    private final CommandWatchdog[] watchdogs;
     private final double[] poseX;
     private final double[] poseY;
     private final double[] poseYaw;
@@ -125,7 +123,6 @@ public final class SimNode implements RobotSimulation {
     private double simTime;
     private long ticks;
     private long invalidCommands;
-    private long staleCommands;
     private long overruns;
     private Transition last;
 
@@ -160,7 +157,6 @@ public final class SimNode implements RobotSimulation {
         this.lidar = d.lidar();
         this.beams = lidar.beams();
         this.period = env.controlPeriod();
-        this.commandTimeout = commandTimeout;
         this.nextSeed = seed;
 
         MessageType scanType = node.messageType("sensor_msgs/msg/LaserScan");
@@ -277,8 +273,10 @@ public final class SimNode implements RobotSimulation {
         episodeText = stringType.field("data");
 
         action = new float[2 * robots];
-        commandsSeen = new long[robots];
-        lastCommandTime = new double[robots];
+        watchdogs = new CommandWatchdog[robots];
+        for (int r = 0; r < robots; r++) {
+            watchdogs[r] = new CommandWatchdog(commandSubscriptions[r], commandTimeout);
+        }
         poseX = new double[robots];
         poseY = new double[robots];
         poseYaw = new double[robots];
@@ -317,7 +315,11 @@ public final class SimNode implements RobotSimulation {
     /** Ticks on which a robot's last command was older than the timeout (treated as stop). */
     @Override
     public long staleCommands() {
-        return staleCommands;
+        long n = 0;
+        for (CommandWatchdog w : watchdogs) {
+            n += w.stale();
+        }
+        return n;
     }
 
     /** Whole control periods skipped by {@link #run} because a tick overran its deadline. */
@@ -341,16 +343,9 @@ public final class SimNode implements RobotSimulation {
     @Override
     public void tick() {
         for (int r = 0; r < robots; r++) {
-            Subscription sub = commandSubscriptions[r];
-            long seen = sub.receivedCount();
             float v = 0f;
             float w = 0f;
-            if (seen != commandsSeen[r]) {
-                commandsSeen[r] = seen;
-                lastCommandTime[r] = simTime;
-            }
-            if (sub.hasSample() && simTime - lastCommandTime[r] <= commandTimeout) {
-                sub.readLatest(twists[r]);
+            if (watchdogs[r].readFresh(simTime, twists[r])) {
                 double cv = twists[r].getDouble(twistV);
                 double cw = twists[r].getDouble(twistW);
                 if (Double.isFinite(cv) && Double.isFinite(cw)) {
@@ -359,8 +354,6 @@ public final class SimNode implements RobotSimulation {
                 } else {
                     invalidCommands++;
                 }
-            } else if (sub.hasSample()) {
-                staleCommands++;
             }
             action[2 * r] = v;
             action[2 * r + 1] = w;

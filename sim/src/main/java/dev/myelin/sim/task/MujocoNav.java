@@ -228,16 +228,7 @@ public final class MujocoNav extends Task implements NavigationWorld, BodySensor
 
     @Override
     public void imu(int agent, double[] out) {
-        MjArray s = sensors[agent];
-        // framequat is (w, x, y, z); sensor_msgs/Imu wants x, y, z, w.
-        out[0] = s.get(imuQuat + 1);
-        out[1] = s.get(imuQuat + 2);
-        out[2] = s.get(imuQuat + 3);
-        out[3] = s.get(imuQuat);
-        for (int i = 0; i < 3; i++) {
-            out[4 + i] = s.get(imuGyro + i);
-            out[7 + i] = s.get(imuAccel + i);
-        }
+        mj.imu(agent, imuQuat, imuGyro, imuAccel, out);
     }
 
     private static final List<String> WHEELS = List.of("wheel_left", "wheel_right");

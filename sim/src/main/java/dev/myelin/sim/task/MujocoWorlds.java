@@ -72,6 +72,22 @@ final class MujocoWorlds implements AutoCloseable {
         return xmat[w].get(9 * body + 8);
     }
 
+    /**
+     * World {@code w}'s IMU as {@link BodySensors#imu} wants it, from a framequat (w, x, y, z), a gyro
+     * and an accelerometer sensor at {@code sensordata} offsets {@code quat}, {@code gyro}, {@code accel}.
+     */
+    void imu(int w, int quat, int gyro, int accel, double[] out) {
+        MjArray s = sensors[w];
+        out[0] = s.get(quat + 1);
+        out[1] = s.get(quat + 2);
+        out[2] = s.get(quat + 3);
+        out[3] = s.get(quat);
+        for (int i = 0; i < 3; i++) {
+            out[4 + i] = s.get(gyro + i);
+            out[7 + i] = s.get(accel + i);
+        }
+    }
+
     @Override
     public void close() {
         for (MjModel m : models) {
