@@ -74,7 +74,9 @@ final class EvalCommand implements Callable<Integer> {
         List<Evaluation.Summary> results = new ArrayList<>();
         String who = bundle != null ? bundle.toString() + " (" + engine + ")" : "actor " + actor;
         System.out.printf(Locale.ROOT, "%s on %s, %d episodes per variant from seed %d%n", who, task.task, episodes, seed);
-        boolean goals = Tasks.simulator(task.spec(Variant.NOMINAL), 1).hasGoals();
+        dev.myelin.sim.task.Task probe = Tasks.simulator(task.spec(Variant.NOMINAL), 1);
+        boolean goals = probe.hasGoals();
+        probe.close();
         System.out.printf(Locale.ROOT, "%-8s %10s %9s %10s %8s %9s %8s %8s %8s%n", "variant", "return", "std",
                 "median", "success", "collision", "failure", "timeout", "length");
         for (Variant v : variants) {
@@ -83,6 +85,7 @@ final class EvalCommand implements Callable<Integer> {
             Env env = FilteredEnv.chain(sim, Pomdp.parse(spec.observation()));
             Actor driver = SimActors.choose(bundle, actor, engine, env, sim.simulator(), seed);
             Evaluation.Summary s = Evaluation.run(env, driver, episodes, seed);
+            env.close();
             results.add(s);
             String name = v.name().toLowerCase(Locale.ROOT);
             System.out.printf(Locale.ROOT, "%-8s %10.2f %9.2f %10.2f %8s %9s %8s %8s %8.1f%n", name,

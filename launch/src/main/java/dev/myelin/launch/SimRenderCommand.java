@@ -61,6 +61,7 @@ final class SimRenderCommand implements Callable<Integer> {
         Actor driver = SimActors.choose(bundle, chosen, engine, env, sim.simulator(), seed);
         EpisodeRecording rec = EpisodeRecording.record(env, sim.simulator(), driver, seed);
         EpisodeRenderer.writePng(rec, size, out);
+        env.close();
         StringBuilder outcomes = new StringBuilder();
         for (int a = 0; a < rec.agents(); a++) {
             outcomes.append(a > 0 ? ", " : "").append(rec.outcome(a).name().toLowerCase(Locale.ROOT));

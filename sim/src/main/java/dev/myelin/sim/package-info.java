@@ -9,7 +9,9 @@
  * <li>{@link dev.myelin.sim.VectorEnv}: N worlds stepped on flat batched arrays over several threads,
  *     with same-step auto-reset and final observations.</li>
  * <li>{@link dev.myelin.sim.Tasks} and {@link dev.myelin.sim.TaskSpec}: the registry
- *     ({@code pendulum}, {@code cartpole-swingup}, {@code diffdrive-nav}, {@code multi-diffdrive}),
+ *     ({@code pendulum}, {@code cartpole-swingup}, {@code diffdrive-nav}, {@code multi-diffdrive}, the MuJoCo
+ *     locomotion tasks {@code hopper}, {@code halfcheetah}, {@code walker2d}, {@code ant} and
+ *     {@code mjcf:PATH.xml} robots, see {@link dev.myelin.sim.mujoco}),
  *     task options, domain randomization, the reality-gap {@link dev.myelin.sim.Variant} and POMDP
  *     observation variants.</li>
  * <li>{@link dev.myelin.sim.Actor} and {@link dev.myelin.sim.Evaluation}: run something that acts and

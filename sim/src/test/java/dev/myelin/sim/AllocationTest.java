@@ -96,7 +96,7 @@ class AllocationTest {
         }
     }
 
-    private static void step(VectorEnv venv, float[] act, int steps) {
+    static void step(VectorEnv venv, float[] act, int steps) {
         for (int i = 0; i < steps; i++) {
             for (int k = 0; k < act.length; k++) {
                 act[k] = (float) Math.cos(i * 0.05 + k);

@@ -28,13 +28,13 @@ class MujocoAllocationTest {
                 assertEquals(1, helpers.length);
                 float[] act = new float[venv.agents() * venv.actionSpace().size()];
                 venv.reset(4);
-                step(venv, act, 1_000);
+                AllocationTest.step(venv, act, 1_000);
                 String seen = "";
                 boolean clean = false;
                 for (int k = 0; k < 6 && !clean; k++) {
                     long helper = THREADS.getThreadAllocatedBytes(helpers)[0];
                     long caller = THREADS.getCurrentThreadAllocatedBytes();
-                    step(venv, act, 800);
+                    AllocationTest.step(venv, act, 800);
                     long callerBytes = THREADS.getCurrentThreadAllocatedBytes() - caller;
                     long helperBytes = THREADS.getThreadAllocatedBytes(helpers)[0] - helper;
                     seen += " [caller " + callerBytes + ", helper " + helperBytes + "]";
@@ -45,15 +45,6 @@ class MujocoAllocationTest {
                     assertTrue(venv.stats().episodes() > 8, task + ": auto-resets were exercised");
                 }
             }
-        }
-    }
-
-    private static void step(VectorEnv venv, float[] act, int steps) {
-        for (int i = 0; i < steps; i++) {
-            for (int k = 0; k < act.length; k++) {
-                act[k] = (float) Math.cos(i * 0.05 + k);
-            }
-            venv.step(act);
         }
     }
 }

@@ -91,29 +91,17 @@ public final class MjData implements AutoCloseable {
 
     /** {@code mj_resetData}: the model's reference state, time 0, controls 0. */
     public void reset() {
-        try {
-            MjNative.RESET_DATA.invokeExact(modelPointer, open());
-        } catch (Throwable t) {
-            throw rethrow("mj_resetData", t);
-        }
+        call(MjNative.RESET_DATA, "mj_resetData");
     }
 
     /** {@code mj_forward}: positions, velocities and sensors computed for the current state without stepping. */
     public void forward() {
-        try {
-            MjNative.FORWARD.invokeExact(modelPointer, open());
-        } catch (Throwable t) {
-            throw rethrow("mj_forward", t);
-        }
+        call(MjNative.FORWARD, "mj_forward");
     }
 
     /** One {@code mj_step}. */
     public void step() {
-        try {
-            MjNative.STEP.invokeExact(modelPointer, open());
-        } catch (Throwable t) {
-            throw rethrow("mj_step", t);
-        }
+        call(MjNative.STEP, "mj_step");
     }
 
     /** {@code frames} calls of {@code mj_step} (frame skip). */
@@ -130,11 +118,7 @@ public final class MjData implements AutoCloseable {
 
     /** {@code mj_rnePostConstraint}: fills {@code cacc}, {@code cfrc_int} and {@code cfrc_ext}. */
     public void rnePostConstraint() {
-        try {
-            MjNative.RNE_POST_CONSTRAINT.invokeExact(modelPointer, open());
-        } catch (Throwable t) {
-            throw rethrow("mj_rnePostConstraint", t);
-        }
+        call(MjNative.RNE_POST_CONSTRAINT, "mj_rnePostConstraint");
     }
 
     /** Simulated time in seconds. */
@@ -211,6 +195,15 @@ public final class MjData implements AutoCloseable {
             throw new IllegalStateException("MuJoCo data of " + model.source() + " is closed");
         }
         return d;
+    }
+
+    /** Calls a {@code void f(const mjModel*, mjData*)} of MuJoCo on this data. */
+    private void call(java.lang.invoke.MethodHandle function, String name) {
+        try {
+            function.invokeExact(modelPointer, open());
+        } catch (Throwable t) {
+            throw rethrow(name, t);
+        }
     }
 
     private static RuntimeException rethrow(String call, Throwable t) {

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * Byte offsets of {@code mjModel} and {@code mjData} fields for the installed MuJoCo, produced by
  * {@code mj_layout.c}: a C program compiled with gcc against the installed headers that walks the
  * X-macros of {@code mjxmacro.h}. The program's output is cached under {@code ~/.cache/myelin/mujoco}
- * (or {@code -Dmyelin.mujoco.cache=DIR}), keyed by a hash of the program and of the headers, so an
+ * (or {@code -Dmyelin.mujoco.cache=DIR}; the temporary directory when home is not writable), keyed by
+ * a hash of the program and of the headers, so an
  * upgraded MuJoCo is measured again. Immutable; any thread.
  */
 public final class MjLayout {
@@ -200,7 +201,16 @@ public final class MjLayout {
         if (dir != null) {
             return Path.of(dir);
         }
-        return Path.of(System.getProperty("user.home"), ".cache", "myelin", "mujoco");
+        Path home = Path.of(System.getProperty("user.home"), ".cache", "myelin", "mujoco");
+        try {
+            Files.createDirectories(home);
+            if (Files.isWritable(home)) {
+                return home;
+            }
+        } catch (IOException | SecurityException e) {
+            // an unwritable home (CI sandboxes): fall back to the temporary directory below
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "myelin-mujoco-" + System.getProperty("user.name"));
     }
 
     /** Compiles and runs {@code mj_layout.c} in {@code dir} unless its output for these headers is cached. */

@@ -304,9 +304,6 @@ public final class MjcfTask extends MujocoTask {
                 d.qvel().set(i, d.qvel().get(i) + s * (2 * SplitMix.nextDouble(random, world) - 1));
             }
         }
-        if (goalBody >= 0) {
-            goalDistanceBefore[world] = -1; // measured after mj_forward, in the first beforeStep
-        }
     }
 
     private double goalDistance(MjData d) {
@@ -357,7 +354,7 @@ public final class MjcfTask extends MujocoTask {
             double yaw = Math.atan2(xmat.get(headingBody * 9 + 3), xmat.get(headingBody * 9));
             reward += headingWeight * Math.cos(yaw - headingTarget);
         }
-        if (goalWeight != 0 || goalBody >= 0) {
+        if (goalBody >= 0) {
             double after = goalDistance(d);
             reward += goalWeight * (goalDistanceBefore[world] - after) / dt;
             if (after < goalRadius) {

@@ -87,4 +87,29 @@ class EpisodeRendererTest {
         EpisodeRenderer.render(c, 300);
         assertThrows(IllegalArgumentException.class, () -> EpisodeRenderer.render(c, 50));
     }
+
+    @Test
+    void mujocoBodiesAreDrawnInASideView(@TempDir Path dir) throws Exception {
+        try (SimEnv env = new SimEnv(Tasks.simulator(TaskSpec.of("hopper"), 1))) {
+            EpisodeRecording rec = EpisodeRecording.record(env, env.simulator(),
+                    Actor.uniform(env.actionSpace(), 2), 4);
+            BodyFrames f = rec.bodies();
+            assertEquals(rec.states(), f.states());
+            assertEquals(5, f.geoms(), "floor, torso, thigh, leg, foot");
+            // the torso capsule starts upright, 0.4 m long, centred at 1.25 m (reset noise aside)
+            assertEquals(1.45, f.end(0, 1, 1, 2), 0.02);
+            assertEquals(1.05, f.end(0, 1, 0, 2), 0.02);
+            assertEquals(-1, f.radius(0, 0), "the floor plane is not drawn");
+            Path png = dir.resolve("hopper.png");
+            EpisodeRenderer.writePng(rec, 800, png);
+            BufferedImage img = ImageIO.read(png.toFile());
+            // first frame: the torso's middle (x = root x, z = 1.25) in the body colour
+            int stripH = 800 / 4;
+            double scale = (800 / 8.0) / 2.4;
+            int px = (int) Math.round(800 / 16.0);
+            int py = (int) Math.round(stripH * 0.85 - 1.25 * scale);
+            int rgb = img.getRGB(px, py) & 0xFFFFFF;
+            assertEquals(0x1f77b4, rgb, "torso drawn at " + px + "," + py + ": " + Integer.toHexString(rgb));
+        }
+    }
 }
