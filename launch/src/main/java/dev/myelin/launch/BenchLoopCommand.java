@@ -17,8 +17,12 @@ import dev.myelin.ros2.Node;
 import dev.myelin.sim.SimEnv;
 import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Tasks;
+import dev.myelin.sim.node.LeggedSimNode;
+import dev.myelin.sim.node.RobotSimulation;
 import dev.myelin.sim.node.SimNode;
 import dev.myelin.sim.task.DiffDriveNav;
+import dev.myelin.sim.task.MujocoNav;
+import dev.myelin.sim.task.QuadrupedWalk;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,8 +83,13 @@ final class BenchLoopCommand implements Callable<Integer> {
     Path params;
 
     @Option(names = "--task", defaultValue = DiffDriveNav.NAME,
-            description = "The sim node's robot: diffdrive-nav (kinematic) or mujoco-nav (the MuJoCo base) (default ${DEFAULT-VALUE}).")
+            description = "The sim node's robot: diffdrive-nav (kinematic), mujoco-nav (the MuJoCo base) or quadruped-walk "
+                    + "(the MuJoCo quadruped; with --params launch/params/quadruped.yaml and --bundle) (default ${DEFAULT-VALUE}).")
     String task;
+
+    @Option(names = "--bundle", paramLabel = "FILE.myl",
+            description = "The policy to run (swapped with itself); default: the hand-wired goal seekers of the navigation file.")
+    Path bundle;
 
     @Override
     public Integer call() throws Exception {
@@ -92,20 +101,27 @@ final class BenchLoopCommand implements Callable<Integer> {
         if (realtimePriority != null) {
             p = p.withRealtimePriority(realtimePriority);
         }
-        int sectors = p.observationSize() - 4;
         KeyPair key = SigningKeys.generate();
-        Policy[] policies = {GoalSeekingPopSan.turtlebot(sectors), GoalSeekingPopSan.create(sectors, 0.22f, 2.84f, 0.6f, 3f)};
+        Policy[] policies;
+        if (bundle != null) {
+            Policy policy = dev.myelin.policy.bundle.BundleReader.read(bundle, TrustedKeys.none()).policy();
+            policies = new Policy[] {policy, policy};
+        } else {
+            int sectors = p.observationSize() - 4;
+            policies = new Policy[] {GoalSeekingPopSan.turtlebot(sectors), GoalSeekingPopSan.create(sectors, 0.22f, 2.84f, 0.6f, 3f)};
+        }
 
         double loadAverage = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         int domain = ThreadLocalRandom.current().nextInt(160, 200);
         try (Context simContext = Context.builder().domainId(domain).localhostOnly(true).build();
              Context controllerContext = Context.builder().domainId(domain).localhostOnly(true).build()) {
             Node simNode = simContext.createNode("myelin_sim");
-            if (!task.equals(DiffDriveNav.NAME) && !task.equals(dev.myelin.sim.task.MujocoNav.NAME)) {
-                throw new IllegalArgumentException("--task must be diffdrive-nav or mujoco-nav, got '" + task + "'");
+            boolean legged = task.equals(QuadrupedWalk.NAME);
+            if (!task.equals(DiffDriveNav.NAME) && !task.equals(MujocoNav.NAME) && !legged) {
+                throw new IllegalArgumentException("--task must be diffdrive-nav, mujoco-nav or quadruped-walk, got '" + task + "'");
             }
             SimEnv env = new SimEnv(Tasks.simulator(TaskSpec.of(task), 1));
-            SimNode sim = new SimNode(simNode, env, 1, 0.5);
+            RobotSimulation sim = legged ? new LeggedSimNode(simNode, env, 1, 0.5) : new SimNode(simNode, env, 1, 0.5);
             boolean[] simRunning = {true};
             Thread simThread = Thread.ofPlatform().name("sim").daemon(true)
                     .start(() -> sim.run(simRate, () -> simRunning[0]));
@@ -165,7 +181,9 @@ final class BenchLoopCommand implements Callable<Integer> {
             simThread.join(5_000);
             long episodes = sim.stats().episodes() - episodes0;
             sim.close();
-            if (env.simulator() instanceof dev.myelin.sim.task.MujocoNav physics) {
+            if (env.simulator() instanceof MujocoNav physics) {
+                physics.close();
+            } else if (env.simulator() instanceof QuadrupedWalk physics) {
                 physics.close();
             }
 
