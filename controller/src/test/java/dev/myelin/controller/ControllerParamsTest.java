@@ -64,7 +64,7 @@ class ControllerParamsTest {
             "realtime_priority: 0 |realtime_priority: 120 |realtime_priority must be 0 (off) or 1..99 (SCHED_FIFO), got 120",
             "sectors: 16|sectors: 0|observations[0].sectors must be an integer in [1, 4096], got 0",
             "clip: [0.12, 3.5]|clip: [3.5, 0.12]|observations[0].clip must be finite with low < high",
-            "kind: laser_scan|kind: sonar|observations[0].kind must be field, laser_scan or goal, got 'sonar'",
+            "kind: laser_scan|kind: sonar|observations[0].kind must be field, laser_scan, goal, joint_state, imu or twist, got 'sonar'",
             "max_age_s: 0.3|max_age_s: -1|observations[0].max_age_s must be > 0 s",
             "safe: 0.0|safe: 0.5|actions[0].safe must lie in [min, max] = [-0.22, 0.22], got 0.5",
             "max: 0.22|max: -0.5|actions[0].max must be greater than min (-0.22), got -0.5",

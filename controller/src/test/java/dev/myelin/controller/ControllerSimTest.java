@@ -19,10 +19,14 @@ import dev.myelin.ros2.Qos;
 import dev.myelin.ros2.Subscription;
 import dev.myelin.ros2.msg.Message;
 import dev.myelin.ros2.msg.MessageType;
+import dev.myelin.sim.task.DiffDriveNav;
+import dev.myelin.sim.task.MujocoNav;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
 import java.security.KeyPair;
@@ -99,7 +103,12 @@ class ControllerSimTest {
 
     private void start(String simOptions, ControllerParams params, java.util.function.Consumer<Controller> beforeConfigure)
             throws Exception {
-        robot = new SimRobot(simContext, simOptions, 7, RTF);
+        start(DiffDriveNav.NAME, simOptions, params, beforeConfigure);
+    }
+
+    private void start(String task, String simOptions, ControllerParams params,
+                       java.util.function.Consumer<Controller> beforeConfigure) throws Exception {
+        robot = new SimRobot(simContext, task, simOptions, 7, RTF);
         probe = simContext.createNode("probe");
         MessageType twist = probe.messageType("geometry_msgs/msg/Twist");
         var lx = twist.field("linear.x");
@@ -139,7 +148,7 @@ class ControllerSimTest {
         return last;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -149,13 +158,18 @@ class ControllerSimTest {
         }
     }
 
-    @Test
-    void drivesEpisodesToTheirGoalsAndPublishesDiagnostics() throws Exception {
-        start("obstacles=0,lidar_noise=0", TestBundles.navParams());
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DiffDriveNav.NAME, MujocoNav.NAME})
+    void drivesEpisodesToTheirGoalsAndPublishesDiagnostics(String task) throws Exception {
+        start(task, "obstacles=0,lidar_noise=0", TestBundles.navParams(), c -> { });
         // What the update agent adds (its refusal counts) goes out in the same status.
         controller.addDiagnostics(() -> java.util.Map.of("ota.refused", "7", "ota.refused.manifest:envelope.signature", "7"));
         MessageType diagType = probe.messageType("diagnostic_msgs/msg/DiagnosticArray");
         Subscription diag = probe.createSubscription("/diagnostics", diagType, Qos.DEFAULT);
+        MessageType jointType = probe.messageType("sensor_msgs/msg/JointState");
+        MessageType imuType = probe.messageType("sensor_msgs/msg/Imu");
+        Subscription joints = probe.createSubscription("/joint_states", jointType, Qos.DEFAULT);
+        Subscription imu = probe.createSubscription("/imu", imuType, Qos.SENSOR_DATA);
         // Inactive: inputs are read, outputs held at the safe command.
         controller.host().swap(prepare(GoalSeekingPopSan.turtlebot(16), "1.0.0"), Duration.ofSeconds(2));
         await(() -> commands.size() > 10, "safe commands while inactive");
@@ -165,6 +179,25 @@ class ControllerSimTest {
                 "two episodes reach their goals (" + episodes + ")");
         await(() -> controller.episodeResets() >= 2, "the sim's episode topic resets the policy state");
         assertEquals(0, robot.sim.invalidCommands());
+        if (task.equals(MujocoNav.NAME)) {
+            // The physics body also reports its wheels and its IMU.
+            await(() -> joints.hasSample() && imu.hasSample(), "joint states and IMU from the MuJoCo base");
+            Message js = jointType.newMessage();
+            joints.readLatest(js);
+            assertEquals(java.util.List.of("wheel_left", "wheel_right"), java.util.List.of(js.strings(jointType.field("name")).get(0),
+                    js.strings(jointType.field("name")).get(1)));
+            Message m = imuType.newMessage();
+            imu.readLatest(m);
+            double qx = m.getDouble(imuType.field("orientation.x"));
+            double qy = m.getDouble(imuType.field("orientation.y"));
+            double qz = m.getDouble(imuType.field("orientation.z"));
+            double qw = m.getDouble(imuType.field("orientation.w"));
+            assertEquals(1.0, qx * qx + qy * qy + qz * qz + qw * qw, 1e-6, "a unit orientation quaternion");
+            assertTrue(Math.abs(qx) < 0.05 && Math.abs(qy) < 0.05, "the base stays level");
+            assertTrue(m.getDouble(imuType.field("linear_acceleration.z")) > 5, "the accelerometer reads gravity (upward)");
+        } else {
+            assertFalse(joints.hasSample(), "the kinematic base has no joints to report");
+        }
 
         await(() -> diag.hasSample() && diag.receivedCount() >= 2, "diagnostics published");
         Message array = diagType.newMessage();
@@ -234,10 +267,11 @@ class ControllerSimTest {
         return true;
     }
 
-    @Test
-    void inputsStoppingStopTheRobotWithinTheStalenessLimit() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DiffDriveNav.NAME, MujocoNav.NAME})
+    void inputsStoppingStopTheRobotWithinTheStalenessLimit(String task) throws Exception {
         ControllerParams params = TestBundles.navParams();
-        start("obstacles=0,lidar_noise=0", params);
+        start(task, "obstacles=0,lidar_noise=0", params, c -> { });
         driveWith(GoalSeekingPopSan.turtlebot(16));
         robot.stop();
         long lastInput = robot.lastTickNanos();
@@ -259,9 +293,10 @@ class ControllerSimTest {
         assertTrue(after[0] == 0 && after[1] == 0, "still stopped");
     }
 
-    @Test
-    void theEstopStopsTheRobotAndStaysLatchedUntilReset() throws Exception {
-        start("obstacles=0,lidar_noise=0", TestBundles.navParams());
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DiffDriveNav.NAME, MujocoNav.NAME})
+    void theEstopStopsTheRobotAndStaysLatchedUntilReset(String task) throws Exception {
+        start(task, "obstacles=0,lidar_noise=0", TestBundles.navParams(), c -> { });
         Publisher estop = probe.createPublisher("/estop", "std_msgs/msg/Bool", Qos.DEFAULT);
         Publisher estopReset = probe.createPublisher("/estop_reset", "std_msgs/msg/Bool", Qos.DEFAULT);
         MessageType bool = probe.messageType("std_msgs/msg/Bool");
@@ -294,11 +329,12 @@ class ControllerSimTest {
         assertTrue(controller.estopLatched(), "reset refused while the e-stop input reads true");
     }
 
-    @Test
-    void aNanEmittingPolicyNeverReachesCmdVel() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {DiffDriveNav.NAME, MujocoNav.NAME})
+    void aNanEmittingPolicyNeverReachesCmdVel(String task) throws Exception {
         // NaN for the linear action on every other decision once past warm-up.
         ControllerParams params = TestBundles.navParams().withEngine("nan-after:" + (PolicyHost.WARMUP_DECISIONS + 50));
-        start("obstacles=0,lidar_noise=0", params);
+        start(task, "obstacles=0,lidar_noise=0", params, c -> { });
         controller.host().swap(prepare(GoalSeekingPopSan.turtlebot(16), "1.0.0"), Duration.ofSeconds(2));
         controller.activate();
         await(() -> controller.gate().count(Intervention.NON_FINITE_ACTION) > 20, "NaN actions blocked");

@@ -17,8 +17,12 @@ import dev.myelin.ros2.Node;
 import dev.myelin.sim.SimEnv;
 import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Tasks;
+import dev.myelin.sim.node.LeggedSimNode;
+import dev.myelin.sim.node.RobotSimulation;
 import dev.myelin.sim.node.SimNode;
 import dev.myelin.sim.task.DiffDriveNav;
+import dev.myelin.sim.task.MujocoNav;
+import dev.myelin.sim.task.QuadrupedWalk;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,6 +82,15 @@ final class BenchLoopCommand implements Callable<Integer> {
     @Option(names = "--params", paramLabel = "FILE", description = "Parameter file (default: the shipped TurtleBot navigation file).")
     Path params;
 
+    @Option(names = "--task", defaultValue = DiffDriveNav.NAME,
+            description = "The sim node's robot: diffdrive-nav (kinematic), mujoco-nav (the MuJoCo base) or quadruped-walk "
+                    + "(the MuJoCo quadruped; with --params launch/params/quadruped.yaml and --bundle) (default ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--bundle", paramLabel = "FILE.myl",
+            description = "The policy to run (swapped with itself); default: the hand-wired goal seekers of the navigation file.")
+    Path bundle;
+
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0) || !(warmupSeconds >= 0) || !(swapEvery >= 0) || !(simRate > 0)) {
@@ -88,17 +101,27 @@ final class BenchLoopCommand implements Callable<Integer> {
         if (realtimePriority != null) {
             p = p.withRealtimePriority(realtimePriority);
         }
-        int sectors = p.observationSize() - 4;
         KeyPair key = SigningKeys.generate();
-        Policy[] policies = {GoalSeekingPopSan.turtlebot(sectors), GoalSeekingPopSan.create(sectors, 0.22f, 2.84f, 0.6f, 3f)};
+        Policy[] policies;
+        if (bundle != null) {
+            Policy policy = dev.myelin.policy.bundle.BundleReader.read(bundle, TrustedKeys.none()).policy();
+            policies = new Policy[] {policy, policy};
+        } else {
+            int sectors = p.observationSize() - 4;
+            policies = new Policy[] {GoalSeekingPopSan.turtlebot(sectors), GoalSeekingPopSan.create(sectors, 0.22f, 2.84f, 0.6f, 3f)};
+        }
 
         double loadAverage = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         int domain = ThreadLocalRandom.current().nextInt(160, 200);
         try (Context simContext = Context.builder().domainId(domain).localhostOnly(true).build();
              Context controllerContext = Context.builder().domainId(domain).localhostOnly(true).build()) {
             Node simNode = simContext.createNode("myelin_sim");
-            SimEnv env = new SimEnv(Tasks.simulator(TaskSpec.of(DiffDriveNav.NAME), 1));
-            SimNode sim = new SimNode(simNode, env, 1, 0.5);
+            boolean legged = task.equals(QuadrupedWalk.NAME);
+            if (!task.equals(DiffDriveNav.NAME) && !task.equals(MujocoNav.NAME) && !legged) {
+                throw new IllegalArgumentException("--task must be diffdrive-nav, mujoco-nav or quadruped-walk, got '" + task + "'");
+            }
+            SimEnv env = new SimEnv(Tasks.simulator(TaskSpec.of(task), 1));
+            RobotSimulation sim = legged ? new LeggedSimNode(simNode, env, 1, 0.5) : new SimNode(simNode, env, 1, 0.5);
             boolean[] simRunning = {true};
             Thread simThread = Thread.ofPlatform().name("sim").daemon(true)
                     .start(() -> sim.run(simRate, () -> simRunning[0]));
@@ -113,7 +136,7 @@ final class BenchLoopCommand implements Callable<Integer> {
             if (controller.loop().schedulingProblem() != null) {
                 System.out.println("warning: loop thread keeps normal scheduling: " + controller.loop().schedulingProblem());
             }
-            System.out.printf(Locale.ROOT, "controller %.0f Hz (%s, engine %s) vs sim node diffdrive-nav at real-time factor %s "
+            System.out.printf(Locale.ROOT, "controller %.0f Hz (%s, engine %s) vs sim node " + task + " at real-time factor %s "
                             + "over ROS 2 loopback (domain %d); swap every %.1f s; %.0f s warm-up, %.0f s timed%n",
                     p.rateHz(), p.idleStrategy(), engine, simRate, domain, swapEvery, warmupSeconds, seconds);
 
@@ -158,11 +181,16 @@ final class BenchLoopCommand implements Callable<Integer> {
             simThread.join(5_000);
             long episodes = sim.stats().episodes() - episodes0;
             sim.close();
+            if (env.simulator() instanceof MujocoNav physics) {
+                physics.close();
+            } else if (env.simulator() instanceof QuadrupedWalk physics) {
+                physics.close();
+            }
 
             JsonReport report = new JsonReport();
             report.put("machine.available_processors", Runtime.getRuntime().availableProcessors());
             report.put("machine.java", Runtime.version().toString());
-            report.put("method", String.format(Locale.ROOT, "controller at %.0f Hz (%s) against the diffdrive-nav sim node "
+            report.put("method", String.format(Locale.ROOT, "controller at %.0f Hz (%s) against the " + task + " sim node "
                     + "(real-time factor %s) over Cyclone DDS loopback in one process; %s engine on a hand-wired PopSAN "
                     + "(%d observations); a signed bundle prepared off the loop and swapped in every %.1f s; %.0f s "
                     + "warm-up then %.1f s timed; jitter = wake-up minus absolute release time; input_to_output = "

@@ -49,13 +49,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "CSV", description = "Training metrics.csv for the learning curve (default: the shipped one).")
     Path metrics;
 
+    @Option(names = "--physics", defaultValue = "kinematic",
+            description = "The robot's simulator: kinematic (the 2-D diff-drive model) or mujoco (a MuJoCo base with mass, "
+                    + "wheel friction, contacts and motor limits) (default ${DEFAULT-VALUE}).")
+    String physics;
+
     @Override
     public Integer call() throws Exception {
         if ((v1 == null) != (v2 == null)) {
             throw new IllegalArgumentException("give --v1 and --v2 together");
         }
         EndToEndDemo.Options o = new EndToEndDemo.Options().out(out).episodes(quick ? 2 : episodes).rate(rate).domain(domain)
-                .seed(seed).controlRate(controlRate).bundles(v1, v2).metrics(metrics).maxSteps(quick ? 250 : 0);
+                .seed(seed).controlRate(controlRate).bundles(v1, v2).metrics(metrics).maxSteps(quick ? 250 : 0)
+                .physics(physics);
         new EndToEndDemo(o).run();
         return 0;
     }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 SimRenderCommand.class,
                 SimNodeCommand.class,
                 EvalCommand.class,
+                TransferCommand.class,
                 TrainCommand.class,
                 ExportCommand.class,
                 TrainCurvesCommand.class,

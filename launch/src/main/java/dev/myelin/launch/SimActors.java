@@ -3,6 +3,7 @@ package dev.myelin.launch;
 import dev.myelin.sim.Actor;
 import dev.myelin.sim.Env;
 import dev.myelin.sim.task.DiffDriveNav;
+import dev.myelin.sim.task.MujocoNav;
 import dev.myelin.sim.task.Pendulum;
 import dev.myelin.sim.task.ScriptedNavigator;
 import dev.myelin.sim.task.Task;
@@ -29,6 +30,8 @@ final class SimActors {
             case "random" -> Actor.uniform(env.actionSpace(), seed);
             case "scripted" -> switch (simulator) {
                 case DiffDriveNav nav -> ScriptedNavigator.of(nav).actor(env.agents(), env.observationSpace().size());
+                case MujocoNav nav -> new ScriptedNavigator(nav.lidar(), nav.config().maxLinear(), nav.config().maxAngular())
+                        .actor(env.agents(), env.observationSpace().size());
                 case Pendulum p -> {
                     if (env.observationSpace().size() != 3) {
                         throw new IllegalArgumentException("the scripted swing-up needs the full pendulum observation");
@@ -44,6 +47,6 @@ final class SimActors {
 
     /** The actor used when none is named: scripted where one exists, else random. */
     static String defaultFor(Task simulator) {
-        return simulator instanceof DiffDriveNav || simulator instanceof Pendulum ? "scripted" : "random";
+        return simulator instanceof DiffDriveNav || simulator instanceof MujocoNav || simulator instanceof Pendulum ? "scripted" : "random";
     }
 }

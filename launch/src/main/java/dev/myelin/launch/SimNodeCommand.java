@@ -8,7 +8,11 @@ import dev.myelin.sim.SimEnv;
 import dev.myelin.sim.Tasks;
 import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Variant;
+import dev.myelin.sim.node.LeggedSimNode;
+import dev.myelin.sim.node.RobotSimulation;
 import dev.myelin.sim.node.SimNode;
+import dev.myelin.sim.task.MujocoNav;
+import dev.myelin.sim.task.QuadrupedWalk;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** {@code ./myelin sim-node}: simulated robots on ROS 2 topics, in real time or faster. */
 @Command(name = "sim-node", mixinStandardHelpOptions = true,
         description = {"Run simulated differential-drive robots as a ROS 2 node: publishes scan, odom, goal_pose, "
-                + "/clock, sim/episode, /tf, /tf_static and /rosout, subscribes cmd_vel (under robot_<i>/ for several robots). "
+                + "/clock, sim/episode, /tf, /tf_static and /rosout, subscribes cmd_vel (under robot_<i>/ for several robots); the MuJoCo base "
+                + "(mujoco-nav) adds imu and joint_states; the MuJoCo quadruped (quadruped-walk) publishes joint_states, "
+                + "imu, odom and its commanded cmd_vel and takes forward_position_controller/commands. "
                 + "Stops on Ctrl-C, after --duration or after --episodes."})
 final class SimNodeCommand implements Callable<Integer> {
 
@@ -89,7 +95,10 @@ final class SimNodeCommand implements Callable<Integer> {
         }
         try (Context context = builder.build()) {
             Node node = context.createNode(name, namespace);
-            try (SimNode sim = new SimNode(node, env, seed, commandTimeout, qos)) {
+            RobotSimulation sim = env.simulator() instanceof QuadrupedWalk
+                    ? new LeggedSimNode(node, env, seed, commandTimeout)
+                    : new SimNode(node, env, seed, commandTimeout, qos);
+            try {
                 System.out.printf(Locale.ROOT, "%s on ROS domain %d as %s: %d robot(s), %.0f Hz control, real-time factor %s%n",
                         spec, context.domainId(), node.fullyQualifiedName(), env.agents(), 1 / env.controlPeriod(),
                         rate == 0 ? "unbounded" : String.valueOf(rate));
@@ -114,10 +123,10 @@ final class SimNodeCommand implements Callable<Integer> {
                     if (s.episodes() != reported[0] || now > nextReport[0]) {
                         reported[0] = s.episodes();
                         nextReport[0] = now + 5_000_000_000L;
-                        System.out.printf(Locale.ROOT, "t=%.1fs sim: %d episodes (%d success, %d collision, %d timeout), "
-                                        + "%d overruns, %d stale and %d invalid commands%n", sim.simTime(), s.episodes(),
-                                s.successes(), s.collisions(), s.timeouts(), sim.overruns(), sim.staleCommands(),
-                                sim.invalidCommands());
+                        System.out.printf(Locale.ROOT, "t=%.1fs sim: %d episodes (%d success, %d collision, %d failure, "
+                                        + "%d timeout), %d overruns, %d stale and %d invalid commands%n", sim.simTime(),
+                                s.episodes(), s.successes(), s.collisions(), s.failures(), s.timeouts(), sim.overruns(),
+                                sim.staleCommands(), sim.invalidCommands());
                     }
                     return !stop.get()
                             && (duration == null || now - start < duration * 1e9)
@@ -132,6 +141,12 @@ final class SimNodeCommand implements Callable<Integer> {
                 sim.close();
                 context.close();
                 stopped.countDown();
+            } finally {
+                if (env.simulator() instanceof MujocoNav m) {
+                    m.close();
+                } else if (env.simulator() instanceof QuadrupedWalk q) {
+                    q.close();
+                }
             }
         }
         return 0;

@@ -9,8 +9,12 @@ import dev.myelin.sim.mujoco.MjcfTask;
 import dev.myelin.sim.random.RandomizationSpec;
 import dev.myelin.sim.task.CartPoleSwingUp;
 import dev.myelin.sim.task.DiffDriveNav;
+import dev.myelin.sim.task.MujocoNav;
+import dev.myelin.sim.task.RobotModels;
+import dev.myelin.sim.task.RobotTaskSpec;
 import dev.myelin.sim.task.NavConfig;
 import dev.myelin.sim.task.Pendulum;
+import dev.myelin.sim.task.QuadrupedWalk;
 import dev.myelin.sim.task.Task;
 
 import java.util.List;
@@ -29,7 +33,7 @@ public final class Tasks {
     public static final int DEFAULT_ROBOTS = 4;
 
     private static final List<String> NAMES = List.of(Pendulum.NAME, CartPoleSwingUp.NAME, DiffDriveNav.NAME,
-            DiffDriveNav.MULTI_NAME, "hopper", "halfcheetah", "walker2d", "ant");
+            DiffDriveNav.MULTI_NAME, "hopper", "halfcheetah", "walker2d", "ant", MujocoNav.NAME, QuadrupedWalk.NAME);
 
     private Tasks() {
     }
@@ -79,6 +83,13 @@ public final class Tasks {
                 throw new IllegalArgumentException("task " + name + " takes exactly the option " + MjcfTask.SPEC_OPTION
                         + "=SPEC.yaml (--task-spec), got " + spec.options().keySet());
             }
+            String robotTask = RobotTaskSpec.taskOf(specFile);
+            if (robotTask != null) {
+                // One of Myelin's robot tasks on this model, with that task's own reality-gap preset.
+                RandomizationSpec r = spec.variant() == Variant.REAL
+                        ? spec.randomization().overriddenBy(realityGap(robotTask)) : spec.randomization();
+                return RobotTaskSpec.create(name.substring(MjcfTask.PREFIX.length()), specFile, worlds, r);
+            }
             return MjcfTask.create(java.nio.file.Path.of(name.substring(MjcfTask.PREFIX.length())),
                     java.nio.file.Path.of(specFile), worlds, rand);
         }
@@ -100,6 +111,31 @@ public final class Tasks {
                     c.set(e.getKey(), e.getValue());
                 }
                 yield new DiffDriveNav(name, worlds, c, rand);
+            }
+            case MujocoNav.NAME -> {
+                NavConfig c = new NavConfig();
+                java.nio.file.Path model = null;
+                for (Map.Entry<String, String> e : spec.options().entrySet()) {
+                    if (e.getKey().equals("model")) {
+                        model = RobotModels.resolve(e.getValue());
+                    } else {
+                        c.set(e.getKey(), e.getValue());
+                    }
+                }
+                yield new MujocoNav(worlds, c, model, rand);
+            }
+            case QuadrupedWalk.NAME -> {
+                java.nio.file.Path model = null;
+                int steps = 500;
+                for (Map.Entry<String, String> e : spec.options().entrySet()) {
+                    switch (e.getKey()) {
+                        case "model" -> model = RobotModels.resolve(e.getValue());
+                        case "max_steps" -> steps = Integer.parseInt(e.getValue().strip());
+                        default -> throw new IllegalArgumentException("unknown " + name + " option '" + e.getKey()
+                                + "' (known: model, max_steps)");
+                    }
+                }
+                yield new QuadrupedWalk(worlds, model, steps, rand);
             }
             case "hopper", "halfcheetah", "walker2d", "ant" -> {
                 boolean contact = false;

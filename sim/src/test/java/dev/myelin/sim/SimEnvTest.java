@@ -131,7 +131,7 @@ class SimEnvTest {
     void unknownTasksAndOptionsAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tasks.env(TaskSpec.of("acrobot")));
         assertTrue(e.getMessage().contains("unknown task 'acrobot' (known: pendulum, cartpole-swingup, diffdrive-nav, multi-diffdrive, hopper, "
-                + "halfcheetah, walker2d, ant, mjcf:PATH.xml)"), e.getMessage());
+                + "halfcheetah, walker2d, ant, mujoco-nav, quadruped-walk, mjcf:PATH.xml)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Tasks.env(TaskSpec.of("pendulum").withOption("beams", 4)));
         assertTrue(e.getMessage().contains("takes no options"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TaskSpec.of("diffdrive-nav").withOptions("beams"));

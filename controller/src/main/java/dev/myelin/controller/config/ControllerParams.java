@@ -41,6 +41,12 @@ import java.util.Set;
  *     actions:
  *       - {channel: linear_velocity, topic: /cmd_vel, type: geometry_msgs/msg/Twist, field: linear.x,
  *          unit: m/s, min: -0.22, max: 0.22, rate_limit: 2.0, safe: 0.0}
+ *     # joint-space robots (see JointMapping): joint_state, imu and twist observations, joint_array actions
+ *     #  - {name: joints, kind: joint_state, topic: /joint_states, joints: [hip, knee], fields: [position, velocity]}
+ *     #  - {name: imu, kind: imu, topic: /imu, parts: [orientation, angular_velocity]}
+ *     #  - {name: command, kind: twist, topic: /cmd_vel, components: [linear.x, angular.z]}
+ *     #  - {kind: joint_array, topic: /forward_position_controller/commands, joints: [hip, knee],
+ *     #     unit: rad, min: [-0.8, -2.0], max: [0.8, 0.0], safe: [0.0, -1.2], rate_limit: 10}
  *     safety: {estop_topic: /estop, reset_topic: /sim/episode, reset_type: std_msgs/msg/String}
  *     diagnostics: {topic: /diagnostics, period_s: 1.0}
  * }</pre>
@@ -234,24 +240,28 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
         Set<String> actionChannels = new HashSet<>();
         Set<String> targets = new HashSet<>();
         for (ParamReader a : p.list("actions")) {
-            ActionOutput out = action(a);
-            topicName(a, "topic", out.topic(), nodeName);
-            Field written = messageField(a, "type", out.type(), "field", out.field());
-            if (!written.isScalar() || !written.kind().isFloatingPoint()) {
-                throw a.fail("field", out.field() + " is " + written.typeSpelling() + "; actions write float32 or float64 fields");
-            }
-            if (!actionChannels.add(out.channel())) {
-                throw a.fail("channel", "'" + out.channel() + "' is mapped twice");
-            }
-            if (!targets.add(out.topic() + "#" + out.field())) {
-                throw a.fail("field", out.field() + " of " + out.topic() + " is written by another action");
-            }
-            for (ActionOutput other : actions) {
-                if (other.topic().equals(out.topic()) && !other.type().equals(out.type())) {
-                    throw a.fail("type", out.type() + " differs from " + other.type() + " already used on " + out.topic());
+            boolean jointArray = JointMapping.isJointArray(a);
+            for (ActionOutput out : jointArray ? JointMapping.jointArray(a) : List.of(action(a))) {
+                if (!jointArray) {
+                    topicName(a, "topic", out.topic(), nodeName);
+                    Field written = messageField(a, "type", out.type(), "field", out.field());
+                    if (!written.isScalar() || !written.kind().isFloatingPoint()) {
+                        throw a.fail("field", out.field() + " is " + written.typeSpelling() + "; actions write float32 or float64 fields");
+                    }
                 }
+                if (!actionChannels.add(out.channel())) {
+                    throw a.fail(jointArray ? "joints" : "channel", "'" + out.channel() + "' is mapped twice");
+                }
+                if (!targets.add(out.topic() + "#" + out.field())) {
+                    throw a.fail(jointArray ? "topic" : "field", out.field() + " of " + out.topic() + " is written by another action");
+                }
+                for (ActionOutput other : actions) {
+                    if (other.topic().equals(out.topic()) && !other.type().equals(out.type())) {
+                        throw a.fail("type", out.type() + " differs from " + other.type() + " already used on " + out.topic());
+                    }
+                }
+                actions.add(out);
             }
-            actions.add(out);
         }
 
         ParamReader safety = p.child("safety");
@@ -295,6 +305,11 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
 
     /** Nanoseconds; 0 only for an explicit {@code max_age_s: disabled}. */
     private static long maxAge(ParamReader o) {
+        return maxAge(o, 0.5);
+    }
+
+    /** As above; an absent {@code max_age_s} gives {@code fallbackSeconds} (0: no watchdog by default). */
+    static long maxAge(ParamReader o, double fallbackSeconds) {
         if (o.isText("max_age_s")) {
             if (o.string("max_age_s").equals(WATCHDOG_DISABLED)) {
                 return 0;
@@ -302,7 +317,10 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
             throw o.fail("max_age_s", "must be a number of seconds > 0, or '" + WATCHDOG_DISABLED
                     + "' to switch the stale-input watchdog off, got '" + o.string("max_age_s") + "'");
         }
-        double s = o.number("max_age_s", 0.5);
+        if (!o.has("max_age_s")) {
+            return Math.round(fallbackSeconds * 1e9);
+        }
+        double s = o.number("max_age_s", fallbackSeconds);
         if (!(s > 0)) {
             throw o.fail("max_age_s", "must be > 0 s (write '" + WATCHDOG_DISABLED
                     + "' to switch the stale-input watchdog off deliberately), got " + s);
@@ -391,11 +409,14 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
                         o.string("goal_topic"), qos(o, "goal_qos", "transient_local"), maxAge(o),
                         o.string("distance_channel", "goal_distance"), o.string("bearing_channel", "goal_bearing"));
             }
-            default -> throw o.fail("kind", "must be field, laser_scan or goal, got '" + kind + "'");
+            case "joint_state" -> JointMapping.jointState(o, name, maxAge(o, 0.5));
+            case "imu" -> JointMapping.imu(o, name, maxAge(o, 0.5));
+            case "twist" -> JointMapping.twist(o, name, maxAge(o, 0.0));
+            default -> throw o.fail("kind", "must be field, laser_scan, goal, joint_state, imu or twist, got '" + kind + "'");
         };
     }
 
-    private static String qos(ParamReader o, String key, String fallback) {
+    static String qos(ParamReader o, String key, String fallback) {
         String q = o.string(key, fallback);
         try {
             dev.myelin.ros2.Qos.profile(q);

@@ -74,4 +74,51 @@ public sealed interface ObservationSlice {
             return List.of("m", "rad");
         }
     }
+    /**
+     * Named joints' fields of a {@code sensor_msgs/JointState}, picked by joint name whatever the
+     * order of the message's {@code name} array: values are field-major ({@code fields[0]} of every
+     * joint, then {@code fields[1]} ...). A configured joint missing from a sample, or a field array
+     * shorter than the names, yields NaN, which the safety gate's observation guard refuses.
+     *
+     * @param fields   {@code position}, {@code velocity} or {@code effort}
+     * @param channels bundle channel names, field-major
+     * @param units    their units, field-major
+     */
+    record JointStateSlice(String name, String topic, String qos, List<String> joints, List<String> fields,
+                           long maxAgeNanos, List<String> channels, List<String> units) implements ObservationSlice {
+        public JointStateSlice {
+            joints = List.copyOf(joints);
+            fields = List.copyOf(fields);
+            channels = List.copyOf(channels);
+            units = List.copyOf(units);
+        }
+    }
+
+    /**
+     * Parts of a {@code sensor_msgs/Imu}: {@code orientation} (quaternion x, y, z, w),
+     * {@code angular_velocity} (x, y, z, rad/s), {@code linear_acceleration} (x, y, z, m/s^2), in
+     * the order listed; each part's channels are {@code prefix + component}.
+     */
+    record ImuSlice(String name, String topic, String qos, List<String> parts, long maxAgeNanos,
+                    List<String> channels, List<String> units) implements ObservationSlice {
+        public ImuSlice {
+            parts = List.copyOf(parts);
+            channels = List.copyOf(channels);
+            units = List.copyOf(units);
+        }
+    }
+
+    /**
+     * A velocity command ({@code geometry_msgs/Twist}) as a policy input, e.g. the forward and turn
+     * rate a legged robot is asked to track: the listed components ({@code linear.x},
+     * {@code angular.z}, ...) in order. Commands are latched by default ({@code max_age_s: 0}).
+     */
+    record TwistSlice(String name, String topic, String qos, List<String> components, long maxAgeNanos,
+                      List<String> channels, List<String> units) implements ObservationSlice {
+        public TwistSlice {
+            components = List.copyOf(components);
+            channels = List.copyOf(channels);
+            units = List.copyOf(units);
+        }
+    }
 }

@@ -186,6 +186,33 @@ final class ParamReader {
         return new double[] {lo, hi};
     }
 
+    /** One number for all {@code n} entries, or a list of exactly {@code n}; {@code fallback} when absent (null: required). */
+    double[] numbers(String key, int n, Double fallback) {
+        double[] out = new double[n];
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            if (fallback == null) {
+                throw fail(key, "is required");
+            }
+            java.util.Arrays.fill(out, fallback);
+            return out;
+        }
+        if (!v.isArray()) {
+            java.util.Arrays.fill(out, number(key));
+            return out;
+        }
+        if (v.size() != n) {
+            throw fail(key, "must be one number or a list of " + n + " (one per joint), got " + v.size());
+        }
+        for (int i = 0; i < n; i++) {
+            if (!v.get(i).isNumber() || !Double.isFinite(v.get(i).asDouble())) {
+                throw fail(key + "[" + i + "]", "must be a finite number, got " + v.get(i));
+            }
+            out[i] = v.get(i).asDouble();
+        }
+        return out;
+    }
+
     ParamReader child(String key) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {

@@ -10,6 +10,7 @@ import dev.myelin.ros2.msg.FieldKind;
 import dev.myelin.ros2.msg.Message;
 import dev.myelin.ros2.msg.MessageType;
 import dev.myelin.ros2.msg.PrimitiveArray;
+import dev.myelin.ros2.msg.StringArray;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +45,12 @@ public final class ObservationMap implements AutoCloseable {
                     case ObservationSlice.GoalSlice g -> new GoalReader(g,
                             input(byTopic, node, g.odomTopic(), type(node, "nav_msgs/msg/Odometry", g.name()), g.odomQos(), g.name()),
                             input(byTopic, node, g.goalTopic(), type(node, "geometry_msgs/msg/PoseStamped", g.name()), g.goalQos(), g.name()));
+                    case ObservationSlice.JointStateSlice j -> new JointStateReader(j, input(byTopic, node, j.topic(),
+                            type(node, "sensor_msgs/msg/JointState", j.name()), j.qos(), j.name()));
+                    case ObservationSlice.ImuSlice m -> new FieldsReader(m, input(byTopic, node, m.topic(),
+                            type(node, "sensor_msgs/msg/Imu", m.name()), m.qos(), m.name()), FieldsReader.imuPaths(m));
+                    case ObservationSlice.TwistSlice t -> new FieldsReader(t, input(byTopic, node, t.topic(),
+                            type(node, "geometry_msgs/msg/Twist", t.name()), t.qos(), t.name()), t.components());
                 };
                 slice.offset = offset;
                 offset += s.channels().size();
@@ -271,6 +278,103 @@ public final class ObservationMap implements AutoCloseable {
             // The goal in the robot frame is R(-yaw) (dx, dy); its bearing is atan2 of that.
             out[offset + 1] = (float) Math.atan2(c * dy - s * dx, c * dx + s * dy);
             return to; // the goal is latched and never ages
+        }
+    }
+    /**
+     * Joint fields picked by name. The index of each configured joint in the sample's {@code name}
+     * array is remembered and re-checked every tick (a string compare of cached values, allocation-free
+     * while the publisher keeps its names); only a changed layout triggers a search.
+     */
+    private static final class JointStateReader extends Slice {
+        private final TopicInput input;
+        private final String[] joints;
+        private final Field names;
+        private final Field[] fields;
+        private final int[] at;
+
+        JointStateReader(ObservationSlice.JointStateSlice j, TopicInput input) {
+            super(j);
+            this.input = input;
+            this.joints = j.joints().toArray(String[]::new);
+            MessageType type = input.subscription().type();
+            this.names = type.field("name");
+            this.fields = new Field[j.fields().size()];
+            for (int f = 0; f < fields.length; f++) {
+                fields[f] = type.field(j.fields().get(f));
+            }
+            this.at = new int[joints.length];
+            java.util.Arrays.fill(at, -1);
+        }
+
+        @Override
+        long read(long tick, float[] out) {
+            long t = input.poll(tick);
+            if (t == Subscription.NO_SAMPLE) {
+                return t;
+            }
+            Message m = input.message();
+            StringArray present = m.strings(names);
+            int n = present.size();
+            for (int k = 0; k < joints.length; k++) {
+                int i = at[k];
+                if (i < 0 || i >= n || !joints[k].equals(present.get(i))) {
+                    i = -1;
+                    for (int c = 0; c < n; c++) {
+                        if (joints[k].equals(present.get(c))) {
+                            i = c;
+                            break;
+                        }
+                    }
+                    at[k] = i;
+                }
+            }
+            int o = offset;
+            for (Field field : fields) {
+                PrimitiveArray values = m.primitives(field);
+                int size = values.size();
+                for (int k = 0; k < joints.length; k++) {
+                    int i = at[k];
+                    // A joint the sample does not name, or a field array shorter than the names: unusable.
+                    out[o++] = i >= 0 && i < size ? (float) values.getDouble(i) : Float.NaN;
+                }
+            }
+            return t;
+        }
+    }
+
+    /** Several numeric fields of one message, in order: an Imu's parts, a Twist's components. */
+    private static final class FieldsReader extends Slice {
+        private final TopicInput input;
+        private final Field[] values;
+
+        FieldsReader(ObservationSlice s, TopicInput input, List<String> paths) {
+            super(s);
+            this.input = input;
+            MessageType type = input.subscription().type();
+            this.values = paths.stream().map(type::field).toArray(Field[]::new);
+        }
+
+        /** The field paths of an Imu slice: each part's x, y, z (and w for the orientation). */
+        static List<String> imuPaths(ObservationSlice.ImuSlice s) {
+            List<String> paths = new ArrayList<>();
+            for (String part : s.parts()) {
+                for (String axis : part.equals("orientation") ? List.of("x", "y", "z", "w") : List.of("x", "y", "z")) {
+                    paths.add(part + "." + axis);
+                }
+            }
+            return paths;
+        }
+
+        @Override
+        long read(long tick, float[] out) {
+            long t = input.poll(tick);
+            if (t != Subscription.NO_SAMPLE) {
+                Message m = input.message();
+                for (int k = 0; k < values.length; k++) {
+                    out[offset + k] = (float) m.getDouble(values[k]);
+                }
+            }
+            return t;
         }
     }
 }

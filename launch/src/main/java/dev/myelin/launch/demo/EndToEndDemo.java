@@ -77,6 +77,7 @@ public final class EndToEndDemo {
         Path v2;
         Path metrics;
         int maxSteps;
+        String physics = DiffDriveNav.NAME;
         long seed = 1000;
         Duration healthCheck = Duration.ofSeconds(1);
         double controlRate = 100;
@@ -120,6 +121,16 @@ public final class EndToEndDemo {
         /** Episode step limit of the simulated task (0: the task's own). */
         public Options maxSteps(int n) {
             maxSteps = n;
+            return this;
+        }
+
+        /** The robot's simulator: {@code kinematic} (diffdrive-nav, the default) or {@code mujoco} (the MuJoCo base). */
+        public Options physics(String p) {
+            physics = switch (p) {
+                case "kinematic" -> DiffDriveNav.NAME;
+                case "mujoco" -> dev.myelin.sim.task.MujocoNav.NAME;
+                default -> throw new IllegalArgumentException("--physics must be kinematic or mujoco, got '" + p + "'");
+            };
             return this;
         }
 
@@ -225,11 +236,14 @@ public final class EndToEndDemo {
         params = params.withRate(o.controlRate, params.idleStrategy());
         MappingCheck.check(params, b1.policy(), "v1");
         MappingCheck.check(params, b2.policy(), "v2");
-        TaskSpec task = TaskSpec.of(DiffDriveNav.NAME).withOptions(taskOptions(b1, sectors));
+        TaskSpec nav = TaskSpec.of(DiffDriveNav.NAME).withOptions(taskOptions(b1, sectors));
+        // --physics mujoco: the same task on the MuJoCo base (same options, scenes and reward).
+        TaskSpec task = TaskSpec.of(o.physics).withOptions(taskOptions(b1, sectors));
         if (o.maxSteps > 0) {
+            nav = nav.withOption("max_steps", o.maxSteps);
             task = task.withOption("max_steps", o.maxSteps);
         }
-        DiffDriveNav navShape = (DiffDriveNav) Tasks.simulator(task, 1);
+        DiffDriveNav navShape = (DiffDriveNav) Tasks.simulator(nav, 1);
         episodeSimSeconds = navShape.config().maxSteps() * navShape.config().controlPeriod();
         int domain = o.domain != null ? o.domain : freeDomain();
 

@@ -5,6 +5,8 @@ import dev.myelin.sim.EpisodeStats;
 import dev.myelin.sim.Outcome;
 import dev.myelin.sim.node.SimNode;
 import dev.myelin.sim.task.DiffDriveNav;
+import dev.myelin.sim.task.MujocoNav;
+import dev.myelin.sim.task.NavigationWorld;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +72,8 @@ final class EpisodeTracker implements SimRobotNode.TickObserver {
 
     @Override
     public void beforeTick(SimNode sim) {
-        DiffDriveNav nav = (DiffDriveNav) sim.env().simulator();
+        // The MuJoCo base draws its scenes with a diffdrive-nav of the same settings: its obstacles are that one's.
+        NavigationWorld nav = (NavigationWorld) sim.env().simulator();
         EpisodeStats s = sim.stats();
         long episodes = s.episodes();
         if (episodes != seenEpisodes) {
@@ -121,7 +124,8 @@ final class EpisodeTracker implements SimRobotNode.TickObserver {
         current = null;
     }
 
-    private void begin(DiffDriveNav nav) {
+    private void begin(NavigationWorld nav) {
+        DiffDriveNav scene = nav instanceof MujocoNav m ? m.scene() : (DiffDriveNav) nav;
         if (used >= pool.length) {
             current = null;
             return;
@@ -132,11 +136,11 @@ final class EpisodeTracker implements SimRobotNode.TickObserver {
         t.policy = activePolicy.get();
         t.goalX = (float) nav.goalX(0);
         t.goalY = (float) nav.goalY(0);
-        int n = Math.min(MAX_OBSTACLES, nav.obstacleCount(0));
+        int n = Math.min(MAX_OBSTACLES, scene.obstacleCount(0));
         for (int k = 0; k < n; k++) {
-            t.obstacleX[k] = (float) nav.obstacleX(0, k);
-            t.obstacleY[k] = (float) nav.obstacleY(0, k);
-            t.obstacleR[k] = (float) nav.obstacleRadius(0, k);
+            t.obstacleX[k] = (float) scene.obstacleX(0, k);
+            t.obstacleY[k] = (float) scene.obstacleY(0, k);
+            t.obstacleR[k] = (float) scene.obstacleRadius(0, k);
         }
         t.obstacles = n;
         current = t;

@@ -9,7 +9,8 @@ import dev.myelin.sim.node.SimNode;
 
 /**
  * {@code kind: sim-node}: simulated differential-drive robots on ROS 2 ({@link SimNode}) ticking on
- * their own thread at a real-time factor. Parameters: {@code task} (diffdrive-nav), {@code task_options}
+ * their own thread at a real-time factor. Parameters: {@code task} (diffdrive-nav; mujoco-nav for the MuJoCo
+ * base), {@code task_options}
  * (e.g. {@code beams=24}), {@code seed}, {@code rate} (real-time factor), {@code command_timeout},
  * {@code domain}, {@code localhost_only}, {@code log_episodes} (print each episode's end, default true).
  * Ready once it has published its first state.
@@ -133,6 +134,9 @@ public final class SimRobotNode implements LaunchNode {
     public void restartEpisodes(long firstSeed, Runnable whileStopped) throws InterruptedException {
         stop();
         sim.close();
+        if (sim.env().simulator() instanceof dev.myelin.sim.task.MujocoNav physics) {
+            physics.close();
+        }
         episodesLogged = 0;
         sim = new SimNode(node, new SimEnv(Tasks.simulator(spec, 1)), firstSeed, commandTimeout);
         if (whileStopped != null) {
@@ -173,6 +177,9 @@ public final class SimRobotNode implements LaunchNode {
         }
         if (sim != null) {
             sim.close();
+            if (sim.env().simulator() instanceof dev.myelin.sim.task.MujocoNav physics) {
+                physics.close();
+            }
             sim = null;
         }
         if (node != null) {

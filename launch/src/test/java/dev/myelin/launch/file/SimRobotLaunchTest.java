@@ -22,16 +22,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shipped sim-robot.yaml, run in-process for real: embedded broker, sim node and controller over
+ * The shipped sim-robot.yaml (and mujoco-robot.yaml), run in-process for real: embedded broker, sim node and controller over
  * loopback Cyclone DDS, OTA agent booting the factory policy; every node becomes ready, the controller
  * drives on fresh inputs, and everything stops in reverse order.
  */
 class SimRobotLaunchTest {
 
-    @Test
-    void simRobotStartsBecomesReadyAndStopsCleanly(@TempDir Path state) throws Exception {
+    /** sim-robot.yaml and its physics twin mujoco-robot.yaml (the MuJoCo base in place of the kinematic one). */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sim-robot.yaml", "mujoco-robot.yaml"})
+    void simRobotStartsBecomesReadyAndStopsCleanly(String launchFile, @TempDir Path state) throws Exception {
         int domain = ThreadLocalRandom.current().nextInt(161, 232);
-        LaunchFile file = LaunchFile.read(Path.of("sim-robot.yaml"),
+        LaunchFile file = LaunchFile.read(Path.of(launchFile),
                 Map.of("domain", String.valueOf(domain), "port", "0", "state", state.toString(), "rate", "4"));
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream log = new PrintStream(buf, true, StandardCharsets.UTF_8);

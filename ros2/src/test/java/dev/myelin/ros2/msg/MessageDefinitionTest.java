@@ -25,7 +25,7 @@ class MessageDefinitionTest {
             assertTrue(t.cSize() > 0);
         }
         for (String required : List.of("std_msgs/msg/Header", "std_msgs/msg/Bool", "std_msgs/msg/Float32",
-                "std_msgs/msg/Float64", "std_msgs/msg/Int32", "std_msgs/msg/String", "std_msgs/msg/Float32MultiArray",
+                "std_msgs/msg/Float64", "std_msgs/msg/Int32", "std_msgs/msg/String", "std_msgs/msg/Float32MultiArray", "std_msgs/msg/Float64MultiArray",
                 "std_msgs/msg/MultiArrayLayout", "builtin_interfaces/msg/Time", "geometry_msgs/msg/Vector3",
                 "geometry_msgs/msg/Quaternion", "geometry_msgs/msg/Point", "geometry_msgs/msg/Pose",
                 "geometry_msgs/msg/PoseStamped", "geometry_msgs/msg/Twist", "geometry_msgs/msg/TwistStamped",

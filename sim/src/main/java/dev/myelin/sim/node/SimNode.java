@@ -15,12 +15,12 @@ import dev.myelin.sim.EpisodeStats;
 import dev.myelin.sim.Outcome;
 import dev.myelin.sim.SimEnv;
 import dev.myelin.sim.Transition;
-import dev.myelin.sim.task.DiffDriveNav;
+import dev.myelin.sim.task.BodySensors;
 import dev.myelin.sim.task.Lidar;
+import dev.myelin.sim.task.NavigationWorld;
 
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * Simulated differential-drive robots on ROS 2, so that a controller drives them exactly as it
@@ -39,6 +39,8 @@ import java.util.function.BooleanSupplier;
  * and {@code /tf_static} ({@code base_footprint → base_scan} and {@code → imu_link}), frame names and
  * sensor mounts from {@link TfFrames} (REP 105 by default), prefixed {@code robot_<i>/} per robot when
  * there are several; {@code scan} and {@code odom} use the same frames.
+ * A physics body ({@link BodySensors}, e.g. the MuJoCo base) also publishes {@code imu}
+ * ({@code sensor_msgs/Imu}, sensor-data QoS) and {@code joint_states} ({@code sensor_msgs/JointState}).
  * It also publishes {@code /clock} ({@code rosgraph_msgs/Clock}) with the simulated time every step,
  * {@code reward} ({@code std_msgs/Float32}, per robot) with the reward of the step just taken, published
  * right after that step's {@code scan} and {@code odom} (a controller recording experience pairs it with
@@ -52,18 +54,18 @@ import java.util.function.BooleanSupplier;
  * A tick allocates nothing once the message buffers have their sizes, except the summary string of
  * an episode that ends. One thread drives a node.
  */
-public final class SimNode implements AutoCloseable {
+public final class SimNode implements RobotSimulation {
     /** rosgraph_msgs/msg/Clock, defined here because it is not among the shipped types. */
     static final String CLOCK_DEFINITION = "builtin_interfaces/Time clock\n";
 
     private final Node node;
     private final SimEnv env;
-    private final DiffDriveNav nav;
+    private final NavigationWorld nav;
+    private final BodySensors body;
     private final int robots;
     private final int observationSize;
     private final int beams;
     private final double period;
-    private final double commandTimeout;
     private final Lidar lidar;
 
     private final Publisher[] scanPublishers;
@@ -75,6 +77,19 @@ public final class SimNode implements AutoCloseable {
     private final TfBroadcaster tf;
     private final RosoutLogger log;
     private final Publisher episodePublisher;
+    private final Publisher[] imuPublishers;
+    private final Publisher[] jointPublishers;
+    private final Message[] imus;
+    private final Message[] jointStates;
+    private final Field[] imuFields;
+    private final Field jointPosition;
+    private final Field jointVelocity;
+    private final Field jointEffort;
+    private final Field imuStampSec;
+    private final Field imuStampNsec;
+    private final Field jointStampSec;
+    private final Field jointStampNsec;
+    private final double[] imuValues = new double[10];
 
     private final Message[] scans;
     private final Message[] odoms;
@@ -107,8 +122,7 @@ public final class SimNode implements AutoCloseable {
     private final Field episodeText;
 
     private final float[] action;
-    private final long[] commandsSeen;
-    private final double[] lastCommandTime;
+    private final CommandWatchdog[] watchdogs;
     private final double[] poseX;
     private final double[] poseY;
     private final double[] poseYaw;
@@ -118,7 +132,6 @@ public final class SimNode implements AutoCloseable {
     private double simTime;
     private long ticks;
     private long invalidCommands;
-    private long staleCommands;
     private long overruns;
     private Transition last;
 
@@ -142,9 +155,9 @@ public final class SimNode implements AutoCloseable {
 
     /** As above, with the frame names and sensor mounts of {@code frames} (each robot's prefixed when there are several). */
     public SimNode(Node node, SimEnv env, long seed, double commandTimeout, Qos scanQos, TfFrames frames) {
-        if (!(env.simulator() instanceof DiffDriveNav d)) {
+        if (!(env.simulator() instanceof NavigationWorld d)) {
             throw new IllegalArgumentException("the sim node drives the navigation tasks (diffdrive-nav, "
-                    + "multi-diffdrive), not " + env.task());
+                    + "multi-diffdrive, mujoco-nav), not " + env.task());
         }
         if (!(commandTimeout > 0)) {
             throw new IllegalArgumentException("command timeout must be > 0 s, got " + commandTimeout);
@@ -152,12 +165,12 @@ public final class SimNode implements AutoCloseable {
         this.node = node;
         this.env = env;
         this.nav = d;
+        this.body = env.simulator() instanceof BodySensors b ? b : null;
         this.robots = env.agents();
         this.observationSize = env.observationSpace().size();
         this.lidar = d.lidar();
         this.beams = lidar.beams();
         this.period = env.controlPeriod();
-        this.commandTimeout = commandTimeout;
         this.nextSeed = seed;
 
         MessageType scanType = node.messageType("sensor_msgs/msg/LaserScan");
@@ -208,6 +221,46 @@ public final class SimNode implements AutoCloseable {
             goals[r].setDouble(poseType.field("pose.orientation.w"), 1.0);
             twists[r] = twistType.newMessage();
         }
+        if (body != null) {
+            MessageType imuType = node.messageType("sensor_msgs/msg/Imu");
+            MessageType jointType = node.messageType("sensor_msgs/msg/JointState");
+            imuPublishers = new Publisher[robots];
+            jointPublishers = new Publisher[robots];
+            imus = new Message[robots];
+            jointStates = new Message[robots];
+            int joints = body.jointNames().size();
+            for (int r = 0; r < robots; r++) {
+                String prefix = robots == 1 ? "" : "robot_" + r + "/";
+                imuPublishers[r] = node.createPublisher(prefix + "imu", imuType, Qos.SENSOR_DATA);
+                jointPublishers[r] = node.createPublisher(prefix + "joint_states", jointType, Qos.DEFAULT);
+                imus[r] = imuType.newMessage();
+                imus[r].setString(imuType.field("header.frame_id"), prefix + "imu_link");
+                jointStates[r] = jointType.newMessage();
+                jointStates[r].strings(jointType.field("name")).setAll(body.jointNames().toArray(String[]::new));
+                for (String f : List.of("position", "velocity", "effort")) {
+                    jointStates[r].primitives(jointType.field(f)).resize(joints);
+                }
+            }
+            imuFields = new Field[10];
+            String[] parts = {"orientation.x", "orientation.y", "orientation.z", "orientation.w", "angular_velocity.x",
+                    "angular_velocity.y", "angular_velocity.z", "linear_acceleration.x", "linear_acceleration.y",
+                    "linear_acceleration.z"};
+            for (int i = 0; i < parts.length; i++) {
+                imuFields[i] = imuType.field(parts[i]);
+            }
+            jointPosition = jointType.field("position");
+            jointVelocity = jointType.field("velocity");
+            jointEffort = jointType.field("effort");
+            imuStampSec = imuType.field("header.stamp.sec");
+            imuStampNsec = imuType.field("header.stamp.nanosec");
+            jointStampSec = jointType.field("header.stamp.sec");
+            jointStampNsec = jointType.field("header.stamp.nanosec");
+        } else {
+            imuPublishers = jointPublishers = null;
+            imus = jointStates = null;
+            imuFields = null;
+            jointPosition = jointVelocity = jointEffort = imuStampSec = imuStampNsec = jointStampSec = jointStampNsec = null;
+        }
         // Reliable keep-last 1: matches best-effort (rclcpp's ClockQoS) and reliable subscribers alike.
         clockPublisher = node.createPublisher("/clock", clockType, Qos.DEFAULT.withDepth(1));
         episodePublisher = node.createPublisher("sim/episode", stringType, Qos.DEFAULT);
@@ -236,8 +289,10 @@ public final class SimNode implements AutoCloseable {
         episodeText = stringType.field("data");
 
         action = new float[2 * robots];
-        commandsSeen = new long[robots];
-        lastCommandTime = new double[robots];
+        watchdogs = new CommandWatchdog[robots];
+        for (int r = 0; r < robots; r++) {
+            watchdogs[r] = new CommandWatchdog(commandSubscriptions[r], commandTimeout);
+        }
         poseX = new double[robots];
         poseY = new double[robots];
         poseYaw = new double[robots];
@@ -253,11 +308,13 @@ public final class SimNode implements AutoCloseable {
     }
 
     /** Simulated seconds since the node started. */
+    @Override
     public double simTime() {
         return simTime;
     }
 
     /** Ticks taken. */
+    @Override
     public long ticks() {
         return ticks;
     }
@@ -268,21 +325,29 @@ public final class SimNode implements AutoCloseable {
     }
 
     /** Commands refused because a component was not finite (treated as stop). */
+    @Override
     public long invalidCommands() {
         return invalidCommands;
     }
 
     /** Ticks on which a robot's last command was older than the timeout (treated as stop). */
+    @Override
     public long staleCommands() {
-        return staleCommands;
+        long n = 0;
+        for (CommandWatchdog w : watchdogs) {
+            n += w.stale();
+        }
+        return n;
     }
 
     /** Whole control periods skipped by {@link #run} because a tick overran its deadline. */
+    @Override
     public long overruns() {
         return overruns;
     }
 
     /** Episode counters. */
+    @Override
     public EpisodeStats stats() {
         return env.stats();
     }
@@ -293,18 +358,12 @@ public final class SimNode implements AutoCloseable {
     }
 
     /** Advances one control period: reads commands, steps, publishes; starts a new episode after an end. */
+    @Override
     public void tick() {
         for (int r = 0; r < robots; r++) {
-            Subscription sub = commandSubscriptions[r];
-            long seen = sub.receivedCount();
             float v = 0f;
             float w = 0f;
-            if (seen != commandsSeen[r]) {
-                commandsSeen[r] = seen;
-                lastCommandTime[r] = simTime;
-            }
-            if (sub.hasSample() && simTime - lastCommandTime[r] <= commandTimeout) {
-                sub.readLatest(twists[r]);
+            if (watchdogs[r].readFresh(simTime, twists[r])) {
                 double cv = twists[r].getDouble(twistV);
                 double cw = twists[r].getDouble(twistW);
                 if (Double.isFinite(cv) && Double.isFinite(cw)) {
@@ -313,8 +372,6 @@ public final class SimNode implements AutoCloseable {
                 } else {
                     invalidCommands++;
                 }
-            } else if (sub.hasSample()) {
-                staleCommands++;
             }
             action[2 * r] = v;
             action[2 * r + 1] = w;
@@ -343,34 +400,14 @@ public final class SimNode implements AutoCloseable {
         }
     }
 
-    /**
-     * Ticks at {@code realTimeFactor} times real time (simulated seconds per wall second) until
-     * {@code keepGoing} says stop; factor 0 runs as fast as possible.
-     */
-    public void run(double realTimeFactor, BooleanSupplier keepGoing) {
-        if (!(realTimeFactor >= 0) || Double.isInfinite(realTimeFactor)) {
-            throw new IllegalArgumentException("real-time factor must be finite and >= 0, got " + realTimeFactor);
-        }
-        long periodNanos = realTimeFactor == 0 ? 0 : Math.round(period / realTimeFactor * 1e9);
-        long next = System.nanoTime();
-        while (keepGoing.getAsBoolean()) {
-            tick();
-            if (periodNanos == 0) {
-                continue;
-            }
-            next += periodNanos;
-            long now = System.nanoTime();
-            if (now > next) {
-                // Overran: skip whole periods rather than catching up in a burst.
-                long behind = (now - next) / periodNanos + 1;
-                overruns += behind;
-                next += behind * periodNanos;
-            }
-            long wait;
-            while ((wait = next - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
-        }
+    @Override
+    public void countOverruns(long periods) {
+        overruns += periods;
+    }
+
+    @Override
+    public double controlPeriod() {
+        return period;
     }
 
     private void startEpisode() {
@@ -429,8 +466,28 @@ public final class SimNode implements AutoCloseable {
             o.setDouble(odomW, obs[off + beams + 3]);
             odomPublishers[r].publish(o);
             tf.set(r, poseX[r], poseY[r], poseYaw[r]);
+            if (body != null) {
+                publishBody(r, sec, nsec);
+            }
         }
         tf.publish(stamp);
+    }
+
+    private void publishBody(int r, long sec, long nsec) {
+        body.imu(r, imuValues);
+        Message m = imus[r];
+        m.setLong(imuStampSec, sec);
+        m.setLong(imuStampNsec, nsec);
+        for (int i = 0; i < imuFields.length; i++) {
+            m.setDouble(imuFields[i], imuValues[i]);
+        }
+        imuPublishers[r].publish(m);
+        Message j = jointStates[r];
+        j.setLong(jointStampSec, sec);
+        j.setLong(jointStampNsec, nsec);
+        body.jointStates(r, j.primitives(jointPosition).doubleArray(), j.primitives(jointVelocity).doubleArray(),
+                j.primitives(jointEffort).doubleArray());
+        jointPublishers[r].publish(j);
     }
 
     private void publishEpisodeEnd() {
@@ -463,5 +520,11 @@ public final class SimNode implements AutoCloseable {
         clockPublisher.close();
         episodePublisher.close();
         tf.close();
+        if (body != null) {
+            for (int r = 0; r < robots; r++) {
+                imuPublishers[r].close();
+                jointPublishers[r].close();
+            }
+        }
     }
 }

@@ -42,7 +42,7 @@ import java.util.List;
  * {@code maxSteps}; outcomes are SUCCESS, COLLISION, or TIMEOUT for robots still driving.
  * Randomized parameters are drawn per world and shared by its robots.
  */
-public final class DiffDriveNav extends Task {
+public final class DiffDriveNav extends Task implements NavigationWorld {
     public static final String NAME = "diffdrive-nav";
     public static final String MULTI_NAME = "multi-diffdrive";
 
@@ -194,19 +194,23 @@ public final class DiffDriveNav extends Task {
     }
 
     /** The lidar geometry. */
+    @Override
     public Lidar lidar() {
         return lidar;
     }
 
+    @Override
     public double robotX(int agent) {
         return x[agent];
     }
 
+    @Override
     public double robotY(int agent) {
         return y[agent];
     }
 
     /** Heading (rad, counter-clockwise from +x, in [-pi, pi)). */
+    @Override
     public double robotHeading(int agent) {
         return heading[agent];
     }
@@ -221,10 +225,12 @@ public final class DiffDriveNav extends Task {
         return angular[agent];
     }
 
+    @Override
     public double goalX(int agent) {
         return goalX[agent];
     }
 
+    @Override
     public double goalY(int agent) {
         return goalY[agent];
     }

@@ -1,0 +1,289 @@
+package dev.myelin.sim.task;
+
+import dev.myelin.sim.BoxSpace;
+import dev.myelin.sim.BoxSpace.Kind;
+import dev.myelin.sim.Outcome;
+import dev.myelin.sim.mujoco.MjArray;
+import dev.myelin.sim.mujoco.MjData;
+import dev.myelin.sim.mujoco.MjModel;
+import dev.myelin.sim.mujoco.MjObject;
+import dev.myelin.sim.random.Parameter;
+import dev.myelin.sim.random.RandomizationSpec;
+import dev.myelin.sim.random.SplitMix;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code quadruped-walk}: the 12-joint MuJoCo quadruped ({@code quadruped.xml}) tracks a commanded
+ * forward speed and turn rate, drawn per episode, while staying upright.
+ *
+ * <h2>Observation (33)</h2>
+ * Joint positions {@code <joint>_position} (rad) and velocities {@code <joint>_velocity} (rad/s) in
+ * the joint order {@code fl, fr, hl, hr} x {@code hip, thigh, calf}; the IMU's orientation
+ * quaternion {@code imu_qx .. imu_qw} and angular velocity {@code imu_wx .. imu_wz} (rad/s, body
+ * frame); the command {@code command_linear_x} (m/s) and {@code command_angular_z} (rad/s). These
+ * are the channels a controller fills from {@code /joint_states}, {@code /imu} and {@code /cmd_vel}.
+ *
+ * <h2>Action (12)</h2>
+ * Target angle per joint (rad, the joint's range), sent to the model's PD position servos.
+ *
+ * <h2>Reward, episode end</h2>
+ * Per step (dt = 0.02 s, 10 physics steps): {@code exp(-(v_x - c_v)^2 / 0.1) + 0.5 exp(-(w_z - c_w)^2 / 0.1)
+ * + alive - smooth * sum (a - a_prev)^2} with v_x the trunk's forward speed (body frame) and w_z its yaw
+ * rate. The episode fails when the trunk tilts past 50 degrees or drops below 0.15 m, and is
+ * truncated after {@code maxSteps}. Start: the standing pose with joint noise of +-0.05 rad;
+ * command: c_v uniform in [0, 0.5] m/s, c_w uniform in [-0.5, 0.5] rad/s. Nothing is allocated per step.
+ */
+public final class QuadrupedWalk extends Task implements BodySensors {
+    public static final String NAME = "quadruped-walk";
+    public static final String MODEL = "quadruped.xml";
+    /** Joint names in observation and action order. */
+    public static final List<String> JOINTS = List.of("fl_hip", "fl_thigh", "fl_calf", "fr_hip", "fr_thigh", "fr_calf",
+            "hl_hip", "hl_thigh", "hl_calf", "hr_hip", "hr_thigh", "hr_calf");
+    /** The standing pose per leg: hip, thigh, calf (rad). */
+    public static final double[] STAND = {0.0, 0.8, -1.5};
+    static final double CONTROL_PERIOD = 0.02;
+    static final double MAX_SPEED = 0.5;
+    static final double MAX_TURN = 0.5;
+    private static final double ALIVE = 0.2;
+    private static final double SMOOTH = 0.05;
+    private static final double TILT_LIMIT_COS = Math.cos(Math.toRadians(50));
+    private static final double MIN_HEIGHT = 0.15;
+    private static final int N = 12;
+
+    private final MujocoWorlds mj;
+    private final MjArray[] qpos;
+    private final MjArray[] qvel;
+    private final MjArray[] ctrl;
+    private final MjArray[] sensors;
+    private final MjArray[] actuatorForce;
+    private final int[] jointQpos = new int[N];
+    private final int[] jointDof = new int[N];
+    private final int[] actuator = new int[N];
+    private final int trunkQpos;
+    private final int trunkBody;
+    private final int imuQuat;
+    private final int imuGyro;
+    private final int imuAccel;
+    private final int imuVelocity;
+    private final int frames;
+    private final float[] commandLinear;
+    private final float[] commandAngular;
+    private final float[] previous;
+
+    /**
+     * @param worlds        independent worlds
+     * @param model         the quadruped's MJCF; null for the shipped {@code quadruped.xml}
+     * @param maxSteps      truncation limit (steps of 0.02 s)
+     * @param randomization per-episode distributions of the generic parameters
+     */
+    public QuadrupedWalk(int worlds, Path model, int maxSteps, RandomizationSpec randomization) {
+        super(NAME, worlds, 1, observationLayout(), actionLayout(), CONTROL_PERIOD, maxSteps, List.<Parameter>of(), randomization);
+        Path file = model != null ? model : RobotModels.extract(MODEL);
+        mj = new MujocoWorlds(file, worlds);
+        try {
+            MjModel m = mj.model();
+            MjArray dofAdr = m.array("jnt_dofadr");
+            for (int j = 0; j < N; j++) {
+                String joint = JOINTS.get(j);
+                jointQpos[j] = mj.jointQpos(joint, NAME + " joint " + j);
+                jointDof[j] = dofAdr.getInt(m.require(MjObject.JOINT, joint, NAME + " joint " + j));
+                actuator[j] = m.require(MjObject.ACTUATOR, joint, NAME + " servo of joint " + joint);
+            }
+            trunkQpos = mj.jointQpos("root", NAME + " trunk free joint");
+            trunkBody = m.require(MjObject.BODY, "trunk", NAME + " trunk");
+            imuQuat = mj.sensor("imu_orientation", NAME + " imu");
+            imuGyro = mj.sensor("imu_gyro", NAME + " imu");
+            imuAccel = mj.sensor("imu_accelerometer", NAME + " imu");
+            imuVelocity = mj.sensor("imu_velocity", NAME + " trunk velocity");
+            frames = Math.max(1, (int) Math.round(CONTROL_PERIOD / m.timestep()));
+        } catch (RuntimeException e) {
+            mj.close();
+            throw e;
+        }
+        qpos = mj.qpos;
+        qvel = mj.qvel;
+        ctrl = mj.ctrl;
+        sensors = mj.sensors;
+        actuatorForce = mj.actuatorForce;
+        commandLinear = new float[worlds];
+        commandAngular = new float[worlds];
+        previous = new float[worlds * N];
+    }
+
+    /** The observation layout (33 channels, named as the controller's joint-space mapping names them). */
+    public static BoxSpace observationLayout() {
+        BoxSpace.Builder b = BoxSpace.builder();
+        for (String j : JOINTS) {
+            b.add(j + "_position", "rad", (float) -Math.PI, (float) Math.PI, Kind.POSITION);
+        }
+        for (String j : JOINTS) {
+            b.add(j + "_velocity", "rad/s", -30f, 30f, Kind.VELOCITY);
+        }
+        for (String c : List.of("qx", "qy", "qz", "qw")) {
+            b.add("imu_" + c, "1", -1f, 1f, Kind.POSITION);
+        }
+        for (String c : List.of("wx", "wy", "wz")) {
+            b.add("imu_" + c, "rad/s", -10f, 10f, Kind.VELOCITY);
+        }
+        return b.add("command_linear_x", "m/s", -1f, 1f, Kind.POSITION)
+                .add("command_angular_z", "rad/s", -1.5f, 1.5f, Kind.POSITION)
+                .build();
+    }
+
+    /** Joint targets within the shipped model's joint ranges. */
+    public static BoxSpace actionLayout() {
+        double[][] range = {{-0.8, 0.8}, {-1.0, 2.6}, {-2.6, -0.6}};
+        BoxSpace.Builder b = BoxSpace.builder();
+        for (int j = 0; j < N; j++) {
+            b.add(JOINTS.get(j), "rad", (float) range[j % 3][0], (float) range[j % 3][1], Kind.COMMAND);
+        }
+        return b.build();
+    }
+
+    /** World {@code w}'s physics state. */
+    public MjData data(int w) {
+        return mj.datas[w];
+    }
+
+    /** The commanded forward speed (m/s) and turn rate (rad/s) of {@code agent}'s episode. */
+    public double commandLinear(int agent) {
+        return commandLinear[agent];
+    }
+
+    public double commandAngular(int agent) {
+        return commandAngular[agent];
+    }
+
+    /** Trunk position (m, world frame) and forward speed (m/s, body frame). */
+    public double trunkX(int agent) {
+        return qpos[agent].get(trunkQpos);
+    }
+
+    public double trunkY(int agent) {
+        return qpos[agent].get(trunkQpos + 1);
+    }
+
+    public double trunkHeight(int agent) {
+        return qpos[agent].get(trunkQpos + 2);
+    }
+
+    /** Trunk orientation quaternion component {@code i} (w, x, y, z). */
+    public double trunkQuaternion(int agent, int i) {
+        return qpos[agent].get(trunkQpos + 3 + i);
+    }
+
+    public double forwardSpeed(int agent) {
+        return sensors[agent].get(imuVelocity);
+    }
+
+    public double yawRate(int agent) {
+        return sensors[agent].get(imuGyro + 2);
+    }
+
+    @Override
+    public void imu(int agent, double[] out) {
+        mj.imu(agent, imuQuat, imuGyro, imuAccel, out);
+    }
+
+    @Override
+    public List<String> jointNames() {
+        return JOINTS;
+    }
+
+    @Override
+    public void jointStates(int agent, double[] position, double[] velocity, double[] effort) {
+        for (int j = 0; j < N; j++) {
+            position[j] = qpos[agent].get(jointQpos[j]);
+            velocity[j] = qvel[agent].get(jointDof[j]);
+            effort[j] = actuatorForce[agent].get(actuator[j]);
+        }
+    }
+
+    @Override
+    protected void resetWorld(int w) {
+        MjData d = mj.datas[w];
+        d.reset();
+        MjArray q = qpos[w];
+        for (int j = 0; j < N; j++) {
+            double target = STAND[j % 3];
+            q.set(jointQpos[j], target + 0.1 * (SplitMix.nextDouble(random, w) - 0.5));
+            ctrl[w].set(actuator[j], target);
+            previous[w * N + j] = (float) target;
+        }
+        q.set(trunkQpos + 2, 0.31);
+        commandLinear[w] = (float) (MAX_SPEED * SplitMix.nextDouble(random, w));
+        commandAngular[w] = (float) (MAX_TURN * (2 * SplitMix.nextDouble(random, w) - 1));
+        d.forward();
+        writeObservation(w);
+    }
+
+    @Override
+    protected void stepWorlds(int from, int to, float[] plant) {
+        for (int w = from; w < to; w++) {
+            stepWorld(w, plant);
+        }
+    }
+
+    private void stepWorld(int w, float[] plant) {
+        MjArray u = ctrl[w];
+        double change = 0;
+        for (int j = 0; j < N; j++) {
+            float a = plant[w * N + j];
+            double delta = a - previous[w * N + j];
+            change += delta * delta;
+            previous[w * N + j] = a;
+            u.set(actuator[j], a);
+        }
+        MjData d = mj.datas[w];
+        double dt = stepDuration(w);
+        d.step(dt == controlPeriod ? frames : Math.max(1, (int) Math.round(dt / CONTROL_PERIOD * frames)));
+        d.forward();
+        double ev = forwardSpeed(w) - commandLinear[w];
+        double ew = yawRate(w) - commandAngular[w];
+        double reward = Math.exp(-ev * ev / 0.1) + 0.5 * Math.exp(-ew * ew / 0.1) + ALIVE - SMOOTH * change;
+        double up = mj.upright(w, trunkBody);
+        boolean fallen = up < TILT_LIMIT_COS || trunkHeight(w) < MIN_HEIGHT;
+        rewards[w] = (float) reward;
+        int n = ++elapsedSteps[w];
+        finish(w, fallen ? Outcome.FAILURE : n >= maxEpisodeSteps ? Outcome.TIMEOUT : Outcome.RUNNING);
+        writeObservation(w);
+    }
+
+    private void writeObservation(int w) {
+        float[] obs = observations;
+        int off = w * observationSize;
+        MjArray q = qpos[w];
+        MjArray v = qvel[w];
+        MjArray s = sensors[w];
+        for (int j = 0; j < N; j++) {
+            obs[off + j] = (float) q.get(jointQpos[j]);
+            obs[off + N + j] = (float) v.get(jointDof[j]);
+        }
+        int i = off + 2 * N;
+        obs[i] = (float) s.get(imuQuat + 1);
+        obs[i + 1] = (float) s.get(imuQuat + 2);
+        obs[i + 2] = (float) s.get(imuQuat + 3);
+        obs[i + 3] = (float) s.get(imuQuat);
+        obs[i + 4] = (float) s.get(imuGyro);
+        obs[i + 5] = (float) s.get(imuGyro + 1);
+        obs[i + 6] = (float) s.get(imuGyro + 2);
+        obs[i + 7] = commandLinear[w];
+        obs[i + 8] = commandAngular[w];
+    }
+
+    /** Frees every world's model and data. */
+    public void close() {
+        mj.close();
+    }
+
+    /** The standing pose as a 12-joint target vector, in {@link #JOINTS} order. */
+    public static float[] standingTargets() {
+        float[] t = new float[N];
+        for (int j = 0; j < N; j++) {
+            t[j] = (float) STAND[j % 3];
+        }
+        return t;
+    }
+}
