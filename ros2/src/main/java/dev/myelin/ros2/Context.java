@@ -124,10 +124,10 @@ public final class Context implements AutoCloseable {
         return participant;
     }
 
-    /** The DDS topic entity for a ROS topic, created on first use; one type per topic. */
-    synchronized int topic(String fullyQualifiedName, MessageType type) {
+    /** The DDS topic entity of that DDS name ({@code rt/x}, {@code rq/xRequest}), created on first use; one type per topic. */
+    synchronized int topic(String ddsName, MessageType type) {
         checkOpen();
-        String ddsName = TopicNames.toDds(fullyQualifiedName);
+        String fullyQualifiedName = ddsName;
         TopicEntry entry = topics.get(ddsName);
         if (entry != null) {
             if (entry.type() != type) {
@@ -198,6 +198,15 @@ public final class Context implements AutoCloseable {
     @Override
     public String toString() {
         return "Context[domain " + domainId + (localhostOnly ? ", loopback only" : "") + "]";
+    }
+
+    /** The participant's GUID (16 bytes: 12-byte prefix, 4-byte entity id). */
+    public byte[] participantGuidBytes() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment guid = arena.allocate(16);
+            Cyclone.getGuid(participant, guid);
+            return guid.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        }
     }
 
     /** The participant's GUID as 32 hex digits. */

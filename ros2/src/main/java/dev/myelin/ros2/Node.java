@@ -85,12 +85,20 @@ public final class Node implements AutoCloseable {
      * @throws IllegalArgumentException for an invalid topic name, or a topic already used with another type
      */
     public Publisher createPublisher(String topic, MessageType type, Qos qos) {
+        return createPublisher(topic, type, qos, EndpointOptions.TOPIC);
+    }
+
+    /**
+     * Creates a publisher whose DDS topic name and USER_DATA follow {@code options} (a service's
+     * request or reply writer, or a topic with extra USER_DATA).
+     */
+    public Publisher createPublisher(String topic, MessageType type, Qos qos, EndpointOptions options) {
         checkOpen();
         String fqn = resolveTopicName(topic);
         int writer;
-        MemorySegment q = nativeQos(qos);
+        MemorySegment q = nativeQos(qos, options);
         try {
-            writer = Cyclone.createWriter(context.participant(), context.topic(fqn, type), q);
+            writer = Cyclone.createWriter(context.participant(), context.topic(options.ddsTopicName(fqn), type), q);
         } finally {
             Cyclone.deleteQos(q);
         }
@@ -125,13 +133,30 @@ public final class Node implements AutoCloseable {
         return subscribe(topic, type, qos, null, handler);
     }
 
+    /**
+     * A subscription whose DDS topic name and USER_DATA follow {@code options}, calling
+     * {@code handler} on the executor thread for every sample.
+     */
+    public Subscription createSubscription(String topic, MessageType type, Qos qos, EndpointOptions options,
+                                           MessageHandler handler) {
+        if (handler == null) {
+            throw new IllegalArgumentException("handler is null");
+        }
+        return subscribe(topic, type, qos, handler, null, options);
+    }
+
     private Subscription subscribe(String topic, MessageType type, Qos qos, MessageHandler handler, RawSampleHandler raw) {
+        return subscribe(topic, type, qos, handler, raw, EndpointOptions.TOPIC);
+    }
+
+    private Subscription subscribe(String topic, MessageType type, Qos qos, MessageHandler handler, RawSampleHandler raw,
+                                   EndpointOptions options) {
         checkOpen();
         String fqn = resolveTopicName(topic);
         int reader;
-        MemorySegment q = nativeQos(qos);
+        MemorySegment q = nativeQos(qos, options);
         try {
-            reader = Cyclone.createReader(context.participant(), context.topic(fqn, type), q);
+            reader = Cyclone.createReader(context.participant(), context.topic(options.ddsTopicName(fqn), type), q);
         } finally {
             Cyclone.deleteQos(q);
         }
@@ -147,6 +172,15 @@ public final class Node implements AutoCloseable {
         return s;
     }
 
+    static MemorySegment nativeQos(Qos qos, EndpointOptions options) {
+        MemorySegment q = nativeQos(qos);
+        byte[] userData = options.userDataBytes();
+        if (userData.length > 0) {
+            Cyclone.setUserData(q, userData);
+        }
+        return q;
+    }
+
     static MemorySegment nativeQos(Qos qos) {
         MemorySegment q = Cyclone.createQos();
         Cyclone.setReliability(q, qos.reliability() == Qos.Reliability.RELIABLE
@@ -155,6 +189,37 @@ public final class Node implements AutoCloseable {
                 ? Cyclone.DURABILITY_TRANSIENT_LOCAL : Cyclone.DURABILITY_VOLATILE);
         Cyclone.setHistory(q, Cyclone.HISTORY_KEEP_LAST, qos.depth());
         return q;
+    }
+
+    /**
+     * A service server: requests on {@code rq/<name>Request} are handed to {@code handler} on a
+     * thread of the server's own (never the executor's), replies go to the client that asked.
+     *
+     * @param serviceType {@code pkg/srv/Name}
+     */
+    public dev.myelin.ros2.service.ServiceServer createService(String name, String serviceType,
+                                                                dev.myelin.ros2.service.ServiceHandler handler) {
+        checkOpen();
+        dev.myelin.ros2.service.ServiceServer server = dev.myelin.ros2.service.ServiceServer.create(this, name,
+                dev.myelin.ros2.service.ServiceType.of(context.messageTypes(), serviceType), handler,
+                dev.myelin.ros2.service.ServiceType.DEFAULT_QOS);
+        entities.add(server);
+        return server;
+    }
+
+    /** A client of service {@code name} of type {@code serviceType} ({@code pkg/srv/Name}). */
+    public dev.myelin.ros2.service.ServiceClient createClient(String name, String serviceType) {
+        checkOpen();
+        dev.myelin.ros2.service.ServiceClient client = dev.myelin.ros2.service.ServiceClient.create(this, name,
+                dev.myelin.ros2.service.ServiceType.of(context.messageTypes(), serviceType),
+                dev.myelin.ros2.service.ServiceType.DEFAULT_QOS);
+        entities.add(client);
+        return client;
+    }
+
+    /** Registers something the node closes with itself (service servers and clients built on this node). */
+    public void own(AutoCloseable entity) {
+        entities.add(entity);
     }
 
     void forget(AutoCloseable entity) {

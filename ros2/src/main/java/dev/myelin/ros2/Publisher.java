@@ -68,6 +68,11 @@ public final class Publisher implements AutoCloseable {
         return qos;
     }
 
+    /** The writer's DDS instance handle (what rmw_cyclonedds puts in a request header to name its client). */
+    public long instanceHandle() {
+        return Cyclone.instanceHandle(writer);
+    }
+
     /** Messages published so far. */
     public synchronized long publishedCount() {
         return published;

@@ -2,6 +2,7 @@ package dev.myelin.ros2.dds;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -493,6 +494,32 @@ public final class Cyclone {
         try {
             check((int) GET_SUBSCRIPTION_MATCHED.invokeExact(reader, status), "dds_get_subscription_matched_status");
             return status.get(JAVA_INT, MATCHED_STATUS_CURRENT_COUNT);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+    private static final MethodHandle QSET_USERDATA = fn("dds_qset_userdata",
+            FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle GET_INSTANCE_HANDLE = fn("dds_get_instance_handle",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+
+    /** {@code dds_qset_userdata}: the USER_DATA octets an endpoint announces in discovery. */
+    public static void setUserData(MemorySegment qos, byte[] value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
+            QSET_USERDATA.invokeExact(qos, v, (long) value.length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code dds_get_instance_handle}: the entity's process-local instance handle. */
+    public static long instanceHandle(int entity) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment h = arena.allocate(JAVA_LONG);
+            check((int) GET_INSTANCE_HANDLE.invokeExact(entity, h), "dds_get_instance_handle");
+            return h.get(JAVA_LONG, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
