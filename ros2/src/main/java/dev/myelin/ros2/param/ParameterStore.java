@@ -45,13 +45,15 @@ public final class ParameterStore {
     private final Map<String, ParameterDescriptor> descriptors;
     private final Validator validator;
     private final boolean tickAdopted;
+    private final java.util.function.BooleanSupplier ticking;
     private final AtomicReference<Staged> pending = new AtomicReference<>();
     private final List<Consumer<Map<String, Object>>> listeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, Object> values;
     private volatile long adoptions;
 
     private ParameterStore(Map<String, ParameterDescriptor> descriptors, Map<String, Object> initial, Validator validator,
-                           boolean tickAdopted) {
+                           boolean tickAdopted, java.util.function.BooleanSupplier ticking) {
+        this.ticking = ticking;
         this.descriptors = Collections.unmodifiableMap(new LinkedHashMap<>(descriptors));
         this.validator = validator;
         this.tickAdopted = tickAdopted;
@@ -73,13 +75,16 @@ public final class ParameterStore {
     /** A store whose sets take effect as soon as they are validated. */
     public static ParameterStore immediate(List<ParameterDescriptor> declared, Map<String, Object> initial,
                                            Validator validator) {
-        return new ParameterStore(index(declared), initial, validator, false);
+        return new ParameterStore(index(declared), initial, validator, false, () -> true);
     }
 
-    /** A store whose sets the owner's loop takes at a tick boundary through {@link #adoptPending()}. */
+    /**
+     * A store whose sets the owner's loop takes at a tick boundary through {@link #adoptPending()}.
+     * While {@code ticking} says the loop is not running, sets are refused (nothing could adopt them).
+     */
     public static ParameterStore adoptedAtTicks(List<ParameterDescriptor> declared, Map<String, Object> initial,
-                                                Validator validator) {
-        return new ParameterStore(index(declared), initial, validator, true);
+                                                Validator validator, java.util.function.BooleanSupplier ticking) {
+        return new ParameterStore(index(declared), initial, validator, true, ticking);
     }
 
     private static Map<String, ParameterDescriptor> index(List<ParameterDescriptor> declared) {
@@ -157,6 +162,9 @@ public final class ParameterStore {
             return SetResult.refused(e.getMessage());
         }
         Map<String, Object> next = Collections.unmodifiableMap(proposed);
+        if (tickAdopted && !ticking.getAsBoolean()) {
+            return SetResult.refused("the node's loop is not running, so no tick could apply the set; nothing was changed");
+        }
         if (tickAdopted) {
             Staged staged = new Staged(next, prepared);
             pending.set(staged);
