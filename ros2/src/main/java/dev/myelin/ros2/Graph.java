@@ -53,6 +53,23 @@ public final class Graph {
         return result;
     }
 
+    /**
+     * Service name to the sorted service types seen on it ({@code ros2 service list -t}), from the
+     * servers' and clients' request topics ({@code rq/<name>Request}).
+     */
+    public synchronized Map<String, List<String>> servicesAndTypes() {
+        List<TopicEndpoint> all = new ArrayList<>();
+        read(publications, TopicEndpoint.Kind.PUBLISHER, all, true);
+        read(subscriptions, TopicEndpoint.Kind.SUBSCRIPTION, all, true);
+        Map<String, TreeSet<String>> map = new TreeMap<>();
+        for (TopicEndpoint e : all) {
+            map.computeIfAbsent(e.topic(), k -> new TreeSet<>()).add(e.type());
+        }
+        Map<String, List<String>> result = new TreeMap<>();
+        map.forEach((k, v) -> result.put(k, List.copyOf(v)));
+        return result;
+    }
+
     public List<TopicEndpoint> publishers(String topic) {
         return filter(e -> e.kind() == TopicEndpoint.Kind.PUBLISHER && e.topic().equals(topic));
     }
@@ -91,8 +108,13 @@ public final class Graph {
         return out;
     }
 
-    @SuppressWarnings("restricted") // reinterpret: Cyclone owns the loaned samples until returnLoan
     private static void read(int reader, TopicEndpoint.Kind kind, List<TopicEndpoint> out) {
+        read(reader, kind, out, false);
+    }
+
+    /** Topic endpoints ({@code rt/}), or with {@code services} the request endpoints ({@code rq/...Request}) named by service. */
+    @SuppressWarnings("restricted") // reinterpret: Cyclone owns the loaned samples until returnLoan
+    private static void read(int reader, TopicEndpoint.Kind kind, List<TopicEndpoint> out, boolean services) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(ValueLayout.ADDRESS, MAX_ENDPOINTS); // buffer[0] NULL: loan
             MemorySegment infos = arena.allocate(Cyclone.SAMPLE_INFO_SIZE * MAX_ENDPOINTS, 8);
@@ -109,7 +131,7 @@ public final class Graph {
                     }
                     MemorySegment ep = buffer.getAtIndex(ValueLayout.ADDRESS, i).reinterpret(64);
                     String ddsTopic = cString(ep.get(ValueLayout.ADDRESS, Cyclone.ENDPOINT_TOPIC_NAME));
-                    String topic = TopicNames.fromDds(ddsTopic);
+                    String topic = services ? serviceOf(ddsTopic) : TopicNames.fromDds(ddsTopic);
                     if (topic == null) {
                         continue;
                     }
@@ -117,6 +139,9 @@ public final class Graph {
                     String type;
                     try {
                         type = MessageTypes.canonicalName(ddsType);
+                        if (services) {
+                            type = type.substring(0, type.lastIndexOf('_'));
+                        }
                     } catch (UnknownMessageTypeException notRos) {
                         type = ddsType;
                     }
@@ -145,6 +170,11 @@ public final class Graph {
                 }
             }
         }
+    }
+
+    private static String serviceOf(String ddsTopic) {
+        return ddsTopic.startsWith("rq/") && ddsTopic.endsWith("Request") && ddsTopic.length() > 10
+                ? ddsTopic.substring(2, ddsTopic.length() - "Request".length()) : null;
     }
 
     @SuppressWarnings("restricted") // a NUL-terminated string owned by Cyclone

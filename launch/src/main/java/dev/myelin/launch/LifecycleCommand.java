@@ -1,0 +1,96 @@
+package dev.myelin.launch;
+
+import dev.myelin.ros2.Context;
+import dev.myelin.ros2.cli.LifecycleTool;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code ./myelin lifecycle <verb>}: the {@code ros2 lifecycle} tools over a managed node's services. */
+@Command(name = "lifecycle", mixinStandardHelpOptions = true,
+        description = "Inspect and drive managed nodes like 'ros2 lifecycle': get, set, list.",
+        subcommands = {LifecycleCommand.Get.class, LifecycleCommand.Set.class, LifecycleCommand.List.class})
+final class LifecycleCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** Options every verb shares. */
+    static final class Common {
+        @Mixin
+        Ros2Options ros2;
+
+        @Option(names = "--timeout", defaultValue = "5", paramLabel = "SECONDS",
+                description = "How long to wait for the node's services (default ${DEFAULT-VALUE} s).")
+        double timeout;
+
+        LifecycleTool tool(Context ctx) {
+            return new LifecycleTool(ctx, System.out, Duration.ofMillis((long) (timeout * 1000)));
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Print the node's state.")
+    static final class Get implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Parameters(index = "0", paramLabel = "NODE")
+        String node;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Context ctx = common.ros2.open()) {
+                common.tool(ctx).get(node);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true, description = "Trigger a transition (label or id).")
+    static final class Set implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Parameters(index = "0", paramLabel = "NODE")
+        String node;
+
+        @Parameters(index = "1", paramLabel = "TRANSITION", description = "configure, activate, deactivate, shutdown, or an id.")
+        String transition;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Context ctx = common.ros2.open()) {
+                return common.tool(ctx).set(node, transition);
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the transitions available now.")
+    static final class List implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Parameters(index = "0", paramLabel = "NODE")
+        String node;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Context ctx = common.ros2.open()) {
+                common.tool(ctx).list(node);
+            }
+            return 0;
+        }
+    }
+}
