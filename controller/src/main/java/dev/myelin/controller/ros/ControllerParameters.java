@@ -81,7 +81,7 @@ public final class ControllerParameters {
                 values.put(name, v[i]);
             }
         }
-        double period = params.periodNanos() / 1e9;
+        double period = controller.params().periodNanos() / 1e9; // the rate the loop runs at, which may differ from the file's
         return ParameterStore.adoptedAtTicks(declared, values,
                 proposed -> SafetyGate.Limits.of(validate(proposed).actions(), period), controller::isLooping);
     }
