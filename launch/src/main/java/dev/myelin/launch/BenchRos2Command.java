@@ -12,7 +12,6 @@ import dev.myelin.ros2.msg.CdrCodec;
 import dev.myelin.ros2.msg.Message;
 import dev.myelin.ros2.msg.MessageType;
 import dev.myelin.ros2.param.ParameterDescriptor;
-import dev.myelin.ros2.param.ParameterServer;
 import dev.myelin.ros2.param.ParameterStore;
 import dev.myelin.ros2.param.ParameterType;
 import dev.myelin.ros2.perf.PingPong;
@@ -162,7 +161,7 @@ final class BenchRos2Command implements Callable<Integer> {
         int w = Math.min(warmup, n);
         long[] javaServer;
         try (Node server = ctx.createNode("bench_params")) {
-            ParameterServer.start(server, ParameterStore.immediate(
+            server.serveParameters(ParameterStore.immediate(
                     List.of(ParameterDescriptor.of("rate_hz", ParameterType.DOUBLE, "loop rate")),
                     Map.of("rate_hz", 100.0), proposed -> null));
             javaServer = sPeer.bench(d, "/bench_params/get_parameters", w, n);

@@ -22,7 +22,7 @@ final class Ros2Options {
     List<Path> messagePaths = new ArrayList<>();
 
     Context open() {
-        Context.Builder b = Context.builder();
+        Context.Builder b = Context.builder().parameterServices(false); // tool nodes declare nothing
         if (domain != null) {
             b.domainId(domain);
         }

@@ -34,6 +34,7 @@ public final class Context implements AutoCloseable {
     private final boolean localhostOnly;
     private final MessageTypes types;
     private final Remapping remapping;
+    private final boolean parameterServices;
     private final int participant;
     private final Map<String, TopicEntry> topics = new HashMap<>();
     private final List<Node> nodes = new ArrayList<>();
@@ -48,6 +49,7 @@ public final class Context implements AutoCloseable {
         this.localhostOnly = b.localhostOnly;
         this.types = b.types;
         this.remapping = b.remapping;
+        this.parameterServices = b.parameterServices;
         Domains.acquire(domainId, localhostOnly);
         try {
             this.participant = Cyclone.createParticipant(domainId);
@@ -98,7 +100,24 @@ public final class Context implements AutoCloseable {
     /** A node with extra remapping rules, checked before the context's. */
     public Node createNode(String name, String namespace, Remapping rules) {
         checkOpen();
-        return register(new Node(this, false, name, namespace, rules.with(remapping)));
+        return started(register(new Node(this, false, name, namespace, rules.with(remapping))));
+    }
+
+    /** Whether nodes serve the parameter services from creation (see {@link Builder#parameterServices}). */
+    public boolean parameterServices() {
+        return parameterServices;
+    }
+
+    Node started(Node node) {
+        if (parameterServices) {
+            try {
+                node.serveParameters(dev.myelin.ros2.param.ParameterStore.none());
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
+        }
+        return node;
     }
 
     /** Discovered ROS topics, publishers and subscriptions on this domain (local ones included). */
@@ -124,8 +143,13 @@ public final class Context implements AutoCloseable {
         return participant;
     }
 
-    /** The DDS topic entity of that DDS name ({@code rt/x}, {@code rq/xRequest}), created on first use; one type per topic. */
-    synchronized int topic(String ddsName, MessageType type) {
+    /** The DDS topic entity for a ROS topic, created on first use; one type per topic. */
+    synchronized int topic(String fullyQualifiedName, MessageType type) {
+        return ddsTopic(TopicNames.toDds(fullyQualifiedName), type);
+    }
+
+    /** The DDS topic entity of a DDS topic name ({@code rt/x}, {@code rq/xRequest}), created on first use; one type per topic. */
+    synchronized int ddsTopic(String ddsName, MessageType type) {
         checkOpen();
         String fullyQualifiedName = ddsName;
         TopicEntry entry = topics.get(ddsName);
@@ -228,6 +252,7 @@ public final class Context implements AutoCloseable {
         private MessageTypes types = MessageTypes.standard();
         private Remapping remapping = Remapping.none();
         private String domainSource = "default";
+        private boolean parameterServices = true;
 
         private Builder() {
             String env = System.getenv("ROS_DOMAIN_ID");
@@ -252,6 +277,16 @@ public final class Context implements AutoCloseable {
 
         public Builder localhostOnly(boolean value) {
             this.localhostOnly = value;
+            return this;
+        }
+
+        /**
+         * Whether every node serves the six rcl_interfaces parameter services and publishes
+         * {@code /parameter_events} from creation, as rclcpp nodes do (default true; a node without
+         * declared parameters serves an empty list). Short-lived tool nodes may turn it off.
+         */
+        public Builder parameterServices(boolean value) {
+            this.parameterServices = value;
             return this;
         }
 

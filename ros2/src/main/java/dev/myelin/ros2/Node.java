@@ -32,6 +32,7 @@ public final class Node implements AutoCloseable {
     private final Remapping remapping;
     private final List<AutoCloseable> entities = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private dev.myelin.ros2.param.ParameterServer parameterServer;
 
     Node(Context context, boolean ownsContext, String name, String namespace, Remapping remapping) {
         this.context = context;
@@ -98,7 +99,7 @@ public final class Node implements AutoCloseable {
         int writer;
         MemorySegment q = nativeQos(qos, options);
         try {
-            writer = Cyclone.createWriter(context.participant(), context.topic(options.ddsTopicName(fqn), type), q);
+            writer = Cyclone.createWriter(context.participant(), context.ddsTopic(options.ddsTopicName(fqn), type), q);
         } finally {
             Cyclone.deleteQos(q);
         }
@@ -156,7 +157,7 @@ public final class Node implements AutoCloseable {
         int reader;
         MemorySegment q = nativeQos(qos, options);
         try {
-            reader = Cyclone.createReader(context.participant(), context.topic(options.ddsTopicName(fqn), type), q);
+            reader = Cyclone.createReader(context.participant(), context.ddsTopic(options.ddsTopicName(fqn), type), q);
         } finally {
             Cyclone.deleteQos(q);
         }
@@ -215,6 +216,26 @@ public final class Node implements AutoCloseable {
                 dev.myelin.ros2.service.ServiceType.DEFAULT_QOS);
         entities.add(client);
         return client;
+    }
+
+    /**
+     * Serves {@code store} as this node's parameters (the six rcl_interfaces services and
+     * {@code /parameter_events}), replacing what the node served before.
+     */
+    public synchronized dev.myelin.ros2.param.ParameterServer serveParameters(dev.myelin.ros2.param.ParameterStore store) {
+        checkOpen();
+        if (parameterServer != null) {
+            parameterServer.close();
+            entities.remove(parameterServer);
+        }
+        parameterServer = null;
+        parameterServer = dev.myelin.ros2.param.ParameterServer.start(this, store);
+        return parameterServer;
+    }
+
+    /** The parameters this node serves, or null when it serves none. */
+    public synchronized dev.myelin.ros2.param.ParameterStore parameters() {
+        return parameterServer == null ? null : parameterServer.store();
     }
 
     /** Registers something the node closes with itself (service servers and clients built on this node). */
@@ -305,7 +326,7 @@ public final class Node implements AutoCloseable {
             Context ctx = context.build();
             try {
                 Remapping local = Remapping.parse(rules);
-                return ctx.register(new Node(ctx, true, name, namespace, local.with(ctx.remapping())));
+                return ctx.started(ctx.register(new Node(ctx, true, name, namespace, local.with(ctx.remapping()))));
             } catch (RuntimeException e) {
                 ctx.close();
                 throw e;

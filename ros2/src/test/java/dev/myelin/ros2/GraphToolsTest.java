@@ -8,7 +8,6 @@ import dev.myelin.ros2.lifecycle.LifecycleState;
 import dev.myelin.ros2.lifecycle.LifecycleTransition;
 import dev.myelin.ros2.lifecycle.ManagedNode;
 import dev.myelin.ros2.param.ParameterDescriptor;
-import dev.myelin.ros2.param.ParameterServer;
 import dev.myelin.ros2.param.ParameterStore;
 import dev.myelin.ros2.param.ParameterType;
 import org.junit.jupiter.api.AfterAll;
@@ -72,7 +71,7 @@ class GraphToolsTest {
                             ParameterDescriptor.of("frames", ParameterType.STRING_ARRAY, "frames")),
                     Map.of("rate_hz", 100.0, "safety.estop_topic", "/estop", "frames", List.of("odom", "base_link")),
                     p -> null);
-            ParameterServer.start(node, store);
+            node.serveParameters(store);
             Toy toy = new Toy();
             LifecycleServer.start(node, toy);
 

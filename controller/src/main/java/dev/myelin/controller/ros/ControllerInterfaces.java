@@ -18,7 +18,7 @@ public record ControllerInterfaces(ControllerParameters parameters, ParameterSto
     public static ControllerInterfaces start(Controller controller, Node node, ControllerParameters parameters) {
         ParameterStore store = parameters.store(controller);
         controller.adoptParametersFrom(store);
-        ParameterServer ps = ParameterServer.start(node, store);
+        ParameterServer ps = node.serveParameters(store);
         LifecycleServer ls = LifecycleServer.start(node, new ControllerLifecycle(controller));
         return new ControllerInterfaces(parameters, store, ps, ls);
     }

@@ -55,10 +55,15 @@ public final class ParameterServer implements AutoCloseable {
             throw e;
         }
         store.onChange(this::publishChange);
-        publishEvent(store.snapshot(), true);
+        if (!store.snapshot().isEmpty()) {
+            publishEvent(store.snapshot(), true);
+        }
     }
 
-    /** Starts serving {@code store} on {@code node}; the node closes the server with itself. */
+    /**
+     * Starts serving {@code store} on {@code node}; the node closes the server with itself. Use
+     * {@link Node#serveParameters}, which replaces the server every node starts with.
+     */
     public static ParameterServer start(Node node, ParameterStore store) {
         ParameterServer s = new ParameterServer(node, store);
         node.own(s);

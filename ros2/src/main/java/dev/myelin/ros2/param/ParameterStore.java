@@ -72,6 +72,11 @@ public final class ParameterStore {
         this.values = Collections.unmodifiableMap(copy);
     }
 
+    /** No parameters: what a node serves until its owner declares some. */
+    public static ParameterStore none() {
+        return immediate(List.of(), Map.of(), proposed -> null);
+    }
+
     /** A store whose sets take effect as soon as they are validated. */
     public static ParameterStore immediate(List<ParameterDescriptor> declared, Map<String, Object> initial,
                                            Validator validator) {

@@ -64,7 +64,7 @@ class ServiceInteropTest {
     void cClientsGetAndSetParametersOfAJavaNode() throws Exception {
         try (Node node = context.createNode("interop_params")) {
             ParameterStore store = store();
-            ParameterServer.start(node, store);
+            node.serveParameters(store);
             MessageType eventType = node.messageType("rcl_interfaces/msg/ParameterEvent");
             List<String> changes = new CopyOnWriteArrayList<>();
             node.createSubscription("/parameter_events", eventType, Qos.DEFAULT.withDepth(100), (m, t) -> {
@@ -113,7 +113,7 @@ class ServiceInteropTest {
     @Test
     void twoCClientsAtOnceEachGetOnlyTheirOwnReplies() throws Exception {
         try (Node node = context.createNode("interop_many")) {
-            ParameterServer.start(node, store());
+            node.serveParameters(store());
             String service = node.fullyQualifiedName() + "/get_parameters";
             try (PeerProcess a = peer.start(TestDomain.ID, "get", service, "gain");
                  PeerProcess b = peer.start(TestDomain.ID, "get", service, "mode", "limit")) {
