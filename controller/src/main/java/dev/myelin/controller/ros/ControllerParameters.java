@@ -71,7 +71,9 @@ public final class ControllerParameters {
         List<ParameterDescriptor> declared = new ArrayList<>();
         Map<String, Object> values = new LinkedHashMap<>();
         JsonNode p = tree.get(nodeName).get("ros__parameters");
-        p.fields().forEachRemaining(e -> flatten(e.getKey(), e.getValue(), declared, values));
+        ReadOnlyParameters fixed = ReadOnlyParameters.of(p, "from the parameter file; restart the controller to change it");
+        declared.addAll(fixed.declared());
+        values.putAll(fixed.values());
         for (ActionOutput a : params.actions()) {
             double[] v = {a.min(), a.max(), a.rateLimit(), a.safe()};
             for (int i = 0; i < LIMITS.length; i++) {
@@ -84,47 +86,6 @@ public final class ControllerParameters {
         double period = controller.params().periodNanos() / 1e9; // the rate the loop runs at, which may differ from the file's
         return ParameterStore.adoptedAtTicks(declared, values,
                 proposed -> SafetyGate.Limits.of(validate(proposed).actions(), period), controller::isLooping);
-    }
-
-    private static void flatten(String key, JsonNode v, List<ParameterDescriptor> declared, Map<String, Object> values) {
-        if (v.isObject()) {
-            v.fields().forEachRemaining(e -> flatten(key + "." + e.getKey(), e.getValue(), declared, values));
-            return;
-        }
-        Object value;
-        ParameterType type;
-        if (v.isBoolean()) {
-            value = v.booleanValue();
-            type = ParameterType.BOOL;
-        } else if (v.isIntegralNumber()) {
-            value = v.longValue();
-            type = ParameterType.INTEGER;
-        } else if (v.isNumber()) {
-            value = v.doubleValue();
-            type = ParameterType.DOUBLE;
-        } else if (v.isTextual()) {
-            value = v.textValue();
-            type = ParameterType.STRING;
-        } else if (v.isArray() && allText(v)) {
-            List<String> l = new ArrayList<>();
-            v.forEach(x -> l.add(x.textValue()));
-            value = List.copyOf(l);
-            type = ParameterType.STRING_ARRAY;
-        } else {
-            return; // observations and actions: lists of maps (action limits are declared separately)
-        }
-        declared.add(new ParameterDescriptor(key, type, "from the parameter file; restart the controller to change it",
-                true, null, null, ""));
-        values.put(key, value);
-    }
-
-    private static boolean allText(JsonNode array) {
-        for (JsonNode x : array) {
-            if (!x.isTextual()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
