@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * the owner applies to its parameter file — which may also prepare what the owner needs to use
  * it. Then either the snapshot replaces the current one at once, or, for an owner with a loop
  * ({@link #adoptedAtTicks}), it is staged and the loop takes it with {@link #adoptPending()} at
- * its next tick boundary while the setter waits. A refused set (or one the loop did not take in
+ * its next tick boundary while the setter waits — until the boundary after that, so that when the
+ * set returns the tick that adopted it has finished applying it. A refused set (or one the loop did not take in
  * time) changes nothing. Sets are serialized; reads are lock-free from any thread.
  */
 public final class ParameterStore {
@@ -50,6 +51,9 @@ public final class ParameterStore {
     private final List<Consumer<Map<String, Object>>> listeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, Object> values;
     private volatile long adoptions;
+    /** Calls of {@link #adoptPending} so far (written by the loop thread only), and the one that took the last set. */
+    private volatile long boundaries;
+    private volatile long adoptedAtBoundary;
 
     private ParameterStore(Map<String, ParameterDescriptor> descriptors, Map<String, Object> initial, Validator validator,
                            boolean tickAdopted, java.util.function.BooleanSupplier ticking) {
@@ -185,6 +189,15 @@ public final class ParameterStore {
                 return SetResult.refused("the node's loop did not reach a tick boundary within "
                         + adoptTimeout.toMillis() + " ms; nothing was changed");
             }
+            // adopted; once the loop is back at the next boundary the adopting tick has finished using it
+            long taken = adoptedAtBoundary;
+            while (boundaries <= taken && System.nanoTime() - deadline < 0) {
+                try {
+                    Thread.sleep(0, 200_000);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
         } else {
             values = next;
             adoptions++;
@@ -202,11 +215,14 @@ public final class ParameterStore {
      * @return what the validator prepared for it, or null when nothing was staged (or it prepared null)
      */
     public Object adoptPending() {
+        long b = boundaries + 1;
+        boundaries = b;
         Staged s = pending.get();
         if (s == null || !pending.compareAndSet(s, null)) {
             return null;
         }
         values = s.values();
+        adoptedAtBoundary = b;
         adoptions++;
         return s.prepared();
     }
