@@ -6,11 +6,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code ./myelin lifecycle <verb>}: the {@code ros2 lifecycle} tools over a managed node's services. */
@@ -27,32 +25,18 @@ final class LifecycleCommand implements Runnable {
                 + String.join(", ", spec.subcommands().keySet()));
     }
 
-    /** Options every verb shares. */
-    static final class Common {
-        @Mixin
-        Ros2Options ros2;
-
-        @Option(names = "--timeout", defaultValue = "5", paramLabel = "SECONDS",
-                description = "How long to wait for the node's services (default ${DEFAULT-VALUE} s).")
-        double timeout;
-
-        LifecycleTool tool(Context ctx) {
-            return new LifecycleTool(ctx, System.out, Duration.ofMillis((long) (timeout * 1000)));
-        }
-    }
-
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Print the node's state.")
     static final class Get implements Callable<Integer> {
         @Mixin
-        Common common;
+        Ros2CallOptions common;
 
         @Parameters(index = "0", paramLabel = "NODE")
         String node;
 
         @Override
         public Integer call() throws Exception {
-            try (Context ctx = common.ros2.open()) {
-                common.tool(ctx).get(node);
+            try (Context ctx = common.open()) {
+                new LifecycleTool(ctx, System.out, common.timeout()).get(node);
             }
             return 0;
         }
@@ -61,7 +45,7 @@ final class LifecycleCommand implements Runnable {
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Trigger a transition (label or id).")
     static final class Set implements Callable<Integer> {
         @Mixin
-        Common common;
+        Ros2CallOptions common;
 
         @Parameters(index = "0", paramLabel = "NODE")
         String node;
@@ -71,8 +55,8 @@ final class LifecycleCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Context ctx = common.ros2.open()) {
-                return common.tool(ctx).set(node, transition);
+            try (Context ctx = common.open()) {
+                return new LifecycleTool(ctx, System.out, common.timeout()).set(node, transition);
             }
         }
     }
@@ -80,15 +64,15 @@ final class LifecycleCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the transitions available now.")
     static final class List implements Callable<Integer> {
         @Mixin
-        Common common;
+        Ros2CallOptions common;
 
         @Parameters(index = "0", paramLabel = "NODE")
         String node;
 
         @Override
         public Integer call() throws Exception {
-            try (Context ctx = common.ros2.open()) {
-                common.tool(ctx).list(node);
+            try (Context ctx = common.open()) {
+                new LifecycleTool(ctx, System.out, common.timeout()).list(node);
             }
             return 0;
         }

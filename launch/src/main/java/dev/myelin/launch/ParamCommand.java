@@ -12,7 +12,6 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code ./myelin param <verb>}: the {@code ros2 param} tools over a node's parameter services. */
@@ -29,32 +28,18 @@ final class ParamCommand implements Runnable {
                 + String.join(", ", spec.subcommands().keySet()));
     }
 
-    /** Options every verb shares. */
-    static final class Common {
-        @Mixin
-        Ros2Options ros2;
-
-        @Option(names = "--timeout", defaultValue = "5", paramLabel = "SECONDS",
-                description = "How long to wait for the node's services (default ${DEFAULT-VALUE} s).")
-        double timeout;
-
-        ParamTool tool(Context ctx) {
-            return new ParamTool(ctx, System.out, Duration.ofMillis((long) (timeout * 1000)));
-        }
-    }
-
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a node's parameters.")
     static final class List implements Callable<Integer> {
         @Mixin
-        Common common;
+        Ros2CallOptions common;
 
         @Parameters(index = "0", paramLabel = "NODE", description = "Node, e.g. /controller.")
         String node;
 
         @Override
         public Integer call() throws Exception {
-            try (Context ctx = common.ros2.open()) {
-                common.tool(ctx).list(node);
+            try (Context ctx = common.open()) {
+                new ParamTool(ctx, System.out, common.timeout()).list(node);
             }
             return 0;
         }
@@ -63,7 +48,7 @@ final class ParamCommand implements Runnable {
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Print a parameter's value.")
     static final class Get implements Callable<Integer> {
         @Mixin
-        Common common;
+        Ros2CallOptions common;
 
         @Parameters(index = "0", paramLabel = "NODE")
         String node;
@@ -73,8 +58,8 @@ final class ParamCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Context ctx = common.ros2.open()) {
-                return common.tool(ctx).get(node, name);
+            try (Context ctx = common.open()) {
+                return new ParamTool(ctx, System.out, common.timeout()).get(node, name);
             }
         }
     }
@@ -83,7 +68,7 @@ final class ParamCommand implements Runnable {
             description = "Set a parameter; the node validates it and says why when it refuses.")
     static final class Set implements Callable<Integer> {
         @Mixin
-        Common common;
+        Ros2CallOptions common;
 
         @Parameters(index = "0", paramLabel = "NODE")
         String node;
@@ -96,8 +81,8 @@ final class ParamCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Context ctx = common.ros2.open()) {
-                return common.tool(ctx).set(node, name, value);
+            try (Context ctx = common.open()) {
+                return new ParamTool(ctx, System.out, common.timeout()).set(node, name, value);
             }
         }
     }
@@ -106,7 +91,7 @@ final class ParamCommand implements Runnable {
             description = "Write the node's ros__parameters YAML (stdout, or --output FILE).")
     static final class Dump implements Callable<Integer> {
         @Mixin
-        Common common;
+        Ros2CallOptions common;
 
         @Parameters(index = "0", paramLabel = "NODE")
         String node;
@@ -116,8 +101,8 @@ final class ParamCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Context ctx = common.ros2.open()) {
-                String yaml = common.tool(ctx).dump(node);
+            try (Context ctx = common.open()) {
+                String yaml = new ParamTool(ctx, System.out, common.timeout()).dump(node);
                 if (output == null) {
                     System.out.print(yaml);
                 } else {

@@ -3,8 +3,6 @@ package dev.myelin.ros2.interop;
 import dev.myelin.ros2.dds.CycloneConfig;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,28 +30,7 @@ public final class ServicePeer {
      * @throws IllegalStateException naming a missing tool or the compiler's output
      */
     public static synchronized ServicePeer build(Path workDir) {
-        try {
-            Files.createDirectories(workDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path program = workDir.resolve("service_peer");
-        Path stamp = workDir.resolve("service_peer.sha256");
-        byte[] idl = Toolchain.copyResource("service_types.idl", workDir);
-        byte[] source = Toolchain.copyResource("service_peer.c", workDir);
-        String hash = Toolchain.sha256(idl, source);
-        if (!Toolchain.upToDate(program, stamp, hash)) {
-            Toolchain.require("idlc", "cyclonedds-tools");
-            Toolchain.require("gcc", "gcc");
-            Toolchain.run(workDir, List.of("idlc", "service_types.idl"), Map.of());
-            Toolchain.run(workDir, List.of("gcc", "-O2", "-o", "service_peer", "service_peer.c", "service_types.c",
-                    "-I.", "-lddsc"), Map.of());
-            try {
-                Files.writeString(stamp, hash);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        Path program = Toolchain.buildCyclonePeer(workDir, "service_types.idl", "service_peer.c");
         return new ServicePeer(program);
     }
 
