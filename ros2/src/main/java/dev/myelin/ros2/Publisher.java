@@ -86,6 +86,11 @@ public final class Publisher implements AutoCloseable {
         return Cyclone.matchedSubscriptions(writer, matchedStatus);
     }
 
+    /** The USER_DATA text of every matched subscription (empty when closed). */
+    public synchronized java.util.List<String> matchedSubscriptionUserData() {
+        return closed ? java.util.List.of() : Cyclone.matchedUserData(writer, true);
+    }
+
     /** Waits until at least {@code count} subscriptions match; returns whether they did in time. */
     public boolean waitForSubscriptions(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -35,6 +35,7 @@ public final class ServiceClient implements AutoCloseable {
     private final Publisher requests;
     private final Subscription replies;
     private final long guid;
+    private final String id;
     private final Field reqGuid;
     private final Field reqSeq;
     private final Field reqBody;
@@ -54,6 +55,7 @@ public final class ServiceClient implements AutoCloseable {
         this.repSeq = type.responseWire().field("sequence_number");
         this.repBody = type.responseWire().field("body");
         String id = ServiceIds.next(node.context());
+        this.id = id;
         this.requests = node.createPublisher(this.name, type.requestWire(), qos,
                 EndpointOptions.serviceRequest().withUserData("clientid", id));
         this.guid = requests.instanceHandle();
@@ -150,6 +152,11 @@ public final class ServiceClient implements AutoCloseable {
     /** Replies seen that were addressed to other clients of the same service. */
     public long foreignReplyCount() {
         return foreign.get();
+    }
+
+    /** The {@code clientid=} this client's endpoints carry in USER_DATA. */
+    public String id() {
+        return id;
     }
 
     /** The instance handle this client writes into its requests' headers. */

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * server's own worker thread runs the {@link ServiceHandler}, so a slow or failing handler delays
  * only this service's later requests — never the executor, other subscriptions, or a control
  * loop. The reply carries the request's header, so only the client that asked keeps it. Before
- * replying the server waits up to 100 ms for the reply topic to have a matched reader, as
- * rmw_cyclonedds does, because a client's reply reader may still be in discovery when its first
- * request arrives.
+ * replying the server waits up to 100 ms until every client whose request writer it has matched
+ * also has its reply reader matched (paired by {@code clientid=}), as rmw_cyclonedds does, because
+ * a client's reply reader may still be in discovery when its first request arrives.
  *
  * <p>At most {@value #QUEUE} requests wait; more are dropped (and counted) rather than piling up.
  */
@@ -30,6 +30,7 @@ public final class ServiceServer implements AutoCloseable {
     private static final long REPLY_MATCH_WAIT_NANOS = 100_000_000L;
 
     private final String name;
+    private final String id;
     private final ServiceType type;
     private final ServiceHandler handler;
     private final Publisher replies;
@@ -45,6 +46,9 @@ public final class ServiceServer implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private volatile String lastFailure;
+    // worker thread: matched counts at the last successful pairing check
+    private int checkedWriters = -1;
+    private int checkedReaders = -1;
 
     private ServiceServer(Node node, String name, ServiceType type, ServiceHandler handler, Qos qos) {
         this.type = type;
@@ -56,6 +60,7 @@ public final class ServiceServer implements AutoCloseable {
         this.replySeq = type.responseWire().field("sequence_number");
         this.replyBody = type.responseWire().field("body");
         String id = ServiceIds.next(node.context());
+        this.id = id;
         String fqn = node.resolveTopicName(name);
         this.name = fqn;
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
@@ -105,7 +110,7 @@ public final class ServiceServer implements AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + REPLY_MATCH_WAIT_NANOS;
-        while (replies.matchedSubscriptions() == 0 && System.nanoTime() - deadline < 0) {
+        while (!clientReadersMatched() && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
@@ -119,6 +124,49 @@ public final class ServiceServer implements AutoCloseable {
             lastFailure = e.toString();
             failed.incrementAndGet();
         }
+    }
+
+    /**
+     * True when every client whose request writer is matched also has its reply reader matched
+     * (paired by {@code clientid=} in USER_DATA; a client without one counts as matched when any
+     * reader is). Rechecked only when the matched counts change.
+     */
+    private boolean clientReadersMatched() {
+        int writers = requests.matchedPublications();
+        int readers = replies.matchedSubscriptions();
+        if (writers == checkedWriters && readers == checkedReaders) {
+            return true;
+        }
+        java.util.Set<String> clients = clientIds(requests.matchedPublicationUserData());
+        java.util.Set<String> listening = clientIds(replies.matchedSubscriptionUserData());
+        boolean ok = readers > 0 && listening.containsAll(clients);
+        if (ok) {
+            checkedWriters = writers;
+            checkedReaders = readers;
+        }
+        return ok;
+    }
+
+    private static java.util.Set<String> clientIds(java.util.List<String> userData) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (String u : userData) {
+            for (String entry : u.split(";")) {
+                if (entry.startsWith("clientid=")) {
+                    ids.add(entry.substring("clientid=".length()));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The {@code serviceid=} this server's endpoints carry in USER_DATA. */
+    public String id() {
+        return id;
+    }
+
+    /** The {@code clientid=}s of the clients whose reply readers this server's reply writer has matched. */
+    public java.util.Set<String> matchedClientIds() {
+        return clientIds(replies.matchedSubscriptionUserData());
     }
 
     /** Fully qualified service name. */

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,10 +83,22 @@ class ServiceTest {
                     types.setLong(i, names.get(i).length());
                 }
             });
+            ServiceServer echo = server.createService("echo_names_too", "rcl_interfaces/srv/GetParameterTypes", (q, r) -> { });
             ServiceClient ca = a.createClient("/echo_names", "rcl_interfaces/srv/GetParameterTypes");
             ServiceClient cb = b.createClient("/echo_names", "rcl_interfaces/srv/GetParameterTypes");
+            ServiceClient cc = b.createClient("/echo_names_too", "rcl_interfaces/srv/GetParameterTypes");
             assertTrue(ca.waitForService(Duration.ofSeconds(10)));
             assertTrue(cb.waitForService(Duration.ofSeconds(10)));
+            assertTrue(cc.waitForService(Duration.ofSeconds(10)));
+            String idFormat = "[0-9a-f]{2}(\\.[0-9a-f]{1,2}){15}";
+            assertTrue(ca.id().matches(idFormat) && echo.id().matches(idFormat), ca.id() + " / " + echo.id());
+            assertFalse(ca.id().equals(cb.id()));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!echo.matchedClientIds().contains(cc.id()) && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            assertEquals(java.util.Set.of(cc.id()), echo.matchedClientIds(),
+                    "the reply writer pairs with the reader carrying the client's clientid=, and only that client's");
             for (int round = 0; round < 5; round++) {
                 Message qa = ca.newRequest();
                 qa.strings(qa.type().field("names")).setAll("x", "yy");
@@ -140,6 +153,10 @@ class ServiceTest {
             release.countDown();
             Message state = cs.callAndWait(cs.newRequest(), Duration.ofSeconds(5));
             assertEquals("lifecycle_msgs/srv/GetState_Response", state.type().name());
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (slow.servedCount() < 2 && System.nanoTime() < until) {
+                Thread.sleep(5); // counted just after the reply is written
+            }
             assertEquals(2, slow.servedCount(), "the late reply to the timed-out call and the second call");
         }
     }
