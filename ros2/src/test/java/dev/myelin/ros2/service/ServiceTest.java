@@ -72,6 +72,27 @@ class ServiceTest {
     }
 
     @Test
+    void srvDefinitionsAreDataFromTextOrASearchPath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        MessageTypes types = new MessageTypes();
+        types.defineService("demo_srvs/srv/Scale", "float64 x  # input\nint32 times\n---\nfloat64 y\n");
+        ServiceType scale = ServiceType.of(types, "demo_srvs/Scale");
+        assertEquals("demo_srvs/srv/Scale", scale.name());
+        assertEquals(List.of("x", "times"), scale.request().fields().stream().map(f -> f.name()).toList());
+        assertEquals("demo_srvs::srv::dds_::Scale_Response_", scale.responseWire().ddsTypeName());
+        var e = assertThrows(dev.myelin.ros2.msg.MessageDefinitionException.class,
+                () -> types.defineService("demo_srvs/srv/Broken", "float64 x\n---\nfloat64 y\nfloat99 z\n"));
+        assertTrue(e.getMessage().contains("line 4"), e.getMessage());
+        assertThrows(dev.myelin.ros2.msg.MessageDefinitionException.class,
+                () -> types.defineService("demo_srvs/srv/NoSeparator", "float64 x\n"));
+        java.nio.file.Files.createDirectories(dir.resolve("demo_srvs/srv"));
+        java.nio.file.Files.writeString(dir.resolve("demo_srvs/srv/Ping.srv"), "---\nstring reply\n");
+        MessageTypes fromDisk = new MessageTypes().addSearchPath(dir);
+        ServiceType ping = ServiceType.of(fromDisk, "demo_srvs/srv/Ping");
+        assertEquals(List.of("reply"), ping.response().fields().stream().map(f -> f.name()).toList());
+        assertThrows(dev.myelin.ros2.msg.UnknownMessageTypeException.class, () -> ServiceType.of(fromDisk, "demo_srvs/srv/Nope"));
+    }
+
+    @Test
     void repliesReachOnlyTheClientThatAsked() throws Exception {
         try (Node server = context.createNode("echo_server"); Node a = context.createNode("client_a");
              Node b = context.createNode("client_b")) {
