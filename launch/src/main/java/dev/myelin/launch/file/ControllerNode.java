@@ -4,6 +4,8 @@ import dev.myelin.controller.Controller;
 import dev.myelin.controller.config.ControllerParams;
 import dev.myelin.controller.hosting.PreparedPolicy;
 import dev.myelin.controller.loop.IdleStrategy;
+import dev.myelin.controller.ros.ControllerInterfaces;
+import dev.myelin.controller.ros.ControllerParameters;
 import dev.myelin.policy.bundle.TrustedKeys;
 import dev.myelin.ros2.Context;
 import dev.myelin.ros2.Node;
@@ -29,6 +31,8 @@ public final class ControllerNode implements LaunchNode {
     private Context context;
     private Node node;
     private volatile Controller controller;
+    /** The parameter text behind {@link #params}, served as node parameters with the lifecycle; null: not served. */
+    private ControllerParameters rosParameters;
 
     /**
      * @param trusted keys the controller itself checks bundle files against; null: the parameters' {@code trusted_keys}
@@ -46,15 +50,19 @@ public final class ControllerNode implements LaunchNode {
     static ControllerNode of(LaunchFile.NodeSpec s) throws java.io.IOException {
         NodeParams p = s.params();
         ControllerParams cp;
+        ControllerParameters rosParameters;
         try {
             if (s.paramFile() != null) {
                 if (!Files.isRegularFile(s.paramFile())) {
                     throw new LaunchFileException(p.source(), s.line(), "param_file", s.paramFile() + " does not exist");
                 }
                 cp = ControllerParams.read(s.paramFile());
+                rosParameters = ControllerParameters.of(Files.readString(s.paramFile()), s.paramFile().toString(),
+                        s.paramFile().toAbsolutePath().getParent());
             } else {
-                cp = ControllerParams.parse(LaunchFile.rosParametersText(s), p.source() + " node '" + s.name()
-                        + "' ros__parameters", p.baseDir());
+                String source = p.source() + " node '" + s.name() + "' ros__parameters";
+                cp = ControllerParams.parse(LaunchFile.rosParametersText(s), source, p.baseDir());
+                rosParameters = ControllerParameters.of(LaunchFile.rosParametersText(s), source, p.baseDir());
             }
         } catch (dev.myelin.controller.config.ParamsException e) {
             throw new LaunchFileException(p.source(), s.line(), s.paramFile() != null ? "param_file" : "ros__parameters",
@@ -76,7 +84,10 @@ public final class ControllerNode implements LaunchNode {
         if (bundle != null && !Files.isRegularFile(bundle)) {
             throw p.error("bundle", bundle + " does not exist");
         }
-        return new ControllerNode(s.name(), cp, bundle, !p.bool("inactive", false) && cp.startActive(), RosSettings.of(s), null);
+        ControllerNode node = new ControllerNode(s.name(), cp, bundle, !p.bool("inactive", false) && cp.startActive(),
+                RosSettings.of(s), null);
+        node.rosParameters = rosParameters;
+        return node;
     }
 
     @Override
@@ -90,6 +101,9 @@ public final class ControllerNode implements LaunchNode {
         try {
             node = context.createNode(params.nodeName(), ros.namespace(), ros.remapping());
             Controller c = trusted != null ? new Controller(params, node, trusted) : new Controller(params, node);
+            if (rosParameters != null) {
+                ControllerInterfaces.start(c, node, rosParameters);
+            }
             if (bundle != null) {
                 PreparedPolicy first = c.host().prepare(bundle);
                 c.configure();
@@ -105,6 +119,11 @@ public final class ControllerNode implements LaunchNode {
             close();
             throw e;
         }
+    }
+
+    /** The ROS context the controller's node lives in (after {@link #start()}), for nodes that run beside it. */
+    Context rosContext() {
+        return context;
     }
 
     /** The controller (after {@link #start()}). */
