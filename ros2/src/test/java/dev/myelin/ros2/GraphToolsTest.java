@@ -82,11 +82,13 @@ class GraphToolsTest {
             assertEquals(1, param.set("/robot1/tool_target", "rate_hz", "5.0"));
             assertEquals(1, param.set("/robot1/tool_target", "safety.estop_topic", "/other"));
             assertEquals(250.0, store.get("rate_hz"));
+            assertEquals(0, param.set("/robot1/tool_target", "rate_hz", "300"), "an integer given for a double parameter");
+            assertEquals(300.0, store.get("rate_hz"));
             assertEquals("""
                     tool_target:
                       ros__parameters:
                         frames: [odom, base_link]
-                        rate_hz: 250.0
+                        rate_hz: 300.0
                         safety:
                           estop_topic: /estop
                     """, param.dump("/robot1/tool_target"));

@@ -65,6 +65,14 @@ public final class ParamTool {
         return out;
     }
 
+    /** The declared type of a parameter ({@code NOT_SET} when undeclared). */
+    public ParameterType type(String node, String name) throws TimeoutException, InterruptedException {
+        Message res = ServiceTool.call(context, base(node) + "/get_parameter_types", "rcl_interfaces/srv/GetParameterTypes",
+                req -> req.strings(req.type().field("names")).setAll(name), timeout);
+        var types = res.primitives(res.type().field("types"));
+        return types.size() == 0 ? ParameterType.NOT_SET : ParameterType.ofCode((int) types.getLong(0));
+    }
+
     /** {@code ros2 param list NODE}. */
     public void list(String node) throws TimeoutException, InterruptedException {
         for (String n : names(node)) {
@@ -93,7 +101,11 @@ public final class ParamTool {
 
     /** {@code ros2 param set NODE NAME VALUE} (VALUE read as YAML: true, 3, 0.5, text, [a, b]); 1 when refused. */
     public int set(String node, String name, String value) throws TimeoutException, InterruptedException {
-        Object v = parseValue(value);
+        Object parsed = parseValue(value);
+        if (parsed instanceof Long l && type(node, name) == ParameterType.DOUBLE) {
+            parsed = l.doubleValue(); // "1" for a double parameter means 1.0
+        }
+        Object v = parsed;
         Message res = ServiceTool.call(context, base(node) + "/set_parameters", "rcl_interfaces/srv/SetParameters", req -> {
             Message p = req.messages(req.type().field("parameters")).add();
             p.setString(p.type().field("name"), name);
