@@ -2,77 +2,43 @@ package dev.myelin.launch;
 
 import dev.myelin.ros2.Context;
 import dev.myelin.ros2.cli.ParamTool;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.time.Duration;
 
 /** {@code ./myelin param <verb>}: the {@code ros2 param} tools over a node's parameter services. */
 @Command(name = "param", mixinStandardHelpOptions = true,
         description = "Read and change node parameters like 'ros2 param': list, get, set, dump.",
         subcommands = {ParamCommand.List.class, ParamCommand.Get.class, ParamCommand.Set.class, ParamCommand.Dump.class})
-final class ParamCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: "
-                + String.join(", ", spec.subcommands().keySet()));
-    }
+final class ParamCommand extends NodeVerb.Group {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a node's parameters.")
-    static final class List implements Callable<Integer> {
-        @Mixin
-        Ros2CallOptions common;
-
-        @Parameters(index = "0", paramLabel = "NODE", description = "Node, e.g. /controller.")
-        String node;
-
+    static final class List extends NodeVerb {
         @Override
-        public Integer call() throws Exception {
-            try (Context ctx = common.open()) {
-                new ParamTool(ctx, System.out, common.timeout()).list(node);
-            }
+        int run(Context ctx, Duration timeout) throws Exception {
+            new ParamTool(ctx, System.out, timeout).list(node);
             return 0;
         }
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Print a parameter's value.")
-    static final class Get implements Callable<Integer> {
-        @Mixin
-        Ros2CallOptions common;
-
-        @Parameters(index = "0", paramLabel = "NODE")
-        String node;
-
+    static final class Get extends NodeVerb {
         @Parameters(index = "1", paramLabel = "NAME")
         String name;
 
         @Override
-        public Integer call() throws Exception {
-            try (Context ctx = common.open()) {
-                return new ParamTool(ctx, System.out, common.timeout()).get(node, name);
-            }
+        int run(Context ctx, Duration timeout) throws Exception {
+            return new ParamTool(ctx, System.out, timeout).get(node, name);
         }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = "Set a parameter; the node validates it and says why when it refuses.")
-    static final class Set implements Callable<Integer> {
-        @Mixin
-        Ros2CallOptions common;
-
-        @Parameters(index = "0", paramLabel = "NODE")
-        String node;
-
+    static final class Set extends NodeVerb {
         @Parameters(index = "1", paramLabel = "NAME")
         String name;
 
@@ -80,34 +46,24 @@ final class ParamCommand implements Runnable {
         String value;
 
         @Override
-        public Integer call() throws Exception {
-            try (Context ctx = common.open()) {
-                return new ParamTool(ctx, System.out, common.timeout()).set(node, name, value);
-            }
+        int run(Context ctx, Duration timeout) throws Exception {
+            return new ParamTool(ctx, System.out, timeout).set(node, name, value);
         }
     }
 
     @Command(name = "dump", mixinStandardHelpOptions = true,
             description = "Write the node's ros__parameters YAML (stdout, or --output FILE).")
-    static final class Dump implements Callable<Integer> {
-        @Mixin
-        Ros2CallOptions common;
-
-        @Parameters(index = "0", paramLabel = "NODE")
-        String node;
-
+    static final class Dump extends NodeVerb {
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of stdout.")
         Path output;
 
         @Override
-        public Integer call() throws Exception {
-            try (Context ctx = common.open()) {
-                String yaml = new ParamTool(ctx, System.out, common.timeout()).dump(node);
-                if (output == null) {
-                    System.out.print(yaml);
-                } else {
-                    Files.writeString(output, yaml);
-                }
+        int run(Context ctx, Duration timeout) throws Exception {
+            String yaml = new ParamTool(ctx, System.out, timeout).dump(node);
+            if (output == null) {
+                System.out.print(yaml);
+            } else {
+                Files.writeString(output, yaml);
             }
             return 0;
         }

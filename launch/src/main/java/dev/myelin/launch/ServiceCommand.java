@@ -2,13 +2,10 @@ package dev.myelin.launch;
 
 import dev.myelin.ros2.Context;
 import dev.myelin.ros2.cli.ServiceTool;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -17,15 +14,7 @@ import java.util.concurrent.Callable;
 @Command(name = "service", mixinStandardHelpOptions = true,
         description = "List and call ROS 2 services like 'ros2 service': list, call.",
         subcommands = {ServiceCommand.List.class, ServiceCommand.Call.class})
-final class ServiceCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a verb: "
-                + String.join(", ", spec.subcommands().keySet()));
-    }
+final class ServiceCommand extends NodeVerb.Group {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the services discovered on the domain.")
     static final class List implements Callable<Integer> {
