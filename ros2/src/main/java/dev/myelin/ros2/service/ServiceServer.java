@@ -63,8 +63,9 @@ public final class ServiceServer implements AutoCloseable {
         this.id = id;
         String fqn = node.resolveTopicName(name);
         this.name = fqn;
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
+        this.worker = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
                 Thread.ofPlatform().daemon().name("myelin-service" + fqn).factory());
+        worker.allowCoreThreadTimeOut(true); // a service nobody calls holds no thread
         this.replies = node.createPublisher(fqn, type.responseWire(), qos,
                 EndpointOptions.serviceReply().withUserData("serviceid", id));
         try {
