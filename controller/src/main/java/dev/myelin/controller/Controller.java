@@ -62,6 +62,7 @@ public final class Controller implements AutoCloseable {
     }
 
     private volatile ExperienceTap tap;
+    private volatile dev.myelin.ros2.param.ParameterStore parameters;
     private ExperienceTap tapSeen;
     private final java.util.List<java.util.function.Supplier<java.util.Map<String, String>>> diagnosticSources =
             new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -131,6 +132,20 @@ public final class Controller implements AutoCloseable {
             data = float32.field("data");
         }
         tap = new ExperienceTap(recorder, reward, data);
+    }
+
+    /**
+     * Parameter sets staged in {@code store} are taken at the loop's next tick boundary; what the
+     * store's validator prepared as {@link SafetyGate.Limits} replaces the gate's limits there.
+     */
+    public void adoptParametersFrom(dev.myelin.ros2.param.ParameterStore store) {
+        this.parameters = store;
+    }
+
+    /** True while the control loop runs (configured, not finalized). */
+    public synchronized boolean isLooping() {
+        ControlLoop l = loop;
+        return l != null && l.isRunning() && lifecycle != Lifecycle.FINALIZED;
     }
 
     /** Stops recording from the next tick (the recorder may be closed once a tick has passed). */
@@ -313,6 +328,10 @@ public final class Controller implements AutoCloseable {
             host.installed(next, start, metrics.ticks(), gate.safeHolds(),
                     gate.count(Intervention.NON_FINITE_ACTION), metrics.deadlineMisses());
             swapped = true;
+        }
+        dev.myelin.ros2.param.ParameterStore ps = parameters;
+        if (ps != null && ps.adoptPending() instanceof SafetyGate.Limits limits) {
+            gate.adopt(limits);
         }
         PreparedPolicy p = active;
         boolean episodeEnded = false;

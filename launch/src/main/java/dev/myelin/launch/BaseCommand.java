@@ -1,6 +1,7 @@
 package dev.myelin.launch;
 
 import com.pi4j.Pi4J;
+import dev.myelin.controller.ros.ReadOnlyParameters;
 import dev.myelin.drivers.base.BaseHardware;
 import dev.myelin.drivers.base.BaseNode;
 import dev.myelin.drivers.base.BaseParams;
@@ -40,6 +41,7 @@ final class BaseCommand implements Callable<Integer> {
         BaseParams p = BaseParams.load(params);
         com.pi4j.context.Context pi4j = Pi4J.newAutoContext();
         try (Context ctx = ros2.open(); Node node = ctx.createNode(name, namespace)) {
+            node.serveParameters(ReadOnlyParameters.storeOf(params, "from the base parameter file; restart the base to change it"));
             BaseHardware hw;
             try {
                 hw = new BaseHardware(pi4j, p);

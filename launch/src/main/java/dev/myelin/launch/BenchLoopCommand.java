@@ -3,10 +3,13 @@ package dev.myelin.launch;
 import dev.myelin.controller.Controller;
 import dev.myelin.controller.bringup.BringUp;
 import dev.myelin.controller.bringup.GoalSeekingPopSan;
+import dev.myelin.controller.config.ActionOutput;
 import dev.myelin.controller.config.ControllerParams;
 import dev.myelin.controller.diagnostics.LoopMetrics;
 import dev.myelin.controller.hosting.PreparedPolicy;
 import dev.myelin.controller.loop.IdleStrategy;
+import dev.myelin.controller.ros.ControllerInterfaces;
+import dev.myelin.controller.ros.ControllerParameters;
 import dev.myelin.controller.safety.Intervention;
 import dev.myelin.policy.bundle.BundleWriter;
 import dev.myelin.policy.bundle.SigningKeys;
@@ -14,6 +17,9 @@ import dev.myelin.policy.bundle.TrustedKeys;
 import dev.myelin.policy.model.Policy;
 import dev.myelin.ros2.Context;
 import dev.myelin.ros2.Node;
+import dev.myelin.ros2.msg.Message;
+import dev.myelin.ros2.param.ParameterServer;
+import dev.myelin.ros2.service.ServiceClient;
 import dev.myelin.sim.SimEnv;
 import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Tasks;
@@ -27,6 +33,7 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -79,6 +86,12 @@ final class BenchLoopCommand implements Callable<Integer> {
             description = "Real-time factor of the sim node (default ${DEFAULT-VALUE}: scan and odom at 10 Hz).")
     double simRate;
 
+    @Option(names = "--param-sets", defaultValue = "0", paramLabel = "HZ",
+            description = "During the second half of the timed run, set the first action channel's max over the "
+                    + "controller's set_parameters service at this rate (10 is typical); the first half is the reference "
+                    + "(default ${DEFAULT-VALUE}: none).")
+    double paramSets;
+
     @Option(names = "--params", paramLabel = "FILE", description = "Parameter file (default: the shipped TurtleBot navigation file).")
     Path params;
 
@@ -128,6 +141,15 @@ final class BenchLoopCommand implements Callable<Integer> {
 
             Node node = controllerContext.createNode(p.nodeName());
             Controller controller = new Controller(p, node, TrustedKeys.of(key.getPublic()));
+            ParameterSetter setter = null;
+            if (paramSets > 0) {
+                String text = params != null ? Files.readString(params) : BringUp.paramsText(BringUp.TURTLEBOT_NAV);
+                ControllerInterfaces.start(controller, node, ControllerParameters.of(text,
+                        params != null ? params.toString() : BringUp.TURTLEBOT_NAV,
+                        params != null ? params.toAbsolutePath().getParent() : null));
+                setter = new ParameterSetter(simContext.createNode("bench_param_client"), node.fullyQualifiedName(),
+                        p.actions().getFirst(), paramSets);
+            }
             controller.configure();
             int[] version = {0};
             swapNext(controller, policies, key, version);
@@ -158,9 +180,18 @@ final class BenchLoopCommand implements Callable<Integer> {
             long start = System.nanoTime();
             long end = start + Math.round(seconds * 1e9);
             nextSwap = start + Math.round(swapEvery * 1e9);
+            long half = start + Math.round(seconds * 0.5e9);
+            long missesAtHalf = -1;
             while (System.nanoTime() < end) {
                 nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
+                if (setter != null && missesAtHalf < 0 && System.nanoTime() >= half) {
+                    missesAtHalf = m.deadlineMisses();
+                    setter.start();
+                }
                 Thread.sleep(10);
+            }
+            if (setter != null) {
+                setter.stop();
             }
             m.harvest();
             double elapsed = (System.nanoTime() - start) / 1e9;
@@ -239,12 +270,114 @@ final class BenchLoopCommand implements Callable<Integer> {
                     safety[Intervention.CLAMP.ordinal()] - safety0[Intervention.CLAMP.ordinal()],
                     safety[Intervention.RATE_LIMIT.ordinal()] - safety0[Intervention.RATE_LIMIT.ordinal()],
                     m.meanEnergyPicojoules(), episodes);
+            if (setter != null) {
+                long withSets = m.deadlineMisses() - missesAtHalf;
+                long reference = missesAtHalf - misses0;
+                report.put("param_sets.hz", paramSets);
+                report.put("param_sets.parameter", setter.parameter());
+                report.put("param_sets.accepted", setter.accepted());
+                report.put("param_sets.refused_or_lost", setter.failed());
+                report.put("param_sets.set_round_trip_ms.p50", JsonReport.round(setter.percentileMs(0.5), 3));
+                report.put("param_sets.deadline_misses_reference_half", reference);
+                report.put("param_sets.deadline_misses_with_sets_half", withSets);
+                System.out.printf(Locale.ROOT, "parameter sets: %d accepted, %d refused or lost at %.0f Hz on %s "
+                                + "(set round trip p50 %.2f ms); deadline misses %d in the reference half, %d in the half with sets%n",
+                        setter.accepted(), setter.failed(), paramSets, setter.parameter(), setter.percentileMs(0.5),
+                        reference, withSets);
+            }
             if (json != null) {
                 report.write(json);
                 System.out.println("wrote " + json);
             }
         }
         return 0;
+    }
+
+    /**
+     * Sets an action channel's {@code max} over the controller's {@code set_parameters} service at a
+     * fixed rate from its own thread and node, alternating between the file's value and 90 % of it.
+     */
+    private static final class ParameterSetter {
+        private final ServiceClient client;
+        private final String parameter;
+        private final double[] values;
+        private final long periodNanos;
+        private final java.util.List<Long> roundTrips = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean running;
+        private volatile long accepted;
+        private volatile long failed;
+        private Thread thread;
+
+        ParameterSetter(Node node, String controller, ActionOutput action, double hz) {
+            this.client = node.createClient(controller + "/set_parameters", "rcl_interfaces/srv/SetParameters");
+            this.parameter = "actions." + action.channel() + ".max";
+            double lowest = Math.max(action.min(), action.safe());
+            this.values = new double[] {action.max(), lowest + 0.9 * (action.max() - lowest)};
+            this.periodNanos = Math.round(1e9 / hz);
+        }
+
+        void start() throws InterruptedException {
+            if (!client.waitForService(Duration.ofSeconds(10))) {
+                throw new IllegalStateException("set_parameters of the controller never matched");
+            }
+            running = true;
+            thread = Thread.ofPlatform().name("param-sets").daemon(true).start(this::run);
+        }
+
+        private void run() {
+            long next = System.nanoTime();
+            int i = 0;
+            while (running) {
+                Message req = client.newRequest();
+                Message p = req.messages(req.type().field("parameters")).add();
+                p.setString(p.type().field("name"), parameter);
+                ParameterServer.toMessage(values[i++ % 2], p.child(p.type().field("value")));
+                long t0 = System.nanoTime();
+                try {
+                    Message res = client.callAndWait(req, Duration.ofSeconds(2));
+                    Message r = res.messages(res.type().field("results")).get(0);
+                    if (r.getBoolean(r.type().field("successful"))) {
+                        accepted++;
+                        roundTrips.add(System.nanoTime() - t0);
+                    } else {
+                        failed++;
+                    }
+                } catch (java.util.concurrent.TimeoutException e) {
+                    failed++;
+                } catch (InterruptedException e) {
+                    return;
+                }
+                next += periodNanos;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            if (thread != null) {
+                thread.join(5_000);
+            }
+        }
+
+        String parameter() {
+            return parameter;
+        }
+
+        long accepted() {
+            return accepted;
+        }
+
+        long failed() {
+            return failed;
+        }
+
+        double percentileMs(double q) {
+            long[] s = roundTrips.stream().mapToLong(Long::longValue).sorted().toArray();
+            return s.length == 0 ? Double.NaN : s[(int) Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] / 1e6;
+        }
     }
 
     private static long[] safety(Controller c) {

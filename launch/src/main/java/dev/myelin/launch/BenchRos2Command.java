@@ -7,9 +7,13 @@ import dev.myelin.ros2.interop.CyclonePeer;
 import dev.myelin.ros2.interop.Ddsperf;
 import dev.myelin.ros2.interop.InteropSamples;
 import dev.myelin.ros2.interop.PeerProcess;
+import dev.myelin.ros2.interop.ServicePeer;
 import dev.myelin.ros2.msg.CdrCodec;
 import dev.myelin.ros2.msg.Message;
 import dev.myelin.ros2.msg.MessageType;
+import dev.myelin.ros2.param.ParameterDescriptor;
+import dev.myelin.ros2.param.ParameterStore;
+import dev.myelin.ros2.param.ParameterType;
 import dev.myelin.ros2.perf.PingPong;
 import dev.myelin.ros2.perf.PongNode;
 import picocli.CommandLine.Command;
@@ -48,6 +52,10 @@ final class BenchRos2Command implements Callable<Integer> {
 
     @Option(names = "--ddsperf-seconds", defaultValue = "5", description = "Length of each ddsperf run (default ${DEFAULT-VALUE} s).")
     int ddsperfSeconds;
+
+    @Option(names = "--service-count", defaultValue = "5000",
+            description = "Measured get_parameters round trips per server (default ${DEFAULT-VALUE}).")
+    int serviceCount;
 
     @Option(names = "--domain", description = "Domain id to run on (default: random in 150..229, loopback only).")
     Integer domain;
@@ -133,12 +141,45 @@ final class BenchRos2Command implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-6s Java<->C p50 is %.2fx ddsperf's C<->C round trip (goal <= 1.3x), %.2fx the C ping's%n",
                         key, ratio, javaC.p50() / cC.p50());
             }
+            benchServices(ctx, d, report);
         }
         if (json != null) {
             report.write(json);
             System.out.println("wrote " + json);
         }
         return 0;
+    }
+
+    /**
+     * A get_parameters round trip from the C service client (idlc types, rmw_cyclonedds's request
+     * header) against a Java node's parameter server, then against the C peer serving the same
+     * service, one call in flight.
+     */
+    private void benchServices(Context ctx, int d, JsonReport report) throws Exception {
+        ServicePeer sPeer = ServicePeer.build(Path.of(System.getProperty("java.io.tmpdir"), "myelin-ros2-peers", "service"));
+        int n = Math.max(1, serviceCount);
+        int w = Math.min(warmup, n);
+        long[] javaServer;
+        try (Node server = ctx.createNode("bench_params")) {
+            server.serveParameters(ParameterStore.immediate(
+                    List.of(ParameterDescriptor.of("rate_hz", ParameterType.DOUBLE, "loop rate")),
+                    Map.of("rate_hz", 100.0), proposed -> null));
+            javaServer = sPeer.bench(d, "/bench_params/get_parameters", w, n);
+        }
+        long[] cServer;
+        try (PeerProcess server = sPeer.start(d, "serve", "/bench_c_params/get_parameters", "600")) {
+            server.awaitLine("READY", Duration.ofSeconds(30));
+            cServer = sPeer.bench(d, "/bench_c_params/get_parameters", w, n);
+        }
+        Stats jc = Stats.of(javaServer);
+        Stats cc = Stats.of(cServer);
+        System.out.printf(Locale.ROOT, "%nget_parameters round trip, C client, %d measured after %d warm-up (us)%n", n, w);
+        print("srv", "java_c", 0, jc, Double.NaN);
+        print("srv", "c_c", 0, cc, Double.NaN);
+        put(report, "service.java_c", jc);
+        put(report, "service.c_c", cc);
+        report.put("service.java_c_over_c_c_p50", JsonReport.round(jc.p50() / cc.p50(), 3));
+        System.out.printf(Locale.ROOT, "srv    Java server p50 is %.2fx the C server's (goal <= 1.3x)%n", jc.p50() / cc.p50());
     }
 
     /** Serialized size without the encapsulation header: what ddsperf's payload size is compared with. */

@@ -6,6 +6,8 @@ import dev.myelin.controller.diagnostics.DiagnosticsPublisher;
 import dev.myelin.controller.hosting.PolicyRejectedException;
 import dev.myelin.controller.hosting.PreparedPolicy;
 import dev.myelin.controller.loop.IdleStrategy;
+import dev.myelin.controller.ros.ControllerInterfaces;
+import dev.myelin.controller.ros.ControllerParameters;
 import dev.myelin.ros2.Context;
 import dev.myelin.ros2.Node;
 import picocli.CommandLine.Command;
@@ -95,6 +97,8 @@ final class ControllerCommand implements Callable<Integer> {
         try (Context context = builder.build()) {
             Node node = context.createNode(p.nodeName(), namespace);
             Controller controller = new Controller(p, node);
+            ControllerInterfaces.start(controller, node, ControllerParameters.of(
+                    java.nio.file.Files.readString(params), params.toString(), params.toAbsolutePath().getParent()));
             if (controller.host().trustedKeys().isEmpty()) {
                 System.out.println("warning: no trusted_keys in " + params + ": unsigned bundles are accepted");
             }

@@ -35,7 +35,7 @@ final class Ros2Options {
     }
 
     Context open() {
-        Context.Builder b = Context.builder();
+        Context.Builder b = Context.builder().parameterServices(false); // tool nodes declare nothing
         if (gidLayout != null) {
             b.gidLayout(gidLayout);
         }

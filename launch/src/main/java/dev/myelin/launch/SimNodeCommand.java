@@ -3,10 +3,13 @@ package dev.myelin.launch;
 import dev.myelin.ros2.Context;
 import dev.myelin.ros2.Node;
 import dev.myelin.ros2.Qos;
+import dev.myelin.ros2.param.ParameterDescriptor;
+import dev.myelin.ros2.param.ParameterStore;
+import dev.myelin.ros2.param.ParameterType;
 import dev.myelin.sim.EpisodeStats;
 import dev.myelin.sim.SimEnv;
-import dev.myelin.sim.Tasks;
 import dev.myelin.sim.TaskSpec;
+import dev.myelin.sim.Tasks;
 import dev.myelin.sim.Variant;
 import dev.myelin.sim.node.LeggedSimNode;
 import dev.myelin.sim.node.RobotSimulation;
@@ -95,6 +98,7 @@ final class SimNodeCommand implements Callable<Integer> {
         }
         try (Context context = builder.build()) {
             Node node = context.createNode(name, namespace);
+            node.serveParameters(simParameters(spec));
             RobotSimulation sim = env.simulator() instanceof QuadrupedWalk
                     ? new LeggedSimNode(node, env, seed, commandTimeout)
                     : new SimNode(node, env, seed, commandTimeout, qos);
@@ -150,5 +154,28 @@ final class SimNodeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The sim node's settings as read-only parameters (they are fixed for the node's life). */
+    private ParameterStore simParameters(TaskSpec spec) {
+        String fixed = "set on the command line; restart the sim node to change it";
+        java.util.List<ParameterDescriptor> declared = java.util.List.of(
+                new ParameterDescriptor("task", ParameterType.STRING, "simulated task", true, null, null, ""),
+                new ParameterDescriptor("variant", ParameterType.STRING, "nominal or real (reality-gap preset); " + fixed,
+                        true, null, null, ""),
+                new ParameterDescriptor("seed", ParameterType.INTEGER, "seed of the first episode; " + fixed, true, null, null, ""),
+                new ParameterDescriptor("real_time_factor", ParameterType.DOUBLE, "simulated seconds per wall second, "
+                        + "0 = unbounded; " + fixed, true, 0.0, null, ""),
+                new ParameterDescriptor("command_timeout_s", ParameterType.DOUBLE, "cmd_vel older than this stops the robot; "
+                        + fixed, true, 0.0, null, ""),
+                new ParameterDescriptor("scan_qos", ParameterType.STRING, "QoS of scan; " + fixed, true, null, null, ""));
+        java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+        values.put("task", spec.toString());
+        values.put("variant", variant);
+        values.put("seed", seed);
+        values.put("real_time_factor", rate);
+        values.put("command_timeout_s", commandTimeout);
+        values.put("scan_qos", scanQos);
+        return ParameterStore.immediate(declared, values, proposed -> null);
     }
 }

@@ -47,6 +47,7 @@ public final class Context implements AutoCloseable {
     private final boolean localhostOnly;
     private final MessageTypes types;
     private final Remapping remapping;
+    private final boolean parameterServices;
     private final int participant;
     private final Map<String, TopicEntry> topics = new HashMap<>();
     private final List<Node> nodes = new ArrayList<>();
@@ -65,6 +66,7 @@ public final class Context implements AutoCloseable {
         this.localhostOnly = b.localhostOnly;
         this.types = b.types;
         this.remapping = b.remapping;
+        this.parameterServices = b.parameterServices;
         Domains.acquire(domainId, localhostOnly);
         MemorySegment participantQos = Cyclone.createQos();
         try {
@@ -129,7 +131,24 @@ public final class Context implements AutoCloseable {
     /** A node with extra remapping rules, checked before the context's. */
     public Node createNode(String name, String namespace, Remapping rules) {
         checkOpen();
-        return register(new Node(this, false, name, namespace, rules.with(remapping)));
+        return started(register(new Node(this, false, name, namespace, rules.with(remapping))));
+    }
+
+    /** Whether nodes serve the parameter services from creation (see {@link Builder#parameterServices}). */
+    public boolean parameterServices() {
+        return parameterServices;
+    }
+
+    Node started(Node node) {
+        if (parameterServices) {
+            try {
+                node.serveParameters(dev.myelin.ros2.param.ParameterStore.none());
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
+        }
+        return node;
     }
 
     /** Discovered ROS topics, publishers and subscriptions on this domain (local ones included). */
@@ -229,7 +248,7 @@ public final class Context implements AutoCloseable {
         return ddsTopic(TopicNames.toDds(fullyQualifiedName), type);
     }
 
-    /** The DDS topic entity named {@code ddsName} as is (no {@code rt/} prefix added), created on first use. */
+    /** The DDS topic entity named {@code ddsName} as is ({@code rt/x}, {@code rq/xRequest}), created on first use; one type per topic. */
     synchronized int ddsTopic(String ddsName, MessageType type) {
         checkOpen();
         TopicEntry entry = topics.get(ddsName);
@@ -305,6 +324,15 @@ public final class Context implements AutoCloseable {
         return "Context[domain " + domainId + (localhostOnly ? ", loopback only" : "") + "]";
     }
 
+    /** The participant's GUID (16 bytes: 12-byte prefix, 4-byte entity id). */
+    public byte[] participantGuidBytes() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment guid = arena.allocate(16);
+            Cyclone.getGuid(participant, guid);
+            return guid.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        }
+    }
+
     /** The participant's GUID as 32 hex digits. */
     String participantGuid() {
         try (Arena arena = Arena.ofConfined()) {
@@ -325,6 +353,7 @@ public final class Context implements AutoCloseable {
         private Remapping remapping = Remapping.none();
         private String domainSource = "default";
         private GidLayout gidLayout = GidLayout.IRON;
+        private boolean parameterServices = true;
 
         private Builder() {
             String env = System.getenv("ROS_DOMAIN_ID");
@@ -355,6 +384,16 @@ public final class Context implements AutoCloseable {
 
         public Builder localhostOnly(boolean value) {
             this.localhostOnly = value;
+            return this;
+        }
+
+        /**
+         * Whether every node serves the six rcl_interfaces parameter services and publishes
+         * {@code /parameter_events} from creation, as rclcpp nodes do (default true; a node without
+         * declared parameters serves an empty list). Short-lived tool nodes may turn it off.
+         */
+        public Builder parameterServices(boolean value) {
+            this.parameterServices = value;
             return this;
         }
 

@@ -41,16 +41,16 @@ public final class Graph {
     /** Every ROS publisher and subscription currently known. */
     public synchronized List<TopicEndpoint> endpoints() {
         List<TopicEndpoint> all = new ArrayList<>();
-        read(publications, TopicEndpoint.Kind.PUBLISHER, all, null);
-        read(subscriptions, TopicEndpoint.Kind.SUBSCRIPTION, all, null);
+        read(publications, TopicEndpoint.Kind.PUBLISHER, all, null, false);
+        read(subscriptions, TopicEndpoint.Kind.SUBSCRIPTION, all, null, false);
         return all;
     }
 
     /** Every reader and writer currently known, on any DDS topic, with its USER_DATA. */
     public synchronized List<DdsEndpoint> ddsEndpoints() {
         List<DdsEndpoint> all = new ArrayList<>();
-        read(publications, TopicEndpoint.Kind.PUBLISHER, null, all);
-        read(subscriptions, TopicEndpoint.Kind.SUBSCRIPTION, null, all);
+        read(publications, TopicEndpoint.Kind.PUBLISHER, null, all, false);
+        read(subscriptions, TopicEndpoint.Kind.SUBSCRIPTION, null, all, false);
         return all;
     }
 
@@ -58,6 +58,23 @@ public final class Graph {
     public Map<String, List<String>> topicsAndTypes() {
         Map<String, TreeSet<String>> map = new TreeMap<>();
         for (TopicEndpoint e : endpoints()) {
+            map.computeIfAbsent(e.topic(), k -> new TreeSet<>()).add(e.type());
+        }
+        Map<String, List<String>> result = new TreeMap<>();
+        map.forEach((k, v) -> result.put(k, List.copyOf(v)));
+        return result;
+    }
+
+    /**
+     * Service name to the sorted service types seen on it ({@code ros2 service list -t}), from the
+     * servers' and clients' request topics ({@code rq/<name>Request}).
+     */
+    public synchronized Map<String, List<String>> servicesAndTypes() {
+        List<TopicEndpoint> all = new ArrayList<>();
+        read(publications, TopicEndpoint.Kind.PUBLISHER, all, null, true);
+        read(subscriptions, TopicEndpoint.Kind.SUBSCRIPTION, all, null, true);
+        Map<String, TreeSet<String>> map = new TreeMap<>();
+        for (TopicEndpoint e : all) {
             map.computeIfAbsent(e.topic(), k -> new TreeSet<>()).add(e.type());
         }
         Map<String, List<String>> result = new TreeMap<>();
@@ -103,8 +120,13 @@ public final class Graph {
         return out;
     }
 
+    /**
+     * Topic endpoints ({@code rt/}) into {@code out}, or with {@code services} the request endpoints
+     * ({@code rq/...Request}) named by service; with {@code raw} non-null, every DDS endpoint as read goes there instead.
+     */
     @SuppressWarnings("restricted") // reinterpret: Cyclone owns the loaned samples until returnLoan
-    private static void read(int reader, TopicEndpoint.Kind kind, List<TopicEndpoint> out, List<DdsEndpoint> raw) {
+    private static void read(int reader, TopicEndpoint.Kind kind, List<TopicEndpoint> out, List<DdsEndpoint> raw,
+                             boolean services) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(ValueLayout.ADDRESS, MAX_ENDPOINTS); // buffer[0] NULL: loan
             MemorySegment infos = arena.allocate(Cyclone.SAMPLE_INFO_SIZE * MAX_ENDPOINTS, 8);
@@ -130,13 +152,16 @@ public final class Graph {
                                 Gid.of(ep.asSlice(Cyclone.ENDPOINT_KEY, 16).toArray(ValueLayout.JAVA_BYTE)), userData));
                         continue;
                     }
-                    String topic = TopicNames.fromDds(ddsTopic);
+                    String topic = services ? serviceOf(ddsTopic) : TopicNames.fromDds(ddsTopic);
                     if (topic == null) {
                         continue;
                     }
                     String type;
                     try {
                         type = MessageTypes.canonicalName(ddsType);
+                        if (services) {
+                            type = type.substring(0, type.lastIndexOf('_'));
+                        }
                     } catch (UnknownMessageTypeException notRos) {
                         type = ddsType;
                     }
@@ -165,6 +190,11 @@ public final class Graph {
                 }
             }
         }
+    }
+
+    private static String serviceOf(String ddsTopic) {
+        return ddsTopic.startsWith("rq/") && ddsTopic.endsWith("Request") && ddsTopic.length() > 10
+                ? ddsTopic.substring(2, ddsTopic.length() - "Request".length()) : null;
     }
 
     @SuppressWarnings("restricted") // a NUL-terminated string owned by Cyclone

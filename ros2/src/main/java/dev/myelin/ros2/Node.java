@@ -40,6 +40,7 @@ public final class Node implements AutoCloseable {
     private final Map<Integer, Gid> endpointGids = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private RosoutLogger logger;
+    private dev.myelin.ros2.param.ParameterServer parameterServer;
 
     Node(Context context, boolean ownsContext, String name, String namespace, Remapping remapping) {
         this.context = context;
@@ -102,9 +103,17 @@ public final class Node implements AutoCloseable {
      * @throws IllegalArgumentException for an invalid topic name, or a topic already used with another type
      */
     public Publisher createPublisher(String topic, MessageType type, Qos qos) {
+        return createPublisher(topic, type, qos, EndpointOptions.TOPIC);
+    }
+
+    /**
+     * Creates a publisher whose DDS topic name and USER_DATA follow {@code options} (a service's
+     * request or reply writer, or a topic with extra USER_DATA).
+     */
+    public Publisher createPublisher(String topic, MessageType type, Qos qos, EndpointOptions options) {
         checkOpen();
         String fqn = resolveTopicName(topic);
-        int writer = createEndpoint(true, TopicNames.toDds(fqn), type, qos, topicUserData(type));
+        int writer = createEndpoint(true, options.ddsTopicName(fqn), type, qos, userData(type, options));
         Publisher p = new Publisher(this, fqn, type, qos, writer);
         entities.add(p);
         return p;
@@ -136,10 +145,27 @@ public final class Node implements AutoCloseable {
         return subscribe(topic, type, qos, null, handler);
     }
 
+    /**
+     * A subscription whose DDS topic name and USER_DATA follow {@code options}, calling
+     * {@code handler} on the executor thread for every sample.
+     */
+    public Subscription createSubscription(String topic, MessageType type, Qos qos, EndpointOptions options,
+                                           MessageHandler handler) {
+        if (handler == null) {
+            throw new IllegalArgumentException("handler is null");
+        }
+        return subscribe(topic, type, qos, handler, null, options);
+    }
+
     private Subscription subscribe(String topic, MessageType type, Qos qos, MessageHandler handler, RawSampleHandler raw) {
+        return subscribe(topic, type, qos, handler, raw, EndpointOptions.TOPIC);
+    }
+
+    private Subscription subscribe(String topic, MessageType type, Qos qos, MessageHandler handler, RawSampleHandler raw,
+                                   EndpointOptions options) {
         checkOpen();
         String fqn = resolveTopicName(topic);
-        int reader = createEndpoint(false, TopicNames.toDds(fqn), type, qos, topicUserData(type));
+        int reader = createEndpoint(false, options.ddsTopicName(fqn), type, qos, userData(type, options));
         Subscription s;
         try {
             s = new Subscription(this, fqn, type, qos, reader, handler, raw);
@@ -157,6 +183,15 @@ public final class Node implements AutoCloseable {
         return TypeHash.userDataEntry(TypeHash.of(type));
     }
 
+    /**
+     * USER_DATA of an endpoint: the entries of {@code options} in order ({@code serviceid=...;} first on a
+     * service's endpoints), then the message type's hash unless {@code options} carries a {@code typehash}
+     * (a service endpoint announces its service type's hash).
+     */
+    static String userData(MessageType type, EndpointOptions options) {
+        String entries = new String(options.userDataBytes(), StandardCharsets.US_ASCII);
+        return options.userData().containsKey("typehash") ? entries : entries + topicUserData(type);
+    }
     /**
      * Creates a DDS writer ({@code writer}) or reader of this node on the DDS topic {@code ddsTopic}
      * (used as is: {@code rt/...}, {@code rq/...}, {@code rr/...}) with USER_DATA {@code userData},
@@ -215,6 +250,57 @@ public final class Node implements AutoCloseable {
             Cyclone.setDurabilityService(q, Cyclone.HISTORY_KEEP_LAST, qos.depth());
         }
         return q;
+    }
+
+    /**
+     * A service server: requests on {@code rq/<name>Request} are handed to {@code handler} on a
+     * thread of the server's own (never the executor's), replies go to the client that asked.
+     *
+     * @param serviceType {@code pkg/srv/Name}
+     */
+    public dev.myelin.ros2.service.ServiceServer createService(String name, String serviceType,
+                                                                dev.myelin.ros2.service.ServiceHandler handler) {
+        checkOpen();
+        dev.myelin.ros2.service.ServiceServer server = dev.myelin.ros2.service.ServiceServer.create(this, name,
+                dev.myelin.ros2.service.ServiceType.of(context.messageTypes(), serviceType), handler,
+                dev.myelin.ros2.service.ServiceType.DEFAULT_QOS);
+        entities.add(server);
+        return server;
+    }
+
+    /** A client of service {@code name} of type {@code serviceType} ({@code pkg/srv/Name}). */
+    public dev.myelin.ros2.service.ServiceClient createClient(String name, String serviceType) {
+        checkOpen();
+        dev.myelin.ros2.service.ServiceClient client = dev.myelin.ros2.service.ServiceClient.create(this, name,
+                dev.myelin.ros2.service.ServiceType.of(context.messageTypes(), serviceType),
+                dev.myelin.ros2.service.ServiceType.DEFAULT_QOS);
+        entities.add(client);
+        return client;
+    }
+
+    /**
+     * Serves {@code store} as this node's parameters (the six rcl_interfaces services and
+     * {@code /parameter_events}), replacing what the node served before.
+     */
+    public synchronized dev.myelin.ros2.param.ParameterServer serveParameters(dev.myelin.ros2.param.ParameterStore store) {
+        checkOpen();
+        if (parameterServer != null) {
+            parameterServer.close();
+            entities.remove(parameterServer);
+        }
+        parameterServer = null;
+        parameterServer = dev.myelin.ros2.param.ParameterServer.start(this, store);
+        return parameterServer;
+    }
+
+    /** The parameters this node serves, or null when it serves none. */
+    public synchronized dev.myelin.ros2.param.ParameterStore parameters() {
+        return parameterServer == null ? null : parameterServer.store();
+    }
+
+    /** Registers something the node closes with itself (service servers and clients built on this node). */
+    public void own(AutoCloseable entity) {
+        entities.add(entity);
     }
 
     void forget(AutoCloseable entity) {
@@ -300,7 +386,7 @@ public final class Node implements AutoCloseable {
             Context ctx = context.build();
             try {
                 Remapping local = Remapping.parse(rules);
-                return ctx.register(new Node(ctx, true, name, namespace, local.with(ctx.remapping())));
+                return ctx.started(ctx.register(new Node(ctx, true, name, namespace, local.with(ctx.remapping()))));
             } catch (RuntimeException e) {
                 ctx.close();
                 throw e;

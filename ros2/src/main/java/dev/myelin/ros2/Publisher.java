@@ -68,6 +68,11 @@ public final class Publisher implements AutoCloseable {
         return qos;
     }
 
+    /** The writer's DDS instance handle (what rmw_cyclonedds puts in a request header to name its client). */
+    public long instanceHandle() {
+        return Cyclone.instanceHandle(writer);
+    }
+
     /** Messages published so far. */
     public synchronized long publishedCount() {
         return published;
@@ -79,6 +84,11 @@ public final class Publisher implements AutoCloseable {
             return 0;
         }
         return Cyclone.matchedSubscriptions(writer, matchedStatus);
+    }
+
+    /** The USER_DATA text of every matched subscription (empty when closed). */
+    public synchronized java.util.List<String> matchedSubscriptionUserData() {
+        return closed ? java.util.List.of() : Cyclone.matchedUserData(writer, true);
     }
 
     /** Waits until at least {@code count} subscriptions match; returns whether they did in time. */

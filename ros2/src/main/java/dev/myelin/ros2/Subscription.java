@@ -138,6 +138,11 @@ public final class Subscription implements AutoCloseable {
         return Cyclone.matchedPublications(reader, matchedStatus);
     }
 
+    /** The USER_DATA text of every matched publication (empty when closed). */
+    public synchronized java.util.List<String> matchedPublicationUserData() {
+        return closed ? java.util.List.of() : Cyclone.matchedUserData(reader, false);
+    }
+
     /** Waits until at least {@code count} publications match; returns whether they did in time. */
     public boolean waitForPublications(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

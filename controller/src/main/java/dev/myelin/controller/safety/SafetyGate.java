@@ -42,6 +42,34 @@ public final class SafetyGate {
         }
     }
 
+    /** Limits, rate steps and safe values prepared off the loop, for {@link #adopt}. */
+    public record Limits(float[] min, float[] max, float[] maxStep, float[] safe) {
+        /** The limits of {@code outputs} at control period {@code periodSeconds}. */
+        public static Limits of(List<ActionOutput> outputs, double periodSeconds) {
+            SafetyGate g = new SafetyGate(outputs, periodSeconds);
+            return new Limits(g.min, g.max, g.maxStep, g.safe);
+        }
+    }
+
+    /**
+     * Takes new limits (same channels) from the next decision on; counters and the last command
+     * stay. Loop thread; allocation-free.
+     */
+    public void adopt(Limits limits) {
+        if (limits.min().length != size) {
+            throw new IllegalArgumentException("limits for " + limits.min().length + " channels, gate has " + size);
+        }
+        System.arraycopy(limits.min(), 0, min, 0, size);
+        System.arraycopy(limits.max(), 0, max, 0, size);
+        System.arraycopy(limits.maxStep(), 0, maxStep, 0, size);
+        System.arraycopy(limits.safe(), 0, safe, 0, size);
+    }
+
+    /** The upper limit of a channel now in force (output order). */
+    public float max(int channel) {
+        return max[channel];
+    }
+
     /** Writes the safe command into {@code command}; counts {@code cause} unless null. Loop thread. */
     public void hold(Intervention cause, float[] command) {
         if (cause != null) {

@@ -4,6 +4,8 @@ import dev.myelin.controller.Controller;
 import dev.myelin.controller.config.ControllerParams;
 import dev.myelin.controller.hosting.PreparedPolicy;
 import dev.myelin.controller.loop.IdleStrategy;
+import dev.myelin.controller.ros.ControllerInterfaces;
+import dev.myelin.controller.ros.ControllerParameters;
 import dev.myelin.policy.bundle.TrustedKeys;
 import dev.myelin.ros2.Context;
 import dev.myelin.ros2.Node;
@@ -29,6 +31,8 @@ public final class ControllerNode implements LaunchNode {
     private Context context;
     private Node node;
     private volatile Controller controller;
+    /** The parameter text behind {@link #params}, served as node parameters with the lifecycle; null: not served. */
+    private ControllerParameters rosParameters;
 
     /**
      * @param trusted keys the controller itself checks bundle files against; null: the parameters' {@code trusted_keys}
@@ -86,7 +90,10 @@ public final class ControllerNode implements LaunchNode {
         if (bundle != null && !Files.isRegularFile(bundle)) {
             throw p.error("bundle", bundle + " does not exist");
         }
-        return new ControllerNode(s.name(), cp, bundle, !p.bool("inactive", false) && cp.startActive(), RosSettings.of(s), null);
+        ControllerNode node = new ControllerNode(s.name(), cp, bundle, !p.bool("inactive", false) && cp.startActive(),
+                RosSettings.of(s), null);
+        node.rosParameters = rosParameters;
+        return node;
     }
 
     @Override
@@ -100,6 +107,9 @@ public final class ControllerNode implements LaunchNode {
         try {
             node = context.createNode(params.nodeName(), ros.namespace(), ros.remapping());
             Controller c = trusted != null ? new Controller(params, node, trusted) : new Controller(params, node);
+            if (rosParameters != null) {
+                ControllerInterfaces.start(c, node, rosParameters);
+            }
             if (bundle != null) {
                 PreparedPolicy first = c.host().prepare(bundle);
                 c.configure();
@@ -115,6 +125,11 @@ public final class ControllerNode implements LaunchNode {
             close();
             throw e;
         }
+    }
+
+    /** The ROS context the controller's node lives in (after {@link #start()}), for nodes that run beside it. */
+    Context rosContext() {
+        return context;
     }
 
     /** The controller (after {@link #start()}). */

@@ -8,6 +8,9 @@ import dev.myelin.bridge.wire.ReleaseKeys;
 import dev.myelin.controller.ControllerOtaHost;
 import dev.myelin.launch.demo.ShippedBundles;
 import dev.myelin.policy.bundle.SigningKeys;
+import dev.myelin.ros2.param.ParameterDescriptor;
+import dev.myelin.ros2.param.ParameterStore;
+import dev.myelin.ros2.param.ParameterValues;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +21,9 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -49,6 +54,7 @@ public final class OtaAgentNode implements LaunchNode {
     private final OtaAgent.StepListener steps;
     private final boolean experience;
     private final String rewardTopic;
+    private dev.myelin.ros2.Node rosNode;
     private volatile OtaAgent agent;
     private ExperienceOutbox outbox;
     private ExperienceUploader uploader;
@@ -148,12 +154,36 @@ public final class OtaAgentNode implements LaunchNode {
         agent = a;
         a.start();
         c.controller().addDiagnostics(a::diagnostics);
+        rosNode = c.rosContext().createNode(name.replaceAll("[^A-Za-z0-9_]", "_"));
+        rosNode.serveParameters(settings());
         if (experience) {
             outbox = ExperienceOutbox.open(stateDir.resolve("outbox"), robotId);
             c.controller().recordExperience(outbox, rewardTopic);
             uploader = new ExperienceUploader(outbox, a.link(), fleet);
             uploader.start();
         }
+    }
+
+    /** The agent's settings as read-only node parameters (fixed for the agent's life). */
+    private ParameterStore settings() {
+        String fixed = "from the launch file; restart the agent to change it";
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("robot_id", robotId);
+        values.put("fleet", fleet);
+        values.put("policy", policy);
+        values.put("channel", channel);
+        values.put("state_dir", stateDir.toString());
+        values.put("experience", experience);
+        if (rewardTopic != null) {
+            values.put("reward_topic", rewardTopic);
+        }
+        if (factory != null) {
+            values.put("factory", factory);
+        }
+        List<ParameterDescriptor> declared = new ArrayList<>();
+        values.forEach((k, v) -> declared.add(new ParameterDescriptor(k, ParameterValues.typeOf(v), fixed, true,
+                null, null, "")));
+        return ParameterStore.immediate(declared, values, proposed -> null);
     }
 
     /** The experience outbox (null unless {@code experience: true}; after {@link #start()}). */
@@ -196,6 +226,9 @@ public final class OtaAgentNode implements LaunchNode {
 
     @Override
     public void close() {
+        if (rosNode != null) {
+            rosNode.close();
+        }
         if (outbox != null) {
             try {
                 ControllerNode c = controller.get();

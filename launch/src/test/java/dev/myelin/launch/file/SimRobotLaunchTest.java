@@ -55,6 +55,16 @@ class SimRobotLaunchTest {
             await(() -> ota.outbox().recorded() > 20 && controller.recordedTransitions() > 20, "decisions recorded");
             assertTrue(Files.isDirectory(state.resolve("outbox")));
             assertNull(runner.failure());
+            // the controller and the agent serve their settings as parameters, the controller its lifecycle too
+            try (dev.myelin.ros2.Context probe = dev.myelin.ros2.Context.builder().domainId(domain).localhostOnly(true)
+                    .parameterServices(false).build()) {
+                dev.myelin.ros2.cli.ParamTool params = new dev.myelin.ros2.cli.ParamTool(probe, log, java.time.Duration.ofSeconds(20));
+                assertEquals("sim", params.values("/ota", java.util.List.of("fleet")).get("fleet"));
+                assertEquals(0.22, params.values("/controller", java.util.List.of("actions.linear_velocity.max"))
+                        .get("actions.linear_velocity.max"));
+                new dev.myelin.ros2.cli.LifecycleTool(probe, log, java.time.Duration.ofSeconds(20)).get("/controller");
+                assertTrue(buf.toString(StandardCharsets.UTF_8).contains("active [3]"));
+            }
             String out = buf.toString(StandardCharsets.UTF_8);
             for (String n : new String[] {"broker", "sim", "controller", "ota"}) {
                 assertTrue(out.contains("[launch] " + n + " ("), out);

@@ -2,6 +2,7 @@ package dev.myelin.ros2.dds;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -554,5 +555,89 @@ public final class Cyclone {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+    private static final MethodHandle QSET_USERDATA = fn("dds_qset_userdata",
+            FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle GET_INSTANCE_HANDLE = fn("dds_get_instance_handle",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+
+    /** {@code dds_qset_userdata}: the USER_DATA octets an endpoint announces in discovery. */
+    public static void setUserData(MemorySegment qos, byte[] value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
+            QSET_USERDATA.invokeExact(qos, v, (long) value.length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code dds_get_instance_handle}: the entity's process-local instance handle. */
+    public static long instanceHandle(int entity) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment h = arena.allocate(JAVA_LONG);
+            check((int) GET_INSTANCE_HANDLE.invokeExact(entity, h), "dds_get_instance_handle");
+            return h.get(JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static final MethodHandle GET_MATCHED_SUBSCRIPTIONS = fn("dds_get_matched_subscriptions",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle GET_MATCHED_PUBLICATIONS = fn("dds_get_matched_publications",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle GET_MATCHED_SUBSCRIPTION_DATA = fn("dds_get_matched_subscription_data",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle GET_MATCHED_PUBLICATION_DATA = fn("dds_get_matched_publication_data",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FREE_ENDPOINT = fn("dds_builtintopic_free_endpoint",
+            FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle QGET_USERDATA = fn("dds_qget_userdata",
+            FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle FREE = fn("dds_free", FunctionDescriptor.ofVoid(ADDRESS));
+
+    /**
+     * The USER_DATA (as text) of every endpoint matched with {@code entity}: the readers matched
+     * with a writer, or the writers matched with a reader. Endpoints without USER_DATA give "".
+     */
+    @SuppressWarnings("restricted") // Cyclone-owned endpoint data, freed here
+    public static java.util.List<String> matchedUserData(int entity, boolean writer) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            int capacity = 64;
+            MemorySegment handles = arena.allocate(JAVA_LONG, capacity);
+            int n = writer ? (int) GET_MATCHED_SUBSCRIPTIONS.invokeExact(entity, handles, (long) capacity)
+                    : (int) GET_MATCHED_PUBLICATIONS.invokeExact(entity, handles, (long) capacity);
+            check(n, writer ? "dds_get_matched_subscriptions" : "dds_get_matched_publications");
+            MemorySegment value = arena.allocate(ADDRESS);
+            MemorySegment size = arena.allocate(JAVA_LONG);
+            for (int i = 0; i < Math.min(n, capacity); i++) {
+                long ih = handles.getAtIndex(JAVA_LONG, i);
+                MemorySegment ep = writer ? (MemorySegment) GET_MATCHED_SUBSCRIPTION_DATA.invokeExact(entity, ih)
+                        : (MemorySegment) GET_MATCHED_PUBLICATION_DATA.invokeExact(entity, ih);
+                if (ep.equals(MemorySegment.NULL)) {
+                    continue; // unmatched in between
+                }
+                try {
+                    MemorySegment qos = ep.reinterpret(64).get(ADDRESS, ENDPOINT_QOS);
+                    String text = "";
+                    if (!qos.equals(MemorySegment.NULL) && (boolean) QGET_USERDATA.invokeExact(qos, value, size)) {
+                        MemorySegment data = value.get(ADDRESS, 0);
+                        long len = size.get(JAVA_LONG, 0);
+                        if (!data.equals(MemorySegment.NULL)) {
+                            text = new String(data.reinterpret(len).toArray(JAVA_BYTE), java.nio.charset.StandardCharsets.US_ASCII);
+                            FREE.invokeExact(data);
+                        }
+                    }
+                    out.add(text);
+                } finally {
+                    FREE_ENDPOINT.invokeExact(ep);
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return out;
     }
 }

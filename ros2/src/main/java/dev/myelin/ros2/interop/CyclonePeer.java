@@ -3,8 +3,6 @@ package dev.myelin.ros2.interop;
 import dev.myelin.ros2.dds.CycloneConfig;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,28 +27,7 @@ public final class CyclonePeer {
      * @throws IllegalStateException naming a missing tool or the compiler's output
      */
     public static synchronized CyclonePeer build(Path workDir) {
-        try {
-            Files.createDirectories(workDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path program = workDir.resolve("cyclone_peer");
-        Path stamp = workDir.resolve("cyclone_peer.sha256");
-        byte[] idl = Toolchain.copyResource("ros_types.idl", workDir);
-        byte[] source = Toolchain.copyResource("cyclone_peer.c", workDir);
-        String hash = Toolchain.sha256(idl, source);
-        if (!Toolchain.upToDate(program, stamp, hash)) {
-            Toolchain.require("idlc", "cyclonedds-tools");
-            Toolchain.require("gcc", "gcc");
-            Toolchain.run(workDir, List.of("idlc", "ros_types.idl"), Map.of());
-            Toolchain.run(workDir, List.of("gcc", "-O2", "-o", "cyclone_peer", "cyclone_peer.c", "ros_types.c",
-                    "-I.", "-lddsc", "-lm"), Map.of());
-            try {
-                Files.writeString(stamp, hash);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        Path program = Toolchain.buildCyclonePeer(workDir, "ros_types.idl", "cyclone_peer.c", "-lm");
         return new CyclonePeer(program);
     }
 

@@ -87,4 +87,41 @@ final class Toolchain {
             return false;
         }
     }
+
+    /**
+     * Builds a C peer in {@code workDir} (created if needed) from resources {@code idl} (compiled
+     * by {@code idlc}) and {@code source} (compiled with gcc against libddsc) unless an up-to-date
+     * build is there; the program is named like the source without {@code .c}.
+     *
+     * @return the program
+     * @throws IllegalStateException naming a missing tool or the compiler's output
+     */
+    static synchronized Path buildCyclonePeer(Path workDir, String idl, String source, String... extraLibraries) {
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String name = source.substring(0, source.length() - 2);
+        Path program = workDir.resolve(name);
+        Path stamp = workDir.resolve(name + ".sha256");
+        byte[] idlBytes = copyResource(idl, workDir);
+        byte[] sourceBytes = copyResource(source, workDir);
+        String hash = sha256(idlBytes, sourceBytes);
+        if (!upToDate(program, stamp, hash)) {
+            require("idlc", "cyclonedds-tools");
+            require("gcc", "gcc");
+            run(workDir, List.of("idlc", idl), java.util.Map.of());
+            List<String> gcc = new java.util.ArrayList<>(List.of("gcc", "-O2", "-o", name, source,
+                    idl.substring(0, idl.length() - 4) + ".c", "-I.", "-lddsc"));
+            gcc.addAll(List.of(extraLibraries));
+            run(workDir, gcc, java.util.Map.of());
+            try {
+                Files.writeString(stamp, hash);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return program;
+    }
 }

@@ -69,18 +69,22 @@ public record MessageDefinition(String name, List<FieldSpec> fields, List<Consta
                     + "(?:\\[(?<arr>(?:<=)?[0-9]*)\\])?");
     private static final Pattern PACKAGE = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern TYPE_SHORT_NAME = Pattern.compile("[A-Z][A-Za-z0-9]*");
+    private static final Pattern SERVICE_HALF = Pattern.compile("[A-Z][A-Za-z0-9]*_(Request|Response)");
 
     /**
      * Parses a definition.
      *
-     * @param fullName the type's full name, {@code pkg/msg/Name}
+     * @param fullName the type's full name, {@code pkg/msg/Name}, or {@code pkg/srv/Name_Request} /
+     *                 {@code pkg/srv/Name_Response} for one half of a service
      * @throws MessageDefinitionException naming the type and line of the first error
      */
     public static MessageDefinition parse(String fullName, String text) {
         String[] parts = fullName.split("/");
-        if (parts.length != 3 || !parts[1].equals("msg") || !PACKAGE.matcher(parts[0]).matches()
-                || !TYPE_SHORT_NAME.matcher(parts[2]).matches()) {
-            throw new MessageDefinitionException("'" + fullName + "' is not a message type name of the form pkg/msg/Name");
+        boolean message = parts.length == 3 && parts[1].equals("msg") && TYPE_SHORT_NAME.matcher(parts[2]).matches();
+        boolean serviceHalf = parts.length == 3 && parts[1].equals("srv") && SERVICE_HALF.matcher(parts[2]).matches();
+        if (!(message || serviceHalf) || !PACKAGE.matcher(parts[0]).matches()) {
+            throw new MessageDefinitionException("'" + fullName + "' is not a message type name of the form pkg/msg/Name"
+                    + " (or pkg/srv/Name_Request, pkg/srv/Name_Response)");
         }
         String pkg = parts[0];
         List<FieldSpec> fields = new ArrayList<>();

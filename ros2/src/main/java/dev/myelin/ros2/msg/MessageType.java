@@ -95,9 +95,13 @@ public final class MessageType {
         return name.substring(name.lastIndexOf('/') + 1);
     }
 
-    /** The DDS type name ROS 2 middlewares use: {@code pkg::msg::dds_::Name_}. */
+    /**
+     * The DDS type name ROS 2 middlewares use: {@code pkg::msg::dds_::Name_}, or for a service half
+     * {@code pkg::srv::dds_::Name_Request_}.
+     */
     public String ddsTypeName() {
-        return packageName() + "::msg::dds_::" + shortName() + "_";
+        String kind = name.substring(name.indexOf('/') + 1, name.lastIndexOf('/'));
+        return packageName() + "::" + kind + "::dds_::" + shortName() + "_";
     }
 
     public MessageDefinition definition() {

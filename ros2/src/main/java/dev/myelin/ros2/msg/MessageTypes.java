@@ -18,7 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Message types by name. Definitions come from, in order: types added with {@link #define},
  * directories added with {@link #addSearchPath} (laid out {@code <pkg>/msg/<Name>.msg}, as in a
  * ROS share directory), and the definitions shipped in this jar under
- * {@code dev/myelin/ros2/msg/<pkg>/msg/<Name>.msg}. Types are compiled on first use together with
+ * {@code dev/myelin/ros2/msg/<pkg>/msg/<Name>.msg}. A service's halves, {@code pkg/srv/Name_Request}
+ * and {@code pkg/srv/Name_Response}, come from {@code <pkg>/srv/<Name>.srv} in the same places,
+ * split at its {@code ---} line. Types are compiled on first use together with
  * every type they contain. Names may be written {@code pkg/msg/Name}, {@code pkg/Name} or as the
  * DDS name {@code pkg::msg::dds_::Name_}.
  *
@@ -31,6 +33,7 @@ public final class MessageTypes {
     private final Map<String, MessageType> compiled = new HashMap<>();
     private final Map<String, String> defined = new HashMap<>();
     private final List<Path> searchPath = new CopyOnWriteArrayList<>();
+    private final Map<MessageType, MessageType> framed = new HashMap<>();
 
     /** A registry with the shipped definitions and nothing else. */
     public MessageTypes() {
@@ -73,6 +76,10 @@ public final class MessageTypes {
             if (parts.length == 4 && parts[1].equals("msg") && parts[2].equals("dds_") && parts[3].endsWith("_")) {
                 return parts[0] + "/msg/" + parts[3].substring(0, parts[3].length() - 1);
             }
+            if (parts.length == 4 && parts[1].equals("srv") && parts[2].equals("dds_") && parts[3].endsWith("_")
+                    && isServiceHalf(parts[3].substring(0, parts[3].length() - 1))) {
+                return parts[0] + "/srv/" + parts[3].substring(0, parts[3].length() - 1);
+            }
             throw new UnknownMessageTypeException("'" + name + "' is not a ROS 2 DDS type name (pkg::msg::dds_::Name_)");
         }
         String[] parts = n.split("/");
@@ -80,6 +87,9 @@ public final class MessageTypes {
             return parts[0] + "/msg/" + parts[1];
         }
         if (parts.length == 3 && parts[1].equals("msg") && !parts[0].isEmpty() && !parts[2].isEmpty()) {
+            return n;
+        }
+        if (parts.length == 3 && parts[1].equals("srv") && !parts[0].isEmpty() && isServiceHalf(parts[2])) {
             return n;
         }
         throw new UnknownMessageTypeException("'" + name + "' is not a message type name (pkg/msg/Name or pkg/Name)");
@@ -179,10 +189,39 @@ public final class MessageTypes {
         return type;
     }
 
+    private static boolean isServiceHalf(String shortName) {
+        return shortName.endsWith("_Request") || shortName.endsWith("_Response");
+    }
+
+    /**
+     * The sample type rmw_cyclonedds puts on a service's request or reply topic: the 16-byte
+     * request header ({@code uint64 client_guid}, {@code int64 sequence_number}) followed by
+     * {@code half}, nested as field {@code body}; same name and DDS type name as {@code half}.
+     * Classic CDR gives a nested struct no alignment of its own, so the bytes equal the header
+     * followed by the half's own fields. One instance per half.
+     */
+    public synchronized MessageType withRequestHeader(MessageType half) {
+        MessageType wire = framed.get(half);
+        if (wire == null) {
+            List<MessageDefinition.FieldSpec> fields = List.of(
+                    new MessageDefinition.FieldSpec("client_guid", FieldKind.UINT64, null, 0, Arity.SINGLE, 0, null, 0),
+                    new MessageDefinition.FieldSpec("sequence_number", FieldKind.INT64, null, 0, Arity.SINGLE, 0, null, 0),
+                    new MessageDefinition.FieldSpec("body", FieldKind.MESSAGE, half.name(), 0, Arity.SINGLE, 0, null, 0));
+            MessageDefinition definition = new MessageDefinition(half.name(), fields, List.of(),
+                    "uint64 client_guid\nint64 sequence_number\n" + half.name() + " body\n");
+            wire = new MessageType(definition, Map.of(half.name(), half));
+            framed.put(half, wire);
+        }
+        return wire;
+    }
+
     private String definitionText(String name) {
         String own = defined.get(name);
         if (own != null) {
             return own;
+        }
+        if (name.contains("/srv/")) {
+            return serviceHalfText(name);
         }
         String relative = name + ".msg";
         for (Path dir : searchPath) {
@@ -199,6 +238,77 @@ public final class MessageTypes {
             return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One half of {@code pkg/srv/Name.srv}: the lines before {@code ---} (request) or after it (response). */
+    private String serviceHalfText(String name) {
+        boolean request = name.endsWith("_Request");
+        String service = name.substring(0, name.lastIndexOf('_'));
+        String text = defined.get(service);
+        String relative = service + ".srv";
+        for (int i = 0; text == null && i < searchPath.size(); i++) {
+            Path file = searchPath.get(i).resolve(relative);
+            if (Files.isRegularFile(file)) {
+                try {
+                    text = Files.readString(file, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + file, e);
+                }
+            }
+        }
+        if (text == null) {
+            try (InputStream in = MessageTypes.class.getClassLoader().getResourceAsStream(RESOURCE_ROOT + relative)) {
+                text = in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (text == null) {
+            return null;
+        }
+        String[] lines = text.split("\r?\n", -1);
+        int separator = -1;
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].strip().equals("---")) {
+                if (separator >= 0) {
+                    throw new MessageDefinitionException(service + " line " + (i + 1) + ": a second '---'");
+                }
+                separator = i;
+            }
+        }
+        if (separator < 0) {
+            throw new MessageDefinitionException(service + ": no '---' line between request and response");
+        }
+        // blank the other half's lines so that line numbers in errors still count from the file's top
+        StringBuilder half = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            boolean mine = request ? i < separator : i > separator;
+            half.append(mine ? lines[i] : "").append('\n');
+        }
+        return half.toString();
+    }
+
+    /**
+     * Defines a service from its {@code .srv} text ({@code pkg/srv/Name}); both halves compile
+     * here, so errors surface at once.
+     */
+    public synchronized void defineService(String name, String definition) {
+        String[] parts = name.strip().split("/");
+        if (parts.length != 3 || !parts[1].equals("srv")) {
+            throw new UnknownMessageTypeException("'" + name + "' is not a service type name (pkg/srv/Name)");
+        }
+        String previous = defined.put(name.strip(), definition);
+        try {
+            get(name.strip() + "_Request");
+            get(name.strip() + "_Response");
+        } catch (RuntimeException e) {
+            if (previous == null) {
+                defined.remove(name.strip());
+            } else {
+                defined.put(name.strip(), previous);
+            }
+            throw e;
         }
     }
 
