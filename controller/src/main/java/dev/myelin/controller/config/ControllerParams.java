@@ -233,6 +233,9 @@ public record ControllerParams(String nodeName, double rateHz, IdleStrategy idle
                     readAs(o, "odom_topic", g.odomTopic(), "nav_msgs/msg/Odometry", nodeName, topicTypes);
                     readAs(o, "goal_topic", g.goalTopic(), "geometry_msgs/msg/PoseStamped", nodeName, topicTypes);
                 }
+                case ObservationSlice.JointStateSlice j -> readAs(o, "topic", j.topic(), "sensor_msgs/msg/JointState", nodeName, topicTypes);
+                case ObservationSlice.ImuSlice m -> readAs(o, "topic", m.topic(), "sensor_msgs/msg/Imu", nodeName, topicTypes);
+                case ObservationSlice.TwistSlice t -> readAs(o, "topic", t.topic(), "geometry_msgs/msg/Twist", nodeName, topicTypes);
             }
             slices.add(s);
         }

@@ -92,8 +92,24 @@ public final class ControllerNode implements LaunchNode {
         }
         ControllerNode node = new ControllerNode(s.name(), cp, bundle, !p.bool("inactive", false) && cp.startActive(),
                 RosSettings.of(s), null);
-        node.rosParameters = rosParameters;
+        node.rosParameters = rosParameters(s);
         return node;
+    }
+
+    /** The same parameters as the ROS parameters the controller's node serves (get/set/list/describe). */
+    private static ControllerParameters rosParameters(LaunchFile.NodeSpec s) throws java.io.IOException {
+        NodeParams p = s.params();
+        try {
+            if (s.paramFile() != null) {
+                return ControllerParameters.of(Files.readString(s.paramFile()), s.paramFile().toString(),
+                        s.paramFile().toAbsolutePath().getParent());
+            }
+            return ControllerParameters.of(LaunchFile.rosParametersText(s),
+                    p.source() + " node '" + s.name() + "' ros__parameters", p.baseDir());
+        } catch (dev.myelin.controller.config.ParamsException e) {
+            throw new LaunchFileException(p.source(), s.line(), s.paramFile() != null ? "param_file" : "ros__parameters",
+                    e.getMessage());
+        }
     }
 
     @Override

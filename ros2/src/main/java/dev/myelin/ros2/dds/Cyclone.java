@@ -556,21 +556,8 @@ public final class Cyclone {
             throw rethrow(t);
         }
     }
-    private static final MethodHandle QSET_USERDATA = fn("dds_qset_userdata",
-            FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle GET_INSTANCE_HANDLE = fn("dds_get_instance_handle",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-
-    /** {@code dds_qset_userdata}: the USER_DATA octets an endpoint announces in discovery. */
-    public static void setUserData(MemorySegment qos, byte[] value) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(Math.max(1, value.length));
-            MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, value.length);
-            QSET_USERDATA.invokeExact(qos, v, (long) value.length);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
 
     /** {@code dds_get_instance_handle}: the entity's process-local instance handle. */
     public static long instanceHandle(int entity) {
@@ -593,10 +580,6 @@ public final class Cyclone {
             FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_LONG));
     private static final MethodHandle FREE_ENDPOINT = fn("dds_builtintopic_free_endpoint",
             FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle QGET_USERDATA = fn("dds_qget_userdata",
-            FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle FREE = fn("dds_free", FunctionDescriptor.ofVoid(ADDRESS));
-
     /**
      * The USER_DATA (as text) of every endpoint matched with {@code entity}: the readers matched
      * with a writer, or the writers matched with a reader. Endpoints without USER_DATA give "".
@@ -610,8 +593,6 @@ public final class Cyclone {
             int n = writer ? (int) GET_MATCHED_SUBSCRIPTIONS.invokeExact(entity, handles, (long) capacity)
                     : (int) GET_MATCHED_PUBLICATIONS.invokeExact(entity, handles, (long) capacity);
             check(n, writer ? "dds_get_matched_subscriptions" : "dds_get_matched_publications");
-            MemorySegment value = arena.allocate(ADDRESS);
-            MemorySegment size = arena.allocate(JAVA_LONG);
             for (int i = 0; i < Math.min(n, capacity); i++) {
                 long ih = handles.getAtIndex(JAVA_LONG, i);
                 MemorySegment ep = writer ? (MemorySegment) GET_MATCHED_SUBSCRIPTION_DATA.invokeExact(entity, ih)
@@ -621,15 +602,8 @@ public final class Cyclone {
                 }
                 try {
                     MemorySegment qos = ep.reinterpret(64).get(ADDRESS, ENDPOINT_QOS);
-                    String text = "";
-                    if (!qos.equals(MemorySegment.NULL) && (boolean) QGET_USERDATA.invokeExact(qos, value, size)) {
-                        MemorySegment data = value.get(ADDRESS, 0);
-                        long len = size.get(JAVA_LONG, 0);
-                        if (!data.equals(MemorySegment.NULL)) {
-                            text = new String(data.reinterpret(len).toArray(JAVA_BYTE), java.nio.charset.StandardCharsets.US_ASCII);
-                            FREE.invokeExact(data);
-                        }
-                    }
+                    String text = qos.equals(MemorySegment.NULL) ? ""
+                            : new String(userDataOf(qos), java.nio.charset.StandardCharsets.US_ASCII);
                     out.add(text);
                 } finally {
                     FREE_ENDPOINT.invokeExact(ep);
