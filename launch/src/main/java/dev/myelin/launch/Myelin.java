@@ -40,6 +40,7 @@ import picocli.CommandLine.Command;
                 OtaDemoCommand.class,
                 TrainSequenceCommand.class,
                 CompareCommand.class,
+                BagCommand.class,
         })
 public final class Myelin implements Runnable {
 
