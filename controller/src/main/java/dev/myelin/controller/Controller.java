@@ -63,6 +63,13 @@ public final class Controller implements AutoCloseable {
 
     private volatile ExperienceTap tap;
     private ExperienceTap tapSeen;
+    private volatile TickListener tickListener;
+    private volatile long tickListenerErrors;
+    private TickRecord tickRecord;
+    private Intervention tickCause;
+    private long tickInferenceNanos;
+    private boolean tickPolicyRan;
+    private boolean tickEngineReset;
 
     // loop-thread state, preallocated
     private float[] observation;
@@ -131,6 +138,19 @@ public final class Controller implements AutoCloseable {
         tap = new ExperienceTap(recorder, reward, data);
     }
 
+    /**
+     * Calls {@code listener} at the end of every tick from the next one on (null: stop). The
+     * listener runs on the control thread; see {@link TickListener}.
+     */
+    public void setTickListener(TickListener listener) {
+        tickListener = listener;
+    }
+
+    /** Exceptions thrown by tick listeners (each drops its listener). */
+    public long tickListenerErrors() {
+        return tickListenerErrors;
+    }
+
     /** Stops recording from the next tick (the recorder may be closed once a tick has passed). */
     public void stopRecording() {
         tap = null;
@@ -173,6 +193,7 @@ public final class Controller implements AutoCloseable {
             command = new float[params.actions().size()];
             proposal = new float[params.actions().size()];
             action = new float[params.actions().size()];
+            tickRecord = new TickRecord(observation.length, action.length, command.length);
             pendingObservation = new float[observations.size()];
             pendingAction = new float[params.actions().size()];
             gate.hold(null, command); // start-up in the safe state
@@ -297,6 +318,7 @@ public final class Controller implements AutoCloseable {
                     gate.count(Intervention.NON_FINITE_ACTION), metrics.deadlineMisses());
             swapped = true;
         }
+        tickEngineReset = swapped;
         PreparedPolicy p = active;
         boolean episodeEnded = false;
         if (episodeReset != null) {
@@ -307,15 +329,20 @@ public final class Controller implements AutoCloseable {
                 episodeResets = episodeResets + 1;
                 if (p != null) {
                     p.engine().reset();
+                    tickEngineReset = true;
                 }
             }
         }
         pollEstop(tick);
 
+        tickCause = null;
+        tickPolicyRan = false;
+        tickInferenceNanos = 0;
         int stale = observations.read(tick, start, observation);
         staleSlice = stale;
         if (stale >= 0 && !wasStale && p != null) {
             p.engine().reset(); // recurrent state must not carry over a gap in the inputs
+            tickEngineReset = true;
         }
         wasStale = stale >= 0;
 
@@ -329,8 +356,10 @@ public final class Controller implements AutoCloseable {
             hold(Intervention.STALE_INPUT, p);
         } else if (p == null) {
             gate.hold(Intervention.NO_POLICY, command);
+            tickCause = Intervention.NO_POLICY;
         } else if (!gate.admitObservation(observation, observation.length)) {
             gate.hold(null, command);
+            tickCause = Intervention.NON_FINITE_OBSERVATION;
             PolicyHost.countSafeHold(p);
         } else {
             decided = decide(p);
@@ -348,6 +377,10 @@ public final class Controller implements AutoCloseable {
         }
         if (t != null) {
             record(t, p, decided, episodeEnded, tick, start);
+        }
+        TickListener listener = tickListener;
+        if (listener != null) {
+            notifyTickListener(listener, p, decided, tick, start);
         }
         metrics.recordInputToHandoff(write - start);
         metrics.recordOutputWrite(done - write);
@@ -367,17 +400,63 @@ public final class Controller implements AutoCloseable {
             return false;
         }
         long dt = System.nanoTime() - t0;
+        tickPolicyRan = true;
+        tickInferenceNanos = dt;
         metrics.recordDecision(dt, engine.energy().estimatePicojoules());
         PolicyHost.countDecision(p);
         for (int i = 0; i < proposal.length; i++) {
             proposal[i] = action[p.actionIndex(i)];
         }
+        long clamps = gate.count(Intervention.CLAMP);
+        long limits = gate.count(Intervention.RATE_LIMIT);
         if (!gate.pass(proposal, command)) {
             PolicyHost.countNonFinite(p);
             PolicyHost.countSafeHold(p);
+            tickCause = Intervention.NON_FINITE_ACTION;
             return false;
         }
+        if (gate.count(Intervention.CLAMP) != clamps) {
+            tickCause = Intervention.CLAMP;
+        } else if (gate.count(Intervention.RATE_LIMIT) != limits) {
+            tickCause = Intervention.RATE_LIMIT;
+        }
         return true;
+    }
+
+    /** Fills the tick record and hands it to the listener. Loop thread; allocation-free. */
+    private void notifyTickListener(TickListener listener, PreparedPolicy p, boolean decided, long tick, long start) {
+        TickRecord r = tickRecord;
+        r.tick = tick;
+        r.startNanos = start;
+        r.decided = decided;
+        r.policyRan = tickPolicyRan;
+        r.engineReset = tickEngineReset;
+        r.cause = tickCause;
+        r.inferenceNanos = tickInferenceNanos;
+        System.arraycopy(observation, 0, r.observation, 0, observation.length);
+        System.arraycopy(command, 0, r.command, 0, command.length);
+        if (tickPolicyRan) {
+            System.arraycopy(proposal, 0, r.proposal, 0, proposal.length);
+            System.arraycopy(action, 0, r.action, 0, action.length);
+            var energy = p.engine().energy();
+            r.spikes = energy.spikes();
+            r.synOps = energy.synOps();
+            r.energyPicojoules = energy.estimatePicojoules();
+        } else {
+            java.util.Arrays.fill(r.proposal, 0f);
+            java.util.Arrays.fill(r.action, 0f);
+            r.spikes = 0;
+            r.synOps = 0;
+            r.energyPicojoules = 0;
+        }
+        r.policyDigest = p == null ? null : p.bundle().digest();
+        try {
+            listener.onTick(r);
+        } catch (RuntimeException | Error e) {
+            tickListenerErrors = tickListenerErrors + 1;
+            tickListener = null;
+            System.err.println("myelin controller: tick listener threw " + e + "; it is removed");
+        }
     }
 
     /**
@@ -417,6 +496,7 @@ public final class Controller implements AutoCloseable {
 
     private void hold(Intervention cause, PreparedPolicy p) {
         gate.hold(cause, command);
+        tickCause = cause;
         if (p != null) {
             PolicyHost.countSafeHold(p);
         }

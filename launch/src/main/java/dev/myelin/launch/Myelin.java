@@ -41,6 +41,7 @@ import picocli.CommandLine.Command;
                 TrainSequenceCommand.class,
                 CompareCommand.class,
                 BagCommand.class,
+                ReplayCommand.class,
         })
 public final class Myelin implements Runnable {
 
