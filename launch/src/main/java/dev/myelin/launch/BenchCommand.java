@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
                 BenchBundleCommand.class,
                 BenchLoopCommand.class,
                 BenchOtaCommand.class,
+                BenchBagCommand.class,
         })
 final class BenchCommand implements Runnable {
     @Spec
