@@ -61,8 +61,8 @@ public final class BagPlayer {
         Map<Integer, Publisher> publishers = new HashMap<>();
         Map<Integer, Message> messages = new HashMap<>();
         for (McapWriter.Channel ch : reader.channels().values()) {
-            if (!topics.isEmpty() && !topics.contains(ch.topic())) {
-                continue;
+            if ((!topics.isEmpty() && !topics.contains(ch.topic())) || (clock && ch.topic().equals("/clock"))) {
+                continue; // with clock on, /clock comes from the player, at the bag's pace
             }
             McapWriter.Schema schema = reader.schemas().get(ch.schemaId());
             if (!Mcap.ENCODING_CDR.equals(ch.messageEncoding()) || schema == null
