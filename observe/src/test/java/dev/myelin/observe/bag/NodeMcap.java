@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Runs the scripts of {@code src/test/node/mcap} with node, after installing the official MCAP and
  * ROS 2 message libraries there with {@code npm ci} (pinned by the committed package-lock.json).
  */
-final class NodeMcap {
+public final class NodeMcap {
     static final Path DIR = Path.of("src/test/node/mcap").toAbsolutePath();
     private static boolean installed;
 
@@ -20,7 +20,7 @@ final class NodeMcap {
     }
 
     /** Runs {@code node SCRIPT ARGS...} and returns its standard output; fails with its output on a non-zero exit. */
-    static synchronized String run(String script, String... args) throws IOException, InterruptedException {
+    public static synchronized String run(String script, String... args) throws IOException, InterruptedException {
         if (!installed) {
             exec(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), 300);
             installed = true;

@@ -89,6 +89,43 @@ class DecisionRecorderTest {
         assertEquals(warm + measured - 1L, (long) ticks.getLast());
     }
 
+    @Test
+    void decisionChannelDecodesWithTheOfficialReaders(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("few.mcap");
+        BagRecorder bag = new BagRecorder(null, file, BagRecorder.Settings.DEFAULT);
+        DecisionRecorder rec = new DecisionRecorder(bag, DecisionRecorder.TOPIC);
+        float[] obs = new float[20];
+        float[] action = new float[2];
+        float[] proposal = new float[2];
+        float[] command = new float[2];
+        String[] causes = {null, "CLAMP", "STALE_INPUT"};
+        for (int t = 0; t < 30; t++) {
+            record(rec, t, obs, action, proposal, command, causes, "cd".repeat(32));
+        }
+        bag.close();
+        com.fasterxml.jackson.databind.JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dev.myelin.observe.bag.NodeMcap.run("read.cjs", file.toString()));
+        assertEquals(DecisionRecorder.TYPE, out.get("channels").get(DecisionRecorder.TOPIC).get("schemaName").asText());
+        assertEquals(30, out.get("messages").size());
+        for (int t = 0; t < 30; t++) {
+            com.fasterxml.jackson.databind.JsonNode m = out.get("messages").get(t).get("message");
+            assertEquals(String.valueOf(t), m.get("tick").asText());
+            for (int i = 0; i < 20; i++) {
+                assertEquals((double) (t + i * 0.5f), m.get("observation").get(i).asDouble());
+            }
+            assertEquals((double) (t * 0.001f), m.get("action").get(0).asDouble());
+            assertEquals(-0.5, m.get("proposal").get(1).asDouble());
+            assertEquals(0.25, m.get("command").get(1).asDouble());
+            assertEquals(t % 2 == 0, m.get("policy_ran").asBoolean());
+            assertEquals(causes[t % 3] == null ? "" : causes[t % 3], m.get("cause").asText());
+            assertEquals(String.valueOf(t * 7), m.get("spikes").asText());
+            assertEquals(String.valueOf(t * 3), m.get("syn_ops").asText());
+            assertEquals(t * 2.5, m.get("energy_pj").asDouble());
+            assertEquals(String.valueOf(1000 + t), m.get("inference_ns").asText());
+            assertEquals("cd".repeat(32), m.get("policy_digest").asText());
+        }
+    }
+
     private static void record(DecisionRecorder rec, long t, float[] obs, float[] action, float[] proposal, float[] command,
                                String[] causes, String digest) {
         for (int i = 0; i < obs.length; i++) {
