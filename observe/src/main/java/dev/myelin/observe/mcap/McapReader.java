@@ -331,7 +331,12 @@ public final class McapReader implements Closeable {
                 if (chunkBuffer.length < uncompressed) {
                     chunkBuffer = new byte[(int) uncompressed];
                 }
-                long n = Zstd.decompressByteArray(chunkBuffer, 0, (int) uncompressed, compressedBuffer, 0, (int) recordsLen);
+                long n;
+                try {
+                    n = Zstd.decompressByteArray(chunkBuffer, 0, (int) uncompressed, compressedBuffer, 0, (int) recordsLen);
+                } catch (RuntimeException e) {
+                    throw new McapFormatException(path + ": chunk at offset " + pos + " does not decompress: " + e.getMessage());
+                }
                 if (Zstd.isError(n) || n != uncompressed) {
                     throw new McapFormatException(path + ": chunk at offset " + pos + " does not decompress to its "
                             + uncompressed + " bytes" + (Zstd.isError(n) ? " (" + Zstd.getErrorName(n) + ")" : " (got " + n + ")"));
