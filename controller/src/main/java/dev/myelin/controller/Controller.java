@@ -442,12 +442,17 @@ public final class Controller implements AutoCloseable {
             r.spikes = energy.spikes();
             r.synOps = energy.synOps();
             r.energyPicojoules = energy.estimatePicojoules();
+            r.layerCount = Math.min(energy.layerCount(), TickRecord.MAX_LAYERS);
+            for (int i = 0; i < r.layerCount; i++) {
+                r.layerSpikes[i] = energy.layerSpikes(i);
+            }
         } else {
             java.util.Arrays.fill(r.proposal, 0f);
             java.util.Arrays.fill(r.action, 0f);
             r.spikes = 0;
             r.synOps = 0;
             r.energyPicojoules = 0;
+            r.layerCount = 0;
         }
         r.policyDigest = p == null ? null : p.bundle().digest();
         try {

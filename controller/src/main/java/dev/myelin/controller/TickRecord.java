@@ -22,6 +22,12 @@ public final class TickRecord {
     final float[] action;
     final float[] proposal;
     final float[] command;
+    /** Spikes per layer of the last decision; capacity {@link #MAX_LAYERS}. */
+    final long[] layerSpikes = new long[MAX_LAYERS];
+    int layerCount;
+
+    /** Most layers whose spikes are reported one by one. */
+    public static final int MAX_LAYERS = 32;
 
     TickRecord(int observationSize, int policyActionSize, int outputSize) {
         observation = new float[observationSize];
@@ -90,6 +96,16 @@ public final class TickRecord {
     /** Spikes of the last decision, over all spiking layers. */
     public long spikes() {
         return spikes;
+    }
+
+    /** Spiking layers of the active engine counted one by one ({@link #layerSpikes()} holds that many). */
+    public int layerCount() {
+        return layerCount;
+    }
+
+    /** Spikes per layer of the last decision, the first {@link #layerCount()} entries valid, in the engine's layer order. */
+    public long[] layerSpikes() {
+        return layerSpikes;
     }
 
     /** Synaptic operations of the last decision. */

@@ -411,7 +411,7 @@ class ControllerSimTest {
         ControllerParams params = TestBundles.navParams().withRate(1000, dev.myelin.controller.loop.IdleStrategy.SPIN_THEN_PARK);
         start("lidar_noise=0.01", params);
         double[] seen = new double[1];
-        controller.setTickListener(r -> seen[0] += r.command()[0] + r.proposal()[0] + r.synOps() + r.inferenceNanos()); // the tick-listener path too
+        controller.setTickListener(r -> seen[0] += r.command()[0] + r.proposal()[0] + r.synOps() + r.inferenceNanos() + r.layerSpikes()[0]); // the tick-listener path too
         driveWith(GoalSeekingPopSan.turtlebot(16));
         warmUpHotPaths();
         PreparedPolicy second = prepare(GoalSeekingPopSan.turtlebot(16), "1.0.1");

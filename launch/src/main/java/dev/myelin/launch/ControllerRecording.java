@@ -53,7 +53,7 @@ final class ControllerRecording implements AutoCloseable {
 
     private void onTick(TickRecord r) {
         decisions.record(r.tick(), r.startNanos(), r.observation(), r.action(), r.proposal(), r.command(), r.policyRan(),
-                r.decided(), r.engineReset(), r.cause() == null ? null : r.cause().name(), r.spikes(), r.synOps(),
+                r.decided(), r.engineReset(), r.cause() == null ? null : r.cause().name(), r.spikes(), r.layerSpikes(), r.layerCount(), r.synOps(),
                 r.energyPicojoules(), r.inferenceNanos(), r.policyDigest());
     }
 

@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * Records a controller's decisions, one {@code myelin_msgs/msg/Decision} message per tick, as a
  * CDR channel of a {@link BagRecorder} next to the ROS topics it records: the observation vector,
- * the policy's action, the action before and after the safety gate, the intervention cause, spikes,
- * SynOps, energy estimate, inference time and the active bundle's digest. {@link #record} runs on
+ * the policy's action, the action before and after the safety gate, the intervention cause, spikes
+ * (in all and per layer), SynOps, energy estimate, inference time and the active bundle's digest. {@link #record} runs on
  * the control thread: it encodes into a preallocated buffer and queues without blocking or
  * allocating (a full queue drops the tick and counts it).
  */
@@ -40,7 +40,9 @@ public final class DecisionRecorder {
             bool engine_reset
             # why the safety gate held, changed or replaced the command; empty when it did not
             string cause
+            # spikes of the decision, in all and per spiking layer (in the engine's layer order)
             uint64 spikes
+            uint64[] layer_spikes
             uint64 syn_ops
             float64 energy_pj
             uint64 inference_ns
@@ -73,7 +75,8 @@ public final class DecisionRecorder {
      */
     public boolean record(long tick, long startNanos, float[] observation, float[] action, float[] proposal,
                           float[] command, boolean policyRan, boolean decided, boolean engineReset, String cause,
-                          long spikes, long synOps, double energyPicojoules, long inferenceNanos, String digest) {
+                          long spikes, long[] layerSpikes, int layerCount, long synOps, double energyPicojoules,
+                          long inferenceNanos, String digest) {
         CdrWriter w = cdr;
         w.begin();
         w.writeLong(tick);
@@ -88,6 +91,8 @@ public final class DecisionRecorder {
         MemorySegment c = cause == null ? utf8.get("") : utf8.computeIfAbsent(cause, DecisionRecorder::bytes);
         w.writeString(c, 0, (int) c.byteSize());
         w.writeLong(spikes);
+        w.writeInt(layerCount);
+        w.writeLongs(layerSpikes, 0, layerCount);
         w.writeLong(synOps);
         w.writeDouble(energyPicojoules);
         w.writeLong(inferenceNanos);

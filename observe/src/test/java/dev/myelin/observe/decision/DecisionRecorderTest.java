@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DecisionRecorderTest {
     private static final long ALLOCATION_BUDGET_BYTES = 1024;
+    private static final long[] LAYERS = {40, 30, 20, 99};
 
     @Test
     void decisionsDecodeWithTheirDefinitionAndRecordingAllocatesNothing(@TempDir Path dir) throws Exception {
@@ -39,7 +40,7 @@ class DecisionRecorderTest {
         float[] command = new float[2];
         String digest = "ab".repeat(32);
         String[] causes = {null, "CLAMP", "STALE_INPUT"};
-        int warm = 30_000;
+        int warm = 150_000;
         int measured = 50_000;
         for (int t = 0; t < warm + measured; t++) {
             if (t == warm) {
@@ -79,6 +80,9 @@ class DecisionRecorderTest {
                     assertEquals(causes[(int) (tick % 3)] == null ? "" : causes[(int) (tick % 3)], m.getString(type.field("cause")));
                     assertEquals(tick % 2 == 0, m.getBoolean(type.field("policy_ran")));
                     assertEquals(tick * 3, m.getLong(type.field("syn_ops")));
+                    var layers = m.primitives(type.field("layer_spikes"));
+                    assertEquals(tick % 3 + 1, layers.size());
+                    assertEquals(40L, layers.getLong(0));
                     assertEquals(tick * 2.5, m.getDouble(type.field("energy_pj")));
                     assertEquals(digest, m.getString(type.field("policy_digest")));
                 }
@@ -119,6 +123,8 @@ class DecisionRecorderTest {
             assertEquals(t % 2 == 0, m.get("policy_ran").asBoolean());
             assertEquals(causes[t % 3] == null ? "" : causes[t % 3], m.get("cause").asText());
             assertEquals(String.valueOf(t * 7), m.get("spikes").asText());
+            assertEquals(t % 3 + 1, m.get("layer_spikes").size());
+            assertEquals("40", m.get("layer_spikes").get(0).asText());
             assertEquals(String.valueOf(t * 3), m.get("syn_ops").asText());
             assertEquals(t * 2.5, m.get("energy_pj").asDouble());
             assertEquals(String.valueOf(1000 + t), m.get("inference_ns").asText());
@@ -135,7 +141,7 @@ class DecisionRecorderTest {
         proposal[1] = -0.5f;
         command[1] = 0.25f;
         rec.record(t, System.nanoTime(), obs, action, proposal, command, t % 2 == 0, true, false, causes[(int) (t % 3)],
-                t * 7, t * 3, t * 2.5, 1000 + t, digest);
+                t * 7, LAYERS, (int) (t % 3) + 1, t * 3, t * 2.5, 1000 + t, digest);
     }
 
     private static float[] expectedObservation(long t) {
