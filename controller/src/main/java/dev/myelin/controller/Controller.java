@@ -70,6 +70,7 @@ public final class Controller implements AutoCloseable {
     private long tickInferenceNanos;
     private boolean tickPolicyRan;
     private boolean tickEngineReset;
+    private TickListener listenerSeen;
 
     // loop-thread state, preallocated
     private float[] observation;
@@ -317,8 +318,8 @@ public final class Controller implements AutoCloseable {
             host.installed(next, start, metrics.ticks(), gate.safeHolds(),
                     gate.count(Intervention.NON_FINITE_ACTION), metrics.deadlineMisses());
             swapped = true;
+            tickEngineReset = true;
         }
-        tickEngineReset = swapped;
         PreparedPolicy p = active;
         boolean episodeEnded = false;
         if (episodeReset != null) {
@@ -335,9 +336,6 @@ public final class Controller implements AutoCloseable {
         }
         pollEstop(tick);
 
-        tickCause = null;
-        tickPolicyRan = false;
-        tickInferenceNanos = 0;
         int stale = observations.read(tick, start, observation);
         staleSlice = stale;
         if (stale >= 0 && !wasStale && p != null) {
@@ -379,7 +377,7 @@ public final class Controller implements AutoCloseable {
             record(t, p, decided, episodeEnded, tick, start);
         }
         TickListener listener = tickListener;
-        if (listener != null) {
+        if (listener != null || listenerSeen != null) {
             notifyTickListener(listener, p, decided, tick, start);
         }
         metrics.recordInputToHandoff(write - start);
@@ -407,24 +405,24 @@ public final class Controller implements AutoCloseable {
         for (int i = 0; i < proposal.length; i++) {
             proposal[i] = action[p.actionIndex(i)];
         }
-        long clamps = gate.count(Intervention.CLAMP);
-        long limits = gate.count(Intervention.RATE_LIMIT);
         if (!gate.pass(proposal, command)) {
             PolicyHost.countNonFinite(p);
             PolicyHost.countSafeHold(p);
             tickCause = Intervention.NON_FINITE_ACTION;
             return false;
         }
-        if (gate.count(Intervention.CLAMP) != clamps) {
-            tickCause = Intervention.CLAMP;
-        } else if (gate.count(Intervention.RATE_LIMIT) != limits) {
-            tickCause = Intervention.RATE_LIMIT;
-        }
+        tickCause = gate.lastAdjustment();
         return true;
     }
 
     /** Fills the tick record and hands it to the listener. Loop thread; allocation-free. */
     private void notifyTickListener(TickListener listener, PreparedPolicy p, boolean decided, long tick, long start) {
+        if (listener != listenerSeen) {
+            // the per-tick fields were not kept while no listener was attached: start with the next tick
+            listenerSeen = listener;
+            clearTickFields();
+            return;
+        }
         TickRecord r = tickRecord;
         r.tick = tick;
         r.startNanos = start;
@@ -455,6 +453,7 @@ public final class Controller implements AutoCloseable {
             r.layerCount = 0;
         }
         r.policyDigest = p == null ? null : p.bundle().digest();
+        clearTickFields();
         try {
             listener.onTick(r);
         } catch (RuntimeException | Error e) {
@@ -462,6 +461,14 @@ public final class Controller implements AutoCloseable {
             tickListener = null;
             System.err.println("myelin controller: tick listener threw " + e + "; it is removed");
         }
+    }
+
+    /** Ready for the next tick's cause, inference time and resets (kept only while a listener is attached). */
+    private void clearTickFields() {
+        tickCause = null;
+        tickPolicyRan = false;
+        tickInferenceNanos = 0;
+        tickEngineReset = false;
     }
 
     /**
