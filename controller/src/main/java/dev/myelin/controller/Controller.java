@@ -66,6 +66,14 @@ public final class Controller implements AutoCloseable {
     private ExperienceTap tapSeen;
     private final java.util.List<java.util.function.Supplier<java.util.Map<String, String>>> diagnosticSources =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile TickListener tickListener;
+    private volatile long tickListenerErrors;
+    private TickRecord tickRecord;
+    private Intervention tickCause;
+    private long tickInferenceNanos;
+    private boolean tickPolicyRan;
+    private boolean tickEngineReset;
+    private TickListener listenerSeen;
 
     // loop-thread state, preallocated
     private float[] observation;
@@ -148,6 +156,19 @@ public final class Controller implements AutoCloseable {
         return l != null && l.isRunning() && lifecycle != Lifecycle.FINALIZED;
     }
 
+    /**
+     * Calls {@code listener} at the end of every tick from the next one on (null: stop). The
+     * listener runs on the control thread; see {@link TickListener}.
+     */
+    public void setTickListener(TickListener listener) {
+        tickListener = listener;
+    }
+
+    /** Exceptions thrown by tick listeners (each drops its listener). */
+    public long tickListenerErrors() {
+        return tickListenerErrors;
+    }
+
     /** Stops recording from the next tick (the recorder may be closed once a tick has passed). */
     public void stopRecording() {
         tap = null;
@@ -190,6 +211,7 @@ public final class Controller implements AutoCloseable {
             command = new float[params.actions().size()];
             proposal = new float[params.actions().size()];
             action = new float[params.actions().size()];
+            tickRecord = new TickRecord(observation.length, action.length, command.length);
             pendingObservation = new float[observations.size()];
             pendingAction = new float[params.actions().size()];
             gate.hold(null, command); // start-up in the safe state
@@ -328,6 +350,7 @@ public final class Controller implements AutoCloseable {
             host.installed(next, start, metrics.ticks(), gate.safeHolds(),
                     gate.count(Intervention.NON_FINITE_ACTION), metrics.deadlineMisses());
             swapped = true;
+            tickEngineReset = true;
         }
         dev.myelin.ros2.param.ParameterStore ps = parameters;
         if (ps != null && ps.adoptPending() instanceof SafetyGate.Limits limits) {
@@ -343,6 +366,7 @@ public final class Controller implements AutoCloseable {
                 episodeResets = episodeResets + 1;
                 if (p != null) {
                     p.engine().reset();
+                    tickEngineReset = true;
                 }
             }
         }
@@ -352,6 +376,7 @@ public final class Controller implements AutoCloseable {
         staleSlice = stale;
         if (stale >= 0 && !wasStale && p != null) {
             p.engine().reset(); // recurrent state must not carry over a gap in the inputs
+            tickEngineReset = true;
         }
         wasStale = stale >= 0;
 
@@ -365,8 +390,10 @@ public final class Controller implements AutoCloseable {
             hold(Intervention.STALE_INPUT, p);
         } else if (p == null) {
             gate.hold(Intervention.NO_POLICY, command);
+            tickCause = Intervention.NO_POLICY;
         } else if (!gate.admitObservation(observation, observation.length)) {
             gate.hold(null, command);
+            tickCause = Intervention.NON_FINITE_OBSERVATION;
             PolicyHost.countSafeHold(p);
         } else {
             decided = decide(p);
@@ -384,6 +411,10 @@ public final class Controller implements AutoCloseable {
         }
         if (t != null) {
             record(t, p, decided, episodeEnded, tick, start);
+        }
+        TickListener listener = tickListener;
+        if (listener != null || listenerSeen != null) {
+            notifyTickListener(listener, p, decided, tick, start);
         }
         metrics.recordInputToHandoff(write - start);
         metrics.recordOutputWrite(done - write);
@@ -403,6 +434,8 @@ public final class Controller implements AutoCloseable {
             return false;
         }
         long dt = System.nanoTime() - t0;
+        tickPolicyRan = true;
+        tickInferenceNanos = dt;
         metrics.recordDecision(dt, engine.energy().estimatePicojoules());
         PolicyHost.countDecision(p);
         for (int i = 0; i < proposal.length; i++) {
@@ -411,9 +444,67 @@ public final class Controller implements AutoCloseable {
         if (!gate.pass(proposal, command)) {
             PolicyHost.countNonFinite(p);
             PolicyHost.countSafeHold(p);
+            tickCause = Intervention.NON_FINITE_ACTION;
             return false;
         }
+        tickCause = gate.lastAdjustment();
         return true;
+    }
+
+    /** Fills the tick record and hands it to the listener. Loop thread; allocation-free. */
+    private void notifyTickListener(TickListener listener, PreparedPolicy p, boolean decided, long tick, long start) {
+        if (listener != listenerSeen) {
+            // the per-tick fields were not kept while no listener was attached: start with the next tick
+            listenerSeen = listener;
+            clearTickFields();
+            return;
+        }
+        TickRecord r = tickRecord;
+        r.tick = tick;
+        r.startNanos = start;
+        r.decided = decided;
+        r.policyRan = tickPolicyRan;
+        r.engineReset = tickEngineReset;
+        r.cause = tickCause;
+        r.inferenceNanos = tickInferenceNanos;
+        System.arraycopy(observation, 0, r.observation, 0, observation.length);
+        System.arraycopy(command, 0, r.command, 0, command.length);
+        if (tickPolicyRan) {
+            System.arraycopy(proposal, 0, r.proposal, 0, proposal.length);
+            System.arraycopy(action, 0, r.action, 0, action.length);
+            var energy = p.engine().energy();
+            r.spikes = energy.spikes();
+            r.synOps = energy.synOps();
+            r.energyPicojoules = energy.estimatePicojoules();
+            r.layerCount = Math.min(energy.layerCount(), TickRecord.MAX_LAYERS);
+            for (int i = 0; i < r.layerCount; i++) {
+                r.layerSpikes[i] = energy.layerSpikes(i);
+            }
+        } else {
+            java.util.Arrays.fill(r.proposal, 0f);
+            java.util.Arrays.fill(r.action, 0f);
+            r.spikes = 0;
+            r.synOps = 0;
+            r.energyPicojoules = 0;
+            r.layerCount = 0;
+        }
+        r.policyDigest = p == null ? null : p.bundle().digest();
+        clearTickFields();
+        try {
+            listener.onTick(r);
+        } catch (RuntimeException | Error e) {
+            tickListenerErrors = tickListenerErrors + 1;
+            tickListener = null;
+            System.err.println("myelin controller: tick listener threw " + e + "; it is removed");
+        }
+    }
+
+    /** Ready for the next tick's cause, inference time and resets (kept only while a listener is attached). */
+    private void clearTickFields() {
+        tickCause = null;
+        tickPolicyRan = false;
+        tickInferenceNanos = 0;
+        tickEngineReset = false;
     }
 
     /**
@@ -453,6 +544,7 @@ public final class Controller implements AutoCloseable {
 
     private void hold(Intervention cause, PreparedPolicy p) {
         gate.hold(cause, command);
+        tickCause = cause;
         if (p != null) {
             PolicyHost.countSafeHold(p);
         }

@@ -449,6 +449,8 @@ class ControllerSimTest {
     void theTickAllocatesNothing() throws Exception {
         ControllerParams params = TestBundles.navParams().withRate(1000, dev.myelin.controller.loop.IdleStrategy.SPIN_THEN_PARK);
         start("lidar_noise=0.01", params);
+        double[] seen = new double[1];
+        controller.setTickListener(r -> seen[0] += r.command()[0] + r.proposal()[0] + r.synOps() + r.inferenceNanos() + r.layerSpikes()[0]); // the tick-listener path too
         driveWith(GoalSeekingPopSan.turtlebot(16));
         warmUpHotPaths();
         PreparedPolicy second = prepare(GoalSeekingPopSan.turtlebot(16), "1.0.1");
@@ -467,6 +469,8 @@ class ControllerSimTest {
         assertTrue(after - before <= ALLOCATION_BUDGET_BYTES,
                 (after - before) + " bytes allocated by the loop thread over " + ticks + " ticks");
         assertFalse(controller.loop().tickErrors() > 0, "no tick threw: " + controller.loop().lastError());
+        assertEquals(0, controller.tickListenerErrors());
+        assertTrue(seen[0] != 0, "the tick listener saw the ticks");
     }
 
     /**

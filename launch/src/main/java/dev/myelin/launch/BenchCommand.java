@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
                 BenchBundleCommand.class,
                 BenchLoopCommand.class,
                 BenchOtaCommand.class,
+                BenchBagCommand.class,
         })
 final class BenchCommand implements Runnable {
     @Spec

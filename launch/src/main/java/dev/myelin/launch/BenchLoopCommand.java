@@ -104,6 +104,11 @@ final class BenchLoopCommand implements Callable<Integer> {
             description = "The policy to run (swapped with itself); default: the hand-wired goal seekers of the navigation file.")
     Path bundle;
 
+    @Option(names = "--record", paramLabel = "FILE.mcap",
+            description = "After the timed run, run as long again with every decision and topic recorded into FILE.mcap, "
+                    + "and report both (with_recorder.*).")
+    Path record;
+
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0) || !(warmupSeconds >= 0) || !(swapEvery >= 0) || !(simRate > 0)) {
@@ -207,6 +212,15 @@ final class BenchLoopCommand implements Callable<Integer> {
             Histogram write = m.outputWrite();
             Histogram handoff = m.inputToHandoff();
             long tickErrors = controller.loop().tickErrors();
+            JsonReport recorded = null;
+            if (record != null) {
+                jitter = jitter.copy();
+                io = io.copy();
+                inference = inference.copy();
+                write = write.copy();
+                handoff = handoff.copy();
+                recorded = timedWithRecorder(controller, controllerContext, policies, key, version);
+            }
             controller.close();
             simRunning[0] = false;
             simThread.join(5_000);
@@ -284,6 +298,13 @@ final class BenchLoopCommand implements Callable<Integer> {
                                 + "(set round trip p50 %.2f ms); deadline misses %d in the reference half, %d in the half with sets%n",
                         setter.accepted(), setter.failed(), paramSets, setter.parameter(), setter.percentileMs(0.5),
                         reference, withSets);
+            }
+            if (recorded != null) {
+                report.put("with_recorder", recorded.root());
+                System.out.printf(Locale.ROOT, "with the recorder: jitter p99 %.1f us (without %.1f), input-to-output p99 %.1f us "
+                                + "(without %.1f)%n", recorded.root().get("period_jitter_us") instanceof java.util.Map<?, ?> j ? j.get("p99") : null,
+                        us(jitter, 99), recorded.root().get("input_to_output_us") instanceof java.util.Map<?, ?> o ? o.get("p99") : null,
+                        us(io, 99));
             }
             if (json != null) {
                 report.write(json);
@@ -378,6 +399,42 @@ final class BenchLoopCommand implements Callable<Integer> {
             long[] s = roundTrips.stream().mapToLong(Long::longValue).sorted().toArray();
             return s.length == 0 ? Double.NaN : s[(int) Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] / 1e6;
         }
+    }
+
+    /** A second timed run as long as the first, with decisions and topics recorded. */
+    private JsonReport timedWithRecorder(Controller controller, Context context, Policy[] policies, KeyPair key, int[] version)
+            throws Exception {
+        ControllerRecording recording = ControllerRecording.start(controller, context, record, true);
+        Thread.sleep(1000); // topics discovered and subscribed
+        LoopMetrics m = controller.metrics();
+        m.resetTotals();
+        long ticks0 = m.ticks();
+        long misses0 = m.deadlineMisses();
+        long start = System.nanoTime();
+        long end = start + Math.round(seconds * 1e9);
+        long nextSwap = start + Math.round(swapEvery * 1e9);
+        while (System.nanoTime() < end) {
+            nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
+            Thread.sleep(10);
+        }
+        m.harvest();
+        JsonReport r = new JsonReport();
+        r.put("ticks", m.ticks() - ticks0);
+        r.put("deadline_misses", m.deadlineMisses() - misses0);
+        putUs(r, "period_jitter_us", m.jitter());
+        putUs(r, "input_to_output_us", m.inputToOutput());
+        putUs(r, "inference_us", m.inference());
+        recording.close(System.out);
+        long written = 0;
+        long dropped = 0;
+        for (var c : recording.bag().channels()) {
+            written += c.written();
+            dropped += c.dropped();
+        }
+        r.put("recorded_messages", written);
+        r.put("recorder_drops", dropped);
+        r.put("file_bytes", java.nio.file.Files.size(record));
+        return r;
     }
 
     private static long[] safety(Controller c) {

@@ -72,6 +72,10 @@ final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--namespace", defaultValue = "/", description = "Node namespace (default ${DEFAULT-VALUE}).")
     String namespace;
 
+    @Option(names = "--record", paramLabel = "FILE.mcap",
+            description = "Record every decision and every topic on the domain into an MCAP file.")
+    java.nio.file.Path record;
+
     @Override
     public Integer call() throws Exception {
         if (duration != null && !(duration > 0)) {
@@ -107,6 +111,7 @@ final class ControllerCommand implements Callable<Integer> {
                     first.bundle().signatureVerified() ? " (signed by " + first.bundle().signerKeyId() + ")" : " (unsigned)",
                     first.engine().name(), first.warmupDecisionNanos() / 1e3);
             controller.configure();
+            ControllerRecording recording = record == null ? null : ControllerRecording.start(controller, context, record, true);
             controller.host().swap(first, Duration.ofSeconds(5));
             Thread.sleep(50);
             if (controller.loop().schedulingProblem() != null) {
@@ -152,6 +157,9 @@ final class ControllerCommand implements Callable<Integer> {
             }
             Map<String, String> last = DiagnosticsPublisher.snapshot(controller);
             controller.close();
+            if (recording != null) {
+                recording.close(System.out);
+            }
             System.out.println("stopped:");
             last.forEach((k, v) -> System.out.println("  " + k + " = " + v));
             try {

@@ -45,6 +45,8 @@ import picocli.CommandLine.Command;
                 OtaDemoCommand.class,
                 TrainSequenceCommand.class,
                 CompareCommand.class,
+                BagCommand.class,
+                ReplayCommand.class,
         })
 public final class Myelin implements Runnable {
 

@@ -23,6 +23,7 @@ public final class SafetyGate {
     private final float[] last;
     private final AtomicLongArray counts = new AtomicLongArray(Intervention.values().length);
     private final java.util.concurrent.atomic.AtomicLong holds = new java.util.concurrent.atomic.AtomicLong();
+    private Intervention lastAdjustment;
 
     /** @param periodSeconds control period, to turn rate limits (units/s) into per-tick steps */
     public SafetyGate(List<ActionOutput> outputs, double periodSeconds) {
@@ -137,7 +138,13 @@ public final class SafetyGate {
         if (limited) {
             increment(Intervention.RATE_LIMIT);
         }
+        lastAdjustment = clamped ? Intervention.CLAMP : limited ? Intervention.RATE_LIMIT : null;
         return true;
+    }
+
+    /** What the last {@link #pass} changed: {@link Intervention#CLAMP}, {@link Intervention#RATE_LIMIT} or null. Loop thread. */
+    public Intervention lastAdjustment() {
+        return lastAdjustment;
     }
 
     /** Ticks on which {@code cause} intervened so far. Any thread. */

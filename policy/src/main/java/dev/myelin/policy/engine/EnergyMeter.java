@@ -20,6 +20,8 @@ public final class EnergyMeter {
     private long synOps;
     private long macs;
     private long spikes;
+    private String[] layerNames = {};
+    private long[] layerSpikes = new long[0];
 
     public EnergyMeter(long annMacs) {
         this.annMacs = annMacs;
@@ -39,6 +41,34 @@ public final class EnergyMeter {
         synOps = 0;
         macs = 0;
         spikes = 0;
+        java.util.Arrays.fill(layerSpikes, 0L);
+    }
+
+    /** Names the spiking layers whose spikes are also counted one by one. Engine constructors only. */
+    void layers(String... names) {
+        layerNames = names.clone();
+        layerSpikes = new long[names.length];
+    }
+
+    /** Adds {@code n} spikes of layer {@code layer} (an index into {@link #layers}). */
+    void addSpikes(int layer, long n) {
+        spikes += n;
+        layerSpikes[layer] += n;
+    }
+
+    /** Spiking layers counted one by one (0 for an engine that counts only the total). */
+    public int layerCount() {
+        return layerSpikes.length;
+    }
+
+    /** Name of layer {@code i}, e.g. {@code encoder} or {@code layer2}. */
+    public String layerName(int i) {
+        return layerNames[i];
+    }
+
+    /** Spikes of layer {@code i} in the last decision. */
+    public long layerSpikes(int i) {
+        return layerSpikes[i];
     }
 
     void addSynOps(long n) {
@@ -47,10 +77,6 @@ public final class EnergyMeter {
 
     void addMacs(long n) {
         macs += n;
-    }
-
-    void addSpikes(long n) {
-        spikes += n;
     }
 
     public long synOps() {

@@ -68,6 +68,7 @@ final class GrsnFloat implements InferenceEngine {
         invTau = 1f / net.tau();
         threshold = net.threshold();
         energy = new EnergyMeter(net.annEquivalentMacs());
+        energy.layers(PopSanFloat.numberedLayers(null, gate.length));
     }
 
     @Override
@@ -99,7 +100,7 @@ final class GrsnFloat implements InferenceEngine {
             }
             // Gates and the LIF update are element-wise real-valued work: one MAC each.
             energy.addMacs(3L * width);
-            energy.addSpikes(update(l, width));
+            energy.addSpikes(l, update(l, width));
             x = s[l];
         }
         int active = readout.project(x, z);

@@ -74,6 +74,7 @@ final class GrsnInt8 implements InferenceEngine {
         invTau = FixedPoint.decay(1f / net.tau());
         threshold = FixedPoint.toFixed(net.threshold());
         energy = new EnergyMeter(net.annEquivalentMacs());
+        energy.layers(PopSanFloat.numberedLayers(null, gate.length));
     }
 
     @Override
@@ -109,7 +110,7 @@ final class GrsnInt8 implements InferenceEngine {
                 energy.addSynOps(2L * active * width);
             }
             energy.addMacs(3L * width);
-            energy.addSpikes(update(l, width));
+            energy.addSpikes(l, update(l, width));
             x = s[l];
         }
         int active = readout.accumulateCounts(x, acc);

@@ -46,6 +46,7 @@ final class PopSanFloat implements InferenceEngine {
         current = new float[Columns.padded(widest)];
         counts = new float[net.layerOutput(n - 1)];
         energy = new EnergyMeter(net.annEquivalentMacs());
+        energy.layers(numberedLayers("encoder", layers.length));
     }
 
     @Override
@@ -71,14 +72,14 @@ final class PopSanFloat implements InferenceEngine {
         final int last = layers.length - 1;
         for (int t = 0; t < net.timesteps(); t++) {
             int spikes = encoder.step(encoderSpikes);
-            energy.addSpikes(spikes);
+            energy.addSpikes(0, spikes);
             Spikes input = encoderSpikes;
             for (int l = 0; l <= last; l++) {
                 FloatSynapses syn = synapses[l];
                 int active = syn.project(input, current);
                 energy.addSynOps((long) active * syn.out);
                 int fired = layers[l].step(current, biases[l]);
-                energy.addSpikes(fired);
+                energy.addSpikes(l + 1, fired);
                 input = layers[l].out;
             }
             float[] out = layers[last].s;
@@ -97,5 +98,18 @@ final class PopSanFloat implements InferenceEngine {
     @Override
     public EnergyMeter energy() {
         return energy;
+    }
+
+    /** {@code first} (if not null) then {@code layer1 .. layerN}. */
+    static String[] numberedLayers(String first, int n) {
+        int off = first == null ? 0 : 1;
+        String[] names = new String[n + off];
+        if (first != null) {
+            names[0] = first;
+        }
+        for (int i = 0; i < n; i++) {
+            names[i + off] = "layer" + (i + 1);
+        }
+        return names;
     }
 }

@@ -24,6 +24,7 @@ final class PopSanInt8 implements InferenceEngine {
         input = new int[codec.inputSize()];
         counts = new int[codec.outputSize()];
         energy = new EnergyMeter(net.annEquivalentMacs());
+        energy.layers("encoder", "core");
     }
 
     @Override
@@ -48,7 +49,7 @@ final class PopSanInt8 implements InferenceEngine {
         core.reset();
         java.util.Arrays.fill(counts, 0);
         for (int t = 0; t < codec.timesteps(); t++) {
-            energy.addSpikes(codec.step(input));
+            energy.addSpikes(0, codec.step(input));
             int[] out = core.step(input);
             for (int i = 0; i < counts.length; i++) {
                 counts[i] += out[i];
@@ -57,7 +58,7 @@ final class PopSanInt8 implements InferenceEngine {
         codec.decode(counts, action);
         energy.addMacs(codec.macs());
         energy.addSynOps(core.synOps());
-        energy.addSpikes(core.spikes());
+        energy.addSpikes(1, core.spikes());
     }
 
     @Override

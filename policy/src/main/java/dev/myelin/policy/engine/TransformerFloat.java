@@ -94,6 +94,7 @@ final class TransformerFloat implements InferenceEngine {
         residual = new float[d];
         counts = new float[act * net.decoderPopulation()];
         energy = new EnergyMeter(net.annEquivalentMacs());
+        energy.layers("token", "key", "value", "query", "attention", "projection", "mlp", "output");
         reset();
     }
 
@@ -143,19 +144,19 @@ final class TransformerFloat implements InferenceEngine {
             // Position p = 0 is the oldest token, p = window - 1 the newest.
             for (int p = 0; p < window; p++) {
                 float[] e = embedded[(head + p) % window];
-                energy.addSpikes(tokenLif[p].step(e, null));
+                energy.addSpikes(0, tokenLif[p].step(e, null));
                 Spikes xs = tokenLif[p].out;
                 int active = key.project(xs, current);
-                energy.addSpikes(keyLif[p].step(current, keyBias));
+                energy.addSpikes(1, keyLif[p].step(current, keyBias));
                 value.project(xs, current);
-                energy.addSpikes(valueLif[p].step(current, valueBias));
+                energy.addSpikes(2, valueLif[p].step(current, valueBias));
                 energy.addSynOps(2L * active * d);
             }
             float[] xLast = tokenLif[newest].s;
             int activeQ = query.project(tokenLif[newest].out, current);
             energy.addSynOps((long) activeQ * d);
             int querySpikes = queryLif.step(current, queryBias);
-            energy.addSpikes(querySpikes);
+            energy.addSpikes(3, querySpikes);
             // Spiking self-attention of the newest query over all keys, no softmax.
             java.util.Arrays.fill(attention, 0f);
             float[] q = queryLif.s;
@@ -181,19 +182,19 @@ final class TransformerFloat implements InferenceEngine {
                     }
                 }
             }
-            energy.addSpikes(attnLif.step(attention, null));
+            energy.addSpikes(4, attnLif.step(attention, null));
             int activeY = proj.project(attnLif.out, current);
             energy.addSynOps((long) activeY * d);
-            energy.addSpikes(projLif.step(current, projBias));
+            energy.addSpikes(5, projLif.step(current, projBias));
             for (int i = 0; i < d; i++) {
                 residual[i] = xLast[i] + projLif.s[i];
             }
             int activeR = mlp.project(residual, current);
             energy.addSynOps((long) activeR * mlp.out);
-            energy.addSpikes(mlpLif.step(current, mlpBias));
+            energy.addSpikes(6, mlpLif.step(current, mlpBias));
             int activeM = out.project(mlpLif.out, current);
             energy.addSynOps((long) activeM * out.out);
-            energy.addSpikes(outLif.step(current, outBias));
+            energy.addSpikes(7, outLif.step(current, outBias));
             float[] o = outLif.s;
             for (int i = 0; i < counts.length; i++) {
                 counts[i] += o[i];

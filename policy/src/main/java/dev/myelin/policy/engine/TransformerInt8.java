@@ -100,6 +100,7 @@ final class TransformerInt8 implements InferenceEngine {
         residual = new int[d];
         counts = new float[act * net.decoderPopulation()];
         energy = new EnergyMeter(net.annEquivalentMacs());
+        energy.layers("token", "key", "value", "query", "attention", "projection", "mlp", "output");
         reset();
     }
 
@@ -156,17 +157,17 @@ final class TransformerInt8 implements InferenceEngine {
         final int timesteps = net.timesteps();
         for (int t = 0; t < timesteps; t++) {
             for (int p = 0; p < window; p++) {
-                energy.addSpikes(tokenLif[p].step(embedded[(head + p) % window], null));
+                energy.addSpikes(0, tokenLif[p].step(embedded[(head + p) % window], null));
                 int[] xs = tokenLif[p].s;
                 project(key, xs, current);
-                energy.addSpikes(keyLif[p].step(current, keyBias));
+                energy.addSpikes(1, keyLif[p].step(current, keyBias));
                 project(value, xs, current);
-                energy.addSpikes(valueLif[p].step(current, valueBias));
+                energy.addSpikes(2, valueLif[p].step(current, valueBias));
             }
             int[] xLast = tokenLif[newest].s;
             project(query, xLast, current);
             int querySpikes = queryLif.step(current, queryBias);
-            energy.addSpikes(querySpikes);
+            energy.addSpikes(3, querySpikes);
             java.util.Arrays.fill(attention, 0);
             int[] q = queryLif.s;
             for (int p = 0; p < window; p++) {
@@ -189,16 +190,16 @@ final class TransformerInt8 implements InferenceEngine {
                     }
                 }
             }
-            energy.addSpikes(attnLif.step(attention, null));
+            energy.addSpikes(4, attnLif.step(attention, null));
             project(proj, attnLif.s, current);
-            energy.addSpikes(projLif.step(current, projBias));
+            energy.addSpikes(5, projLif.step(current, projBias));
             for (int i = 0; i < d; i++) {
                 residual[i] = xLast[i] + projLif.s[i];
             }
             project(mlp, residual, current);
-            energy.addSpikes(mlpLif.step(current, mlpBias));
+            energy.addSpikes(6, mlpLif.step(current, mlpBias));
             project(out, mlpLif.s, current);
-            energy.addSpikes(outLif.step(current, outBias));
+            energy.addSpikes(7, outLif.step(current, outBias));
             int[] o = outLif.s;
             for (int i = 0; i < counts.length; i++) {
                 counts[i] += o[i];

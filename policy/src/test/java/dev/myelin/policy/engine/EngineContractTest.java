@@ -72,6 +72,27 @@ class EngineContractTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("engines")
+    void spikesPerLayerAddUpToTheTotal(String engine, Policy policy) {
+        InferenceEngine e = InferenceEngines.create(engine, policy);
+        float[] action = new float[e.actionSize()];
+        EnergyMeter m = e.energy();
+        assertTrue(m.layerCount() >= 2, engine + " counts " + m.layerCount() + " layers");
+        long total = 0;
+        for (float[] o : Networks.observations(e.observationSize(), 20, 5)) {
+            e.act(o, action);
+            long sum = 0;
+            for (int i = 0; i < m.layerCount(); i++) {
+                assertTrue(m.layerSpikes(i) >= 0 && !m.layerName(i).isEmpty());
+                sum += m.layerSpikes(i);
+            }
+            assertEquals(m.spikes(), sum);
+            total += sum;
+        }
+        assertTrue(total > 0, "some layer fired");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("engines")
     void badObservationIsRefusedAndLeavesStateUntouched(String engine, Policy policy) {
         InferenceEngine clean = InferenceEngines.create(engine, policy);
         InferenceEngine poked = InferenceEngines.create(engine, policy);
