@@ -145,6 +145,34 @@ public final class MessageTypes {
         }
     }
 
+    /**
+     * The full definition text of a type in the {@code ros2msg} form that rosbag2 (MCAP schemas) and the Foxglove
+     * WebSocket protocol carry: the type's own {@code .msg} text, then for every type it uses, directly or not
+     * (each once, depth-first), a line of 80 {@code =}, a line {@code MSG: pkg/Name} and that type's text.
+     *
+     * @throws UnknownMessageTypeException when no definition exists
+     */
+    public synchronized String fullDefinition(String name) {
+        MessageType type = get(name);
+        StringBuilder sb = new StringBuilder();
+        appendDefinition(sb, definitionText(type.name()));
+        List<MessageType> closure = type.typeClosure();
+        for (int i = 1; i < closure.size(); i++) {
+            MessageType dep = closure.get(i);
+            sb.append("=".repeat(80)).append('\n');
+            sb.append("MSG: ").append(dep.packageName()).append('/').append(dep.shortName()).append('\n');
+            appendDefinition(sb, definitionText(dep.name()));
+        }
+        return sb.toString();
+    }
+
+    private static void appendDefinition(StringBuilder sb, String text) {
+        sb.append(text);
+        if (!text.endsWith("\n")) {
+            sb.append('\n');
+        }
+    }
+
     private MessageType compile(String name, LinkedHashSet<String> inProgress) {
         MessageType done = compiled.get(name);
         if (done != null) {

@@ -6,6 +6,7 @@ import dev.myelin.ros2.Qos;
 import dev.myelin.ros2.Subscription;
 import dev.myelin.ros2.msg.Field;
 import dev.myelin.ros2.msg.Message;
+import dev.myelin.ros2.msg.MessageArray;
 import dev.myelin.ros2.msg.MessageType;
 import dev.myelin.ros2.msg.PrimitiveArray;
 import dev.myelin.sim.EpisodeStats;
@@ -32,7 +33,8 @@ import java.util.function.BooleanSupplier;
  *     action; a command older than the command timeout (simulated time) or non-finite counts as a
  *     stop, like a base controller's watchdog.</li>
  * </ul>
- * It also publishes {@code /clock} ({@code rosgraph_msgs/Clock}) with the simulated time every step,
+ * It also publishes {@code /tf} ({@code tf2_msgs/TFMessage}, the transform {@code odom} to {@code base_footprint} of
+ * every robot from the same dead-reckoned pose, as a base driver does), {@code /clock} ({@code rosgraph_msgs/Clock}) with the simulated time every step,
  * {@code reward} ({@code std_msgs/Float32}, per robot) with the reward of the step just taken, published
  * right after that step's {@code scan} and {@code odom} (a controller recording experience pairs it with
  * the action it sent before), and {@code sim/episode} ({@code std_msgs/String}) when an episode ends,
@@ -66,6 +68,15 @@ public final class SimNode implements AutoCloseable {
     private final Subscription[] commandSubscriptions;
     private final Publisher clockPublisher;
     private final Publisher episodePublisher;
+    private final Publisher tfPublisher;
+    private final Message tf;
+    private final MessageArray tfTransforms;
+    private final Field tfStampSec;
+    private final Field tfStampNsec;
+    private final Field tfX;
+    private final Field tfY;
+    private final Field tfQz;
+    private final Field tfQw;
 
     private final Message[] scans;
     private final Message[] odoms;
@@ -196,6 +207,24 @@ public final class SimNode implements AutoCloseable {
         clockPublisher = node.createPublisher("/clock", clockType, Qos.DEFAULT.withDepth(1));
         episodePublisher = node.createPublisher("sim/episode", stringType, Qos.DEFAULT);
         clock = clockType.newMessage();
+        MessageType tfType = node.messageType("tf2_msgs/msg/TFMessage");
+        MessageType transformType = node.messageType("geometry_msgs/msg/TransformStamped");
+        tfPublisher = node.createPublisher("/tf", tfType, Qos.DEFAULT.withDepth(100));
+        tf = tfType.newMessage();
+        MessageArray transforms = tf.messages(tfType.field("transforms"));
+        transforms.resize(robots);
+        for (int r = 0; r < robots; r++) {
+            String framePrefix = robots == 1 ? "" : "robot_" + r + "/";
+            transforms.get(r).setString(transformType.field("header.frame_id"), framePrefix + "odom");
+            transforms.get(r).setString(transformType.field("child_frame_id"), framePrefix + "base_footprint");
+        }
+        tfStampSec = transformType.field("header.stamp.sec");
+        tfStampNsec = transformType.field("header.stamp.nanosec");
+        tfX = transformType.field("transform.translation.x");
+        tfY = transformType.field("transform.translation.y");
+        tfQz = transformType.field("transform.rotation.z");
+        tfQw = transformType.field("transform.rotation.w");
+        tfTransforms = transforms;
         episode = stringType.newMessage();
 
         scanStampSec = scanType.field("header.stamp.sec");
@@ -410,7 +439,16 @@ public final class SimNode implements AutoCloseable {
             o.setDouble(odomV, obs[off + beams + 2]);
             o.setDouble(odomW, obs[off + beams + 3]);
             odomPublishers[r].publish(o);
+
+            Message t = tfTransforms.get(r);
+            t.setLong(tfStampSec, sec);
+            t.setLong(tfStampNsec, nsec);
+            t.setDouble(tfX, poseX[r]);
+            t.setDouble(tfY, poseY[r]);
+            t.setDouble(tfQz, Math.sin(0.5 * poseYaw[r]));
+            t.setDouble(tfQw, Math.cos(0.5 * poseYaw[r]));
         }
+        tfPublisher.publish(tf);
     }
 
     private void publishEpisodeEnd() {
