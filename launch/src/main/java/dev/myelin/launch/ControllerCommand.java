@@ -70,6 +70,9 @@ final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--namespace", defaultValue = "/", description = "Node namespace (default ${DEFAULT-VALUE}).")
     String namespace;
 
+    @picocli.CommandLine.Mixin
+    FoxgloveOption foxglove;
+
     @Override
     public Integer call() throws Exception {
         if (duration != null && !(duration > 0)) {
@@ -92,7 +95,8 @@ final class ControllerCommand implements Callable<Integer> {
         if (localhost != null) {
             builder.localhostOnly(localhost);
         }
-        try (Context context = builder.build()) {
+        try (Context context = builder.build();
+             var live = foxglove.start(domain, localhost)) {
             Node node = context.createNode(p.nodeName(), namespace);
             Controller controller = new Controller(p, node);
             if (controller.host().trustedKeys().isEmpty()) {

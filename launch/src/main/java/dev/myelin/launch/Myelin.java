@@ -40,6 +40,8 @@ import picocli.CommandLine.Command;
                 OtaDemoCommand.class,
                 TrainSequenceCommand.class,
                 CompareCommand.class,
+                FoxgloveCommand.class,
+                FleetUiCommand.class,
         })
 public final class Myelin implements Runnable {
 

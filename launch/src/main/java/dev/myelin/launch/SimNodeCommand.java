@@ -65,6 +65,9 @@ final class SimNodeCommand implements Callable<Integer> {
     @Option(names = "--namespace", defaultValue = "/", description = "Node namespace (default ${DEFAULT-VALUE}).")
     String namespace;
 
+    @Mixin
+    FoxgloveOption foxglove;
+
     @Override
     public Integer call() throws Exception {
         Qos qos = switch (scanQos) {
@@ -87,7 +90,8 @@ final class SimNodeCommand implements Callable<Integer> {
         if (localhost != null) {
             builder.localhostOnly(localhost);
         }
-        try (Context context = builder.build()) {
+        try (Context context = builder.build();
+             var live = foxglove.start(domain, localhost)) {
             Node node = context.createNode(name, namespace);
             try (SimNode sim = new SimNode(node, env, seed, commandTimeout, qos)) {
                 System.out.printf(Locale.ROOT, "%s on ROS domain %d as %s: %d robot(s), %.0f Hz control, real-time factor %s%n",
