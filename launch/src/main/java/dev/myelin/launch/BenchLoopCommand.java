@@ -8,6 +8,9 @@ import dev.myelin.controller.diagnostics.LoopMetrics;
 import dev.myelin.controller.hosting.PreparedPolicy;
 import dev.myelin.controller.loop.IdleStrategy;
 import dev.myelin.controller.safety.Intervention;
+import dev.myelin.observe.foxglove.FoxgloveBridge;
+import dev.myelin.observe.foxglove.FoxgloveProbe;
+import dev.myelin.observe.foxglove.FoxgloveServer;
 import dev.myelin.policy.bundle.BundleWriter;
 import dev.myelin.policy.bundle.SigningKeys;
 import dev.myelin.policy.bundle.TrustedKeys;
@@ -26,6 +29,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -78,6 +82,16 @@ final class BenchLoopCommand implements Callable<Integer> {
     @Option(names = "--params", paramLabel = "FILE", description = "Parameter file (default: the shipped TurtleBot navigation file).")
     Path params;
 
+    @Option(names = "--foxglove-client", description = "Time a second window with a Foxglove server on every topic of the "
+            + "domain, one client reading everything and one that stops reading; report both windows.")
+    boolean foxgloveClient;
+
+    /** The figures of one timed window. */
+    private record Window(double elapsed, long ticks, long decisions, long misses, long swapMisses, long swaps, long[] safety,
+                          Histogram jitter, Histogram io, Histogram inference, Histogram write, Histogram handoff,
+                          long episodes) {
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0) || !(warmupSeconds >= 0) || !(swapEvery >= 0) || !(simRate > 0)) {
@@ -123,41 +137,52 @@ final class BenchLoopCommand implements Callable<Integer> {
                 nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
                 Thread.sleep(10);
             }
-            LoopMetrics m = controller.metrics();
-            m.resetTotals();
-            long ticks0 = m.ticks();
-            long decisions0 = m.decisions();
-            long misses0 = m.deadlineMisses();
-            long swapMisses0 = m.missedDuringSwaps();
-            long swaps0 = controller.host().swaps();
-            long[] safety0 = safety(controller);
-            long episodes0 = sim.stats().episodes();
-            long start = System.nanoTime();
-            long end = start + Math.round(seconds * 1e9);
-            nextSwap = start + Math.round(swapEvery * 1e9);
-            while (System.nanoTime() < end) {
-                nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
-                Thread.sleep(10);
+            Window w = timed(controller, sim, policies, key, version);
+            FoxgloveServer.Stats fox = null;
+            FoxgloveServer.ClientStats stalledStats = null;
+            String readerReport = "";
+            Window wf = null;
+            if (foxgloveClient) {
+                try (FoxgloveBridge bridge = FoxgloveBridge.start(new FoxgloveBridge.Options("127.0.0.1", 0, domain, true,
+                        java.util.List.of(), FoxgloveServer.DEFAULT_MAX_QUEUED))) {
+                    Thread.sleep(1500); // discovery of the topics, so that the clients get them in their first advertise
+                    // The clients run in processes of their own, as Foxglove would on another machine.
+                    Process stalled = probe(bridge.port(), "stall");
+                    Process reader = probe(bridge.port(), "read");
+                    Thread.sleep(1500); // subscriptions; the stalled client fills its socket
+                    System.out.printf(Locale.ROOT, "foxglove: %d topics bridged, %d clients attached (one reading, one stalled)%n",
+                            bridge.topics().size(), bridge.server().stats().clients());
+                    wf = timed(controller, sim, policies, key, version);
+                    fox = bridge.server().stats();
+                    List<FoxgloveServer.ClientStats> clients = bridge.server().clientStats();
+                    readerReport = finish(reader);
+                    String stalledReport = finish(stalled);
+                    if (clients.size() != 2) {
+                        throw new IllegalStateException("foxglove clients dropped out during the run: " + clients
+                                + "; reader " + readerReport + "; stalled " + stalledReport);
+                    }
+                    stalledStats = clients.getFirst();
+                }
             }
-            m.harvest();
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            long ticks = m.ticks() - ticks0;
-            long decisions = m.decisions() - decisions0;
-            long misses = m.deadlineMisses() - misses0;
-            long swapMisses = m.missedDuringSwaps() - swapMisses0;
-            long swaps = controller.host().swaps() - swaps0;
-            long[] safety = safety(controller);
-            Histogram jitter = m.jitter();
-            Histogram io = m.inputToOutput();
-            Histogram inference = m.inference();
-            Histogram write = m.outputWrite();
-            Histogram handoff = m.inputToHandoff();
             long tickErrors = controller.loop().tickErrors();
             controller.close();
             simRunning[0] = false;
             simThread.join(5_000);
-            long episodes = sim.stats().episodes() - episodes0;
             sim.close();
+            double elapsed = w.elapsed();
+            long ticks = w.ticks();
+            long decisions = w.decisions();
+            long misses = w.misses();
+            long swapMisses = w.swapMisses();
+            long swaps = w.swaps();
+            long[] safety = w.safety();
+            long[] safety0 = new long[safety.length];
+            Histogram jitter = w.jitter();
+            Histogram io = w.io();
+            Histogram inference = w.inference();
+            Histogram write = w.write();
+            Histogram handoff = w.handoff();
+            long episodes = w.episodes();
 
             JsonReport report = new JsonReport();
             report.put("machine.available_processors", Runtime.getRuntime().availableProcessors());
@@ -193,7 +218,7 @@ final class BenchLoopCommand implements Callable<Integer> {
             for (int i = 0; i < causes.length; i++) {
                 report.put("safety." + causes[i].key(), safety[i] - safety0[i]);
             }
-            report.put("energy_pj_per_decision", JsonReport.round(m.meanEnergyPicojoules(), 1));
+            report.put("energy_pj_per_decision", JsonReport.round(controller.metrics().meanEnergyPicojoules(), 1));
             report.put("sim_episodes", episodes);
 
             System.out.printf(Locale.ROOT, "%d ticks in %.1f s (%d decisions), %d deadline misses, %d swaps, %d missed during swaps%n",
@@ -210,13 +235,90 @@ final class BenchLoopCommand implements Callable<Integer> {
                     safety[Intervention.NON_FINITE_ACTION.ordinal()] - safety0[Intervention.NON_FINITE_ACTION.ordinal()],
                     safety[Intervention.CLAMP.ordinal()] - safety0[Intervention.CLAMP.ordinal()],
                     safety[Intervention.RATE_LIMIT.ordinal()] - safety0[Intervention.RATE_LIMIT.ordinal()],
-                    m.meanEnergyPicojoules(), episodes);
+                    controller.metrics().meanEnergyPicojoules(), episodes);
+            if (wf != null) {
+                report.put("foxglove.seconds", JsonReport.round(wf.elapsed(), 3));
+                report.put("foxglove.ticks", wf.ticks());
+                putUs(report, "foxglove.period_jitter_us", wf.jitter());
+                putUs(report, "foxglove.input_to_output_us", wf.io());
+                report.put("foxglove.deadline_misses", wf.misses());
+                report.put("foxglove.messages_sent", fox.sent());
+                report.put("foxglove.messages_dropped", fox.dropped());
+                report.put("foxglove.stalled_client.sent", stalledStats.sent());
+                report.put("foxglove.stalled_client.dropped", stalledStats.dropped());
+                report.put("foxglove.stalled_client.queued_at_end", stalledStats.queued());
+                report.put("foxglove.reading_client", readerReport);
+                double jr = us(wf.jitter(), 99) / Math.max(1e-9, us(jitter, 99));
+                double ior = us(wf.io(), 99) / Math.max(1e-9, us(io, 99));
+                report.put("foxglove.jitter_p99_ratio", JsonReport.round(jr, 3));
+                report.put("foxglove.input_to_output_p99_ratio", JsonReport.round(ior, 3));
+                System.out.printf(Locale.ROOT, "%nwith a Foxglove server, a reading and a stalled client: %d ticks in %.1f s, "
+                        + "%d deadline misses%n", wf.ticks(), wf.elapsed(), wf.misses());
+                printUs("period jitter", wf.jitter());
+                printUs("input-to-output", wf.io());
+                System.out.printf(Locale.ROOT, "  foxglove: %d messages sent, %d dropped (stalled client: %d sent, %d dropped; "
+                                + "%d queued at the end; reading client: %s)%n  p99 with / without: jitter %.2fx, input-to-output %.2fx%n",
+                        fox.sent(), fox.dropped(), stalledStats.sent(), stalledStats.dropped(), stalledStats.queued(),
+                        readerReport, jr, ior);
+            }
             if (json != null) {
                 report.write(json);
                 System.out.println("wrote " + json);
             }
         }
         return 0;
+    }
+
+    /** A {@link FoxgloveProbe} in a JVM of its own; returns once it is connected. */
+    private static Process probe(int port, String mode) throws java.io.IOException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-cp", System.getProperty("java.class.path"), FoxgloveProbe.class.getName(), "ws://127.0.0.1:" + port, mode)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        if (!"connected".equals(first)) {
+            p.destroyForcibly();
+            throw new java.io.IOException("foxglove " + mode + " client did not connect: " + first);
+        }
+        return p;
+    }
+
+    /** Closes a probe's stdin and returns its report line. */
+    private static String finish(Process p) throws Exception {
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** One timed window of {@link #seconds}, swapping policies as configured. */
+    private Window timed(Controller controller, SimNode sim, Policy[] policies, KeyPair key, int[] version) throws Exception {
+        LoopMetrics m = controller.metrics();
+        m.resetTotals();
+        long ticks0 = m.ticks();
+        long decisions0 = m.decisions();
+        long misses0 = m.deadlineMisses();
+        long swapMisses0 = m.missedDuringSwaps();
+        long swaps0 = controller.host().swaps();
+        long[] safety0 = safety(controller);
+        long episodes0 = sim.stats().episodes();
+        long start = System.nanoTime();
+        long end = start + Math.round(seconds * 1e9);
+        long nextSwap = start + Math.round(swapEvery * 1e9);
+        while (System.nanoTime() < end) {
+            nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
+            Thread.sleep(10);
+        }
+        m.harvest();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long[] safety = safety(controller);
+        for (int i = 0; i < safety.length; i++) {
+            safety[i] -= safety0[i];
+        }
+        return new Window(elapsed, m.ticks() - ticks0, m.decisions() - decisions0, m.deadlineMisses() - misses0,
+                m.missedDuringSwaps() - swapMisses0, controller.host().swaps() - swaps0, safety, m.jitter().copy(),
+                m.inputToOutput().copy(), m.inference().copy(), m.outputWrite().copy(), m.inputToHandoff().copy(),
+                sim.stats().episodes() - episodes0);
     }
 
     private static long[] safety(Controller c) {

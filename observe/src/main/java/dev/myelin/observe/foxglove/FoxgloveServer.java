@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,6 +66,8 @@ public final class FoxgloveServer implements AutoCloseable {
     private static final int STATUS_ERROR = 2;
     private static final int MAX_REQUEST_BYTES = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final System.Logger LOG = System.getLogger(FoxgloveServer.class.getName());
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
 
     /** An advertised channel; {@code id} is what clients subscribe to. */
     public record ChannelInfo(int id, String topic, String encoding, String schemaName, String schema,
@@ -268,6 +271,16 @@ public final class FoxgloveServer implements AutoCloseable {
         return o.toString();
     }
 
+    /** A reusable copy buffer of at least {@code n} bytes for the calling thread. */
+    private static byte[] scratch(int n) {
+        byte[] b = SCRATCH.get();
+        if (b.length < n) {
+            b = new byte[Math.max(n, 2 * b.length)];
+            SCRATCH.set(b);
+        }
+        return b;
+    }
+
     private static String statusJson(int level, String message) {
         return JSON.createObjectNode().put("op", "status").put("level", level).put("message", message).toString();
     }
@@ -320,10 +333,9 @@ public final class FoxgloveServer implements AutoCloseable {
             buf.writeByte(OP_MESSAGE_DATA);
             buf.writeIntLE(subscriptionId);
             buf.writeLongLE(stampNanos);
-            int at = buf.writerIndex();
-            buf.ensureWritable(n);
-            MemorySegment.ofBuffer(buf.nioBuffer(at, n)).copyFrom(payload.asSlice(0, n));
-            buf.writerIndex(at + n);
+            byte[] copy = scratch(n);
+            MemorySegment.copy(payload, ValueLayout.JAVA_BYTE, 0, copy, 0, n);
+            buf.writeBytes(copy, 0, n);
             sent.incrementAndGet();
             FoxgloveServer.this.sent.incrementAndGet();
             channel.writeAndFlush(new BinaryWebSocketFrame(buf)).addListener(written);
@@ -460,6 +472,7 @@ public final class FoxgloveServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(System.Logger.Level.INFO, "foxglove client " + ctx.channel().remoteAddress() + " closed: " + cause);
             ctx.close();
         }
     }
