@@ -241,6 +241,8 @@ final class BenchLoopCommand implements Callable<Integer> {
                 report.put("foxglove.ticks", wf.ticks());
                 putUs(report, "foxglove.period_jitter_us", wf.jitter());
                 putUs(report, "foxglove.input_to_output_us", wf.io());
+                putUs(report, "foxglove.input_to_handoff_us", wf.handoff());
+                putUs(report, "foxglove.dds_write_us", wf.write());
                 report.put("foxglove.deadline_misses", wf.misses());
                 report.put("foxglove.messages_sent", fox.sent());
                 report.put("foxglove.messages_dropped", fox.dropped());
@@ -256,6 +258,8 @@ final class BenchLoopCommand implements Callable<Integer> {
                         + "%d deadline misses%n", wf.ticks(), wf.elapsed(), wf.misses());
                 printUs("period jitter", wf.jitter());
                 printUs("input-to-output", wf.io());
+                printUs("to DDS hand-off", wf.handoff());
+                printUs("dds_write call", wf.write());
                 System.out.printf(Locale.ROOT, "  foxglove: %d messages sent, %d dropped (stalled client: %d sent, %d dropped; "
                                 + "%d queued at the end; reading client: %s)%n  p99 with / without: jitter %.2fx, input-to-output %.2fx%n",
                         fox.sent(), fox.dropped(), stalledStats.sent(), stalledStats.dropped(), stalledStats.queued(),

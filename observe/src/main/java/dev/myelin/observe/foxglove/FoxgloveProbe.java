@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Foxglove protocol client for benchmarks (the JDK's WebSocket client): subscribes to every channel the server
- * advertises and counts what arrives. A stalling probe stops asking for frames after its first message, so the
+ * A Foxglove protocol client for benchmarks and checks (the JDK's WebSocket client): subscribes to every channel the
+ * server advertises (or those of the topics given) and counts what arrives. A stalling probe stops asking for frames after its first message, so the
  * server's writes pile up in the socket buffers exactly as with a client that hangs.
  */
 public final class FoxgloveProbe implements AutoCloseable {
@@ -28,6 +28,7 @@ public final class FoxgloveProbe implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean stall;
+    private final java.util.Set<String> topics;
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicInteger subscriptions = new AtomicInteger();
@@ -37,8 +38,9 @@ public final class FoxgloveProbe implements AutoCloseable {
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
     private long frameBytes;
 
-    private FoxgloveProbe(URI uri, boolean stall) throws IOException {
+    private FoxgloveProbe(URI uri, boolean stall, java.util.Set<String> topics) throws IOException {
         this.stall = stall;
+        this.topics = java.util.Set.copyOf(topics);
         try {
             this.ws = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols(FoxgloveServer.SUBPROTOCOL)
                     .connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
@@ -52,7 +54,12 @@ public final class FoxgloveProbe implements AutoCloseable {
 
     /** Connects; {@code stall}: stop reading after the first message. */
     public static FoxgloveProbe connect(URI uri, boolean stall) throws IOException {
-        return new FoxgloveProbe(uri, stall);
+        return new FoxgloveProbe(uri, stall, java.util.Set.of());
+    }
+
+    /** Connects, subscribing only to channels of these topics. */
+    public static FoxgloveProbe connect(URI uri, boolean stall, java.util.Set<String> topics) throws IOException {
+        return new FoxgloveProbe(uri, stall, topics);
     }
 
     public long messages() {
@@ -90,6 +97,9 @@ public final class FoxgloveProbe implements AutoCloseable {
                         ObjectNode sub = JSON.createObjectNode().put("op", "subscribe");
                         var list = sub.putArray("subscriptions");
                         for (JsonNode c : msg.path("channels")) {
+                            if (!topics.isEmpty() && !topics.contains(c.path("topic").asText())) {
+                                continue;
+                            }
                             list.addObject().put("id", subscriptions.getAndIncrement()).put("channelId", c.path("id").asInt());
                         }
                         if (!list.isEmpty()) {

@@ -89,6 +89,8 @@ public final class FoxgloveServer implements AutoCloseable {
     private final Map<Integer, ChannelInfo> channels = new ConcurrentHashMap<>();
     private final AtomicInteger nextChannelId = new AtomicInteger(1);
     private final List<Client> clients = new CopyOnWriteArrayList<>();
+    /** The same clients as an array, replaced on every change: {@link #publish} iterates it without allocating. */
+    private volatile Client[] clientArray = new Client[0];
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -199,7 +201,9 @@ public final class FoxgloveServer implements AutoCloseable {
      */
     public void publish(ChannelInfo channel, MemorySegment payload, long length, long receiveNanos) {
         long stamp = receiveNanos + epochOffsetNanos;
-        for (Client c : clients) {
+        Client[] all = clientArray;
+        for (int i = 0; i < all.length; i++) {
+            Client c = all[i];
             int sub = c.subscription(channel.id());
             if (sub >= 0) {
                 c.send(sub, stamp, payload, length);
@@ -432,6 +436,7 @@ public final class FoxgloveServer implements AutoCloseable {
                     client.sendText(serverInfoJson());
                     client.sendText(advertiseJson(channels()));
                     clients.add(client);
+                    clientArray = clients.toArray(new Client[0]);
                 }
             } else {
                 super.userEventTriggered(ctx, evt);
@@ -466,6 +471,7 @@ public final class FoxgloveServer implements AutoCloseable {
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             if (client != null) {
                 clients.remove(client);
+                clientArray = clients.toArray(new Client[0]);
             }
             super.channelInactive(ctx);
         }

@@ -174,6 +174,32 @@ class FoxgloveBridgeTest {
         }
     }
 
+    @Test
+    void publishingWithoutSubscribersAllocatesNothing() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (FoxgloveServer server = FoxgloveServer.start("myelin", new InetSocketAddress("127.0.0.1", 0));
+             FoxgloveProbe idle = FoxgloveProbe.connect(java.net.URI.create("ws://127.0.0.1:" + server.port()), false,
+                     java.util.Set.of("/quiet", "/other"))) {
+            awaitTrue(() -> server.stats().clients() == 1, "a client connected");
+            FoxgloveServer.ChannelInfo quiet = server.advertiseRos2("/quiet", "std_msgs/msg/Float32", "float32 data\n");
+            FoxgloveServer.ChannelInfo other = server.advertiseRos2("/other", "std_msgs/msg/Float32", "float32 data\n");
+            awaitTrue(() -> idle.subscriptions() == 2, "the client subscribed to both");
+            byte[] cdr = {0, 1, 0, 0, 0, 0, (byte) 0x80, 0x3f};
+            java.lang.foreign.MemorySegment payload = java.lang.foreign.MemorySegment.ofArray(cdr);
+            FoxgloveServer.ChannelInfo unsubscribed = server.advertiseRos2("/late", "std_msgs/msg/Float32", "float32 data\n");
+            for (int i = 0; i < 20_000; i++) {
+                server.publish(unsubscribed, payload, cdr.length, System.nanoTime());
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100_000; i++) {
+                server.publish(unsubscribed, payload, cdr.length, System.nanoTime());
+            }
+            long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(bytes < 8 * 1024, bytes + " bytes allocated over 100 000 messages nobody subscribed to");
+            assertTrue(quiet.id() != other.id());
+        }
+    }
+
     private static long stamp(JsonNode header) {
         return header.at("/stamp/sec").asLong() * 1_000_000_000L + header.at("/stamp/nanosec").asLong();
     }
