@@ -1,11 +1,13 @@
 // Watches the fleet dashboard in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core) while a
 // fleet runs, and prints what the page showed as one JSON object on stdout.
 //
-//   node fleet-page.mjs URL SCREENSHOT_DIR
+//   node fleet-page.mjs URL SCREENSHOT_DIR [PAUSE_ROBOT]
 //
 // It samples the page every 100 ms: which robots it lists and in which state, and for every release row the
 // sequence of states it displayed. It saves a screenshot the first time a release shows as canary, promoted,
-// committed and rolled back, and a last one when stdin closes (the fleet run is over); then it prints and exits.
+// committed and rolled back, and a last one when stdin closes (the fleet run is over). With PAUSE_ROBOT set, it then
+// clicks that robot's "pause updates" button and waits for the page to show the robot's agent paused. It prints
+// what it saw and exits.
 import { chromium } from "playwright-core";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -88,6 +90,15 @@ await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
 const readout = await page.locator("#curve-readout").textContent();
 const paths = await page.locator("#curves path[data-run]").count();
 await page.screenshot({ path: join(shots, "fleet-final.png"), fullPage: true });
+let paused = null;
+const pauseRobot = process.argv[4];
+if (pauseRobot) {
+  await page.click(`button[data-robot="${pauseRobot}"][data-action="pause"]`);
+  const agent = page.locator(`#robots tr[data-robot="${pauseRobot}"] td.agent`);
+  await agent.filter({ hasText: "paused" }).waitFor({ timeout: 20_000 });
+  paused = { agent: await agent.textContent(), message: await page.locator("#command").textContent() };
+  await page.screenshot({ path: join(shots, "fleet-paused.png"), fullPage: true });
+}
 const timelinePhases = await page.evaluate(() =>
   Object.fromEntries(
     [...document.querySelectorAll("#timeline g[data-release]")].map((g) => [
@@ -100,6 +111,6 @@ await context.close();
 rmSync(profile, { recursive: true, force: true });
 const foreign = requests.filter((u) => !u.startsWith(url.replace(/\/$/, "")));
 process.stdout.write(
-  JSON.stringify({ robots, safety, states, versions, refusedShown, timelinePhases, readout, paths, foreign, consoleErrors }) + "\n",
+  JSON.stringify({ robots, safety, states, versions, refusedShown, timelinePhases, readout, paths, foreign, consoleErrors, paused }) + "\n",
 );
 process.exit(0);

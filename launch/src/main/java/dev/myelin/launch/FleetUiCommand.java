@@ -2,6 +2,8 @@ package dev.myelin.launch;
 
 import dev.myelin.bridge.mqtt.MqttLink;
 import dev.myelin.bridge.wire.ReleaseKeys;
+import dev.myelin.bridge.wire.ReleaseSigner;
+import dev.myelin.policy.bundle.SigningKeys;
 import dev.myelin.observe.fleet.FleetDashboard;
 import dev.myelin.observe.fleet.FleetModel;
 import dev.myelin.observe.fleet.MetricsCsv;
@@ -20,10 +22,10 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code ./myelin fleet-ui}: the fleet dashboard in a browser. */
 @Command(name = "fleet-ui", mixinStandardHelpOptions = true,
-        description = {"Serve a read-only web page of a fleet: every robot (online, policy and version, slots, last health "
+        description = {"Serve a web page of a fleet: every robot (online, policy and version, slots, last health "
                 + "report, safety interventions) and every release on a timeline (canary, promoted, committed or rolled "
                 + "back), live from the broker; and learning curves of training runs (--metrics). Release manifests are "
-                + "shown only when signed by a --trust key."})
+                + "shown only when signed by a --trust key. Read-only unless given --release-key."})
 final class FleetUiCommand implements Callable<Integer> {
 
     @Option(names = "--fleet", required = true, description = "Fleet name.")
@@ -45,6 +47,10 @@ final class FleetUiCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "CSV", split = ",", description = "Training runs' metrics.csv files to chart.")
     List<Path> metrics = List.of();
 
+    @Option(names = "--release-key", paramLabel = "PEM",
+            description = "The fleet's release private key: the page may then pause and resume robots' updates (signed commands).")
+    Path releaseKey;
+
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this much wall time.")
     Double duration;
 
@@ -60,9 +66,11 @@ final class FleetUiCommand implements Callable<Integer> {
         }
         FleetModel model = new FleetModel(fleet, keys, System::currentTimeMillis);
         MqttLink link = FleetDashboard.link(broker.endpoint(), "fleet-ui-" + UUID.randomUUID().toString().substring(0, 8));
-        try (FleetDashboard ui = FleetDashboard.start(model, link, runs, new InetSocketAddress(host, port))) {
+        ReleaseSigner signer = releaseKey == null ? null : new ReleaseSigner(SigningKeys.readPrivateKey(releaseKey));
+        try (FleetDashboard ui = FleetDashboard.start(model, link, runs, new InetSocketAddress(host, port), signer)) {
             System.out.println("fleet-ui: fleet " + fleet + " from " + broker.uri + " on http://" + host + ":" + ui.port()
-                    + "/ (read-only; manifests trusted from " + keys + ")");
+                    + "/ (" + (signer == null ? "read-only" : "commands signed with " + signer.keyId())
+                    + "; manifests trusted from " + keys + ")");
             CountDownLatch stop = new CountDownLatch(1);
             Thread hook = new Thread(stop::countDown, "myelin-fleet-ui-stop");
             Runtime.getRuntime().addShutdownHook(hook);

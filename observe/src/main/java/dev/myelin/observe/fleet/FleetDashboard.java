@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.myelin.bridge.mqtt.BrokerEndpoint;
 import dev.myelin.bridge.mqtt.MqttLink;
+import dev.myelin.bridge.wire.FleetCommand;
+import dev.myelin.bridge.wire.ReleaseSigner;
 import dev.myelin.bridge.wire.Topics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -42,7 +44,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The fleet dashboard: a web page (HTML, script and style bundled in this jar; the page loads nothing from elsewhere,
  * which its Content-Security-Policy enforces) that polls {@code /api/fleet} for the {@link FleetModel} of a fleet,
- * fed from the broker, and {@code /api/runs} for training runs' learning curves. Read-only: only GET is served.
+ * fed from the broker, and {@code /api/runs} for training runs' learning curves. Read-only unless started with the
+ * fleet's release key: then {@code POST /api/command} sends a robot a signed {@code pause} or {@code resume} of its
+ * updates (a JSON body with the robot, the action and the page's token, which only a same-origin page can read).
  */
 public final class FleetDashboard implements AutoCloseable {
 
@@ -58,8 +62,12 @@ public final class FleetDashboard implements AutoCloseable {
     private final MqttLink link;
     private final EventLoopGroup group;
     private final Channel server;
+    private final ReleaseSigner signer;
+    private final String token = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(16));
 
-    private FleetDashboard(FleetModel model, List<MetricsCsv.Run> runs, MqttLink link, EventLoopGroup group, Channel server) {
+    private FleetDashboard(FleetModel model, List<MetricsCsv.Run> runs, MqttLink link, EventLoopGroup group, Channel server,
+                           ReleaseSigner signer) {
+        this.signer = signer;
         this.model = model;
         this.runs = runs;
         this.link = link;
@@ -75,6 +83,15 @@ public final class FleetDashboard implements AutoCloseable {
      */
     public static FleetDashboard start(FleetModel model, MqttLink link, List<MetricsCsv.Run> runs, InetSocketAddress bind)
             throws IOException {
+        return start(model, link, runs, bind, null);
+    }
+
+    /** As {@link #start(FleetModel, MqttLink, List, InetSocketAddress)}; with {@code signer}, pause and resume commands. */
+    public static FleetDashboard start(FleetModel model, MqttLink link, List<MetricsCsv.Run> runs, InetSocketAddress bind,
+                                       ReleaseSigner signer) throws IOException {
+        if (signer != null && link == null) {
+            throw new IllegalArgumentException("commands need a broker link");
+        }
         if (link != null) {
             String fleet = model.fleet();
             link.subscribe(Topics.everyRobot(fleet, "status"), 1, (t, p, r) -> model.onStatus(t, p));
@@ -93,7 +110,7 @@ public final class FleetDashboard implements AutoCloseable {
                 });
         try {
             Channel ch = b.bind(bind).sync().channel();
-            self[0] = new FleetDashboard(model, List.copyOf(runs), link, group, ch);
+            self[0] = new FleetDashboard(model, List.copyOf(runs), link, group, ch, signer);
             return self[0];
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -129,6 +146,42 @@ public final class FleetDashboard implements AutoCloseable {
         }
     }
 
+    /** Signs and sends a pause or resume; returns the command id, or throws naming what was wrong with the request. */
+    private String command(byte[] body) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode req;
+        try {
+            req = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("body is not JSON");
+        }
+        if (req == null || !req.isObject()) {
+            throw new IllegalArgumentException("body must be a JSON object {robot, action, token}");
+        }
+        if (!java.security.MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                req.path("token").asText("").getBytes(StandardCharsets.UTF_8))) {
+            throw new SecurityException("token does not match this dashboard's");
+        }
+        String robot = req.path("robot").asText("");
+        FleetCommand.Action action = switch (req.path("action").asText("")) {
+            case "pause" -> FleetCommand.Action.PAUSE;
+            case "resume" -> FleetCommand.Action.RESUME;
+            default -> throw new IllegalArgumentException("action must be pause or resume, got '" + req.path("action").asText("") + "'");
+        };
+        String policy = model.policyOf(robot);
+        if (policy == null) {
+            throw new IllegalArgumentException("robot '" + robot + "' is not online with a policy");
+        }
+        long now = System.currentTimeMillis();
+        FleetCommand c = new FleetCommand(java.util.UUID.randomUUID().toString(), model.fleet(), robot, action, policy, null, null,
+                now, now + Duration.ofHours(1).toMillis());
+        try {
+            link.publish(Topics.command(model.fleet(), robot), c.seal(signer), 1, false);
+        } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+            throw new IOException("broker refused the command: " + e.getMessage(), e);
+        }
+        return c.id();
+    }
+
     private byte[] runsJson() {
         ArrayNode a = JSON.createArrayNode();
         for (MetricsCsv.Run r : runs) {
@@ -160,6 +213,27 @@ public final class FleetDashboard implements AutoCloseable {
                 send(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", "bad request".getBytes(StandardCharsets.UTF_8));
                 return;
             }
+            if (req.method().equals(HttpMethod.POST) && d.signer != null
+                    && new QueryStringDecoder(req.uri()).path().equals("/api/command")) {
+                byte[] body = new byte[req.content().readableBytes()];
+                req.content().readBytes(body);
+                HttpResponseStatus status = HttpResponseStatus.ACCEPTED;
+                ObjectNode res = JSON.createObjectNode();
+                try {
+                    res.put("id", d.command(body));
+                } catch (SecurityException e) {
+                    status = HttpResponseStatus.FORBIDDEN;
+                    res.put("error", e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    status = HttpResponseStatus.BAD_REQUEST;
+                    res.put("error", e.getMessage());
+                } catch (IOException e) {
+                    status = HttpResponseStatus.SERVICE_UNAVAILABLE;
+                    res.put("error", e.getMessage());
+                }
+                send(ctx, req, status, "application/json", res.toString().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (!req.method().equals(HttpMethod.GET)) {
                 send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain",
                         "the dashboard is read-only: only GET".getBytes(StandardCharsets.UTF_8));
@@ -173,7 +247,10 @@ public final class FleetDashboard implements AutoCloseable {
                 send(ctx, req, HttpResponseStatus.OK, type, asset(asset));
             } else if (path.equals("/api/fleet")) {
                 ObjectNode snap = d.model.snapshot();
-                snap.put("read_only", true).put("broker_connected", d.link != null && d.link.isConnected());
+                snap.put("read_only", d.signer == null).put("broker_connected", d.link != null && d.link.isConnected());
+                if (d.signer != null) {
+                    snap.put("release_key", d.signer.keyId()).put("token", d.token);
+                }
                 send(ctx, req, HttpResponseStatus.OK, "application/json", snap.toString().getBytes(StandardCharsets.UTF_8));
             } else if (path.equals("/api/runs")) {
                 send(ctx, req, HttpResponseStatus.OK, "application/json", d.runsJson());

@@ -276,6 +276,12 @@ public final class FleetModel {
         }
     }
 
+    /** The policy a robot runs, or null when it is not online (or not known). */
+    public synchronized String policyOf(String robot) {
+        Robot r = robots.get(robot);
+        return r == null || r.status == null || !r.status.online() ? null : r.status.policy();
+    }
+
     /** Everything the page shows, as one JSON object. */
     public synchronized ObjectNode snapshot() {
         ObjectNode o = JSON.createObjectNode().put("fleet", fleet).put("now_ms", clock.getAsLong())

@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The fleet dashboard in headless Chromium (Debian's, driven by playwright-core) during an ota-demo-style run: an
  * embedded broker, three simulated robots with their update agents, a healthy release that goes from canary to
  * promoted and committed, a release whose commands exceed the safety gate that is rolled back, and a forged manifest
- * that the page refuses. Screenshots are kept in {@code target/fleet-ui-screenshots}.
+ * that the page refuses; then, the dashboard holding the release key, a click pauses one robot's updates. Screenshots
+ * are kept in {@code target/fleet-ui-screenshots}.
  */
 class FleetDashboardBrowserTest {
 
@@ -69,7 +70,7 @@ class FleetDashboardBrowserTest {
         try (EmbeddedBroker broker = EmbeddedBroker.start();
              FleetDashboard ui = FleetDashboard.start(new FleetModel(FLEET, keys, System::currentTimeMillis),
                      FleetDashboard.link(broker.endpoint(), "fleet-ui-test"), List.of(MetricsCsv.read(metrics)),
-                     new InetSocketAddress("127.0.0.1", 0))) {
+                     new InetSocketAddress("127.0.0.1", 0), signer)) {
             for (int i = 1; i <= 3; i++) {
                 String id = "r" + i;
                 SimulatedRobot sim = new SimulatedRobot(id, new SimulatedRobot.Options().period(Duration.ofMillis(10))
@@ -81,7 +82,7 @@ class FleetDashboardBrowserTest {
                 agent.start();
                 sim.start();
             }
-            Process page = WebClients.start("fleet-page.mjs", "http://127.0.0.1:" + ui.port() + "/", shots.toString());
+            Process page = WebClients.start("fleet-page.mjs", "http://127.0.0.1:" + ui.port() + "/", shots.toString(), "r3");
             try (MqttLink trainer = new MqttLink(new MqttLink.Options().clientId("ui-trainer").endpoint(broker.endpoint())
                     .sessionExpiry(Duration.ZERO))) {
                 assertTrue(trainer.startAndAwait(Duration.ofSeconds(15)));
@@ -102,6 +103,13 @@ class FleetDashboardBrowserTest {
                         forged.seal(new ReleaseSigner(rogue.getPrivate())), 1, true, Duration.ofSeconds(5)));
                 awaitTrue(() -> ui.model().snapshot().get("refused").asLong() >= 1, "the forged manifest is refused");
                 Thread.sleep(1500); // a few more polls of the page
+                // Without the page's token a command is refused, and nothing is sent.
+                var http = java.net.http.HttpClient.newHttpClient();
+                var noToken = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + ui.port()
+                                + "/api/command")).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"robot\":\"r1\",\"action\":\"pause\",\"token\":\"x\"}"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(403, noToken.statusCode(), noToken.body());
 
                 page.getOutputStream().close();
                 String out = new String(page.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -129,11 +137,16 @@ class FleetDashboardBrowserTest {
                 assertTrue(states.size() == 2 && !r.get("versions").toString().contains("9.9.9"),
                         "the forged release is not listed: " + r.get("versions"));
                 assertEquals(1, r.get("paths").asInt(), "one learning curve drawn");
+                // With the release key, the page paused r3's updates by a signed command; the other robots were not.
+                assertTrue(r.at("/paused/agent").asText().startsWith("paused"), r.get("paused").toString());
+                assertTrue(r.at("/paused/message").asText().startsWith("pause sent to r3"), r.get("paused").toString());
+                assertEquals("paused", agents.get(2).snapshot().activity());
+                assertEquals("idle", agents.get(0).snapshot().activity());
                 assertTrue(r.get("readout").asText().contains("run-a: eval_return"), r.get("readout").asText());
                 assertEquals(0, r.get("foreign").size(), "the page loads nothing from elsewhere: " + r.get("foreign"));
                 assertEquals(0, r.get("consoleErrors").size(), "no script errors: " + r.get("consoleErrors"));
                 for (String shot : List.of("fleet-canary.png", "fleet-promoted.png", "fleet-committed.png",
-                        "fleet-rolled-back.png", "fleet-final.png")) {
+                        "fleet-rolled-back.png", "fleet-final.png", "fleet-paused.png")) {
                     assertTrue(Files.size(shots.resolve(shot)) > 10_000, shot + " written");
                 }
             } finally {

@@ -29,6 +29,29 @@ function ago(ms, now) {
   return s < 60 ? s.toFixed(0) + " s ago" : s < 3600 ? (s / 60).toFixed(0) + " min ago" : (s / 3600).toFixed(1) + " h ago";
 }
 
+// With the release key loaded, a robot's updates can be paused and resumed (a signed command).
+function agentCell(r, data) {
+  const td = el("td", { class: "agent" }, r.online ? r.ota : "");
+  if (!data.read_only && r.online) {
+    const action = r.ota === "paused" ? "resume" : "pause";
+    const b = el("button", { type: "button", "data-action": action, "data-robot": r.id }, action + " updates");
+    b.onclick = async () => {
+      b.disabled = true;
+      const res = await fetch("/api/command", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ robot: r.id, action, token: data.token }),
+      });
+      const body = await res.json();
+      document.getElementById("command").textContent = res.ok
+        ? action + " sent to " + r.id + " (command " + body.id + ")"
+        : "refused: " + body.error;
+    };
+    td.append(" ", b);
+  }
+  return td;
+}
+
 function renderRobots(data) {
   const body = document.querySelector("#robots tbody");
   body.replaceChildren();
@@ -46,7 +69,7 @@ function renderRobots(data) {
         el("td", {}, r.id),
         el("td", {}, el("span", { class: "state " + (r.online ? "online" : "offline") }, r.online ? "online" : "offline")),
         el("td", {}, r.online ? r.policy + " " + r.version : ""),
-        el("td", {}, r.online ? r.ota : ""),
+        agentCell(r, data),
         slots,
         health,
         el("td", { class: "safety" }, String(r.totals.safety_interventions)),
@@ -128,7 +151,7 @@ async function poll() {
     const data = await res.json();
     document.getElementById("fleet-name").textContent = data.fleet;
     document.getElementById("broker").textContent = "broker: " + (data.broker_connected ? "connected" : "not connected");
-    document.getElementById("mode").textContent = data.read_only ? "read-only" : "release key loaded";
+    document.getElementById("mode").textContent = data.read_only ? "read-only" : "release key " + data.release_key;
     document.getElementById("refused").textContent = "refused: " + data.refused;
     document.getElementById("updated").textContent = "updated " + new Date(data.now_ms).toLocaleTimeString();
     renderRobots(data);
