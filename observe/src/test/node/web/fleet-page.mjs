@@ -35,6 +35,8 @@ const consoleErrors = [];
 page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
 page.on("pageerror", (e) => consoleErrors.push(String(e)));
 await page.goto(url);
+await page.waitForFunction(() => Number(document.body.dataset.polls || 0) >= 1);
+console.error("ready"); // the page shows the fleet: the run may begin
 
 let done = false;
 process.stdin.on("end", () => (done = true));

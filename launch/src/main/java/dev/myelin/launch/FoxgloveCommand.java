@@ -3,6 +3,7 @@ package dev.myelin.launch;
 import dev.myelin.observe.foxglove.FoxgloveBridge;
 import dev.myelin.observe.foxglove.FoxgloveServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -34,20 +35,16 @@ final class FoxgloveCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this much wall time.")
     Double duration;
 
-    @Option(names = "--domain", paramLabel = "ID", description = "ROS domain id (default: $ROS_DOMAIN_ID, else 0).")
-    Integer domain;
-
-    @Option(names = "--localhost-only", negatable = true,
-            description = "Loopback only (default: ROS_LOCALHOST_ONLY=1 or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).")
-    Boolean localhost;
+    @Mixin
+    Ros2Options ros;
 
     @Override
     public Integer call() throws Exception {
         if (duration != null && !(duration > 0)) {
             throw new IllegalArgumentException("--duration must be > 0 s, got " + duration);
         }
-        try (FoxgloveBridge bridge = FoxgloveBridge.start(new FoxgloveBridge.Options(host, port, domain, localhost, topics,
-                maxQueued))) {
+        try (FoxgloveBridge bridge = FoxgloveBridge.start(new FoxgloveBridge.Options(host, port, ros.domain, ros.localhostOnly,
+                topics, maxQueued, ros.messagePaths))) {
             System.out.printf(Locale.ROOT, "foxglove: ws://%s:%d (%s)%n", host, bridge.port(),
                     topics.isEmpty() ? "every topic" : String.join(", ", topics));
             CountDownLatch stop = new CountDownLatch(1);

@@ -35,13 +35,20 @@ public final class FoxgloveBridge implements AutoCloseable {
      * @param localhostOnly loopback discovery only, or null for the environment's choice
      * @param topics        topics to bridge (fully qualified); empty for every topic of a known type
      * @param maxQueued     frames queued per client before its messages are dropped
+     * @param messagePaths  extra directories of {@code <pkg>/msg/<Name>.msg} definitions, searched before the shipped ones
      */
-    public record Options(String host, int port, Integer domain, Boolean localhostOnly, List<String> topics, int maxQueued) {
+    public record Options(String host, int port, Integer domain, Boolean localhostOnly, List<String> topics, int maxQueued,
+                          List<java.nio.file.Path> messagePaths) {
         public Options {
             topics = List.copyOf(topics);
+            messagePaths = List.copyOf(messagePaths);
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("foxglove port must be 0-65535, got " + port);
             }
+        }
+
+        public Options(String host, int port, Integer domain, Boolean localhostOnly, List<String> topics, int maxQueued) {
+            this(host, port, domain, localhostOnly, topics, maxQueued, List.of());
         }
 
         public static Options port(int port) {
@@ -49,15 +56,7 @@ public final class FoxgloveBridge implements AutoCloseable {
         }
 
         public Options domain(Integer d, Boolean localhost) {
-            return new Options(host, port, d, localhost, topics, maxQueued);
-        }
-
-        public Options topics(List<String> t) {
-            return new Options(host, port, domain, localhostOnly, t, maxQueued);
-        }
-
-        public Options maxQueued(int m) {
-            return new Options(host, port, domain, localhostOnly, topics, m);
+            return new Options(host, port, d, localhost, topics, maxQueued, messagePaths);
         }
     }
 
@@ -86,6 +85,11 @@ public final class FoxgloveBridge implements AutoCloseable {
         }
         if (o.localhostOnly() != null) {
             b.localhostOnly(o.localhostOnly());
+        }
+        if (!o.messagePaths().isEmpty()) {
+            dev.myelin.ros2.msg.MessageTypes types = new dev.myelin.ros2.msg.MessageTypes();
+            o.messagePaths().forEach(types::addSearchPath);
+            b.messageTypes(types);
         }
         FoxgloveServer server = FoxgloveServer.start("myelin", new InetSocketAddress(o.host(), o.port()), o.maxQueued());
         Context context;

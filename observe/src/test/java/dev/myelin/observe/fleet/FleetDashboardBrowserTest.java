@@ -11,6 +11,7 @@ import dev.myelin.bridge.wire.ReleaseKeys;
 import dev.myelin.bridge.wire.ReleaseManifest;
 import dev.myelin.bridge.wire.ReleaseSigner;
 import dev.myelin.bridge.wire.Topics;
+import dev.myelin.observe.Await;
 import dev.myelin.observe.WebClients;
 import dev.myelin.policy.bundle.BundleWriter;
 import dev.myelin.policy.bundle.ReleaseVersion;
@@ -83,12 +84,15 @@ class FleetDashboardBrowserTest {
                 sim.start();
             }
             Process page = WebClients.start("fleet-page.mjs", "http://127.0.0.1:" + ui.port() + "/", shots.toString(), "r3");
+            java.io.BufferedReader pageErr = new java.io.BufferedReader(new java.io.InputStreamReader(page.getErrorStream(),
+                    StandardCharsets.UTF_8));
+            assertEquals("ready", pageErr.readLine(), "the browser shows the page");
             try (MqttLink trainer = new MqttLink(new MqttLink.Options().clientId("ui-trainer").endpoint(broker.endpoint())
                     .sessionExpiry(Duration.ZERO))) {
                 assertTrue(trainer.startAndAwait(Duration.ofSeconds(15)));
                 awaitTrue(() -> ui.model().snapshot().get("robots").size() == 3, "three robots on the dashboard");
                 Rollout.Options opts = new Rollout.Options().fleet(FLEET).canaryFraction(0.34)
-                        .healthCheck(Duration.ofMillis(1500)).discovery(Duration.ofMillis(800))
+                        .healthCheck(Duration.ofMillis(2500)).discovery(Duration.ofMillis(800))
                         .canaryTimeout(Duration.ofSeconds(40)).fleetTimeout(Duration.ofSeconds(40));
                 Rollout.Result good = new Rollout(trainer, signer, opts).run(bundle(network(2, false), "1.1.0", key));
                 assertEquals(Rollout.Outcome.PROMOTED, good.outcome(), good.reason());
@@ -113,7 +117,7 @@ class FleetDashboardBrowserTest {
 
                 page.getOutputStream().close();
                 String out = new String(page.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                String err = new String(page.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                String err = pageErr.lines().collect(java.util.stream.Collectors.joining("\n"));
                 assertTrue(page.waitFor(30, TimeUnit.SECONDS) && page.exitValue() == 0, "fleet-page.mjs: " + err + out);
                 JsonNode r = JSON.readTree(out);
 
@@ -196,13 +200,7 @@ class FleetDashboardBrowserTest {
         return p.withTensors(m);
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        Await.until(condition, what, java.time.Duration.ofSeconds(30));
     }
 }

@@ -2,6 +2,7 @@ package dev.myelin.observe.foxglove;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.myelin.observe.Await;
 import dev.myelin.observe.WebClients;
 import dev.myelin.ros2.Context;
 import dev.myelin.ros2.Node;
@@ -208,13 +209,7 @@ class FoxgloveBridgeTest {
         return topic.replace("~", "~0").replace("/", "~1");
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        Await.until(condition, what, java.time.Duration.ofSeconds(20));
     }
 }
