@@ -176,6 +176,72 @@ class FoxgloveBridgeTest {
     }
 
     @Test
+    void badRequestsGetAStatusNamingTheProblemAndTheConnectionStays() throws Exception {
+        try (FoxgloveServer server = FoxgloveServer.start("myelin", new InetSocketAddress("127.0.0.1", 0))) {
+            FoxgloveServer.ChannelInfo odom = server.advertiseRos2("/odom", "nav_msgs/msg/Odometry", "float64 x\n");
+            java.util.concurrent.BlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.atomic.AtomicInteger binary = new java.util.concurrent.atomic.AtomicInteger();
+            java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .subprotocols(FoxgloveServer.SUBPROTOCOL)
+                    .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.port()), new java.net.http.WebSocket.Listener() {
+                        final StringBuilder part = new StringBuilder();
+
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence d, boolean last) {
+                            part.append(d);
+                            if (last) {
+                                texts.add(part.toString());
+                                part.setLength(0);
+                            }
+                            w.request(1);
+                            return null;
+                        }
+
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket w, java.nio.ByteBuffer d,
+                                                                               boolean last) {
+                            binary.incrementAndGet();
+                            w.request(1);
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            assertEquals(FoxgloveServer.SUBPROTOCOL, ws.getSubprotocol());
+            assertEquals("serverInfo", JSON.readTree(texts.poll(10, TimeUnit.SECONDS)).get("op").asText());
+            JsonNode adv = JSON.readTree(texts.poll(10, TimeUnit.SECONDS));
+            assertEquals("advertise", adv.get("op").asText());
+            assertEquals(odom.id(), adv.at("/channels/0/id").asInt());
+
+            List<Map.Entry<String, String>> sent = new java.util.ArrayList<>();
+            sent.add(Map.entry("not json", "request is not JSON"));
+            sent.add(Map.entry("{\"op\":\"subscribe\",\"subscriptions\":[{\"id\":1,\"channelId\":999}]}", "no channel 999"));
+            sent.add(Map.entry("{\"op\":\"subscribe\",\"subscriptions\":[{\"id\":-4,\"channelId\":" + odom.id() + "}]}",
+                    "needs an 'id'"));
+            sent.add(Map.entry("{\"op\":\"subscribe\",\"subscriptions\":[{\"id\":7,\"channelId\":" + odom.id() + "}]}", ""));
+            sent.add(Map.entry("{\"op\":\"subscribe\",\"subscriptions\":[{\"id\":7,\"channelId\":" + odom.id() + "}]}",
+                    "subscription id 7 is already in use"));
+            sent.add(Map.entry("{\"op\":\"unsubscribe\",\"subscriptionIds\":[42]}", "no subscription 42"));
+            sent.add(Map.entry("{\"op\":\"setParameters\",\"parameters\":[]}", "unsupported operation 'setParameters'"));
+            for (Map.Entry<String, String> e : sent) {
+                ws.sendText(e.getKey(), true).get(5, TimeUnit.SECONDS);
+                if (!e.getValue().isEmpty()) {
+                    JsonNode status = JSON.readTree(texts.poll(10, TimeUnit.SECONDS));
+                    assertEquals("status", status.get("op").asText());
+                    assertTrue(status.get("message").asText().contains(e.getValue()), status + " for " + e.getKey());
+                }
+            }
+            ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 0, 0, 0, 0}), true).get(5, TimeUnit.SECONDS);
+            JsonNode refused = JSON.readTree(texts.poll(10, TimeUnit.SECONDS));
+            assertEquals(2, refused.get("level").asInt());
+            assertTrue(refused.get("message").asText().contains("clientPublish"), refused.toString());
+            // Still connected and subscribed once: a message arrives as one binary frame.
+            server.publish(odom, new byte[] {0, 1, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}, System.nanoTime());
+            awaitTrue(() -> binary.get() == 1, "the message after the refused requests");
+            assertEquals(7, server.stats().refusedRequests());
+            ws.abort();
+        }
+    }
+
+    @Test
     void publishingWithoutSubscribersAllocatesNothing() throws Exception {
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         try (FoxgloveServer server = FoxgloveServer.start("myelin", new InetSocketAddress("127.0.0.1", 0));
