@@ -176,7 +176,6 @@ final class BenchLoopCommand implements Callable<Integer> {
             long swapMisses = w.swapMisses();
             long swaps = w.swaps();
             long[] safety = w.safety();
-            long[] safety0 = new long[safety.length];
             Histogram jitter = w.jitter();
             Histogram io = w.io();
             Histogram inference = w.inference();
@@ -216,7 +215,7 @@ final class BenchLoopCommand implements Callable<Integer> {
             report.put("tick_errors", tickErrors);
             Intervention[] causes = Intervention.values();
             for (int i = 0; i < causes.length; i++) {
-                report.put("safety." + causes[i].key(), safety[i] - safety0[i]);
+                report.put("safety." + causes[i].key(), safety[i]);
             }
             report.put("energy_pj_per_decision", JsonReport.round(controller.metrics().meanEnergyPicojoules(), 1));
             report.put("sim_episodes", episodes);
@@ -230,11 +229,11 @@ final class BenchLoopCommand implements Callable<Integer> {
             printUs("dds_write call", write);
             System.out.printf(Locale.ROOT, "safety holds: stale %d, non-finite obs %d, non-finite action %d; clamps %d, rate limits %d; "
                             + "%.0f pJ per decision; %d sim episodes%n",
-                    safety[Intervention.STALE_INPUT.ordinal()] - safety0[Intervention.STALE_INPUT.ordinal()],
-                    safety[Intervention.NON_FINITE_OBSERVATION.ordinal()] - safety0[Intervention.NON_FINITE_OBSERVATION.ordinal()],
-                    safety[Intervention.NON_FINITE_ACTION.ordinal()] - safety0[Intervention.NON_FINITE_ACTION.ordinal()],
-                    safety[Intervention.CLAMP.ordinal()] - safety0[Intervention.CLAMP.ordinal()],
-                    safety[Intervention.RATE_LIMIT.ordinal()] - safety0[Intervention.RATE_LIMIT.ordinal()],
+                    safety[Intervention.STALE_INPUT.ordinal()],
+                    safety[Intervention.NON_FINITE_OBSERVATION.ordinal()],
+                    safety[Intervention.NON_FINITE_ACTION.ordinal()],
+                    safety[Intervention.CLAMP.ordinal()],
+                    safety[Intervention.RATE_LIMIT.ordinal()],
                     controller.metrics().meanEnergyPicojoules(), episodes);
             if (wf != null) {
                 report.put("foxglove.seconds", JsonReport.round(wf.elapsed(), 3));
