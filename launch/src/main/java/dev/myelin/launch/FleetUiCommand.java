@@ -67,6 +67,10 @@ final class FleetUiCommand implements Callable<Integer> {
         FleetModel model = new FleetModel(fleet, keys, System::currentTimeMillis);
         MqttLink link = FleetDashboard.link(broker.endpoint(), "fleet-ui-" + UUID.randomUUID().toString().substring(0, 8));
         ReleaseSigner signer = releaseKey == null ? null : new ReleaseSigner(SigningKeys.readPrivateKey(releaseKey));
+        if (signer != null && !keys.keyIds().contains(signer.keyId())) {
+            throw new IllegalArgumentException("--release-key " + releaseKey + " (key " + signer.keyId()
+                    + ") is not among the --trust keys " + keys.keyIds() + ": robots would refuse its commands");
+        }
         try (FleetDashboard ui = FleetDashboard.start(model, link, runs, new InetSocketAddress(host, port), signer)) {
             System.out.println("fleet-ui: fleet " + fleet + " from " + broker.uri + " on http://" + host + ":" + ui.port()
                     + "/ (" + (signer == null ? "read-only" : "commands signed with " + signer.keyId())
