@@ -46,6 +46,7 @@ process.stdin.resume();
 const states = {}; // release id -> [state, ...] in the order shown
 const versions = {};
 const robots = {}; // robot id -> last state shown
+const robotStates = {}; // robot id -> [state, ...] in the order shown
 const safety = {}; // robot id -> largest safety interventions shown
 const shot = new Set();
 let refusedShown = 0;
@@ -69,6 +70,8 @@ while (!done) {
   const s = await sample();
   for (const r of s.robots) {
     robots[r.id] = r.state;
+    const rs = (robotStates[r.id] ??= []);
+    if (rs[rs.length - 1] !== r.state) rs.push(r.state);
     safety[r.id] = Math.max(safety[r.id] ?? 0, r.safety);
   }
   for (const r of s.releases) {
@@ -113,6 +116,6 @@ await context.close();
 rmSync(profile, { recursive: true, force: true });
 const foreign = requests.filter((u) => !u.startsWith(url.replace(/\/$/, "")));
 process.stdout.write(
-  JSON.stringify({ robots, safety, states, versions, refusedShown, timelinePhases, readout, paths, foreign, consoleErrors, paused }) + "\n",
+  JSON.stringify({ robots, robotStates, safety, states, versions, refusedShown, timelinePhases, readout, paths, foreign, consoleErrors, paused }) + "\n",
 );
 process.exit(0);

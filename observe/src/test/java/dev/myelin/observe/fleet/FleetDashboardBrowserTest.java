@@ -43,8 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The fleet dashboard in headless Chromium (Debian's, driven by playwright-core) during an ota-demo-style run: an
  * embedded broker, three simulated robots with their update agents, a healthy release that goes from canary to
- * promoted and committed, a release whose commands exceed the safety gate that is rolled back, and a forged manifest
- * that the page refuses; then, the dashboard holding the release key, a click pauses one robot's updates. Screenshots
+ * promoted and committed, a release whose commands exceed the safety gate that is rolled back, a forged manifest
+ * that the page refuses and a robot that goes offline; then, the dashboard holding the release key, a click pauses one robot's updates. Screenshots
  * are kept in {@code target/fleet-ui-screenshots}.
  */
 class FleetDashboardBrowserTest {
@@ -106,6 +106,9 @@ class FleetDashboardBrowserTest {
                 assertTrue(trainer.publishAndWait(Topics.manifest(FLEET, "nav", "beta"),
                         forged.seal(new ReleaseSigner(rogue.getPrivate())), 1, true, Duration.ofSeconds(5)));
                 awaitTrue(() -> ui.model().snapshot().get("refused").asLong() >= 1, "the forged manifest is refused");
+                // r2 shuts down: its agent says offline on the way out.
+                agents.get(1).close();
+                awaitTrue(() -> !ui.model().snapshot().at("/robots/1/online").asBoolean(), "r2 offline on the dashboard");
                 Thread.sleep(1500); // a few more polls of the page
                 // Without the page's token a command is refused, and nothing is sent.
                 var http = java.net.http.HttpClient.newHttpClient();
@@ -121,9 +124,9 @@ class FleetDashboardBrowserTest {
                 assertTrue(page.waitFor(30, TimeUnit.SECONDS) && page.exitValue() == 0, "fleet-page.mjs: " + err + out);
                 JsonNode r = JSON.readTree(out);
 
-                for (String id : List.of("r1", "r2", "r3")) {
-                    assertEquals("online", r.at("/robots/" + id).asText(), id + " shown online: " + r.get("robots"));
-                }
+                assertEquals("online", r.at("/robots/r1").asText(), r.get("robots").toString());
+                assertEquals("offline", r.at("/robots/r2").asText(), r.get("robots").toString());
+                assertEquals("online", r.at("/robots/r3").asText(), r.get("robots").toString());
                 JsonNode states = r.get("states");
                 assertEquals(List.of("canary", "promoted", "committed"), list(states.get(good.releaseId())),
                         "1.1.0 on the page: " + states);
@@ -141,6 +144,7 @@ class FleetDashboardBrowserTest {
                 assertTrue(states.size() == 2 && !r.get("versions").toString().contains("9.9.9"),
                         "the forged release is not listed: " + r.get("versions"));
                 assertEquals(1, r.get("paths").asInt(), "one learning curve drawn");
+                assertEquals(List.of("online", "offline"), list(r.at("/robotStates/r2")), "r2 was shown online, then offline");
                 // With the release key, the page paused r3's updates by a signed command; the other robots were not.
                 assertTrue(r.at("/paused/agent").asText().startsWith("paused"), r.get("paused").toString());
                 assertTrue(r.at("/paused/message").asText().startsWith("pause sent to r3"), r.get("paused").toString());
