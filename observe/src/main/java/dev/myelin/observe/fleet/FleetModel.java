@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Releases move through {@code canary} (manifest naming canary robots), {@code promoted} (manifest for the whole
  * fleet), {@code committed} (every online robot of the policy reported committing it) or {@code rolled-back} (a
- * robot rolled it back, or the channel went back to an earlier release or was cleared while it was in canary).
+ * robot rolled it back, or a signed manifest put the channel back to an earlier release while it was in canary).
  * Each change of state, and each robot's activation, commit, refusal or rollback of it, is an event on the release's
  * timeline, stamped with the time the dashboard saw it.
  *
@@ -186,12 +186,13 @@ public final class FleetModel {
         String channelKey = p[3] + "/" + p[4];
         long now = clock.getAsLong();
         if (payload.length == 0) {
+            // An empty retained message clears the channel. It carries no signature, so it is noted on the release
+            // that held the channel but proves nothing: a rollback shows only from signed manifests and robots' reports.
             String head = channelHead.remove(channelKey);
             Release old = head == null ? null : releases.get(head);
-            if (old != null && old.state.equals("canary")) {
-                state(old, now, "rolled-back", "channel " + p[4] + " cleared");
+            if (old != null) {
+                event(old, now, "channel-cleared", "unsigned: the channel is empty now");
             }
-            accepted++;
             return;
         }
         ReleaseManifest m;

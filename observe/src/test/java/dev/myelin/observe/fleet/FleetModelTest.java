@@ -108,9 +108,15 @@ class FleetModelTest {
         // A robot speaking for another robot, and a payload that is not JSON.
         model.onStatus(Topics.status("lab", "r1"), new RobotStatus("r2", "lab", true, "nav", "1.0.0", SHA, "idle", now).toBytes());
         model.onHealth(Topics.health("lab", "r1"), "{\"v\":1,".getBytes(StandardCharsets.UTF_8));
+        // An empty (unsigned) payload clears a channel; it is noted, and proves no rollback.
+        ReleaseManifest canary = manifest("1.5.0", ReleaseManifest.Stage.CANARY, List.of("r9"), "stable");
+        model.onManifest(Topics.manifest("lab", "nav", "stable"), canary.seal(signer));
+        model.onManifest(Topics.manifest("lab", "nav", "stable"), new byte[0]);
+        assertEquals("canary", release(canary.releaseId()).get("state").asText());
+        assertEquals(List.of("manifest", "canary", "channel-cleared"), kinds(release(canary.releaseId())));
         JsonNode s = model.snapshot();
         assertEquals(4, s.get("refused").asLong());
-        assertEquals(0, s.get("releases").size());
+        assertEquals(1, s.get("releases").size(), "only the correctly signed release");
         assertEquals(0, s.get("robots").size());
         List<String> why = new java.util.ArrayList<>();
         s.get("refusals").forEach(n -> why.add(n.asText()));
