@@ -257,7 +257,7 @@ public final class FoxgloveServer implements AutoCloseable {
     private String serverInfoJson() {
         ObjectNode o = JSON.createObjectNode().put("op", "serverInfo").put("name", name);
         o.putArray("capabilities");
-        o.putObject("metadata").put("ROS_DISTRO", "myelin");
+        o.putObject("metadata").put("server", "myelin");
         o.put("sessionId", sessionId);
         return o.toString();
     }
