@@ -11,6 +11,9 @@ import dev.myelin.controller.loop.IdleStrategy;
 import dev.myelin.controller.ros.ControllerInterfaces;
 import dev.myelin.controller.ros.ControllerParameters;
 import dev.myelin.controller.safety.Intervention;
+import dev.myelin.observe.foxglove.FoxgloveBridge;
+import dev.myelin.observe.foxglove.FoxgloveProbe;
+import dev.myelin.observe.foxglove.FoxgloveServer;
 import dev.myelin.policy.bundle.BundleWriter;
 import dev.myelin.policy.bundle.SigningKeys;
 import dev.myelin.policy.bundle.TrustedKeys;
@@ -37,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -109,6 +113,16 @@ final class BenchLoopCommand implements Callable<Integer> {
                     + "and report both (with_recorder.*).")
     Path record;
 
+    @Option(names = "--foxglove-client", description = "Time a second window with a Foxglove server on every topic of the "
+            + "domain, one client reading everything and one that stops reading; report both windows.")
+    boolean foxgloveClient;
+
+    /** The figures of one timed window. */
+    private record Window(double elapsed, long ticks, long decisions, long misses, long missesFirstHalf, long swapMisses, long swaps, long[] safety,
+                          Histogram jitter, Histogram io, Histogram inference, Histogram write, Histogram handoff,
+                          long episodes) {
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0) || !(warmupSeconds >= 0) || !(swapEvery >= 0) || !(simRate > 0)) {
@@ -173,64 +187,58 @@ final class BenchLoopCommand implements Callable<Integer> {
                 nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
                 Thread.sleep(10);
             }
-            LoopMetrics m = controller.metrics();
-            m.resetTotals();
-            long ticks0 = m.ticks();
-            long decisions0 = m.decisions();
-            long misses0 = m.deadlineMisses();
-            long swapMisses0 = m.missedDuringSwaps();
-            long swaps0 = controller.host().swaps();
-            long[] safety0 = safety(controller);
-            long episodes0 = sim.stats().episodes();
-            long start = System.nanoTime();
-            long end = start + Math.round(seconds * 1e9);
-            nextSwap = start + Math.round(swapEvery * 1e9);
-            long half = start + Math.round(seconds * 0.5e9);
-            long missesAtHalf = -1;
-            while (System.nanoTime() < end) {
-                nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
-                if (setter != null && missesAtHalf < 0 && System.nanoTime() >= half) {
-                    missesAtHalf = m.deadlineMisses();
-                    setter.start();
+            Window w = timed(controller, sim, policies, key, version, setter);
+            FoxgloveServer.Stats fox = null;
+            FoxgloveServer.ClientStats stalledStats = null;
+            String readerReport = "";
+            Window wf = null;
+            if (foxgloveClient) {
+                try (FoxgloveBridge bridge = FoxgloveBridge.start(new FoxgloveBridge.Options("127.0.0.1", 0, domain, true,
+                        java.util.List.of(), FoxgloveServer.DEFAULT_MAX_QUEUED))) {
+                    Thread.sleep(1500); // discovery of the topics, so that the clients get them in their first advertise
+                    // The clients run in processes of their own, as Foxglove would on another machine.
+                    Process stalled = probe(bridge.port(), "stall");
+                    Process reader = probe(bridge.port(), "read");
+                    Thread.sleep(1500); // subscriptions; the stalled client fills its socket
+                    System.out.printf(Locale.ROOT, "foxglove: %d topics bridged, %d clients attached (one reading, one stalled)%n",
+                            bridge.topics().size(), bridge.server().stats().clients());
+                    wf = timed(controller, sim, policies, key, version, null);
+                    fox = bridge.server().stats();
+                    List<FoxgloveServer.ClientStats> clients = bridge.server().clientStats();
+                    readerReport = finish(reader);
+                    String stalledReport = finish(stalled);
+                    if (clients.size() != 2) {
+                        throw new IllegalStateException("foxglove clients dropped out during the run: " + clients
+                                + "; reader " + readerReport + "; stalled " + stalledReport);
+                    }
+                    stalledStats = clients.getFirst();
                 }
-                Thread.sleep(10);
             }
-            if (setter != null) {
-                setter.stop();
-            }
-            m.harvest();
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            long ticks = m.ticks() - ticks0;
-            long decisions = m.decisions() - decisions0;
-            long misses = m.deadlineMisses() - misses0;
-            long swapMisses = m.missedDuringSwaps() - swapMisses0;
-            long swaps = controller.host().swaps() - swaps0;
-            long[] safety = safety(controller);
-            Histogram jitter = m.jitter();
-            Histogram io = m.inputToOutput();
-            Histogram inference = m.inference();
-            Histogram write = m.outputWrite();
-            Histogram handoff = m.inputToHandoff();
             long tickErrors = controller.loop().tickErrors();
-            JsonReport recorded = null;
-            if (record != null) {
-                jitter = jitter.copy();
-                io = io.copy();
-                inference = inference.copy();
-                write = write.copy();
-                handoff = handoff.copy();
-                recorded = timedWithRecorder(controller, controllerContext, policies, key, version);
-            }
+            JsonReport recorded = record == null ? null
+                    : timedWithRecorder(controller, sim, controllerContext, policies, key, version);
             controller.close();
             simRunning[0] = false;
             simThread.join(5_000);
-            long episodes = sim.stats().episodes() - episodes0;
             sim.close();
             if (env.simulator() instanceof MujocoNav physics) {
                 physics.close();
             } else if (env.simulator() instanceof QuadrupedWalk physics) {
                 physics.close();
             }
+            double elapsed = w.elapsed();
+            long ticks = w.ticks();
+            long decisions = w.decisions();
+            long misses = w.misses();
+            long swapMisses = w.swapMisses();
+            long swaps = w.swaps();
+            long[] safety = w.safety();
+            Histogram jitter = w.jitter();
+            Histogram io = w.io();
+            Histogram inference = w.inference();
+            Histogram write = w.write();
+            Histogram handoff = w.handoff();
+            long episodes = w.episodes();
 
             JsonReport report = new JsonReport();
             report.put("machine.available_processors", Runtime.getRuntime().availableProcessors());
@@ -264,9 +272,9 @@ final class BenchLoopCommand implements Callable<Integer> {
             report.put("tick_errors", tickErrors);
             Intervention[] causes = Intervention.values();
             for (int i = 0; i < causes.length; i++) {
-                report.put("safety." + causes[i].key(), safety[i] - safety0[i]);
+                report.put("safety." + causes[i].key(), safety[i]);
             }
-            report.put("energy_pj_per_decision", JsonReport.round(m.meanEnergyPicojoules(), 1));
+            report.put("energy_pj_per_decision", JsonReport.round(controller.metrics().meanEnergyPicojoules(), 1));
             report.put("sim_episodes", episodes);
 
             System.out.printf(Locale.ROOT, "%d ticks in %.1f s (%d decisions), %d deadline misses, %d swaps, %d missed during swaps%n",
@@ -278,15 +286,44 @@ final class BenchLoopCommand implements Callable<Integer> {
             printUs("dds_write call", write);
             System.out.printf(Locale.ROOT, "safety holds: stale %d, non-finite obs %d, non-finite action %d; clamps %d, rate limits %d; "
                             + "%.0f pJ per decision; %d sim episodes%n",
-                    safety[Intervention.STALE_INPUT.ordinal()] - safety0[Intervention.STALE_INPUT.ordinal()],
-                    safety[Intervention.NON_FINITE_OBSERVATION.ordinal()] - safety0[Intervention.NON_FINITE_OBSERVATION.ordinal()],
-                    safety[Intervention.NON_FINITE_ACTION.ordinal()] - safety0[Intervention.NON_FINITE_ACTION.ordinal()],
-                    safety[Intervention.CLAMP.ordinal()] - safety0[Intervention.CLAMP.ordinal()],
-                    safety[Intervention.RATE_LIMIT.ordinal()] - safety0[Intervention.RATE_LIMIT.ordinal()],
-                    m.meanEnergyPicojoules(), episodes);
+                    safety[Intervention.STALE_INPUT.ordinal()],
+                    safety[Intervention.NON_FINITE_OBSERVATION.ordinal()],
+                    safety[Intervention.NON_FINITE_ACTION.ordinal()],
+                    safety[Intervention.CLAMP.ordinal()],
+                    safety[Intervention.RATE_LIMIT.ordinal()],
+                    controller.metrics().meanEnergyPicojoules(), episodes);
+            if (wf != null) {
+                report.put("foxglove.seconds", JsonReport.round(wf.elapsed(), 3));
+                report.put("foxglove.ticks", wf.ticks());
+                putUs(report, "foxglove.period_jitter_us", wf.jitter());
+                putUs(report, "foxglove.input_to_output_us", wf.io());
+                putUs(report, "foxglove.input_to_handoff_us", wf.handoff());
+                putUs(report, "foxglove.dds_write_us", wf.write());
+                report.put("foxglove.deadline_misses", wf.misses());
+                report.put("foxglove.messages_sent", fox.sent());
+                report.put("foxglove.messages_dropped", fox.dropped());
+                report.put("foxglove.stalled_client.sent", stalledStats.sent());
+                report.put("foxglove.stalled_client.dropped", stalledStats.dropped());
+                report.put("foxglove.stalled_client.queued_at_end", stalledStats.queued());
+                report.put("foxglove.reading_client", readerReport);
+                double jr = us(wf.jitter(), 99) / Math.max(1e-9, us(jitter, 99));
+                double ior = us(wf.io(), 99) / Math.max(1e-9, us(io, 99));
+                report.put("foxglove.jitter_p99_ratio", JsonReport.round(jr, 3));
+                report.put("foxglove.input_to_output_p99_ratio", JsonReport.round(ior, 3));
+                System.out.printf(Locale.ROOT, "%nwith a Foxglove server, a reading and a stalled client: %d ticks in %.1f s, "
+                        + "%d deadline misses%n", wf.ticks(), wf.elapsed(), wf.misses());
+                printUs("period jitter", wf.jitter());
+                printUs("input-to-output", wf.io());
+                printUs("to DDS hand-off", wf.handoff());
+                printUs("dds_write call", wf.write());
+                System.out.printf(Locale.ROOT, "  foxglove: %d messages sent, %d dropped (stalled client: %d sent, %d dropped; "
+                                + "%d queued at the end; reading client: %s)%n  p99 with / without: jitter %.2fx, input-to-output %.2fx%n",
+                        fox.sent(), fox.dropped(), stalledStats.sent(), stalledStats.dropped(), stalledStats.queued(),
+                        readerReport, jr, ior);
+            }
             if (setter != null) {
-                long withSets = m.deadlineMisses() - missesAtHalf;
-                long reference = missesAtHalf - misses0;
+                long reference = w.missesFirstHalf();
+                long withSets = misses - reference;
                 report.put("param_sets.hz", paramSets);
                 report.put("param_sets.parameter", setter.parameter());
                 report.put("param_sets.accepted", setter.accepted());
@@ -298,14 +335,7 @@ final class BenchLoopCommand implements Callable<Integer> {
                                 + "(set round trip p50 %.2f ms); deadline misses %d in the reference half, %d in the half with sets%n",
                         setter.accepted(), setter.failed(), paramSets, setter.parameter(), setter.percentileMs(0.5),
                         reference, withSets);
-            }
-            if (recorded != null) {
-                report.put("with_recorder", recorded.root());
-                System.out.printf(Locale.ROOT, "with the recorder: jitter p99 %.1f us (without %.1f), input-to-output p99 %.1f us "
-                                + "(without %.1f)%n", recorded.root().get("period_jitter_us") instanceof java.util.Map<?, ?> j ? j.get("p99") : null,
-                        us(jitter, 99), recorded.root().get("input_to_output_us") instanceof java.util.Map<?, ?> o ? o.get("p99") : null,
-                        us(io, 99));
-            }
+                        }
             if (json != null) {
                 report.write(json);
                 System.out.println("wrote " + json);
@@ -401,29 +431,85 @@ final class BenchLoopCommand implements Callable<Integer> {
         }
     }
 
-    /** A second timed run as long as the first, with decisions and topics recorded. */
-    private JsonReport timedWithRecorder(Controller controller, Context context, Policy[] policies, KeyPair key, int[] version)
-            throws Exception {
-        ControllerRecording recording = ControllerRecording.start(controller, context, record, true);
-        Thread.sleep(1000); // topics discovered and subscribed
+
+    /** A {@link FoxgloveProbe} in a JVM of its own; returns once it is connected. */
+    private static Process probe(int port, String mode) throws java.io.IOException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-cp", System.getProperty("java.class.path"), FoxgloveProbe.class.getName(), "ws://127.0.0.1:" + port, mode)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        if (!"connected".equals(first)) {
+            p.destroyForcibly();
+            throw new java.io.IOException("foxglove " + mode + " client did not connect: " + first);
+        }
+        return p;
+    }
+
+    /** Closes a probe's stdin and returns its report line. */
+    private static String finish(Process p) throws Exception {
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        return out;
+    }
+
+    /**
+     * One timed window of {@link #seconds}, swapping policies as configured; with {@code setter}, its
+     * parameter sets run through the second half and the misses of the first half are reported apart.
+     */
+    private Window timed(Controller controller, RobotSimulation sim, Policy[] policies, KeyPair key, int[] version,
+                         ParameterSetter setter) throws Exception {
         LoopMetrics m = controller.metrics();
         m.resetTotals();
         long ticks0 = m.ticks();
+        long decisions0 = m.decisions();
         long misses0 = m.deadlineMisses();
+        long swapMisses0 = m.missedDuringSwaps();
+        long swaps0 = controller.host().swaps();
+        long[] safety0 = safety(controller);
+        long episodes0 = sim.stats().episodes();
         long start = System.nanoTime();
         long end = start + Math.round(seconds * 1e9);
+        long half = start + Math.round(seconds * 0.5e9);
+        long missesAtHalf = -1;
         long nextSwap = start + Math.round(swapEvery * 1e9);
         while (System.nanoTime() < end) {
             nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
+            if (setter != null && missesAtHalf < 0 && System.nanoTime() >= half) {
+                missesAtHalf = m.deadlineMisses();
+                setter.start();
+            }
             Thread.sleep(10);
         }
+        if (setter != null) {
+            setter.stop();
+        }
         m.harvest();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long[] safety = safety(controller);
+        for (int i = 0; i < safety.length; i++) {
+            safety[i] -= safety0[i];
+        }
+        return new Window(elapsed, m.ticks() - ticks0, m.decisions() - decisions0, m.deadlineMisses() - misses0,
+                missesAtHalf < 0 ? -1 : missesAtHalf - misses0,
+                m.missedDuringSwaps() - swapMisses0, controller.host().swaps() - swaps0, safety, m.jitter().copy(),
+                m.inputToOutput().copy(), m.inference().copy(), m.outputWrite().copy(), m.inputToHandoff().copy(),
+                sim.stats().episodes() - episodes0);
+    }
+
+    /** A second timed window as long as the first, with decisions and topics recorded. */
+    private JsonReport timedWithRecorder(Controller controller, RobotSimulation sim, Context context, Policy[] policies,
+                                         KeyPair key, int[] version) throws Exception {
+        ControllerRecording recording = ControllerRecording.start(controller, context, record, true);
+        Thread.sleep(1000); // topics discovered and subscribed
+        Window w = timed(controller, sim, policies, key, version, null);
         JsonReport r = new JsonReport();
-        r.put("ticks", m.ticks() - ticks0);
-        r.put("deadline_misses", m.deadlineMisses() - misses0);
-        putUs(r, "period_jitter_us", m.jitter());
-        putUs(r, "input_to_output_us", m.inputToOutput());
-        putUs(r, "inference_us", m.inference());
+        r.put("ticks", w.ticks());
+        r.put("deadline_misses", w.misses());
+        putUs(r, "period_jitter_us", w.jitter());
+        putUs(r, "input_to_output_us", w.io());
+        putUs(r, "inference_us", w.inference());
         recording.close(System.out);
         long written = 0;
         long dropped = 0;

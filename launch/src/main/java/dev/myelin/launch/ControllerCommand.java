@@ -76,6 +76,9 @@ final class ControllerCommand implements Callable<Integer> {
             description = "Record every decision and every topic on the domain into an MCAP file.")
     java.nio.file.Path record;
 
+    @picocli.CommandLine.Mixin
+    FoxgloveOption foxglove;
+
     @Override
     public Integer call() throws Exception {
         if (duration != null && !(duration > 0)) {
@@ -98,7 +101,8 @@ final class ControllerCommand implements Callable<Integer> {
         if (localhost != null) {
             builder.localhostOnly(localhost);
         }
-        try (Context context = builder.build()) {
+        try (Context context = builder.build();
+             var live = foxglove.start(domain, localhost)) {
             Node node = context.createNode(p.nodeName(), namespace);
             Controller controller = new Controller(p, node);
             ControllerInterfaces.start(controller, node, ControllerParameters.of(

@@ -47,6 +47,8 @@ import picocli.CommandLine.Command;
                 CompareCommand.class,
                 BagCommand.class,
                 ReplayCommand.class,
+                FoxgloveCommand.class,
+                FleetUiCommand.class,
         })
 public final class Myelin implements Runnable {
 

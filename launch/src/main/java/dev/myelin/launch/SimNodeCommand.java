@@ -74,6 +74,9 @@ final class SimNodeCommand implements Callable<Integer> {
     @Option(names = "--namespace", defaultValue = "/", description = "Node namespace (default ${DEFAULT-VALUE}).")
     String namespace;
 
+    @Mixin
+    FoxgloveOption foxglove;
+
     @Override
     public Integer call() throws Exception {
         Qos qos = switch (scanQos) {
@@ -96,7 +99,8 @@ final class SimNodeCommand implements Callable<Integer> {
         if (localhost != null) {
             builder.localhostOnly(localhost);
         }
-        try (Context context = builder.build()) {
+        try (Context context = builder.build();
+             var live = foxglove.start(domain, localhost)) {
             Node node = context.createNode(name, namespace);
             node.serveParameters(simParameters(spec));
             RobotSimulation sim = env.simulator() instanceof QuadrupedWalk

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 
 /**
  * The kinds of node a launch file may name. In-process: {@code broker}, {@code sim-node},
- * {@code controller}, {@code ota-agent}, {@code release}. With {@code process: separate}, any
+ * {@code controller}, {@code ota-agent}, {@code release}, {@code foxglove}. With {@code process: separate}, any
  * {@code ./myelin} subcommand ({@code base}, {@code train} or its alias {@code trainer}, {@code sim-node},
  * {@code controller}, ...), its parameters being that command's options ({@code max_steps: 3} is
  * {@code --max-steps 3}; {@code args} holds positional arguments; {@code param_file} is {@code --params}).
@@ -27,7 +27,8 @@ public final class NodeKinds {
             "ota-agent", Set.of("controller", "broker", "fleet", "policy", "channel", "robot_id", "state_dir", "trust",
                     "release_key", "factory", "experience", "reward_topic"),
             "release", Set.of("broker", "bundle", "key", "name", "version", "fleet", "channel", "canary", "health_check",
-                    "timeout", "delay"));
+                    "timeout", "delay"),
+            "foxglove", union(ROS, "port", "host", "topics", "max_queued"));
     private static final Set<String> REMAPPABLE = Set.of("sim-node", "controller");
     private static volatile Map<String, CommandLine> subcommands;
 
@@ -168,6 +169,7 @@ public final class NodeKinds {
             case "controller" -> ControllerNode.of(s);
             case "ota-agent" -> OtaAgentNode.of(s, peers);
             case "release" -> ReleaseNode.of(s, peers);
+            case "foxglove" -> FoxgloveNode.of(s);
             default -> throw new IllegalStateException("unchecked kind " + s.kind());
         };
     }

@@ -155,6 +155,16 @@ public final class MessageTypes {
         }
     }
 
+    /**
+     * The full definition text of a type in the {@code ros2msg} form that rosbag2 (MCAP schemas) and the Foxglove
+     * WebSocket protocol carry ({@link Ros2MsgSchema#fullText}).
+     *
+     * @throws UnknownMessageTypeException when no definition exists
+     */
+    public String fullDefinition(String name) {
+        return Ros2MsgSchema.fullText(get(name));
+    }
+
     private MessageType compile(String name, LinkedHashSet<String> inProgress) {
         MessageType done = compiled.get(name);
         if (done != null) {
