@@ -29,7 +29,7 @@ import java.util.function.IntConsumer;
  * <p>Acting uses a separate fp32 instance of the actor over the same master weights, so the policy that
  * explores is the one that is exported. {@link #update} and {@link #act} belong to the training thread.
  */
-public abstract class Learner implements AutoCloseable {
+public abstract class Learner extends OffPolicyLearner implements AutoCloseable {
     protected final TrainConfig config;
     protected final Communicator comm;
     protected final ActorShape shape;
@@ -53,11 +53,6 @@ public abstract class Learner implements AutoCloseable {
 
     /** The sampled batch of the update in progress (read by the replicas). */
     protected ReplayBuffer.Batch current;
-
-    protected long updates;
-    protected double lastCriticLoss = Double.NaN;
-    protected double lastActorLoss = Double.NaN;
-    protected double lastMeanQ = Double.NaN;
 
     protected Learner(TrainConfig config, Communicator comm, int observationSize, int actionSize, int actingBatch,
                       boolean logStdHead, long seed) {
@@ -224,6 +219,32 @@ public abstract class Learner implements AutoCloseable {
         pool.run(phase);
     }
 
+    /** Starts an update on {@code b}: checks its size, counts the update and makes it the replicas' batch. */
+    protected final void begin(ReplayBuffer.Batch b) {
+        if (b.size != batch) {
+            throw new IllegalArgumentException("batch of " + b.size + " transitions, configured for " + batch);
+        }
+        updates++;
+        current = b;
+    }
+
+    /**
+     * The critic half of an update: runs {@code criticPhase} on every replica (which leaves each replica's
+     * loss, mean Q1 and gradient), records the batch's critic loss and mean Q1, and steps the critics.
+     */
+    protected final void criticUpdate(IntConsumer criticPhase) {
+        onReplicas(criticPhase);
+        double loss = 0;
+        double meanQ = 0;
+        for (Replica r : replicas) {
+            loss += r.criticLoss;
+            meanQ += r.meanQ;
+        }
+        lastCriticLoss = loss / batch;
+        lastMeanQ = meanQ / batch;
+        stepCritic();
+    }
+
     /** Sums the replicas' critic gradients, averages over ranks, unscales, steps if finite. */
     protected void stepCritic() {
         sumInto(criticParams.gradients(), true);
@@ -315,22 +336,6 @@ public abstract class Learner implements AutoCloseable {
     /** The fp32 actor used for acting. */
     public PopSanActor rolloutActor() {
         return rollout;
-    }
-
-    public long updates() {
-        return updates;
-    }
-
-    public double lastCriticLoss() {
-        return lastCriticLoss;
-    }
-
-    public double lastActorLoss() {
-        return lastActorLoss;
-    }
-
-    public double lastMeanQ() {
-        return lastMeanQ;
     }
 
     public LossScaler actorScaler() {

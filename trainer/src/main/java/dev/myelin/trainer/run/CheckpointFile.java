@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -268,6 +269,12 @@ public final class CheckpointFile {
             c.sections.put(name, data);
         }
         return c;
+    }
+
+    /** The SHA-256 of a whole checkpoint file in hex, as exported bundles record it in their provenance. */
+    public static String sha256Hex(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return HexFormat.of().formatHex(sha256(bytes, bytes.length));
     }
 
     static byte[] sha256(byte[] bytes, int length) {
