@@ -14,6 +14,7 @@ import dev.myelin.trainer.run.TrainConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What TD3 and SAC share: a population-coded spiking actor, twin MLP critics with polyak-averaged
@@ -234,15 +235,37 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
      */
     protected final void criticUpdate(IntConsumer criticPhase) {
         onReplicas(criticPhase);
-        double loss = 0;
-        double meanQ = 0;
-        for (Replica r : replicas) {
-            loss += r.criticLoss;
-            meanQ += r.meanQ;
-        }
-        lastCriticLoss = loss / batch;
-        lastMeanQ = meanQ / batch;
+        lastCriticLoss = sum(r -> r.criticLoss) / batch;
+        lastMeanQ = sum(r -> r.meanQ) / batch;
         stepCritic();
+    }
+
+    /**
+     * The actor half of an update: runs {@code actorPhase} on every replica, records the batch's actor loss,
+     * steps the actor, polyak-averages the second actor's parameters towards it when {@code averageSecond}
+     * (TD3's target actor), and refreshes the replicas' second actors. Returns the batch's mean
+     * log-likelihood as the replicas report it (SAC; 0 when they do not).
+     */
+    protected final double actorUpdate(IntConsumer actorPhase, boolean averageSecond) {
+        onReplicas(actorPhase);
+        lastActorLoss = sum(r -> r.actorLoss) / batch;
+        stepActor();
+        if (averageSecond) {
+            secondActorParameters().polyakFrom(actorParams, config.polyak);
+        }
+        for (Replica r : replicas) {
+            r.second.refreshWeights();
+        }
+        return sum(r -> r.meanLogp) / batch;
+    }
+
+    /** A replica figure summed over the replicas, in replica order. */
+    private double sum(ToDoubleFunction<Replica> figure) {
+        double s = 0;
+        for (Replica r : replicas) {
+            s += figure.applyAsDouble(r);
+        }
+        return s;
     }
 
     /** Sums the replicas' critic gradients, averages over ranks, unscales, steps if finite. */
@@ -305,6 +328,24 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
         r.meanQ = meanQ;
         r.q1.backward(r.gq1, r.criticGrad, null, 0, 0);
         r.q2.backward(r.gq2, r.criticGrad, null, 0, 0);
+    }
+
+    /**
+     * Starts replica {@code k}'s critic phase ({@code critic}) or actor phase: zeroes that gradient buffer and
+     * runs the phase's actor on the replica's rows, the second actor (TD3: the target actor; SAC: the actor) on
+     * the next observations for the critics, the actor on the observations for the actor. Returns the replica.
+     */
+    protected final Replica startPhase(int k, boolean critic) {
+        Replica r = replicas[k];
+        if (k > 0) {
+            zero(critic ? r.criticGrad : r.actorGrad);
+        } else {
+            (critic ? criticParams : actorParams).zeroGradients();
+        }
+        PopSanActor net = critic ? r.second : r.actor;
+        r.actorInput(net, critic ? current.next : current.obs);
+        net.forward(r.rows);
+        return r;
     }
 
     /** Zeroes this replica's critic (or actor) gradient buffer; call at the start of its phase. */

@@ -92,35 +92,17 @@ public final class Sac extends Learner {
         }
         criticUpdate(criticPhase);
 
-        onReplicas(actorPhase);
-        double pl = 0;
-        double lp = 0;
-        for (Replica r : replicas) {
-            pl += r.actorLoss;
-            lp += r.meanLogp;
-        }
-        lastActorLoss = pl / batch;
-        stepActor();
-        for (Replica r : replicas) {
-            r.second.refreshWeights();
-        }
+        double meanLogp = actorUpdate(actorPhase, false);
         if (config.sacAutoAlpha) {
-            updateAlpha(lp / batch);
+            updateAlpha(meanLogp);
         }
         updateTargets();
     }
 
     private void criticPhase(int k) {
-        Replica r = replicas[k];
+        Replica r = startPhase(k, true);
         ReplayBuffer.Batch b = current;
         int n = r.rows;
-        if (k > 0) {
-            zero(r.criticGrad);
-        } else {
-            criticParams.zeroGradients();
-        }
-        r.actorInput(r.second, b.next);
-        r.second.forward(n);
         sample(r, r.second, nextEps);
         r.criticInput(r.q1Target, b.next, r.u, 0);
         r.criticInput(r.q2Target, b.next, r.u, 0);
@@ -134,16 +116,9 @@ public final class Sac extends Learner {
     }
 
     private void actorPhase(int k) {
-        Replica r = replicas[k];
+        Replica r = startPhase(k, false);
         ReplayBuffer.Batch b = current;
         int n = r.rows;
-        if (k > 0) {
-            zero(r.actorGrad);
-        } else {
-            actorParams.zeroGradients();
-        }
-        r.actorInput(r.actor, b.obs);
-        r.actor.forward(n);
         sample(r, r.actor, actorEps);
         r.criticInput(r.q1, b.obs, r.u, 0);
         r.criticInput(r.q2, b.obs, r.u, 0);

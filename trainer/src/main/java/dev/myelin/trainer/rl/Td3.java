@@ -61,33 +61,16 @@ public final class Td3 extends Learner {
         criticUpdate(criticPhase);
 
         if (updates % config.policyDelay == 0) {
-            onReplicas(actorPhase);
-            double pl = 0;
-            for (Replica r : replicas) {
-                pl += r.actorLoss;
-            }
-            lastActorLoss = pl / batch;
-            stepActor();
-            actorTargetParams.polyakFrom(actorParams, config.polyak);
-            for (Replica r : replicas) {
-                r.second.refreshWeights();
-            }
+            actorUpdate(actorPhase, true);
             updateTargets();
         }
     }
 
     /** Critic loss gradient of replica {@code k}'s rows into its critic gradient buffer. */
     private void criticPhase(int k) {
-        Replica r = replicas[k];
+        Replica r = startPhase(k, true);
         ReplayBuffer.Batch b = current;
         int n = r.rows;
-        if (k > 0) {
-            zero(r.criticGrad);
-        } else {
-            criticParams.zeroGradients();
-        }
-        r.actorInput(r.second, b.next);
-        r.second.forward(n);
         float[] u2 = r.second.action();
         float[] next = r.u;
         for (int i = 0; i < n * act; i++) {
@@ -106,16 +89,9 @@ public final class Td3 extends Learner {
 
     /** Policy loss gradient of replica {@code k}'s rows, through Q1, into its actor gradient buffer. */
     private void actorPhase(int k) {
-        Replica r = replicas[k];
+        Replica r = startPhase(k, false);
         ReplayBuffer.Batch b = current;
         int n = r.rows;
-        if (k > 0) {
-            zero(r.actorGrad);
-        } else {
-            actorParams.zeroGradients();
-        }
-        r.actorInput(r.actor, b.obs);
-        r.actor.forward(n);
         float[] u = r.actor.action();
         r.criticInput(r.q1, b.obs, u, 0);
         float[] q = r.q1.forward(n);
