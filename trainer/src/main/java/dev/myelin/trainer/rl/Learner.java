@@ -14,6 +14,7 @@ import dev.myelin.trainer.run.TrainConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What TD3 and SAC share: a population-coded spiking actor, twin MLP critics with polyak-averaged
@@ -29,7 +30,7 @@ import java.util.function.IntConsumer;
  * <p>Acting uses a separate fp32 instance of the actor over the same master weights, so the policy that
  * explores is the one that is exported. {@link #update} and {@link #act} belong to the training thread.
  */
-public abstract class Learner implements AutoCloseable {
+public abstract class Learner extends OffPolicyLearner implements AutoCloseable {
     protected final TrainConfig config;
     protected final Communicator comm;
     protected final ActorShape shape;
@@ -53,11 +54,6 @@ public abstract class Learner implements AutoCloseable {
 
     /** The sampled batch of the update in progress (read by the replicas). */
     protected ReplayBuffer.Batch current;
-
-    protected long updates;
-    protected double lastCriticLoss = Double.NaN;
-    protected double lastActorLoss = Double.NaN;
-    protected double lastMeanQ = Double.NaN;
 
     protected Learner(TrainConfig config, Communicator comm, int observationSize, int actionSize, int actingBatch,
                       boolean logStdHead, long seed) {
@@ -224,6 +220,54 @@ public abstract class Learner implements AutoCloseable {
         pool.run(phase);
     }
 
+    /** Starts an update on {@code b}: checks its size, counts the update and makes it the replicas' batch. */
+    protected final void begin(ReplayBuffer.Batch b) {
+        if (b.size != batch) {
+            throw new IllegalArgumentException("batch of " + b.size + " transitions, configured for " + batch);
+        }
+        updates++;
+        current = b;
+    }
+
+    /**
+     * The critic half of an update: runs {@code criticPhase} on every replica (which leaves each replica's
+     * loss, mean Q1 and gradient), records the batch's critic loss and mean Q1, and steps the critics.
+     */
+    protected final void criticUpdate(IntConsumer criticPhase) {
+        onReplicas(criticPhase);
+        lastCriticLoss = sum(r -> r.criticLoss) / batch;
+        lastMeanQ = sum(r -> r.meanQ) / batch;
+        stepCritic();
+    }
+
+    /**
+     * The actor half of an update: runs {@code actorPhase} on every replica, records the batch's actor loss,
+     * steps the actor, polyak-averages the second actor's parameters towards it when {@code averageSecond}
+     * (TD3's target actor), and refreshes the replicas' second actors. Returns the batch's mean
+     * log-likelihood as the replicas report it (SAC; 0 when they do not).
+     */
+    protected final double actorUpdate(IntConsumer actorPhase, boolean averageSecond) {
+        onReplicas(actorPhase);
+        lastActorLoss = sum(r -> r.actorLoss) / batch;
+        stepActor();
+        if (averageSecond) {
+            secondActorParameters().polyakFrom(actorParams, config.polyak);
+        }
+        for (Replica r : replicas) {
+            r.second.refreshWeights();
+        }
+        return sum(r -> r.meanLogp) / batch;
+    }
+
+    /** A replica figure summed over the replicas, in replica order. */
+    private double sum(ToDoubleFunction<Replica> figure) {
+        double s = 0;
+        for (Replica r : replicas) {
+            s += figure.applyAsDouble(r);
+        }
+        return s;
+    }
+
     /** Sums the replicas' critic gradients, averages over ranks, unscales, steps if finite. */
     protected void stepCritic() {
         sumInto(criticParams.gradients(), true);
@@ -286,6 +330,24 @@ public abstract class Learner implements AutoCloseable {
         r.q2.backward(r.gq2, r.criticGrad, null, 0, 0);
     }
 
+    /**
+     * Starts replica {@code k}'s critic phase ({@code critic}) or actor phase: zeroes that gradient buffer and
+     * runs the phase's actor on the replica's rows, the second actor (TD3: the target actor; SAC: the actor) on
+     * the next observations for the critics, the actor on the observations for the actor. Returns the replica.
+     */
+    protected final Replica startPhase(int k, boolean critic) {
+        Replica r = replicas[k];
+        if (k > 0) {
+            zero(critic ? r.criticGrad : r.actorGrad);
+        } else {
+            (critic ? criticParams : actorParams).zeroGradients();
+        }
+        PopSanActor net = critic ? r.second : r.actor;
+        r.actorInput(net, critic ? current.next : current.obs);
+        net.forward(r.rows);
+        return r;
+    }
+
     /** Zeroes this replica's critic (or actor) gradient buffer; call at the start of its phase. */
     protected static void zero(float[] g) {
         java.util.Arrays.fill(g, 0f);
@@ -315,22 +377,6 @@ public abstract class Learner implements AutoCloseable {
     /** The fp32 actor used for acting. */
     public PopSanActor rolloutActor() {
         return rollout;
-    }
-
-    public long updates() {
-        return updates;
-    }
-
-    public double lastCriticLoss() {
-        return lastCriticLoss;
-    }
-
-    public double lastActorLoss() {
-        return lastActorLoss;
-    }
-
-    public double lastMeanQ() {
-        return lastMeanQ;
     }
 
     public LossScaler actorScaler() {

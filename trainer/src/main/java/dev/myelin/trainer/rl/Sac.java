@@ -23,9 +23,6 @@ import java.util.function.IntConsumer;
  * with {@code x = mu + std eps}. The deployed policy acts with {@code tanh(mu)}. The training thread.
  */
 public final class Sac extends Learner {
-    private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-    private static final double LOG2 = Math.log(2);
-
     private final float[] nextEps;
     private final float[] actorEps;
     private final IntConsumer criticPhase = this::criticPhase;
@@ -50,10 +47,6 @@ public final class Sac extends Learner {
         return actorParams;
     }
 
-    static float clampLogStd(float x) {
-        return Math.max(PopSanActor.LOG_STD_MIN, Math.min(PopSanActor.LOG_STD_MAX, x));
-    }
-
     @Override
     public void act(float[] obsNorm, int n, float[] out, boolean explore, RandomStream rnd) {
         System.arraycopy(obsNorm, 0, rollout.input(), 0, n * obs);
@@ -62,7 +55,7 @@ public final class Sac extends Learner {
         float[] mean = rollout.action();
         float[] ls = explore ? rollout.logStd() : null;
         for (int i = 0; i < n * act; i++) {
-            out[i] = explore ? (float) Math.tanh(mu[i] + Math.exp(clampLogStd(ls[i])) * rnd.nextGaussian()) : mean[i];
+            out[i] = explore ? (float) Math.tanh(mu[i] + Math.exp(OffPolicy.clampLogStd(ls[i])) * rnd.nextGaussian()) : mean[i];
         }
     }
 
@@ -74,30 +67,22 @@ public final class Sac extends Learner {
             double lp = 0;
             for (int j = 0; j < act; j++) {
                 int i = b * act + j;
-                float l = clampLogStd(ls[i]);
+                float l = OffPolicy.clampLogStd(ls[i]);
                 float s = (float) Math.exp(l);
                 float e = noiseBatch[r.lo * act + i];
                 float x = mu[i] + s * e;
                 r.eps[i] = e;
                 r.std[i] = s;
                 r.u[i] = (float) Math.tanh(x);
-                lp += -0.5 * e * e - l - HALF_LOG_2PI - 2 * (LOG2 - x - softplus(-2.0 * x));
+                lp += OffPolicy.squashedLogLikelihood(e, l, x);
             }
             r.logp[b] = (float) lp;
         }
     }
 
-    private static double softplus(double y) {
-        return Math.max(y, 0) + Math.log1p(Math.exp(-Math.abs(y)));
-    }
-
     @Override
     public void update(ReplayBuffer.Batch b) {
-        if (b.size != batch) {
-            throw new IllegalArgumentException("batch of " + b.size + " transitions, configured for " + batch);
-        }
-        updates++;
-        current = b;
+        begin(b);
         alpha = (float) Math.exp(logAlpha);
         for (int i = 0; i < batch * act; i++) {
             nextEps[i] = (float) noise.nextGaussian();
@@ -105,46 +90,19 @@ public final class Sac extends Learner {
         for (int i = 0; i < batch * act; i++) {
             actorEps[i] = (float) noise.nextGaussian();
         }
-        onReplicas(criticPhase);
-        double loss = 0;
-        double meanQ = 0;
-        for (Replica r : replicas) {
-            loss += r.criticLoss;
-            meanQ += r.meanQ;
-        }
-        lastCriticLoss = loss / batch;
-        lastMeanQ = meanQ / batch;
-        stepCritic();
+        criticUpdate(criticPhase);
 
-        onReplicas(actorPhase);
-        double pl = 0;
-        double lp = 0;
-        for (Replica r : replicas) {
-            pl += r.actorLoss;
-            lp += r.meanLogp;
-        }
-        lastActorLoss = pl / batch;
-        stepActor();
-        for (Replica r : replicas) {
-            r.second.refreshWeights();
-        }
+        double meanLogp = actorUpdate(actorPhase, false);
         if (config.sacAutoAlpha) {
-            updateAlpha(lp / batch);
+            updateAlpha(meanLogp);
         }
         updateTargets();
     }
 
     private void criticPhase(int k) {
-        Replica r = replicas[k];
+        Replica r = startPhase(k, true);
         ReplayBuffer.Batch b = current;
         int n = r.rows;
-        if (k > 0) {
-            zero(r.criticGrad);
-        } else {
-            criticParams.zeroGradients();
-        }
-        r.actorInput(r.second, b.next);
-        r.second.forward(n);
         sample(r, r.second, nextEps);
         r.criticInput(r.q1Target, b.next, r.u, 0);
         r.criticInput(r.q2Target, b.next, r.u, 0);
@@ -152,22 +110,15 @@ public final class Sac extends Learner {
         float[] t2 = r.q2Target.forward(n);
         for (int i = 0; i < n; i++) {
             int g = r.lo + i;
-            r.target[i] = b.reward[g] + config.gamma * (1f - b.terminal[g]) * (Math.min(t1[i], t2[i]) - alpha * r.logp[i]);
+            r.target[i] = OffPolicy.sacTarget(b.reward[g], config.gamma, b.terminal[g], t1[i], t2[i], alpha, r.logp[i]);
         }
         regressCritics(r, b);
     }
 
     private void actorPhase(int k) {
-        Replica r = replicas[k];
+        Replica r = startPhase(k, false);
         ReplayBuffer.Batch b = current;
         int n = r.rows;
-        if (k > 0) {
-            zero(r.actorGrad);
-        } else {
-            actorParams.zeroGradients();
-        }
-        r.actorInput(r.actor, b.obs);
-        r.actor.forward(n);
         sample(r, r.actor, actorEps);
         r.criticInput(r.q1, b.obs, r.u, 0);
         r.criticInput(r.q2, b.obs, r.u, 0);
@@ -192,10 +143,9 @@ public final class Sac extends Learner {
         float ka = scale * alpha / batch;
         float[] u = r.u;
         for (int i = 0; i < n * act; i++) {
-            // d/dx of alpha log pi: 2 tanh(x) = 2u (tanh correction); of -Q: gU (1 - u^2)
-            float gx = (r.gU1[i] + r.gU2[i]) * (1f - u[i] * u[i]) + ka * 2f * u[i];
+            float gx = OffPolicy.sacPreSquashGradient(r.gU1[i] + r.gU2[i], u[i], ka);
             r.gZ[i] = gx;
-            boolean clamped = ls[i] < PopSanActor.LOG_STD_MIN || ls[i] > PopSanActor.LOG_STD_MAX;
+            boolean clamped = OffPolicy.logStdClamped(ls[i]);
             // x = mu + exp(l) eps, and alpha log pi has -l: d/dl = gx std eps - alpha
             r.gLogStd[i] = clamped ? 0f : gx * r.std[i] * r.eps[i] - ka;
         }

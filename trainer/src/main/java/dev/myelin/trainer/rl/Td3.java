@@ -46,7 +46,7 @@ public final class Td3 extends Learner {
         for (int i = 0; i < n * act; i++) {
             float x = a[i];
             if (explore) {
-                x = clip(x + (float) (config.actionNoise * rnd.nextGaussian()), -1f, 1f);
+                x = OffPolicy.explore(x, config.actionNoise, rnd);
             }
             u[i] = x;
         }
@@ -54,57 +54,27 @@ public final class Td3 extends Learner {
 
     @Override
     public void update(ReplayBuffer.Batch b) {
-        if (b.size != batch) {
-            throw new IllegalArgumentException("batch of " + b.size + " transitions, configured for " + batch);
-        }
-        updates++;
-        current = b;
+        begin(b);
         for (int i = 0; i < batch * act; i++) {
-            targetNoise[i] = clip((float) (config.targetNoise * noise.nextGaussian()), -config.noiseClip, config.noiseClip);
+            targetNoise[i] = OffPolicy.smoothingNoise(config.targetNoise, config.noiseClip, noise);
         }
-        onReplicas(criticPhase);
-        double loss = 0;
-        double meanQ = 0;
-        for (Replica r : replicas) {
-            loss += r.criticLoss;
-            meanQ += r.meanQ;
-        }
-        lastCriticLoss = loss / batch;
-        lastMeanQ = meanQ / batch;
-        stepCritic();
+        criticUpdate(criticPhase);
 
         if (updates % config.policyDelay == 0) {
-            onReplicas(actorPhase);
-            double pl = 0;
-            for (Replica r : replicas) {
-                pl += r.actorLoss;
-            }
-            lastActorLoss = pl / batch;
-            stepActor();
-            actorTargetParams.polyakFrom(actorParams, config.polyak);
-            for (Replica r : replicas) {
-                r.second.refreshWeights();
-            }
+            actorUpdate(actorPhase, true);
             updateTargets();
         }
     }
 
     /** Critic loss gradient of replica {@code k}'s rows into its critic gradient buffer. */
     private void criticPhase(int k) {
-        Replica r = replicas[k];
+        Replica r = startPhase(k, true);
         ReplayBuffer.Batch b = current;
         int n = r.rows;
-        if (k > 0) {
-            zero(r.criticGrad);
-        } else {
-            criticParams.zeroGradients();
-        }
-        r.actorInput(r.second, b.next);
-        r.second.forward(n);
         float[] u2 = r.second.action();
         float[] next = r.u;
         for (int i = 0; i < n * act; i++) {
-            next[i] = clip(u2[i] + targetNoise[r.lo * act + i], -1f, 1f);
+            next[i] = OffPolicy.clip(u2[i] + targetNoise[r.lo * act + i], -1f, 1f);
         }
         r.criticInput(r.q1Target, b.next, next, 0);
         r.criticInput(r.q2Target, b.next, next, 0);
@@ -112,23 +82,16 @@ public final class Td3 extends Learner {
         float[] t2 = r.q2Target.forward(n);
         for (int i = 0; i < n; i++) {
             int g = r.lo + i;
-            r.target[i] = b.reward[g] + config.gamma * (1f - b.terminal[g]) * Math.min(t1[i], t2[i]);
+            r.target[i] = OffPolicy.td3Target(b.reward[g], config.gamma, b.terminal[g], t1[i], t2[i]);
         }
         regressCritics(r, b);
     }
 
     /** Policy loss gradient of replica {@code k}'s rows, through Q1, into its actor gradient buffer. */
     private void actorPhase(int k) {
-        Replica r = replicas[k];
+        Replica r = startPhase(k, false);
         ReplayBuffer.Batch b = current;
         int n = r.rows;
-        if (k > 0) {
-            zero(r.actorGrad);
-        } else {
-            actorParams.zeroGradients();
-        }
-        r.actorInput(r.actor, b.obs);
-        r.actor.forward(n);
         float[] u = r.actor.action();
         r.criticInput(r.q1, b.obs, u, 0);
         float[] q = r.q1.forward(n);
@@ -145,10 +108,6 @@ public final class Td3 extends Learner {
             r.gZ[i] = r.gU1[i] * (1f - u[i] * u[i]);
         }
         r.actor.backward(r.gZ, null, r.actorGrad);
-    }
-
-    static float clip(float x, float lo, float hi) {
-        return Math.max(lo, Math.min(hi, x));
     }
 
     @Override

@@ -2,6 +2,8 @@
  * Off-policy learning with spiking actors: {@link dev.myelin.trainer.rl.Td3} and
  * {@link dev.myelin.trainer.rl.Sac} on a shared {@link dev.myelin.trainer.rl.Learner} (twin critics,
  * targets, optimizers, loss scalers, gradient averaging across ranks and threads), the replay buffer and
- * the running observation normaliser that travels with the policy.
+ * the running observation normaliser that travels with the policy. It is also the one home of what the
+ * sequence learners share with these: the TD3/SAC formulas ({@link dev.myelin.trainer.rl.OffPolicy}) and
+ * the update counters and losses every learner reports ({@link dev.myelin.trainer.rl.OffPolicyLearner}).
  */
 package dev.myelin.trainer.rl;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -366,6 +367,12 @@ public final class CheckpointFile {
         }
         throw new IllegalArgumentException("header field '" + at + "." + key + "' must be an integer, got "
                 + (v instanceof String s ? "the text \"" + abbreviate(s) + "\"" : String.valueOf(v)));
+    }
+
+    /** The SHA-256 of a whole checkpoint file in hex, as exported bundles record it in their provenance. */
+    public static String sha256Hex(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return HexFormat.of().formatHex(sha256(bytes, bytes.length));
     }
 
     static byte[] sha256(byte[] bytes, int length) {

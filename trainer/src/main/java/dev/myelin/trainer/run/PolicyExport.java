@@ -68,14 +68,7 @@ public final class PolicyExport {
             Path file = r.precisions().size() == 1 ? r.out() : withSuffix(r.out(), p.manifestName());
             BundleWriter w = new BundleWriter().setPolicy(policy).optPrecision(p).optPrune(r.prune()).optName(name)
                     .optVersion(r.version() == null ? "0.1.0" : r.version());
-            if (key != null) {
-                w.optSigningKey(key);
-            }
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            w.write(file);
+            write(w, key, file);
             files.add(file);
         }
         List<Variant> rows = new ArrayList<>();
@@ -98,6 +91,21 @@ public final class PolicyExport {
             }
         }
         return rows;
+    }
+
+    /**
+     * Writes {@code w}'s bundle to {@code file}, signed with {@code key} when it is given, creating the folder
+     * first. Every bundle the trainer exports, feed-forward or sequence, is written here.
+     */
+    public static void write(BundleWriter w, PrivateKey key, Path file) throws IOException {
+        if (key != null) {
+            w.optSigningKey(key);
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        w.write(file);
     }
 
     static Path withSuffix(Path out, String suffix) {

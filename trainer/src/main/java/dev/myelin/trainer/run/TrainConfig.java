@@ -1,6 +1,5 @@
 package dev.myelin.trainer.run;
 
-import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Tasks;
 import dev.myelin.trainer.kernel.Rounding;
 import dev.myelin.trainer.nn.Surrogate;
@@ -17,89 +16,38 @@ import java.util.Set;
  * then validated in one place ({@link #of}): unknown keys and bad values are refused with a message
  * naming the key. Defaults are PopSAN's TD3 settings (Tang et al. 2020). Immutable; any thread.
  */
-public final class TrainConfig {
+public final class TrainConfig extends RunConfig {
     /** Every key with its default; presets and overrides may set any of them and nothing else. */
     static final Map<String, Object> DEFAULTS = defaults();
 
-    public final String task;
-    public final Map<String, String> taskOptions;
-    public final String observation;
     public final String algorithm;
-    public final long steps;
-    public final long seed;
-    public final int envs;
-    public final int envThreads;
     public final int threads;
     public final int[] actorHidden;
     public final int population;
     public final int timesteps;
     public final Surrogate surrogate;
     public final float surrogateWidth;
-    public final int[] criticHidden;
-    public final int replaySize;
-    public final int batchSize;
-    public final float gamma;
-    public final float polyak;
-    public final float actorLr;
-    public final float criticLr;
-    public final long startSteps;
-    public final long updateAfter;
-    public final int updateEvery;
     public final float actionNoise;
-    public final float targetNoise;
-    public final float noiseClip;
-    public final int policyDelay;
     public final float sacAlpha;
     public final boolean sacAutoAlpha;
     public final Rounding precision;
     public final float lossScaleInitial;
     public final int lossScaleGrowthInterval;
-    public final boolean normalizeObservations;
-    public final float observationClip;
-    public final long evalEvery;
-    public final int evalEpisodes;
     public final long checkpointEvery;
-    private final Settings s;
-    private final Map<String, Object> flat;
 
     private TrainConfig(Settings settings) {
-        this.s = settings;
-        this.flat = settings.flat();
-        task = s.string("task");
-        if (!Tasks.isKnown(task)) {
-            throw new IllegalArgumentException("task: unknown task '" + task + "' (known: " + String.join(", ", Tasks.names())
-                    + ", mjcf:PATH.xml with task_options.task_spec=SPEC.yaml)");
-        }
-        taskOptions = s.options("task_options");
-        observation = s.string("observation");
+        super(settings, settings.string("observation"));
         algorithm = s.string("algorithm");
         if (!algorithm.equals("td3") && !algorithm.equals("sac")) {
             throw new IllegalArgumentException("algorithm: must be td3 or sac, got '" + algorithm + "'");
         }
-        steps = s.positiveLong("steps");
-        seed = s.longValue("seed");
-        envs = s.positiveInt("envs");
-        envThreads = s.positiveInt("env_threads");
         threads = s.positiveInt("threads");
         actorHidden = s.sizes("actor.hidden");
         population = s.positiveInt("actor.population");
         timesteps = s.positiveInt("actor.timesteps");
         surrogate = Surrogate.fromConfigName(s.string("actor.surrogate"));
         surrogateWidth = s.positiveFloat("actor.surrogate_width");
-        criticHidden = s.sizes("critic.hidden");
-        replaySize = s.positiveInt("replay_size");
-        batchSize = s.positiveInt("batch_size");
-        gamma = s.unitFloat("gamma");
-        polyak = s.unitFloat("polyak");
-        actorLr = s.positiveFloat("actor_lr");
-        criticLr = s.positiveFloat("critic_lr");
-        startSteps = s.nonNegativeLong("start_steps");
-        updateAfter = s.nonNegativeLong("update_after");
-        updateEvery = s.positiveInt("update_every");
         actionNoise = s.nonNegativeFloat("action_noise");
-        targetNoise = s.nonNegativeFloat("target_noise");
-        noiseClip = s.nonNegativeFloat("noise_clip");
-        policyDelay = s.positiveInt("policy_delay");
         sacAlpha = s.nonNegativeFloat("sac.alpha");
         sacAutoAlpha = s.bool("sac.auto_alpha");
         String p = s.string("precision");
@@ -114,10 +62,6 @@ public final class TrainConfig {
             throw new IllegalArgumentException("loss_scale.initial: must be >= 1, got " + lossScaleInitial);
         }
         lossScaleGrowthInterval = s.positiveInt("loss_scale.growth_interval");
-        normalizeObservations = s.bool("normalize_observations");
-        observationClip = s.positiveFloat("observation_clip");
-        evalEvery = s.positiveLong("eval_every");
-        evalEpisodes = s.positiveInt("eval_episodes");
         checkpointEvery = s.positiveLong("checkpoint_every");
         if (checkpointEvery % updateEvery != 0) {
             throw new IllegalArgumentException("checkpoint_every (" + checkpointEvery + ") must be a multiple of update_every ("
@@ -199,32 +143,9 @@ public final class TrainConfig {
         return of(flat, overrides);
     }
 
-    /** Flat settings (dotted keys), as saved with a run and recorded as provenance. */
-    public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : flat.entrySet()) {
-            m.put(e.getKey(), normalizedValue(e.getKey()));
-        }
-        return m;
-    }
-
-    private Object normalizedValue(String key) {
-        return switch (key) {
-            case "task_options" -> new LinkedHashMap<>(taskOptions);
-            case "actor.hidden" -> Settings.toList(actorHidden);
-            case "critic.hidden" -> Settings.toList(criticHidden);
-            default -> flat.get(key) instanceof String || flat.get(key) instanceof Number || flat.get(key) instanceof Boolean
-                    ? flat.get(key) : String.valueOf(flat.get(key));
-        };
-    }
-
-    /** The task as the simulator sees it. */
-    public TaskSpec taskSpec() {
-        TaskSpec s = TaskSpec.of(task).withObservation(observation);
-        for (Map.Entry<String, String> e : taskOptions.entrySet()) {
-            s = s.withOption(e.getKey(), e.getValue());
-        }
-        return s;
+    @Override
+    protected Object ownValue(String key) {
+        return key.equals("actor.hidden") ? Settings.toList(actorHidden) : null;
     }
 
     /** Settings whose change would make a resumed run differ from the saved one, except {@code steps} and schedules. */

@@ -15,7 +15,6 @@ import dev.myelin.trainer.rl.RunningNormalizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,9 +90,7 @@ public final class TrainedPolicy {
         if (saved == null) {
             throw new IOException(file + ": checkpoint has no configuration");
         }
-        byte[] bytes = java.nio.file.Files.readAllBytes(file);
-        String digest = HexFormat.of().formatHex(CheckpointFile.sha256(bytes, bytes.length));
-        return new TrainedPolicy(TrainConfig.of(saved, List.of()), ck, digest);
+        return new TrainedPolicy(TrainConfig.of(saved, List.of()), ck, CheckpointFile.sha256Hex(file));
     }
 
     public TrainConfig config() {

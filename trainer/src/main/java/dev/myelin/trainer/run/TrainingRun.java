@@ -1,7 +1,5 @@
 package dev.myelin.trainer.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.myelin.sim.Actor;
 import dev.myelin.sim.BoxSpace;
 import dev.myelin.sim.Env;
@@ -67,9 +65,7 @@ public final class TrainingRun implements AutoCloseable {
     private final float[] u;
     private final float[] envAction;
     private final double[] episodeReturn;
-    private final double[] recentReturns = new double[10];
-    private int recentCount;
-    private long episodes;
+    private final RecentReturns recent = new RecentReturns();
     private long step;
     private double lastEval = Double.NaN;
     private double lastEvalStd = Double.NaN;
@@ -144,15 +140,8 @@ public final class TrainingRun implements AutoCloseable {
 
     /** Starts a new run in {@code dir}, which must not hold a checkpoint already. */
     public static TrainingRun start(TrainConfig config, Path dir, Communicator comm) throws IOException {
-        Path ck = dir.resolve(CHECKPOINT);
         if (comm.isRoot()) {
-            if (Files.exists(ck)) {
-                throw new IllegalArgumentException(dir + " already holds a run; resume it with --resume " + dir
-                        + " or choose another --out");
-            }
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("config.yaml"),
-                    new ObjectMapper(new YAMLFactory()).writeValueAsString(config.settings()));
+            config.createRun(dir, CHECKPOINT);
         }
         comm.barrier();
         TrainingRun run = new TrainingRun(config, dir, comm);
@@ -311,7 +300,7 @@ public final class TrainingRun implements AutoCloseable {
                         checkpoint();
                     }
                     if (bar != null) {
-                        bar.update(step, recentReturn(), lastEval);
+                        bar.update(step, recent.mean(), lastEval);
                     }
                 }
             }
@@ -371,25 +360,12 @@ public final class TrainingRun implements AutoCloseable {
             replay.add(obsRaw, a * obs, u, a * act, rewards[a], ended ? fin : next, a * obs, term[a]);
             episodeReturn[a] += rewards[a];
             if (ended) {
-                recentReturns[(int) (episodes % recentReturns.length)] = episodeReturn[a];
-                recentCount = Math.min(recentCount + 1, recentReturns.length);
-                episodes++;
+                recent.add(episodeReturn[a]);
                 episodeReturn[a] = 0;
             }
         }
         System.arraycopy(next, 0, obsRaw, 0, obsRaw.length);
         step += config.envs;
-    }
-
-    private double recentReturn() {
-        if (recentCount == 0) {
-            return Double.NaN;
-        }
-        double s = 0;
-        for (int i = 0; i < recentCount; i++) {
-            s += recentReturns[i];
-        }
-        return s / recentCount;
     }
 
     /** Deterministic episodes of the current policy on fixed seeds (the same episodes every time). */
@@ -427,7 +403,7 @@ public final class TrainingRun implements AutoCloseable {
     private void logRow(MetricsLog metrics) {
         double wall = elapsedSeconds();
         metrics.row(step, step * comm.size(), learner.updates(), wall, (step - resumedAt) / Math.max(wall, 1e-9),
-                recentReturn(), episodes, lastEval, lastEvalStd, lastEvalSuccess, learner.lastCriticLoss(),
+                recent.mean(), recent.episodes(), lastEval, lastEvalStd, lastEvalSuccess, learner.lastCriticLoss(),
                 learner.lastActorLoss(), learner.lastMeanQ(), (double) learner.actorScaler().scale(),
                 (double) learner.criticScaler().scale(), learner.actorScaler().skipped() + learner.criticScaler().skipped());
     }
@@ -465,7 +441,7 @@ public final class TrainingRun implements AutoCloseable {
             ck.header().put("config", config.settings());
             ck.header().put("step", step);
             ck.header().put("ranks", comm.size());
-            ck.header().put("episodes", episodes);
+            ck.header().put("episodes", recent.episodes());
             ck.header().put("observation_size", obs);
             ck.header().put("action_size", act);
             ck.header().put("eval_return", Double.isNaN(lastEval) ? null : lastEval);

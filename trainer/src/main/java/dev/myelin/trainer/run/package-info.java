@@ -1,8 +1,9 @@
 /**
- * Training runs for people: configuration presets ({@link dev.myelin.trainer.run.TrainConfig}), the
+ * Training runs for people: configuration presets ({@link dev.myelin.trainer.run.TrainConfig}, on the
+ * settings every run kind shares, {@link dev.myelin.trainer.run.RunConfig}), the
  * training loop with exact-resume checkpoints ({@link dev.myelin.trainer.run.TrainingRun},
  * {@link dev.myelin.trainer.run.CheckpointFile}), metrics CSV, progress line and learning-curve PNGs,
  * the process entry point mpirun starts ({@link dev.myelin.trainer.run.TrainerProcess}), and export to
- * policy bundles ({@link dev.myelin.trainer.run.PolicyExport}).
+ * policy bundles ({@link dev.myelin.trainer.run.PolicyExport}, which also writes the sequence runs' bundles).
  */
 package dev.myelin.trainer.run;

@@ -1,9 +1,9 @@
 package dev.myelin.trainer.seq;
 
 import dev.myelin.sim.Env;
-import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Tasks;
 import dev.myelin.trainer.nn.PopSanActor;
+import dev.myelin.trainer.run.RunConfig;
 import dev.myelin.trainer.run.Settings;
 
 import java.io.IOException;
@@ -19,83 +19,33 @@ import java.util.Set;
  * them, overrides reach into them as {@code actor.hidden=32,32} and {@code task_options.robots=3}; the
  * actor family checks its own options. Immutable; any thread.
  */
-public final class SequenceConfig {
+public final class SequenceConfig extends RunConfig {
     static final Map<String, Object> DEFAULTS = defaults();
     /** The sequence learners. */
     public static final List<String> ALGORITHMS = List.of("td3", "sac");
 
-    public final String task;
-    public final Map<String, String> taskOptions;
-    /** The observation variant as the simulator parses it ("" for full observations). */
-    public final String observation;
     public final String family;
     /** {@code td3} or {@code sac}. */
     public final String algorithm;
     public final Map<String, Object> actorOptions;
-    public final int[] criticHidden;
-    public final long steps;
-    public final long seed;
-    public final int envs;
-    public final int envThreads;
     public final int burnIn;
     public final int sequenceLength;
     public final int history;
-    public final int batchSize;
-    public final int replaySize;
-    public final float actorLr;
-    public final float criticLr;
-    public final float gamma;
-    public final float polyak;
     public final float noise;
-    public final float targetNoise;
-    public final float noiseClip;
-    public final int policyDelay;
     public final float sacAlpha;
     public final boolean sacAutoAlpha;
     public final float sacLogStd;
-    public final long startSteps;
-    public final long updateAfter;
-    public final int updateEvery;
     public final int updatesPerPeriod;
-    public final long evalEvery;
-    public final int evalEpisodes;
-    public final boolean normalizeObservations;
-    public final float observationClip;
-    private final Settings s;
-    private final Map<String, Object> flat;
 
     private SequenceConfig(Settings settings) {
-        this.s = settings;
-        this.flat = settings.flat();
-        task = s.string("task");
-        if (!Tasks.isKnown(task)) {
-            throw new IllegalArgumentException("task: unknown task '" + task + "' (known: " + String.join(", ", Tasks.names())
-                    + ", mjcf:PATH.xml with task_options.task_spec=SPEC.yaml)");
-        }
-        taskOptions = java.util.Collections.unmodifiableMap(s.options("task_options"));
-        String o = s.string("observation");
-        observation = o.equals("full") ? "" : o;
+        super(settings, settings.string("observation").equals("full") ? "" : settings.string("observation"));
         family = s.oneOf("family", SequenceActors.FAMILIES, "actor family");
         algorithm = s.oneOf("algorithm", ALGORITHMS, "algorithm");
         actorOptions = objectMap("actor");
-        criticHidden = s.sizes("critic.hidden");
-        steps = s.positiveLong("steps");
-        seed = s.longValue("seed");
-        envs = s.positiveInt("envs");
-        envThreads = s.positiveInt("env_threads");
         burnIn = (int) s.nonNegativeLong("burn_in");
         sequenceLength = s.positiveInt("sequence_length");
         history = s.positiveInt("history");
-        batchSize = s.positiveInt("batch_size");
-        replaySize = s.positiveInt("replay_size");
-        actorLr = s.positiveFloat("actor_lr");
-        criticLr = s.positiveFloat("critic_lr");
-        gamma = s.unitFloat("gamma");
-        polyak = s.unitFloat("polyak");
         noise = s.nonNegativeFloat("noise");
-        targetNoise = s.nonNegativeFloat("target_noise");
-        noiseClip = s.nonNegativeFloat("noise_clip");
-        policyDelay = s.positiveInt("policy_delay");
         sacAlpha = s.positiveFloat("sac_alpha");
         sacAutoAlpha = s.bool("sac_auto_alpha");
         sacLogStd = (float) s.number("sac_log_std");
@@ -103,14 +53,7 @@ public final class SequenceConfig {
             throw new IllegalArgumentException("sac_log_std: must be in [" + PopSanActor.LOG_STD_MIN + ", "
                     + PopSanActor.LOG_STD_MAX + "], got " + sacLogStd);
         }
-        startSteps = s.nonNegativeLong("start_steps");
-        updateAfter = s.nonNegativeLong("update_after");
-        updateEvery = s.positiveInt("update_every");
         updatesPerPeriod = s.positiveInt("updates_per_period");
-        evalEvery = s.positiveLong("eval_every");
-        evalEpisodes = s.positiveInt("eval_episodes");
-        normalizeObservations = s.bool("normalize_observations");
-        observationClip = s.positiveFloat("observation_clip");
         if (updateEvery % envs != 0) {
             throw new IllegalArgumentException("update_every (" + updateEvery + ") must be a multiple of envs (" + envs + ")");
         }
@@ -194,28 +137,9 @@ public final class SequenceConfig {
         return of(flat, overrides);
     }
 
-    /** Flat settings as saved with a run (and recorded as provenance). */
-    public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : flat.entrySet()) {
-            Object v = e.getValue();
-            m.put(e.getKey(), switch (e.getKey()) {
-                case "task_options" -> new LinkedHashMap<>(taskOptions);
-                case "actor" -> new LinkedHashMap<>(actorOptions);
-                case "critic.hidden" -> Settings.toList(criticHidden);
-                default -> v instanceof String || v instanceof Number || v instanceof Boolean ? v : String.valueOf(v);
-            });
-        }
-        return m;
-    }
-
-    /** The task as the simulator sees it. */
-    public TaskSpec taskSpec() {
-        TaskSpec s = TaskSpec.of(task).withObservation(observation);
-        for (Map.Entry<String, String> e : taskOptions.entrySet()) {
-            s = s.withOption(e.getKey(), e.getValue());
-        }
-        return s;
+    @Override
+    protected Object ownValue(String key) {
+        return key.equals("actor") ? new LinkedHashMap<>(actorOptions) : null;
     }
 
     /** The learners' hyperparameters. */

@@ -9,13 +9,12 @@ import dev.myelin.sim.Env;
 import dev.myelin.sim.Tasks;
 import dev.myelin.trainer.rl.RunningNormalizer;
 import dev.myelin.trainer.run.CheckpointFile;
+import dev.myelin.trainer.run.PolicyExport;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
-import java.security.PrivateKey;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,6 @@ public final class SequenceExport {
         actor.refreshWeights();
         RunningNormalizer n = new RunningNormalizer(os.size(), config.observationClip, config.normalizeObservations);
         n.restore(ck.doubles("normalizer"));
-        byte[] bytes = Files.readAllBytes(file);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("trainer", "myelin-trainer");
         p.put("algorithm", "td3-sequence");
@@ -88,17 +86,9 @@ public final class SequenceExport {
         if (ck.header().get("eval_return") instanceof Number e) {
             p.put("eval_return_at_checkpoint", e.doubleValue());
         }
-        p.put("checkpoint_sha256", sha256(bytes));
+        p.put("checkpoint_sha256", CheckpointFile.sha256Hex(file));
         p.put("trainer_settings", config.settings());
         return new Trained(config, actor, n, os, as, perWorld, p);
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
     }
 
     /** Writes the run's bundle to {@code out}, signed when {@code signingKey} is given; returns the policy written. */
@@ -109,15 +99,7 @@ public final class SequenceExport {
         BundleWriter w = new BundleWriter().setPolicy(policy)
                 .optName(name != null ? name : "myelin-" + dev.myelin.sim.Tasks.label(t.config().task) + "-" + t.config().family)
                 .optVersion(version != null ? version : "0.1.0");
-        if (signingKey != null) {
-            PrivateKey key = SigningKeys.readPrivateKey(signingKey);
-            w.optSigningKey(key);
-        }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        w.write(out);
+        PolicyExport.write(w, signingKey == null ? null : SigningKeys.readPrivateKey(signingKey), out);
         return policy;
     }
 }

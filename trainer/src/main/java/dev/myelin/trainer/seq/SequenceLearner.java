@@ -5,6 +5,7 @@ import dev.myelin.trainer.nn.Adam;
 import dev.myelin.trainer.nn.Mlp;
 import dev.myelin.trainer.nn.Parameters;
 import dev.myelin.trainer.nn.RandomStream;
+import dev.myelin.trainer.rl.OffPolicyLearner;
 import dev.myelin.trainer.run.CheckpointFile;
 
 import java.util.Arrays;
@@ -21,7 +22,7 @@ import java.util.Arrays;
  * sequence, the centralised critics see all agents, and the reward is the team's (the mean of the agents'
  * rewards). Allocation-free per update after construction. The training thread.
  */
-public abstract sealed class SequenceLearner permits SequenceTd3, SequenceSac {
+public abstract sealed class SequenceLearner extends OffPolicyLearner permits SequenceTd3, SequenceSac {
     /** Hyperparameters ({@code targetNoise}, {@code noiseClip}: TD3 only; {@code alpha}, {@code autoAlpha}: SAC only). */
     public record Settings(int batch, int burnIn, int length, int history, int[] criticHidden, float actorLr,
                            float criticLr, float gamma, float polyak, float targetNoise, float noiseClip,
@@ -69,10 +70,6 @@ public abstract sealed class SequenceLearner permits SequenceTd3, SequenceSac {
     protected final float[] gAction;
     /** The same gradients in the actor's step-major sequence layout, zero off the loss rows. */
     protected final float[] actionGrad;
-    protected long updates;
-    protected double lastCriticLoss = Double.NaN;
-    protected double lastActorLoss = Double.NaN;
-    protected double lastMeanQ = Double.NaN;
 
     protected SequenceLearner(SequenceActor actor, Settings settings, int agents, long seed) {
         if (agents < 1) {
@@ -301,10 +298,6 @@ public abstract sealed class SequenceLearner permits SequenceTd3, SequenceSac {
         return noise;
     }
 
-    static float clip(float x, float lo, float hi) {
-        return Math.max(lo, Math.min(hi, x));
-    }
-
     public SequenceActor actor() {
         return actor;
     }
@@ -323,21 +316,5 @@ public abstract sealed class SequenceLearner permits SequenceTd3, SequenceSac {
 
     public Adam criticOptimizer() {
         return criticOpt;
-    }
-
-    public long updates() {
-        return updates;
-    }
-
-    public double lastCriticLoss() {
-        return lastCriticLoss;
-    }
-
-    public double lastActorLoss() {
-        return lastActorLoss;
-    }
-
-    public double lastMeanQ() {
-        return lastMeanQ;
     }
 }

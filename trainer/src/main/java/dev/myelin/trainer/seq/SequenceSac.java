@@ -5,6 +5,7 @@ import dev.myelin.trainer.nn.Mlp;
 import dev.myelin.trainer.nn.Parameters;
 import dev.myelin.trainer.nn.PopSanActor;
 import dev.myelin.trainer.nn.RandomStream;
+import dev.myelin.trainer.rl.OffPolicy;
 import dev.myelin.trainer.run.CheckpointFile;
 
 /**
@@ -28,8 +29,6 @@ import dev.myelin.trainer.run.CheckpointFile;
  * pre-squash output. Allocation-free per update after construction. The training thread.
  */
 public final class SequenceSac extends SequenceLearner {
-    private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-    private static final double LOG2 = Math.log(2);
     static final String LOG_STD = "log_std";
     static final String LOG_ALPHA = "log_alpha";
 
@@ -101,7 +100,7 @@ public final class SequenceSac extends SequenceLearner {
     private void readExtra() {
         float[] v = extra.values();
         for (int j = 0; j < act; j++) {
-            logStd[j] = Math.max(PopSanActor.LOG_STD_MIN, Math.min(PopSanActor.LOG_STD_MAX, v[logStdOff + j]));
+            logStd[j] = OffPolicy.clampLogStd(v[logStdOff + j]);
             std[j] = (float) Math.exp(logStd[j]);
         }
     }
@@ -122,15 +121,11 @@ public final class SequenceSac extends SequenceLearner {
                     float x = z[from + j] + std[j] * e;
                     eps[to + j] = e;
                     sampled[to + j] = (float) Math.tanh(x);
-                    lp += -0.5 * e * e - logStd[j] - HALF_LOG_2PI - 2 * (LOG2 - x - softplus(-2.0 * x));
+                    lp += OffPolicy.squashedLogLikelihood(e, logStd[j], x);
                 }
             }
             logp[k] = (float) lp;
         }
-    }
-
-    private static double softplus(double v) {
-        return Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
     }
 
     /**
@@ -156,7 +151,7 @@ public final class SequenceSac extends SequenceLearner {
         float[] t2 = q2Target.forward(rows);
         float alpha = (float) alpha();
         for (int k = 0; k < rows; k++) {
-            y[k] = b.reward[k] + s.gamma() * (1f - b.terminal[k]) * (Math.min(t1[k], t2[k]) - alpha * logp[k]);
+            y[k] = OffPolicy.sacTarget(b.reward[k], s.gamma(), b.terminal[k], t1[k], t2[k], alpha, logp[k]);
         }
     }
 
@@ -209,15 +204,14 @@ public final class SequenceSac extends SequenceLearner {
         for (int i = 0; i < n; i++) {
             int j = i % act;
             float u = sampled[i];
-            // d/dx of -min Q: gU (1 - u^2); of alpha log pi through the tanh correction: 2 alpha u
-            float gx = (gq1Input[i] + gq2Input[i]) * (1f - u * u) + ka * 2f * u;
+            float gx = OffPolicy.sacPreSquashGradient(gq1Input[i] + gq2Input[i], u, ka);
             gAction[i] = gx;
             // x = z + exp(l) eps and alpha log pi holds -l
             gExtra[logStdOff + j] += gx * std[j] * eps[i] - ka;
         }
         float[] v = extra.values();
         for (int j = 0; j < act; j++) {
-            if (v[logStdOff + j] < PopSanActor.LOG_STD_MIN || v[logStdOff + j] > PopSanActor.LOG_STD_MAX) {
+            if (OffPolicy.logStdClamped(v[logStdOff + j])) {
                 gExtra[logStdOff + j] = 0f;
             }
         }

@@ -1,6 +1,7 @@
 package dev.myelin.trainer.seq;
 
 import dev.myelin.trainer.nn.RandomStream;
+import dev.myelin.trainer.rl.OffPolicy;
 import dev.myelin.trainer.run.CheckpointFile;
 
 /**
@@ -58,8 +59,8 @@ public final class SequenceTd3 extends SequenceLearner {
             for (int r = 0; r < agents; r++) {
                 int from = sequenceIndex(b, k, r, 1);
                 for (int j = 0; j < act; j++) {
-                    float e = clip((float) (s.targetNoise() * noise.nextGaussian()), -s.noiseClip(), s.noiseClip());
-                    tin[base + r * act + j] = clip(ut[from + j] + e, -1f, 1f);
+                    float e = OffPolicy.smoothingNoise(s.targetNoise(), s.noiseClip(), noise);
+                    tin[base + r * act + j] = OffPolicy.clip(ut[from + j] + e, -1f, 1f);
                 }
             }
         }
@@ -67,7 +68,7 @@ public final class SequenceTd3 extends SequenceLearner {
         float[] t1 = q1Target.forward(rows);
         float[] t2 = q2Target.forward(rows);
         for (int k = 0; k < rows; k++) {
-            y[k] = b.reward[k] + s.gamma() * (1f - b.terminal[k]) * Math.min(t1[k], t2[k]);
+            y[k] = OffPolicy.td3Target(b.reward[k], s.gamma(), b.terminal[k], t1[k], t2[k]);
         }
     }
 
@@ -104,7 +105,7 @@ public final class SequenceTd3 extends SequenceLearner {
     @Override
     public void explore(float[] actions, float[] preSquash, int n, RandomStream rnd) {
         for (int i = 0; i < n; i++) {
-            actions[i] = clip(actions[i] + (float) (explorationNoise * rnd.nextGaussian()), -1f, 1f);
+            actions[i] = OffPolicy.explore(actions[i], explorationNoise, rnd);
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.myelin.trainer.seq;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.myelin.sim.BoxSpace;
 import dev.myelin.sim.Env;
 import dev.myelin.sim.Evaluation;
@@ -13,6 +11,7 @@ import dev.myelin.trainer.rl.RunningNormalizer;
 import dev.myelin.trainer.run.ActionLog;
 import dev.myelin.trainer.run.CheckpointFile;
 import dev.myelin.trainer.run.LearningCurve;
+import dev.myelin.trainer.run.RecentReturns;
 import dev.myelin.trainer.run.Settings;
 
 import java.io.IOException;
@@ -81,9 +80,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
     private final boolean[] ended;
     private final double[] episodeReturn;
     private final ActionLog actionLog;
-    private final double[] recentReturns = new double[10];
-    private int recentCount;
-    private long episodes;
+    private final RecentReturns recent = new RecentReturns();
     private long step;
     private double lastEval = Double.NaN;
     private double lastEvalStd = Double.NaN;
@@ -133,12 +130,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
     /** Starts a run in {@code dir}, which must not hold one already; {@code dir} may be null (no files written). */
     public static SequenceTrainingRun start(SequenceConfig config, Path dir) throws IOException {
         if (dir != null) {
-            if (Files.exists(dir.resolve(CHECKPOINT))) {
-                throw new IllegalArgumentException(dir + " already holds a run; resume it with --resume " + dir
-                        + " or choose another --out");
-            }
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("config.yaml"), new ObjectMapper(new YAMLFactory()).writeValueAsString(config.settings()));
+            config.createRun(dir, CHECKPOINT);
         }
         SequenceTrainingRun run = new SequenceTrainingRun(config, dir);
         run.venv.reset(config.seed * 1_000_003L + 17);
@@ -186,7 +178,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
             throw e;
         }
         if (!overrides.isEmpty()) {
-            Files.writeString(dir.resolve("config.yaml"), new ObjectMapper(new YAMLFactory()).writeValueAsString(config.settings()));
+            config.save(dir);
         }
         return run;
     }
@@ -272,7 +264,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
                         }
                         if (progress != null) {
                             progress.printf(Locale.ROOT, "step %d  eval %.1f +- %.1f  train %.1f  critic %.4g  actor %.4g  %.0f s%n",
-                                    step, lastEval, lastEvalStd, recentReturn(), learner.lastCriticLoss(),
+                                    step, lastEval, lastEvalStd, recent.mean(), learner.lastCriticLoss(),
                                     learner.lastActorLoss(), seconds());
                         }
                     }
@@ -331,9 +323,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
                 teamReturn += episodeReturn[a];
             }
             if (ended[w * perWorld]) {
-                recentReturns[(int) (episodes % recentReturns.length)] = teamReturn / perWorld;
-                recentCount = Math.min(recentCount + 1, recentReturns.length);
-                episodes++;
+                recent.add(teamReturn / perWorld);
             }
         }
         for (int a = 0; a < agents; a++) {
@@ -361,23 +351,12 @@ public final class SequenceTrainingRun implements AutoCloseable {
         }
     }
 
-    private double recentReturn() {
-        if (recentCount == 0) {
-            return Double.NaN;
-        }
-        double s = 0;
-        for (int i = 0; i < recentCount; i++) {
-            s += recentReturns[i];
-        }
-        return s / recentCount;
-    }
-
     private double seconds() {
         return (System.nanoTime() - startNanos) * 1e-9;
     }
 
     private void logRow(Writer metrics) throws IOException {
-        Object[] v = {step, step, learner.updates(), seconds(), recentReturn(), episodes, lastEval, lastEvalStd,
+        Object[] v = {step, step, learner.updates(), seconds(), recent.mean(), recent.episodes(), lastEval, lastEvalStd,
                 learner.lastCriticLoss(), learner.lastActorLoss(), learner.lastMeanQ()};
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < v.length; i++) {

@@ -1,0 +1,29 @@
+package dev.myelin.trainer.rl;
+
+/**
+ * What every TD3/SAC learner reports, feed-forward ({@link Learner}) or sequence ({@code seq.SequenceLearner}):
+ * the updates taken and the last update's critic loss, actor loss and mean Q1 (NaN until there was one). The
+ * per-element formulas both kinds compute with are {@link OffPolicy}'s. The training thread.
+ */
+public abstract class OffPolicyLearner {
+    protected long updates;
+    protected double lastCriticLoss = Double.NaN;
+    protected double lastActorLoss = Double.NaN;
+    protected double lastMeanQ = Double.NaN;
+
+    public final long updates() {
+        return updates;
+    }
+
+    public final double lastCriticLoss() {
+        return lastCriticLoss;
+    }
+
+    public final double lastActorLoss() {
+        return lastActorLoss;
+    }
+
+    public final double lastMeanQ() {
+        return lastMeanQ;
+    }
+}
