@@ -28,7 +28,7 @@ class NodeToolTest {
             base.createSubscription("cmd_vel", twist, Qos.DEFAULT);
             base.createPublisher("odom", base.messageType("nav_msgs/msg/Odometry"), Qos.DEFAULT);
             base.createPublisher("/nt_status", base.messageType("std_msgs/msg/String"), Qos.DEFAULT);
-            assertTrue(tools.nodeGraph().await("/nt/nt_base", 1, 2, Duration.ofSeconds(10)).isPresent());
+            assertTrue(tools.nodeGraph().await("/nt/nt_base", 7, 9, Duration.ofSeconds(10)).isPresent());
             tools.graph().await(e -> e.topic().startsWith("/nt"), 3, Duration.ofSeconds(10));
 
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -38,20 +38,35 @@ class NodeToolTest {
             assertTrue(names.stream().noneMatch(n -> n.contains("_nt_hidden")), names.toString());
             assertTrue(tool.list(true, false, Duration.ZERO).contains("/_nt_hidden"));
 
-            bytes.reset();
-            tool.info("/nt/nt_base", SPIN);
-            assertEquals("""
+            // As ros2 node info prints an rclcpp node: every node also publishes /parameter_events and
+            // serves the six parameter services.
+            String expected = """
                     /nt/nt_base
                       Subscribers:
                         /nt/cmd_vel: geometry_msgs/msg/Twist
                       Publishers:
                         /nt/odom: nav_msgs/msg/Odometry
                         /nt_status: std_msgs/msg/String
+                        /parameter_events: rcl_interfaces/msg/ParameterEvent
                       Service Servers:
+                        /nt/nt_base/describe_parameters: rcl_interfaces/srv/DescribeParameters
+                        /nt/nt_base/get_parameter_types: rcl_interfaces/srv/GetParameterTypes
+                        /nt/nt_base/get_parameters: rcl_interfaces/srv/GetParameters
+                        /nt/nt_base/list_parameters: rcl_interfaces/srv/ListParameters
+                        /nt/nt_base/set_parameters: rcl_interfaces/srv/SetParameters
+                        /nt/nt_base/set_parameters_atomically: rcl_interfaces/srv/SetParametersAtomically
                       Service Clients:
                       Action Servers:
                       Action Clients:
-                    """, bytes.toString(StandardCharsets.UTF_8));
+                    """;
+            String printed = "";
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!printed.equals(expected) && System.nanoTime() < deadline) { // until discovery has it all
+                bytes.reset();
+                tool.info("/nt/nt_base", SPIN);
+                printed = bytes.toString(StandardCharsets.UTF_8);
+            }
+            assertEquals(expected, printed);
             IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                     () -> tool.info("/nt/nobody", Duration.ZERO));
             assertTrue(missing.getMessage().contains("/nt/nobody"), missing.getMessage());

@@ -109,8 +109,17 @@ class DiscoveryInteropTest {
             assertEquals("enclave=/;", participants.get(me), "participant USER_DATA");
 
             String rt = "rt" + ns;
-            assertNodeGids(nodes.get(ns + "/di_talker"), endpoints, me, Set.of(rt + "/cmd"), Set.of(rt + "/chatter"));
-            assertNodeGids(nodes.get(ns + "/di_listener"), endpoints, me, Set.of(rt + "/chatter"), Set.of(rt + "/cmd"));
+            // Every node also serves the six parameter services (rq/...Request readers, rr/...Reply writers)
+            // and publishes /parameter_events, as rclcpp nodes do.
+            assertNodeGids(nodes.get(ns + "/di_talker"), endpoints, me, withServices(Set.of(rt + "/cmd"), ns + "/di_talker", "rq", "Request"),
+                    withServices(Set.of(rt + "/chatter", "rt/parameter_events"), ns + "/di_talker", "rr", "Reply"));
+            assertNodeGids(nodes.get(ns + "/di_listener"), endpoints, me, withServices(Set.of(rt + "/chatter"), ns + "/di_listener", "rq", "Request"),
+                    withServices(Set.of(rt + "/cmd", "rt/parameter_events"), ns + "/di_listener", "rr", "Reply"));
+            for (Endpoint e : endpoints) {
+                if (e.participant().equals(me) && e.topic().equals("rr" + ns + "/di_talker/get_parametersReply")) {
+                    assertTrue(e.userData().matches("serviceid=[0-9a-f.]+;typehash=RIHS01_[0-9a-f]{64};"), "USER_DATA of " + e);
+                }
+            }
 
             for (Endpoint e : endpoints) {
                 if (e.participant().equals(me) && e.topic().equals(rt + "/chatter")) {
@@ -164,6 +173,17 @@ class DiscoveryInteropTest {
             assertTrue(graph.nodes().stream().noneMatch(n -> n.name().equals("c_node")),
                     "a participant that left takes its nodes with it");
         }
+    }
+
+    private static final List<String> PARAMETER_SERVICES = List.of("describe_parameters", "get_parameter_types",
+            "get_parameters", "list_parameters", "set_parameters", "set_parameters_atomically");
+
+    private static Set<String> withServices(Set<String> topics, String node, String prefix, String suffix) {
+        Set<String> all = new HashSet<>(topics);
+        for (String s : PARAMETER_SERVICES) {
+            all.add(prefix + node + "/" + s + suffix);
+        }
+        return all;
     }
 
     private static void assertNodeGids(String[] node, List<Endpoint> endpoints, String participant, Set<String> readTopics,

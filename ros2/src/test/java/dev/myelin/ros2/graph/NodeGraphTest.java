@@ -39,14 +39,15 @@ class NodeGraphTest {
             listener.createSubscription("/ng/chatter", string, Qos.DEFAULT);
 
             NodeGraph graph = b.nodeGraph();
-            NodeEntities seen = graph.await("/ng/ng_talker", 1, 1, WAIT).orElseThrow(
+            NodeEntities seen = graph.await("/ng/ng_talker", 7, 8, WAIT).orElseThrow(
                     () -> new AssertionError("node /ng/ng_talker never announced; saw " + graph.nodes()));
             assertEquals("/ng", seen.namespace());
             assertEquals("ng_talker", seen.name());
             Set<Gid> talkerGids = new HashSet<>(seen.readers());
             talkerGids.addAll(seen.writers());
             assertEquals(new HashSet<>(talker.endpointGids()), talkerGids);
-            assertEquals(1, seen.writers().size());
+            assertEquals(1 + 1 + 6, seen.writers().size(), "chatter, /parameter_events and the six parameter services' replies");
+            assertEquals(1 + 6, seen.readers().size(), "/ng_cmd and the six parameter services' requests");
             assertTrue(graph.await("/ng_listener", 1, 0, WAIT).isPresent());
 
             // info resolves GIDs to topics through the built-in topics
@@ -54,12 +55,13 @@ class NodeGraphTest {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 info = graph.info("/ng/ng_talker");
-                if (info.isPresent() && !info.get().publishers().isEmpty() && !info.get().subscribers().isEmpty()) {
+                if (info.isPresent() && info.get().publishers().size() == 2 && !info.get().subscribers().isEmpty()) {
                     break;
                 }
                 Thread.sleep(20);
             }
-            assertEquals(Map.of("/ng/chatter", List.of("std_msgs/msg/String")), info.orElseThrow().publishers());
+            assertEquals(Map.of("/ng/chatter", List.of("std_msgs/msg/String"),
+                    "/parameter_events", List.of("rcl_interfaces/msg/ParameterEvent")), info.orElseThrow().publishers());
             assertEquals(Map.of("/ng_cmd", List.of("geometry_msgs/msg/Twist")), info.get().subscribers());
             assertEquals(a.participantGid(), info.get().participant());
             ParticipantEntities announced = a.announcement();
@@ -74,7 +76,7 @@ class NodeGraphTest {
             // removing an endpoint and a node republishes the whole list
             chatter.close();
             assertTrue(graph.await("/ng/ng_talker", 1, 0, WAIT).isPresent());
-            waitUntil(() -> graph.nodes().stream().anyMatch(n -> n.name().equals("ng_talker") && n.writers().isEmpty()));
+            waitUntil(() -> graph.nodes().stream().anyMatch(n -> n.name().equals("ng_talker") && n.writers().size() == 1 + 6));
             listener.close();
             waitUntil(() -> graph.nodes().stream().noneMatch(n -> n.name().equals("ng_listener")));
             assertEquals(0, graph.droppedCount());
@@ -95,7 +97,9 @@ class NodeGraphTest {
 
     @Test
     void humbleLayoutCarries24ByteGids() throws Exception {
-        try (Context a = Context.builder().domainId(TestDomain.ID).localhostOnly(true).gidLayout(GidLayout.HUMBLE).build();
+        // Without the parameter services, so that the node's one writer is the one endpoint announced.
+        try (Context a = Context.builder().domainId(TestDomain.ID).localhostOnly(true).gidLayout(GidLayout.HUMBLE)
+                .parameterServices(false).build();
              Context b = Context.builder().domainId(TestDomain.ID).localhostOnly(true).gidLayout(GidLayout.HUMBLE).build()) {
             assertEquals(24, new DiscoveryInfo(GidLayout.HUMBLE, a.messageTypes()).type().field("gid.data").length());
             Node n = a.createNode("ng_humble");
