@@ -159,7 +159,7 @@ class ExperienceOutboxTest {
                 com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
                 mx.getCurrentThreadAllocatedBytes();
                 List<Long> rounds = new ArrayList<>();
-                for (int round = 0; round < 4 && (rounds.isEmpty() || rounds.get(rounds.size() - 1) != 0); round++) {
+                for (int round = 0; round < 20 && (rounds.isEmpty() || rounds.get(rounds.size() - 1) != 0); round++) { // until compiled
                     long droppedBefore = o.dropped();
                     long allocated = 0;
                     int recorded = 0;

@@ -46,7 +46,7 @@ class SimulatedRobotTest {
             com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             mx.getCurrentThreadAllocatedBytes();
             List<Long> rounds = new ArrayList<>();
-            for (int round = 0; round < 4 && (rounds.isEmpty() || rounds.get(rounds.size() - 1) != 0); round++) {
+            for (int round = 0; round < 20 && (rounds.isEmpty() || rounds.get(rounds.size() - 1) != 0); round++) { // until compiled
                 long before = mx.getCurrentThreadAllocatedBytes();
                 ticks(r, 20_000);
                 rounds.add(mx.getCurrentThreadAllocatedBytes() - before);
