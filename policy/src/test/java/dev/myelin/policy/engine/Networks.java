@@ -19,6 +19,11 @@ final class Networks {
         return Policy.withDefaults(PopSan.random(5, 2, 10, new int[] {32, 24}, 5, SpikeMode.DETERMINISTIC, seed), Map.of());
     }
 
+    /** The size of a legged robot's policy: 33 observations, 12 joints, two 64-wide layers. */
+    static Policy popsanLegged(long seed) {
+        return Policy.withDefaults(PopSan.random(33, 12, 10, new int[] {64, 64}, 5, SpikeMode.DETERMINISTIC, seed), Map.of());
+    }
+
     static Policy popsanPoisson(long seed) {
         return Policy.withDefaults(PopSan.random(4, 3, 8, new int[] {40}, 6, SpikeMode.POISSON, seed), Map.of());
     }
@@ -32,7 +37,7 @@ final class Networks {
     }
 
     static List<Policy> allFamilies(long seed) {
-        return List.of(popsan(seed), popsanPoisson(seed), grsn(seed), transformer(seed));
+        return List.of(popsan(seed), popsanLegged(seed), popsanPoisson(seed), grsn(seed), transformer(seed));
     }
 
     static float[][] observations(int size, int count, long seed) {
