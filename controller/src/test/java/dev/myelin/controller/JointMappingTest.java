@@ -164,7 +164,7 @@ class JointMappingTest {
 
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', value = {
-            "fields: [position, velocity]|fields: [position, torque]|q.yaml: controller.ros__parameters.observations[0].fields[1] must be one of position, velocity, effort, got 'torque'",
+            "fields: [position, velocity]|fields: [position, torque]|q.yaml:12: controller.ros__parameters.observations[0].fields[1] must be one of position, velocity, effort, got 'torque'",
             "joints: [fl_hip, fl_thigh, fl_calf, fr_hip|joints: [fl_hip, fl_hip, fl_calf, fr_hip|observations[0].joints[1] 'fl_hip' is listed twice",
             "parts: [orientation, angular_velocity]|parts: [gravity]|observations[1].parts[0] must be one of orientation, angular_velocity, linear_acceleration, got 'gravity'",
             "components: [linear.x, angular.z]|components: [linear.x, yaw]|observations[2].components[1] must be one of linear.x",
