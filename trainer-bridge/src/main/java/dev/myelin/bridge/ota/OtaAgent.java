@@ -51,7 +51,7 @@ import java.util.concurrent.TimeoutException;
  * missing or corrupted ones, resuming a partial download after a disconnect or a restart); verifies the
  * assembled bundle (SHA-256 digest and Ed25519 signature against the trusted release keys, name and version
  * against the manifest); refuses downgrades unless a signed rollback command allows them; stages the bundle
- * into the free A/B slot atomically; hands it to the {@link PolicyHost} to switch on a tick boundary; runs
+ * into the free A/B slot atomically; hands it to the {@link ActivationTarget} to switch on a tick boundary; runs
  * the health check (the manifest's duration without safety interventions, NaN actions or deadline misses);
  * then commits it or switches back to the last good slot, and reports every outcome on the health topic.
  *
@@ -113,7 +113,7 @@ public final class OtaAgent implements AutoCloseable {
         Path stateDir;
         ReleaseKeys keys;
         BrokerEndpoint endpoint;
-        PolicyHost host;
+        ActivationTarget host;
         Path factoryBundle;
         int chunkWindow = 32;
         Duration chunkRetry = Duration.ofSeconds(5);
@@ -165,7 +165,7 @@ public final class OtaAgent implements AutoCloseable {
             return this;
         }
 
-        public Context host(PolicyHost h) {
+        public Context host(ActivationTarget h) {
             this.host = h;
             return this;
         }
@@ -275,7 +275,7 @@ public final class OtaAgent implements AutoCloseable {
 
     // Agent-thread state.
     private OtaState state;
-    private PolicyHost.Prepared committedPrepared;
+    private ActivationTarget.Prepared committedPrepared;
     private ReleaseManifest latestManifest;
     private Download download;
     private Trial trial;
@@ -436,11 +436,11 @@ public final class OtaAgent implements AutoCloseable {
         }
         state = s;
         PolicyBundle bundle = readSlot(s.committed(), s.committedRecord());
-        PolicyHost.Prepared prepared;
+        ActivationTarget.Prepared prepared;
         try {
             prepared = ctx.host.prepare(bundle);
             ctx.host.activate(prepared).get(ctx.swapTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (PolicyRejectedException | ExecutionException | TimeoutException e) {
+        } catch (ActivationRefusedException | ExecutionException | TimeoutException e) {
             throw new IOException("the host cannot run the committed policy " + s.committedRecord().releaseId() + ": "
                     + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -895,12 +895,12 @@ public final class OtaAgent implements AutoCloseable {
 
     private final class Trial {
         final OtaState.SlotRecord record;
-        final PolicyHost.Prepared prepared;
+        final ActivationTarget.Prepared prepared;
         final long healthMillis;
         HealthCounters baseline;
         long startNanos;
 
-        Trial(OtaState.SlotRecord record, PolicyHost.Prepared prepared, long healthMillis) {
+        Trial(OtaState.SlotRecord record, ActivationTarget.Prepared prepared, long healthMillis) {
             this.record = record;
             this.prepared = prepared;
             this.healthMillis = healthMillis;
@@ -919,10 +919,10 @@ public final class OtaAgent implements AutoCloseable {
             dropCandidate(rec, "staged bundle no longer verifies: " + e.getMessage(), HealthReport.Event.REFUSED);
             return;
         }
-        PolicyHost.Prepared prepared;
+        ActivationTarget.Prepared prepared;
         try {
             prepared = ctx.host.prepare(bundle);
-        } catch (PolicyRejectedException | RuntimeException e) {
+        } catch (ActivationRefusedException | RuntimeException e) {
             dropCandidate(rec, "the robot cannot run it: " + e.getMessage(), HealthReport.Event.REFUSED);
             return;
         }
