@@ -416,10 +416,7 @@ final class ManifestJson {
         }
 
         double finiteDouble(String key) throws BundleFormatException {
-            Object v = get(key);
-            if (!(v instanceof JsonNumber n)) {
-                throw error(key, "must be a number, got " + kind(v));
-            }
+            JsonNumber n = number(key, get(key));
             double d = Double.parseDouble(n.text());
             if (!Double.isFinite(d)) {
                 throw error(key, n + " is outside the double range");
@@ -442,14 +439,19 @@ final class ManifestJson {
 
         /** Parses the number's text straight to the nearest fp32. */
         private float toFloat(String key, Object v) throws BundleFormatException {
-            if (!(v instanceof JsonNumber n)) {
-                throw error(key, "must be a number, got " + kind(v));
-            }
+            JsonNumber n = number(key, v);
             float f = Float.parseFloat(n.text());
             if (!Float.isFinite(f)) {
                 throw error(key, n + " is outside the fp32 range");
             }
             return f;
+        }
+
+        private JsonNumber number(String key, Object v) throws BundleFormatException {
+            if (!(v instanceof JsonNumber n)) {
+                throw error(key, "must be a number, got " + kind(v));
+            }
+            return n;
         }
 
         float[] floats(String key) throws BundleFormatException {
