@@ -412,7 +412,7 @@ class ControllerSimTest {
         start("obstacles=0,lidar_noise=0", TestBundles.navParams());
         controller.activate();
         try (ControllerOtaHost ota = new ControllerOtaHost(controller, Duration.ofSeconds(2))) {
-            dev.myelin.bridge.ota.PolicyHost host = ota;
+            dev.myelin.bridge.ota.ActivationTarget host = ota;
             var committed = host.prepare(dev.myelin.policy.bundle.BundleReader.read(
                     TestBundles.bundle(GoalSeekingPopSan.turtlebot(16), "nav", "1.0.0", key.getPrivate()),
                     TrustedKeys.of(key.getPublic())));
@@ -435,7 +435,7 @@ class ControllerSimTest {
             assertEquals(PreparedPolicy.State.RETIRED, ((PreparedPolicy) candidate).state());
             assertEquals(3, controller.host().swaps());
             // A bundle whose spec does not fit is refused with the bridge's exception.
-            var e = assertThrows(dev.myelin.bridge.ota.PolicyRejectedException.class, () -> host.prepare(
+            var e = assertThrows(dev.myelin.bridge.ota.ActivationRefusedException.class, () -> host.prepare(
                     dev.myelin.policy.bundle.BundleReader.read(TestBundles.bundle(GoalSeekingPopSan.turtlebot(4), "nav",
                             "2.0.0", key.getPrivate()), TrustedKeys.of(key.getPublic()))));
             assertTrue(e.getMessage().contains("observation values"), e.getMessage());

@@ -1,6 +1,6 @@
 package dev.myelin.launch;
 
-import dev.myelin.bridge.experience.Transition;
+import dev.myelin.bridge.experience.ExperienceTransition;
 import dev.myelin.trainer.run.RealExperience;
 
 import java.util.Iterator;
@@ -29,7 +29,7 @@ final class RealExperienceLoader {
     private RealExperienceLoader() {
     }
 
-    static Counts load(Iterable<Transition> ordered, RealExperience into) {
+    static Counts load(Iterable<ExperienceTransition> ordered, RealExperience into) {
         int obs = into.observationSize();
         int act = into.actionSize();
         long read = 0;
@@ -37,11 +37,11 @@ final class RealExperienceLoader {
         long noReward = 0;
         long nonFinite = 0;
         long noSuccessor = 0;
-        Iterator<Transition> it = ordered.iterator();
-        Transition t = it.hasNext() ? it.next() : null;
+        Iterator<ExperienceTransition> it = ordered.iterator();
+        ExperienceTransition t = it.hasNext() ? it.next() : null;
         while (t != null) {
             read++;
-            Transition n = it.hasNext() ? it.next() : null;
+            ExperienceTransition n = it.hasNext() ? it.next() : null;
             if (t.observation().length != obs || t.action().length != act) {
                 throw new IllegalArgumentException("robot " + t.robot() + " recorded " + t.observation().length
                         + " observations and " + t.action().length + " actions per step; the task has " + obs + " and " + act);
@@ -64,7 +64,7 @@ final class RealExperienceLoader {
         return new Counts(read, used, noReward, nonFinite, noSuccessor);
     }
 
-    static boolean successor(Transition t, Transition n) {
+    static boolean successor(ExperienceTransition t, ExperienceTransition n) {
         if (!t.robot().equals(n.robot()) || t.outboxId() != n.outboxId()) {
             return false;
         }

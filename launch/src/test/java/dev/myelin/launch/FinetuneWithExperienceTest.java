@@ -2,7 +2,7 @@ package dev.myelin.launch;
 
 import dev.myelin.bridge.experience.ExperienceBatch;
 import dev.myelin.bridge.experience.ExperienceStore;
-import dev.myelin.bridge.experience.Transition;
+import dev.myelin.bridge.experience.ExperienceTransition;
 import dev.myelin.sim.Env;
 import dev.myelin.sim.Tasks;
 import dev.myelin.trainer.run.RealExperience;
@@ -36,7 +36,7 @@ class FinetuneWithExperienceTest {
 
     /** Pendulum steps recorded by robot {@code robot}, split over two segments of one outbox, the way the outbox uploads them. */
     static List<ExperienceBatch> recorded(String robot, int steps, long seed) throws IOException {
-        List<Transition> all = new ArrayList<>();
+        List<ExperienceTransition> all = new ArrayList<>();
         try (Env env = Tasks.env(TrainConfig.of(TrainConfig.loadPreset("pendulum"), List.of()).taskSpec())) {
             float[] o = env.reset(seed).clone();
             long time = 1_000_000L;
@@ -47,7 +47,7 @@ class FinetuneWithExperienceTest {
                 boolean done = s.terminated() || s.truncated();
                 long segment = t < half ? 0 : 1;
                 int index = t < half ? t : t - half;
-                all.add(new Transition(robot, 7L, segment, index, time, 1L, o, a, s.reward(), done));
+                all.add(new ExperienceTransition(robot, 7L, segment, index, time, 1L, o, a, s.reward(), done));
                 time += 50_000_000L;
                 o = done ? env.reset().clone() : s.observation().clone();
             }
@@ -86,9 +86,9 @@ class FinetuneWithExperienceTest {
 
     @Test
     void stepsWithoutARewardOrASuccessorAreCountedNotGuessed() throws IOException {
-        List<Transition> ts = new ArrayList<>(recorded("r1", 10, 1).get(0).transitions());
-        Transition t2 = ts.get(2);
-        ts.set(2, new Transition(t2.robot(), t2.outboxId(), t2.segment(), t2.index(), t2.timeNanos(), t2.policyTag(),
+        List<ExperienceTransition> ts = new ArrayList<>(recorded("r1", 10, 1).get(0).transitions());
+        ExperienceTransition t2 = ts.get(2);
+        ts.set(2, new ExperienceTransition(t2.robot(), t2.outboxId(), t2.segment(), t2.index(), t2.timeNanos(), t2.policyTag(),
                 t2.observation(), t2.action(), Float.NaN, t2.done()));
         ts.remove(4); // a lost step: step 3 has no recorded successor
         RealExperience into = new RealExperience(3, 1);
@@ -100,7 +100,7 @@ class FinetuneWithExperienceTest {
         assertEquals(2, c.used());
         assertEquals(2, into.size());
 
-        Transition bad = new Transition("r9", 1, 0, 0, 0, 1, new float[5], new float[1], 0f, true);
+        ExperienceTransition bad = new ExperienceTransition("r9", 1, 0, 0, 0, 1, new float[5], new float[1], 0f, true);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RealExperienceLoader.load(List.of(bad), new RealExperience(3, 1)));
         assertTrue(e.getMessage().contains("robot r9") && e.getMessage().contains("5 observations"), e.getMessage());

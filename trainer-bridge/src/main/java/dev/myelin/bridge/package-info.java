@@ -8,7 +8,7 @@
  *   <li>{@code release}: the trainer side of a release: chunking, publishing, canary rollout, promotion and
  *       automatic rollback;</li>
  *   <li>{@code ota}: the robot side: the update agent, its A/B slots and durable state, and
- *       {@link dev.myelin.bridge.ota.PolicyHost}, the interface the controller implements;</li>
+ *       {@link dev.myelin.bridge.ota.ActivationTarget}, the interface the controller implements;</li>
  *   <li>{@code experience}: the robot's disk-backed transition outbox and uploader, and the trainer's store;</li>
  *   <li>{@code sim}: a light-weight simulated robot that runs bundles where no controller does;</li>
  *   <li>{@code bench}: the fleet scale benchmark.</li>

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * swapped in. After a later swap it is retired but kept intact, so it can be swapped in again (a
  * rollback then needs no allocation); its recurrent state is reset whenever it is installed.
  */
-public final class PreparedPolicy implements dev.myelin.bridge.ota.PolicyHost.Prepared {
+public final class PreparedPolicy implements dev.myelin.bridge.ota.ActivationTarget.Prepared {
     /** Lifecycle of a prepared policy. */
     public enum State { PREPARED, PENDING, INSTALLED, RETIRED, WITHDRAWN }
 

@@ -31,7 +31,7 @@ import java.util.zip.CRC32C;
  * </pre>
  * At most {@value #MAX_PAYLOAD_BYTES} bytes. Immutable.
  */
-public record ExperienceBatch(String robot, long outboxId, long segment, int first, List<Transition> transitions) {
+public record ExperienceBatch(String robot, long outboxId, long segment, int first, List<ExperienceTransition> transitions) {
 
     public static final int VERSION = 1;
     public static final int MAX_PAYLOAD_BYTES = 128 * 1024;
@@ -71,7 +71,7 @@ public record ExperienceBatch(String robot, long outboxId, long segment, int fir
     /** The payload of this batch. */
     public byte[] encode() {
         int size = headerBytes(robot.length()) + 4;
-        for (Transition t : transitions) {
+        for (ExperienceTransition t : transitions) {
             size += 4 + TransitionLayout.bodyBytes(t.observation().length, t.action().length);
         }
         if (size > MAX_PAYLOAD_BYTES) {
@@ -79,7 +79,7 @@ public record ExperienceBatch(String robot, long outboxId, long segment, int fir
         }
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         writeHeader(b, robot, outboxId, segment, first, transitions.size());
-        for (Transition t : transitions) {
+        for (ExperienceTransition t : transitions) {
             b.putInt(TransitionLayout.bodyBytes(t.observation().length, t.action().length));
             b.putLong(t.timeNanos()).putLong(t.policyTag()).putFloat(t.reward())
                     .putShort((short) t.observation().length).putShort((short) t.action().length)
@@ -136,7 +136,7 @@ public record ExperienceBatch(String robot, long outboxId, long segment, int fir
         }
         int at = headerBytes(r);
         int end = p.length - 4;
-        List<Transition> ts = new ArrayList<>(Math.min(count, 4096));
+        List<ExperienceTransition> ts = new ArrayList<>(Math.min(count, 4096));
         for (int i = 0; i < count; i++) {
             if (at + 4 > end) {
                 throw new PayloadException("experience.records[" + i + "]", "missing: the batch announces " + count);

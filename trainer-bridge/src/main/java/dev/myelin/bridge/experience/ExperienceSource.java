@@ -79,11 +79,11 @@ public final class ExperienceSource implements AutoCloseable {
         return store.size();
     }
 
-    public List<Transition> transitions() throws IOException {
+    public List<ExperienceTransition> transitions() throws IOException {
         return store.transitions();
     }
 
-    public void forEach(Consumer<Transition> visitor) throws IOException {
+    public void forEach(Consumer<ExperienceTransition> visitor) throws IOException {
         store.forEach(visitor);
     }
 

@@ -93,7 +93,7 @@ public final class ExperienceStore {
             }
             Integer nextStart = runs.higherKey(a);
             int b = nextStart == null ? end : Math.min(end, nextStart);
-            List<Transition> part = batch.transitions().subList(a - batch.first(), b - batch.first());
+            List<ExperienceTransition> part = batch.transitions().subList(a - batch.first(), b - batch.first());
             write(new ExperienceBatch(batch.robot(), batch.outboxId(), batch.segment(), a, part));
             runs.put(a, b);
             added += b - a;
@@ -110,7 +110,7 @@ public final class ExperienceStore {
     }
 
     /** Visits every stored transition, ordered by robot, outbox, segment and index. */
-    public void forEach(Consumer<Transition> visitor) throws IOException {
+    public void forEach(Consumer<ExperienceTransition> visitor) throws IOException {
         List<Path> files;
         synchronized (this) {
             files = files();
@@ -127,8 +127,8 @@ public final class ExperienceStore {
     }
 
     /** Every stored transition, in {@link #forEach} order. */
-    public List<Transition> transitions() throws IOException {
-        List<Transition> all = new ArrayList<>();
+    public List<ExperienceTransition> transitions() throws IOException {
+        List<ExperienceTransition> all = new ArrayList<>();
         forEach(all::add);
         return all;
     }

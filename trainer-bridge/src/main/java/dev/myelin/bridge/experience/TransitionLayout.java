@@ -73,7 +73,7 @@ final class TransitionLayout {
     }
 
     /** Decodes a body (already checked) into a transition. */
-    static Transition read(ByteBuffer b, int at, String robot, long outboxId, long segment, int index) {
+    static ExperienceTransition read(ByteBuffer b, int at, String robot, long outboxId, long segment, int index) {
         b = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int n = Short.toUnsignedInt(b.getShort(at + 20));
         int m = Short.toUnsignedInt(b.getShort(at + 22));
@@ -86,7 +86,7 @@ final class TransitionLayout {
         for (int i = 0; i < m; i++, p += 4) {
             act[i] = b.getFloat(p);
         }
-        return new Transition(robot, outboxId, segment, index, b.getLong(at), b.getLong(at + 8), obs, act,
+        return new ExperienceTransition(robot, outboxId, segment, index, b.getLong(at), b.getLong(at + 8), obs, act,
                 b.getFloat(at + 16), b.get(at + 24) == 1);
     }
 }

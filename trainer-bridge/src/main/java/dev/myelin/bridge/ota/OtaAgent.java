@@ -1,6 +1,5 @@
 package dev.myelin.bridge.ota;
 
-import dev.myelin.bridge.mqtt.BrokerEndpoint;
 import dev.myelin.bridge.mqtt.MqttLink;
 import dev.myelin.bridge.wire.ChunkMessage;
 import dev.myelin.bridge.wire.ChunkRequest;
@@ -8,7 +7,6 @@ import dev.myelin.bridge.wire.FleetCommand;
 import dev.myelin.bridge.wire.HealthReport;
 import dev.myelin.bridge.wire.PayloadException;
 import dev.myelin.bridge.wire.RefusalLog;
-import dev.myelin.bridge.wire.ReleaseKeys;
 import dev.myelin.bridge.wire.ReleaseManifest;
 import dev.myelin.bridge.wire.RobotStatus;
 import dev.myelin.bridge.wire.Topics;
@@ -16,26 +14,14 @@ import dev.myelin.policy.bundle.BundleFormatException;
 import dev.myelin.policy.bundle.BundleReader;
 import dev.myelin.policy.bundle.PolicyBundle;
 import dev.myelin.policy.bundle.ReleaseVersion;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.common.MqttException;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +37,7 @@ import java.util.concurrent.TimeoutException;
  * missing or corrupted ones, resuming a partial download after a disconnect or a restart); verifies the
  * assembled bundle (SHA-256 digest and Ed25519 signature against the trusted release keys, name and version
  * against the manifest); refuses downgrades unless a signed rollback command allows them; stages the bundle
- * into the free A/B slot atomically; hands it to the {@link PolicyHost} to switch on a tick boundary; runs
+ * into the free A/B slot atomically; hands it to the {@link ActivationTarget} to switch on a tick boundary; runs
  * the health check (the manifest's duration without safety interventions, NaN actions or deadline misses);
  * then commits it or switches back to the last good slot, and reports every outcome on the health topic.
  *
@@ -59,6 +45,10 @@ import java.util.concurrent.TimeoutException;
  * restart at any point boots the committed policy, drops a candidate that was on trial (reporting it rolled
  * back), and repeats whatever step was interrupted. Every step is idempotent: retained manifests delivered
  * again, chunks delivered twice, commands replayed, all leave the state as it was.
+ *
+ * <p>The agent orchestrates its parts and owns every change of the durable state: {@link AgentContext}
+ * (configuration), {@link Recovery} (start-up), {@link ChunkDownload} (one release's chunks and part file),
+ * {@link HealthTrial} (a candidate's verdict) and {@link ReportQueue} (health reports across outages).
  *
  * <p>Threading: all work runs on the agent's own thread; MQTT callbacks and the host's completions only
  * hand work to it. {@link #start()}, {@link #close()} and {@link #snapshot()} may be called from any thread.
@@ -104,162 +94,8 @@ public final class OtaAgent implements AutoCloseable {
                            long rollbacks, long commits, String lastProblem, Map<String, Long> refusals) {
     }
 
-    /** Configuration. Required: robot id, fleet, policy, state folder, keys, endpoint, host. */
-    public static final class Context {
-        String robotId;
-        String fleet;
-        String channel = "stable";
-        String policy;
-        Path stateDir;
-        ReleaseKeys keys;
-        BrokerEndpoint endpoint;
-        PolicyHost host;
-        Path factoryBundle;
-        int chunkWindow = 32;
-        Duration chunkRetry = Duration.ofSeconds(5);
-        Duration maxChunkRetry = Duration.ofSeconds(30);
-        Duration healthPoll = Duration.ofMillis(50);
-        Duration swapTimeout = Duration.ofSeconds(10);
-        Duration reportInterval = Duration.ofSeconds(10);
-        Duration refusalSummary = RefusalLog.DEFAULT_INTERVAL;
-        Duration rollbackHealthCheck = Duration.ZERO;
-        long minHealthTicks = 1;
-        StepListener stepListener = (s, r) -> { };
-        ThreadFactory threadFactory;
-
-        public Context robotId(String id) {
-            this.robotId = id;
-            return this;
-        }
-
-        public Context fleet(String f) {
-            this.fleet = f;
-            return this;
-        }
-
-        /** Release channel followed (default {@code stable}). */
-        public Context channel(String c) {
-            this.channel = c;
-            return this;
-        }
-
-        /** Policy (bundle) name this agent updates. */
-        public Context policy(String p) {
-            this.policy = p;
-            return this;
-        }
-
-        /** Folder for slots, state and partial downloads; survives restarts. */
-        public Context stateDir(Path d) {
-            this.stateDir = d;
-            return this;
-        }
-
-        public Context keys(ReleaseKeys k) {
-            this.keys = k;
-            return this;
-        }
-
-        public Context endpoint(BrokerEndpoint e) {
-            this.endpoint = e;
-            return this;
-        }
-
-        public Context host(PolicyHost h) {
-            this.host = h;
-            return this;
-        }
-
-        /** Bundle installed on first boot, when the state folder holds no committed policy yet. */
-        public Context factoryBundle(Path p) {
-            this.factoryBundle = p;
-            return this;
-        }
-
-        /** Chunks subscribed at once (flow control). */
-        public Context chunkWindow(int n) {
-            this.chunkWindow = n;
-            return this;
-        }
-
-        /** Silence after which missing chunks are requested again (default 5 s); doubles up to {@code max} (30 s). */
-        public Context chunkRetry(Duration first, Duration max) {
-            this.chunkRetry = first;
-            this.maxChunkRetry = max;
-            return this;
-        }
-
-        public Context swapTimeout(Duration d) {
-            this.swapTimeout = d;
-            return this;
-        }
-
-        /** Interval of periodic health reports of the running policy. */
-        public Context reportInterval(Duration d) {
-            this.reportInterval = d;
-            return this;
-        }
-
-        /**
-         * Refused input is logged the first time per cause, then summarised at most once per this interval
-         * (default 10 s); the robot's status carries the counts, republished at most once per interval.
-         */
-        public Context refusalSummary(Duration d) {
-            this.refusalSummary = d;
-            return this;
-        }
-
-        /** Health check length after a rollback command switched back to an older release (default 0). */
-        public Context rollbackHealthCheck(Duration d) {
-            this.rollbackHealthCheck = d;
-            return this;
-        }
-
-        /** Ticks a candidate must run, on top of the health check's duration, before it can be committed. */
-        public Context minHealthTicks(long n) {
-            this.minHealthTicks = n;
-            return this;
-        }
-
-        public Context stepListener(StepListener l) {
-            this.stepListener = l;
-            return this;
-        }
-
-        /** Thread factory for the agent thread (default: a daemon platform thread). */
-        public Context threadFactory(ThreadFactory f) {
-            this.threadFactory = f;
-            return this;
-        }
-
-        void conclude() {
-            Topics.name("robot id", robotId);
-            Topics.name("fleet", fleet);
-            Topics.name("channel", channel);
-            Topics.name("policy", policy);
-            require(stateDir, "state folder");
-            require(keys, "release keys");
-            require(endpoint, "broker endpoint");
-            require(host, "policy host");
-            require(stepListener, "step listener");
-            if (chunkWindow < 1 || chunkWindow > 1024) {
-                throw new IllegalArgumentException("chunk window must be 1..1024, got " + chunkWindow);
-            }
-            for (Duration d : new Duration[] {chunkRetry, maxChunkRetry, healthPoll, swapTimeout, reportInterval}) {
-                if (d == null || d.isNegative() || d.isZero()) {
-                    throw new IllegalArgumentException("durations must be positive");
-                }
-            }
-            if (rollbackHealthCheck == null || rollbackHealthCheck.isNegative() || minHealthTicks < 0) {
-                throw new IllegalArgumentException("rollback health check and minimum ticks must be >= 0");
-            }
-        }
-
-        private static void require(Object o, String what) {
-            if (o == null) {
-                throw new IllegalArgumentException(what + " is missing");
-            }
-        }
+    /** Configuration (see {@link AgentContext}): fluent setters, validated when the agent is built. */
+    public static final class Context extends AgentContext<Context> {
     }
 
     private final Context ctx;
@@ -267,18 +103,17 @@ public final class OtaAgent implements AutoCloseable {
     private final BundleReader reader;
     private final ScheduledThreadPoolExecutor exec;
     private final MqttLink link;
-    private final MessageDigest sha256;
-    private final ArrayDeque<HealthReport> pendingReports = new ArrayDeque<>();
-    /** Reports handed to the client and not yet acknowledged by the broker; sent again after a reconnect. */
-    private final List<SentReport> sentReports = new ArrayList<>();
+    private final Sha256 sha256 = new Sha256();
+    private final Recovery recovery;
+    private final ReportQueue reports;
     private final Set<String> approvedActivations = new HashSet<>();
 
     // Agent-thread state.
     private OtaState state;
-    private PolicyHost.Prepared committedPrepared;
+    private ActivationTarget.Prepared committedPrepared;
     private ReleaseManifest latestManifest;
-    private Download download;
-    private Trial trial;
+    private ChunkDownload download;
+    private HealthTrial trial;
     private HealthCounters lastReportCounters = HealthCounters.ZERO;
     private long chunksReceived;
     private long chunksCorrupt;
@@ -307,15 +142,12 @@ public final class OtaAgent implements AutoCloseable {
         };
         this.exec = new ScheduledThreadPoolExecutor(1, tf);
         exec.setRemoveOnCancelPolicy(true);
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
-        }
         MqttLink.Options o = new MqttLink.Options().clientId("myelin-robot-" + ctx.fleet + "-" + ctx.robotId)
                 .endpoint(ctx.endpoint)
                 .will(Topics.status(ctx.fleet, ctx.robotId), RobotStatus.offline(ctx.robotId, ctx.fleet).toBytes(), true);
         this.link = new MqttLink(o);
+        this.recovery = new Recovery(ctx, store, reader, sha256);
+        this.reports = new ReportQueue(link, ctx.fleet, ctx.robotId, ctx.policy);
     }
 
     /**
@@ -405,116 +237,24 @@ public final class OtaAgent implements AutoCloseable {
     // ---- recovery ------------------------------------------------------------------------------
 
     private void recover() throws IOException {
-        int removed = store.removeTemporaries();
-        if (removed > 0) {
-            LOG.log(Level.INFO, ctx.robotId + ": removed " + removed + " temporary file(s) an interrupted write left behind");
-        }
-        OtaState s;
-        try {
-            s = store.load();
-        } catch (PayloadException e) {
-            throw new IOException("update state in " + ctx.stateDir + " is unreadable (" + e.getMessage()
-                    + "); refusing to guess which slot is good", e);
-        }
-        if (s == null) {
-            s = installFactory();
-        } else if (!s.policy().equals(ctx.policy)) {
-            throw new IOException("state folder " + ctx.stateDir + " belongs to policy '" + s.policy() + "', not '"
-                    + ctx.policy + "'");
-        }
-        if (s.candidate() != null && s.candidate().phase() == OtaState.Phase.TRIAL) {
-            // Restarted while a candidate ran uncommitted: the last good slot comes back (A/B rule).
-            OtaState.SlotRecord rec = s.candidateRecord();
-            s = s.dropCandidate();
-            store.save(s);
+        Recovery.Result r = recovery.run(rec -> {
             rollbacks++;
-            queueReport(HealthReport.Event.ROLLED_BACK, rec, "restarted before the health check committed it",
-                    HealthCounters.ZERO);
-            LOG.log(Level.WARNING, ctx.robotId + ": " + rec.releaseId() + " was on trial at restart; back to "
-                    + s.committedRecord().releaseId());
+            reports.queue(reports.report(HealthReport.Event.ROLLED_BACK, rec,
+                    "restarted before the health check committed it", HealthCounters.ZERO));
             step(Step.ROLLED_BACK, rec.releaseId());
-        }
-        state = s;
-        PolicyBundle bundle = readSlot(s.committed(), s.committedRecord());
-        PolicyHost.Prepared prepared;
-        try {
-            prepared = ctx.host.prepare(bundle);
-            ctx.host.activate(prepared).get(ctx.swapTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (PolicyRejectedException | ExecutionException | TimeoutException e) {
-            throw new IOException("the host cannot run the committed policy " + s.committedRecord().releaseId() + ": "
-                    + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while activating the committed policy", e);
-        }
-        committedPrepared = prepared;
+        });
+        state = r.state();
+        committedPrepared = r.committed();
         lastReportCounters = ctx.host.health();
         publishSnapshot();
-        step(Step.BOOTED, s.committedRecord().releaseId());
-    }
-
-    private OtaState installFactory() throws IOException {
-        if (ctx.factoryBundle == null) {
-            throw new IOException("no committed policy in " + ctx.stateDir + " and no factory bundle configured");
-        }
-        byte[] bytes = Files.readAllBytes(ctx.factoryBundle);
-        PolicyBundle b;
-        try {
-            b = reader.read(bytes);
-        } catch (BundleFormatException e) {
-            throw new IOException("factory bundle " + ctx.factoryBundle + " is refused: " + e.getMessage(), e);
-        }
-        if (!b.name().equals(ctx.policy)) {
-            throw new IOException("factory bundle " + ctx.factoryBundle + " is policy '" + b.name() + "', not '"
-                    + ctx.policy + "'");
-        }
-        String sha = hex(sha256(bytes, 0, bytes.length));
-        OtaState.SlotRecord rec = new OtaState.SlotRecord(ReleaseManifest.releaseId(b.name(), b.version(), sha),
-                b.version(), sha, b.digest(), bytes.length);
-        store.writeSlot(OtaState.Slot.A, bytes, null);
-        OtaState s = OtaState.initial(ctx.policy, rec);
-        store.save(s);
-        LOG.log(Level.INFO, ctx.robotId + ": installed factory bundle " + rec.releaseId() + " in slot A");
-        return s;
-    }
-
-    /** Reads and verifies a slot against its record; IOException when it does not match. */
-    private PolicyBundle readSlot(OtaState.Slot slot, OtaState.SlotRecord rec) throws IOException {
-        byte[] bytes = Files.readAllBytes(store.slotFile(slot));
-        String sha = hex(sha256(bytes, 0, bytes.length));
-        if (!sha.equals(rec.fileSha256())) {
-            throw new IOException("slot " + slot + " does not hold " + rec.releaseId() + " (SHA-256 " + sha + ")");
-        }
-        try {
-            return reader.read(bytes);
-        } catch (BundleFormatException e) {
-            throw new IOException("slot " + slot + " (" + rec.releaseId() + ") is refused: " + e.getMessage(), e);
-        }
+        step(Step.BOOTED, state.committedRecord().releaseId());
     }
 
     // ---- MQTT inputs --------------------------------------------------------------------------
 
-    private record SentReport(HealthReport report, IMqttToken token) {
-        boolean acknowledged() {
-            return token.isComplete() && token.getException() == null;
-        }
-    }
-
     private void onConnected() {
         publishStatus();
-        // Reports in flight when the connection dropped go out again (the trainer keeps the first of each).
-        for (int i = sentReports.size() - 1; i >= 0; i--) {
-            if (!sentReports.get(i).acknowledged()) {
-                pendingReports.addFirst(sentReports.get(i).report());
-            }
-        }
-        sentReports.clear();
-        while (!pendingReports.isEmpty()) {
-            if (!sendReport(pendingReports.peekFirst())) {
-                break;
-            }
-            pendingReports.pollFirst();
-        }
+        reports.resend();
         publishSnapshot();
     }
 
@@ -575,8 +315,8 @@ public final class OtaAgent implements AutoCloseable {
             return;
         }
         if (download != null) {
-            if (download.m.fileSha256().equals(m.fileSha256())) {
-                download.m = m; // same release, possibly reissued for another stage
+            if (download.manifest.fileSha256().equals(m.fileSha256())) {
+                download.manifest = m; // same release, possibly reissued for another stage
                 return;
             }
             abandonDownload(true);
@@ -621,83 +361,23 @@ public final class OtaAgent implements AutoCloseable {
 
     // ---- download -----------------------------------------------------------------------------
 
-    private final class Download {
-        ReleaseManifest m;
-        final Path file;
-        final FileChannel channel;
-        final BitSet have;
-        final Set<Integer> subscribed = new HashSet<>();
-        long lastProgressNanos = System.nanoTime();
-        long retryMillis = ctx.chunkRetry.toMillis();
-
-        Download(ReleaseManifest m, Path file, FileChannel channel, BitSet have) {
-            this.m = m;
-            this.file = file;
-            this.channel = channel;
-            this.have = have;
-        }
-
-        boolean complete() {
-            return have.cardinality() == m.chunkCount();
-        }
-    }
-
     private void startDownload(ReleaseManifest m) throws IOException {
-        Path file = store.downloadDir().resolve(m.fileSha256() + ".part");
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(store.downloadDir())) {
-            for (Path p : s) {
-                if (!p.equals(file)) {
-                    Files.deleteIfExists(p); // parts of superseded releases
-                }
-            }
-        }
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        BitSet have = new BitSet(m.chunkCount());
-        if (ch.size() == m.bundleBytes()) {
-            // Resume: a chunk counts as present only if its bytes on disk still hash to the manifest's value,
-            // which also catches chunks a power loss left half-written.
-            byte[] buf = new byte[m.chunkBytes()];
-            for (int i = 0; i < m.chunkCount(); i++) {
-                int len = m.chunkLength(i);
-                ByteBuffer b = ByteBuffer.wrap(buf, 0, len);
-                long pos = (long) i * m.chunkBytes();
-                while (b.hasRemaining() && ch.read(b, pos + b.position()) > 0) {
-                    // fill the chunk
-                }
-                if (hex(sha256(buf, 0, len)).equals(m.chunkSha256().get(i))) {
-                    have.set(i);
-                }
-            }
-        } else {
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap(new byte[1]), m.bundleBytes() - 1);
-        }
-        download = new Download(m, file, ch, have);
+        download = ChunkDownload.open(m, store.downloadDir(), sha256, link, ctx.fleet,
+                (t, p, r) -> exec.execute(() -> onChunk(p)), ctx.chunkRetry.toMillis());
+        int have = download.have();
         LOG.log(Level.INFO, ctx.robotId + ": downloading " + m.releaseId() + " (" + m.bundleBytes() + " bytes, "
-                + m.chunkCount() + " chunks" + (have.isEmpty() ? "" : ", " + have.cardinality() + " already on disk") + ")");
+                + m.chunkCount() + " chunks" + (have == 0 ? "" : ", " + have + " already on disk") + ")");
         step(Step.DOWNLOAD_STARTED, m.releaseId());
         publishStatus();
         if (download != null && download.complete()) {
             finishDownload();
         } else if (download != null) {
-            fillWindow();
-        }
-    }
-
-    /** Subscribes to missing chunks, at most {@code chunkWindow} at once; each subscribe delivers the retained chunk. */
-    private void fillWindow() {
-        Download d = download;
-        for (int i = d.have.nextClearBit(0); i < d.m.chunkCount() && d.subscribed.size() < ctx.chunkWindow;
-             i = d.have.nextClearBit(i + 1)) {
-            if (d.subscribed.add(i)) {
-                String topic = Topics.chunk(ctx.fleet, d.m.releaseId(), i);
-                link.subscribe(topic, 1, (t, p, r) -> exec.execute(() -> onChunk(p)));
-            }
+            download.fillWindow(ctx.chunkWindow);
         }
     }
 
     private void onChunk(byte[] payload) {
-        Download d = download;
+        ChunkDownload d = download;
         if (d == null || closed) {
             return;
         }
@@ -708,44 +388,33 @@ public final class OtaAgent implements AutoCloseable {
             refusePayload("chunk", e);
             return;
         }
-        if (!c.fileSha256().equals(d.m.fileSha256())) {
-            return; // a chunk of another release (late delivery after a switch)
-        }
-        int i = c.index();
-        if (c.count() != d.m.chunkCount() || c.length() != d.m.chunkLength(i)
-                || !hex(sha256(c.payload(), c.offset(), c.length())).equals(d.m.chunkSha256().get(i))) {
-            chunksCorrupt++;
-            lastProblem = "chunk " + i + " of " + d.m.releaseId() + " does not match the manifest (corrupted); requested again";
-            refusals.refuse("chunk:chunk_sha256", lastProblem);
-            requestChunks(d, new int[] {i});
-            publishSnapshot();
-            return;
-        }
-        if (d.have.get(i)) {
-            return;
-        }
+        ChunkDownload.Outcome outcome;
         try {
-            ByteBuffer b = c.data();
-            long pos = (long) i * d.m.chunkBytes();
-            while (b.hasRemaining()) {
-                d.channel.write(b, pos + b.position());
-            }
+            outcome = d.accept(c, sha256);
         } catch (IOException e) {
-            lastProblem = "cannot write chunk " + i + ": " + e.getMessage();
+            lastProblem = "cannot write chunk " + c.index() + ": " + e.getMessage();
             LOG.log(Level.ERROR, ctx.robotId + ": " + lastProblem);
             return;
         }
-        d.have.set(i);
-        chunksReceived++;
-        d.lastProgressNanos = System.nanoTime();
-        d.retryMillis = ctx.chunkRetry.toMillis();
-        if (d.subscribed.remove(i)) {
-            link.unsubscribe(Topics.chunk(ctx.fleet, d.m.releaseId(), i));
+        switch (outcome) {
+            case OTHER_RELEASE, DUPLICATE -> {
+                return;
+            }
+            case CORRUPT -> {
+                chunksCorrupt++;
+                lastProblem = "chunk " + c.index() + " of " + d.manifest.releaseId()
+                        + " does not match the manifest (corrupted); requested again";
+                refusals.refuse("chunk:chunk_sha256", lastProblem);
+                requestChunks(d, new int[] {c.index()});
+                publishSnapshot();
+                return;
+            }
+            case STORED -> chunksReceived++;
         }
         if (d.complete()) {
             finishDownload();
         } else {
-            fillWindow();
+            d.fillWindow(ctx.chunkWindow);
         }
         publishSnapshot();
     }
@@ -756,64 +425,46 @@ public final class OtaAgent implements AutoCloseable {
      * reconnect the link subscribes again by itself, which makes the broker resend what it still retains.
      */
     private void checkDownloadProgress() {
-        Download d = download;
-        if (d == null || !link.isConnected()) {
+        ChunkDownload d = download;
+        if (d == null || !link.isConnected() || !d.stalled()) {
             return;
         }
-        if ((System.nanoTime() - d.lastProgressNanos) / 1_000_000 < d.retryMillis) {
-            return;
-        }
-        int[] missing = d.have.nextClearBit(0) >= d.m.chunkCount() ? new int[0]
-                : java.util.stream.IntStream.range(0, d.m.chunkCount()).filter(i -> !d.have.get(i))
-                .limit(ChunkRequest.MAX_CHUNKS).toArray();
-        requestChunks(d, missing);
-        d.lastProgressNanos = System.nanoTime();
-        d.retryMillis = Math.min(d.retryMillis * 2, ctx.maxChunkRetry.toMillis());
+        requestChunks(d, d.missing(ChunkRequest.MAX_CHUNKS));
+        d.backOff(ctx.maxChunkRetry.toMillis());
     }
 
-    private void requestChunks(Download d, int[] chunks) {
+    private void requestChunks(ChunkDownload d, int[] chunks) {
         if (chunks.length == 0) {
             return;
         }
         chunkRequests++;
         try {
             link.publish(Topics.chunkRequest(ctx.fleet, ctx.robotId),
-                    new ChunkRequest(ctx.robotId, d.m.releaseId(), chunks).toBytes(), 1, false);
+                    new ChunkRequest(ctx.robotId, d.manifest.releaseId(), chunks).toBytes(), 1, false);
         } catch (MqttException e) {
             LOG.log(Level.DEBUG, ctx.robotId + ": chunk request not sent: " + e.getMessage());
         }
     }
 
     private void abandonDownload(boolean deletePart) {
-        Download d = download;
+        ChunkDownload d = download;
         if (d == null) {
             return;
         }
         download = null;
-        for (int i : d.subscribed) {
-            link.unsubscribe(Topics.chunk(ctx.fleet, d.m.releaseId(), i));
-        }
         try {
-            d.channel.close();
-            if (deletePart) {
-                Files.deleteIfExists(d.file);
-            }
+            d.close(deletePart);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, ctx.robotId + ": closing partial download: " + e.getMessage());
         }
     }
 
     private void finishDownload() {
-        Download d = download;
-        ReleaseManifest m = d.m;
+        ChunkDownload d = download;
+        ReleaseManifest m = d.manifest;
         byte[] bytes;
         try {
-            d.channel.force(true);
-            bytes = new byte[Math.toIntExact(m.bundleBytes())];
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining() && d.channel.read(b, b.position()) > 0) {
-                // read the assembled file
-            }
+            bytes = d.assemble();
         } catch (IOException | ArithmeticException e) {
             lastProblem = "cannot read the assembled download: " + e.getMessage();
             LOG.log(Level.ERROR, ctx.robotId + ": " + lastProblem);
@@ -821,7 +472,7 @@ public final class OtaAgent implements AutoCloseable {
             return;
         }
         abandonDownload(false);
-        String fileSha = hex(sha256(bytes, 0, bytes.length));
+        String fileSha = sha256.hex(bytes);
         if (!fileSha.equals(m.fileSha256())) {
             deleteQuietly(d.file);
             refuseRelease(m.releaseId(), m.version(), m.fileSha256(), "assembled file's SHA-256 " + fileSha
@@ -893,36 +544,22 @@ public final class OtaAgent implements AutoCloseable {
         activateCandidate(bundle);
     }
 
-    private final class Trial {
-        final OtaState.SlotRecord record;
-        final PolicyHost.Prepared prepared;
-        final long healthMillis;
-        HealthCounters baseline;
-        long startNanos;
-
-        Trial(OtaState.SlotRecord record, PolicyHost.Prepared prepared, long healthMillis) {
-            this.record = record;
-            this.prepared = prepared;
-            this.healthMillis = healthMillis;
-        }
-    }
-
     /** Runs the staged candidate: trial state first (so a restart rolls back), then the switch. */
     private void activateCandidate(PolicyBundle verified) {
         OtaState.SlotRecord rec = state.candidateRecord();
         PolicyBundle bundle = verified;
         try {
             if (bundle == null) {
-                bundle = readSlot(state.candidate().slot(), rec);
+                bundle = recovery.readSlot(state.candidate().slot(), rec);
             }
         } catch (IOException e) {
             dropCandidate(rec, "staged bundle no longer verifies: " + e.getMessage(), HealthReport.Event.REFUSED);
             return;
         }
-        PolicyHost.Prepared prepared;
+        ActivationTarget.Prepared prepared;
         try {
             prepared = ctx.host.prepare(bundle);
-        } catch (PolicyRejectedException | RuntimeException e) {
+        } catch (ActivationRefusedException | RuntimeException e) {
             dropCandidate(rec, "the robot cannot run it: " + e.getMessage(), HealthReport.Event.REFUSED);
             return;
         }
@@ -935,7 +572,7 @@ public final class OtaAgent implements AutoCloseable {
             return;
         }
         abandonDownload(true);
-        Trial t = new Trial(rec, prepared, state.candidate().healthCheckMillis());
+        HealthTrial t = new HealthTrial(rec, prepared, state.candidate().healthCheckMillis());
         trial = t;
         publishStatus();
         CompletableFuture<HealthCounters> f;
@@ -948,7 +585,7 @@ public final class OtaAgent implements AutoCloseable {
                 .whenComplete((base, err) -> exec.execute(() -> onActivated(t, base, err)));
     }
 
-    private void onActivated(Trial t, HealthCounters base, Throwable err) {
+    private void onActivated(HealthTrial t, HealthCounters base, Throwable err) {
         if (trial != t) {
             return;
         }
@@ -957,8 +594,7 @@ public final class OtaAgent implements AutoCloseable {
             dropCandidate(t.record, "the control loop did not switch to it: " + err, HealthReport.Event.ROLLED_BACK);
             return;
         }
-        t.baseline = base;
-        t.startNanos = System.nanoTime();
+        t.started(base);
         LOG.log(Level.INFO, ctx.robotId + ": " + t.record.releaseId() + " active, health check " + t.healthMillis + " ms");
         report(HealthReport.Event.ACTIVATED, t.record, "health check " + t.healthMillis + " ms", HealthCounters.ZERO);
         step(Step.ACTIVATED, t.record.releaseId());
@@ -966,19 +602,19 @@ public final class OtaAgent implements AutoCloseable {
     }
 
     private void pollHealth() {
-        Trial t = trial;
-        if (t == null || t.baseline == null) {
+        HealthTrial t = trial;
+        if (t == null || !t.running()) {
             return;
         }
-        HealthCounters delta = ctx.host.health().since(t.baseline);
-        if (!delta.clean()) {
-            rollbackTrial("health check failed: " + delta.problems(), delta);
-        } else if ((System.nanoTime() - t.startNanos) / 1_000_000 >= t.healthMillis && delta.ticks() >= ctx.minHealthTicks) {
-            commit(t, delta);
+        HealthCounters delta = t.since(ctx.host.health());
+        switch (t.judge(delta, ctx.minHealthTicks)) {
+            case ROLL_BACK -> rollbackTrial("health check failed: " + delta.problems(), delta);
+            case COMMIT -> commit(t, delta);
+            case WAIT -> { }
         }
     }
 
-    private void commit(Trial t, HealthCounters delta) {
+    private void commit(HealthTrial t, HealthCounters delta) {
         step(Step.COMMITTING, t.record.releaseId());
         try {
             OtaState next = state.commitCandidate();
@@ -1002,7 +638,7 @@ public final class OtaAgent implements AutoCloseable {
 
     /** Switches back to the committed policy and drops the candidate on trial. */
     private void rollbackTrial(String reason, HealthCounters delta) {
-        Trial t = trial;
+        HealthTrial t = trial;
         trial = null;
         try {
             ctx.host.activate(committedPrepared).get(ctx.swapTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -1099,8 +735,7 @@ public final class OtaAgent implements AutoCloseable {
 
     private void rollbackTo(FleetCommand c) throws IOException {
         if (trial != null) {
-            HealthCounters base = trial.baseline;
-            rollbackTrial("rollback command " + c.id(), base == null ? HealthCounters.ZERO : ctx.host.health().since(base));
+            rollbackTrial("rollback command " + c.id(), trial.since(ctx.host.health()));
         }
         OtaState.SlotRecord committed = state.committedRecord();
         if (committed.fileSha256().equals(c.fileSha256())) {
@@ -1138,47 +773,8 @@ public final class OtaAgent implements AutoCloseable {
 
     private void report(HealthReport.Event event, String releaseId, ReleaseVersion version, String sha, String reason,
                         HealthCounters counters) {
-        HealthReport r = healthReport(event, releaseId, version, sha, reason, counters);
-        if (!sendReport(r)) {
-            queue(r);
-        }
+        reports.send(reports.report(event, releaseId, version, sha, reason, counters));
         publishSnapshot();
-    }
-
-    private void queueReport(HealthReport.Event event, OtaState.SlotRecord rec, String reason, HealthCounters counters) {
-        queue(healthReport(event, rec.releaseId(), rec.version(), rec.fileSha256(), reason, counters));
-    }
-
-    private void queue(HealthReport r) {
-        if (r.event() == HealthReport.Event.REPORT) {
-            return; // periodic counters are not worth keeping across an outage
-        }
-        pendingReports.addLast(r);
-        while (pendingReports.size() > 64) {
-            pendingReports.pollFirst();
-        }
-    }
-
-    private HealthReport healthReport(HealthReport.Event event, String releaseId, ReleaseVersion version, String sha,
-                                      String reason, HealthCounters c) {
-        return new HealthReport(ctx.robotId, ctx.policy, releaseId, version.toString(), sha, event,
-                reason, c.ticks(), c.safetyInterventions(), c.nanActions(), c.deadlineMisses(), System.currentTimeMillis());
-    }
-
-    private boolean sendReport(HealthReport r) {
-        if (!link.isConnected()) {
-            return false;
-        }
-        try {
-            IMqttToken t = link.publish(Topics.health(ctx.fleet, ctx.robotId), r.toBytes(), 1, false);
-            sentReports.removeIf(SentReport::acknowledged);
-            if (r.event() != HealthReport.Event.REPORT) {
-                sentReports.add(new SentReport(r, t));
-            }
-            return true;
-        } catch (MqttException e) {
-            return false;
-        }
     }
 
     private String activity() {
@@ -1211,10 +807,10 @@ public final class OtaAgent implements AutoCloseable {
 
     private void publishSnapshot() {
         OtaState.SlotRecord c = state == null ? null : state.committedRecord();
-        Download d = download;
+        ChunkDownload d = download;
         snapshot = new Snapshot(c == null ? null : c.releaseId(), c == null ? null : c.version(),
                 c == null ? null : c.fileSha256(), state == null ? "booting" : activity(), link.isConnected(),
-                d == null ? 0 : d.have.cardinality(), d == null ? 0 : d.m.chunkCount(), chunksReceived, chunksCorrupt,
+                d == null ? 0 : d.have(), d == null ? 0 : d.manifest.chunkCount(), chunksReceived, chunksCorrupt,
                 chunkRequests, payloadsRefused, releasesRefused, rollbacks, commits, lastProblem, refusals.counts());
     }
 
@@ -1227,16 +823,6 @@ public final class OtaAgent implements AutoCloseable {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
-
-    private byte[] sha256(byte[] b, int off, int len) {
-        sha256.reset();
-        sha256.update(b, off, len);
-        return sha256.digest();
-    }
-
-    private static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
-    }
 
     private static void deleteQuietly(Path p) {
         try {

@@ -2,8 +2,8 @@ package dev.myelin.bridge.sim;
 
 import dev.myelin.bridge.experience.TransitionRecorder;
 import dev.myelin.bridge.ota.HealthCounters;
-import dev.myelin.bridge.ota.PolicyHost;
-import dev.myelin.bridge.ota.PolicyRejectedException;
+import dev.myelin.bridge.ota.ActivationTarget;
+import dev.myelin.bridge.ota.ActivationRefusedException;
 import dev.myelin.policy.bundle.PolicyBundle;
 import dev.myelin.policy.engine.InferenceEngine;
 import dev.myelin.policy.engine.InferenceEngines;
@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Threading: ticks run on the given scheduler (one tick at a time per robot); {@link #prepare} and
  * {@link #activate} on any other thread; {@link #health()} anywhere. The tick allocates nothing.
  */
-public final class SimulatedRobot implements PolicyHost, AutoCloseable {
+public final class SimulatedRobot implements ActivationTarget, AutoCloseable {
 
     /** Settings; all optional. */
     public static final class Options {
@@ -192,15 +192,15 @@ public final class SimulatedRobot implements PolicyHost, AutoCloseable {
     }
 
     @Override
-    public Prepared prepare(PolicyBundle bundle) throws PolicyRejectedException {
+    public Prepared prepare(PolicyBundle bundle) throws ActivationRefusedException {
         if (bundle.policy().actions().isEmpty()) {
-            throw new PolicyRejectedException(bundle.name() + " has no action channels to drive the base with");
+            throw new ActivationRefusedException(bundle.name() + " has no action channels to drive the base with");
         }
         Loaded l;
         try {
             l = new Loaded(bundle, InferenceEngines.create(options.engine, bundle.policy()));
         } catch (IllegalArgumentException e) {
-            throw new PolicyRejectedException("engine " + options.engine + " cannot run " + bundle.name() + ": "
+            throw new ActivationRefusedException("engine " + options.engine + " cannot run " + bundle.name() + ": "
                     + e.getMessage(), e);
         }
         warmUp(l);
@@ -223,7 +223,7 @@ public final class SimulatedRobot implements PolicyHost, AutoCloseable {
     @Override
     public CompletableFuture<HealthCounters> activate(Prepared next) {
         if (!(next instanceof Loaded l)) {
-            return CompletableFuture.failedFuture(new PolicyRejectedException("not prepared by this robot"));
+            return CompletableFuture.failedFuture(new ActivationRefusedException("not prepared by this robot"));
         }
         CompletableFuture<HealthCounters> done = new CompletableFuture<>();
         synchronized (startLock) {
@@ -237,7 +237,7 @@ public final class SimulatedRobot implements PolicyHost, AutoCloseable {
         }
         Switch previous = pending.getAndSet(new Switch(l, done));
         if (previous != null) {
-            previous.done.completeExceptionally(new PolicyRejectedException("superseded by a later switch"));
+            previous.done.completeExceptionally(new ActivationRefusedException("superseded by a later switch"));
         }
         return done;
     }

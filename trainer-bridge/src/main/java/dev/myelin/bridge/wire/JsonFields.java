@@ -1,54 +1,41 @@
 package dev.myelin.bridge.wire;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.myelin.policy.io.StrictJson;
+import dev.myelin.policy.io.StrictJson.JsonNumber;
 
-import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Strict reading of one JSON object from a payload: duplicate keys, trailing content, deep nesting and
- * unknown keys are refused, every field is typed and range-checked, and every refusal is a
+ * Strict reading of one JSON object from a payload, through {@link StrictJson}: duplicate keys, trailing
+ * content, deep nesting, long strings and unknown keys are refused, every field is typed and range-checked, and every refusal is a
  * {@link PayloadException} naming the field by its path ({@code manifest.robots[2]}). Writing goes
  * through {@link #object()} and {@link #bytes(ObjectNode)}. Instances are confined to one thread.
  */
 public final class JsonFields {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
-    static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(8).maxNumberLength(40).maxStringLength(1 << 20).build());
-    }
+    /** Payloads: shallow, short numbers, strings up to 1 MiB; each parse sets its own document size. */
+    private static final StrictJson.Limits LIMITS = new StrictJson.Limits(8, 40, StrictJson.MAX_NAME_LENGTH, 1 << 20,
+            1 << 20);
 
     /** Robot, fleet, channel and policy names: also MQTT topic levels, so no wildcards or separators. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** Lowercase hex SHA-256. */
     public static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
-    private final ObjectNode node;
+    private final Map<String, Object> node;
     private final String path;
     private final Set<String> read = new HashSet<>();
 
-    private JsonFields(ObjectNode node, String path) {
+    private JsonFields(Map<String, Object> node, String path) {
         this.node = node;
         this.path = path;
     }
@@ -61,18 +48,17 @@ public final class JsonFields {
         if (payload.length > maxBytes) {
             throw new PayloadException(what, payload.length + " bytes, over the limit of " + maxBytes);
         }
-        JsonNode root;
         try {
-            root = MAPPER.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw new PayloadException(what, "not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new PayloadException(what, "unreadable: " + e.getMessage());
+            return new JsonFields(StrictJson.of(LIMITS.withMaxDocumentBytes(maxBytes)).readObject(payload, 0, payload.length),
+                    what);
+        } catch (StrictJson.Refused e) {
+            throw new PayloadException(what, switch (e.problem()) {
+                case NOT_OBJECT -> "must be a JSON object";
+                case TRAILING_CONTENT -> "not valid JSON: trailing content after the object";
+                case NOT_UTF8 -> "not valid JSON: not valid UTF-8";
+                case EMPTY, TOO_LARGE, NOT_JSON -> "not valid JSON: " + e.getMessage();
+            });
         }
-        if (!(root instanceof ObjectNode o)) {
-            throw new PayloadException(what, "must be a JSON object");
-        }
-        return new JsonFields(o, what);
     }
 
     /** Checks {@code v} equals {@code supported}; refuses other versions with a reason naming both. */
@@ -95,24 +81,23 @@ public final class JsonFields {
     }
 
     public boolean has(String key) {
-        return node.has(key) && !node.get(key).isNull();
+        return node.get(key) != null;
     }
 
-    private JsonNode required(String key) throws PayloadException {
+    private Object required(String key) throws PayloadException {
         read.add(key);
-        JsonNode n = node.get(key);
-        if (n == null || n.isNull()) {
+        Object n = node.get(key);
+        if (n == null) {
             throw new PayloadException(path + "." + key, "is missing");
         }
         return n;
     }
 
     public String text(String key) throws PayloadException {
-        JsonNode n = required(key);
-        if (!n.isTextual()) {
+        if (!(required(key) instanceof String s)) {
             throw new PayloadException(path + "." + key, "must be a string");
         }
-        return n.textValue();
+        return s;
     }
 
     public String text(String key, Pattern format, String description) throws PayloadException {
@@ -140,11 +125,11 @@ public final class JsonFields {
     }
 
     public long integer(String key, long min, long max) throws PayloadException {
-        JsonNode n = required(key);
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+        Long n = required(key) instanceof JsonNumber j ? j.exactLong() : null;
+        if (n == null) {
             throw new PayloadException(path + "." + key, "must be an integer");
         }
-        long v = n.longValue();
+        long v = n;
         if (v < min || v > max) {
             throw new PayloadException(path + "." + key, v + " is outside [" + min + ", " + max + "]");
         }
@@ -157,65 +142,62 @@ public final class JsonFields {
     }
 
     public boolean bool(String key) throws PayloadException {
-        JsonNode n = required(key);
-        if (!n.isBoolean()) {
+        if (!(required(key) instanceof Boolean b)) {
             throw new PayloadException(path + "." + key, "must be true or false");
         }
-        return n.booleanValue();
+        return b;
     }
 
     /** An array of strings, each matching {@code format}, at most {@code maxItems}, no duplicates. */
     public List<String> texts(String key, int maxItems, Pattern format, String description) throws PayloadException {
-        ArrayNode a = array(key, maxItems);
+        List<Object> a = array(key, maxItems);
         List<String> out = new ArrayList<>(a.size());
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < a.size(); i++) {
-            JsonNode n = a.get(i);
             String p = path + "." + key + "[" + i + "]";
-            if (!n.isTextual() || !format.matcher(n.textValue()).matches()) {
+            if (!(a.get(i) instanceof String n) || !format.matcher(n).matches()) {
                 throw new PayloadException(p, "must be " + description);
             }
-            if (!seen.add(n.textValue())) {
-                throw new PayloadException(p, "'" + n.textValue() + "' appears twice");
+            if (!seen.add(n)) {
+                throw new PayloadException(p, "'" + n + "' appears twice");
             }
-            out.add(n.textValue());
+            out.add(n);
         }
         return out;
     }
 
     /** An array of integers in [min, max], at most {@code maxItems}. */
     public long[] integers(String key, int maxItems, long min, long max) throws PayloadException {
-        ArrayNode a = array(key, maxItems);
+        List<Object> a = array(key, maxItems);
         long[] out = new long[a.size()];
         for (int i = 0; i < a.size(); i++) {
-            JsonNode n = a.get(i);
             String p = path + "." + key + "[" + i + "]";
-            if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
+            Long n = a.get(i) instanceof JsonNumber j ? j.exactLong() : null;
+            if (n == null || n < min || n > max) {
                 throw new PayloadException(p, "must be an integer in [" + min + ", " + max + "]");
             }
-            out[i] = n.longValue();
+            out[i] = n;
         }
         return out;
     }
 
-    private ArrayNode array(String key, int maxItems) throws PayloadException {
-        JsonNode n = required(key);
-        if (!(n instanceof ArrayNode a)) {
+    @SuppressWarnings("unchecked")
+    private List<Object> array(String key, int maxItems) throws PayloadException {
+        if (!(required(key) instanceof List<?> l)) {
             throw new PayloadException(path + "." + key, "must be an array");
         }
-        if (a.size() > maxItems) {
-            throw new PayloadException(path + "." + key, a.size() + " entries, over the limit of " + maxItems);
+        if (l.size() > maxItems) {
+            throw new PayloadException(path + "." + key, l.size() + " entries, over the limit of " + maxItems);
         }
-        return a;
+        return (List<Object>) l;
     }
 
     /** A nested object, read with the same strictness; its paths continue this one's. */
     public JsonFields object(String key) throws PayloadException {
-        JsonNode n = required(key);
-        if (!(n instanceof ObjectNode o)) {
+        if (!(required(key) instanceof Map<?, ?> o)) {
             throw new PayloadException(path + "." + key, "must be an object");
         }
-        return new JsonFields(o, path + "." + key);
+        return new JsonFields(StrictJson.asObject(o), path + "." + key);
     }
 
     /**
@@ -227,25 +209,24 @@ public final class JsonFields {
         if (!has(key)) {
             return Map.of();
         }
-        if (!(node.get(key) instanceof ObjectNode o)) {
+        if (!(node.get(key) instanceof Map<?, ?> o)) {
             throw new PayloadException(path + "." + key, "must be an object");
         }
         if (o.size() > maxEntries) {
             throw new PayloadException(path + "." + key, o.size() + " entries, over the limit of " + maxEntries);
         }
-        Map<String, Long> m = new java.util.LinkedHashMap<>();
-        var it = o.fields();
-        while (it.hasNext()) {
-            var e = it.next();
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : StrictJson.asObject(o).entrySet()) {
             if (!keyFormat.matcher(e.getKey()).matches()) {
                 throw new PayloadException(path + "." + key, "key '" + abbreviate(e.getKey()) + "' is not " + keyFormat);
             }
-            if (!e.getValue().canConvertToExactIntegral() || !e.getValue().canConvertToLong() || e.getValue().asLong() < 0) {
+            Long n = e.getValue() instanceof JsonNumber j ? integralValue(j) : null;
+            if (n == null || n < 0) {
                 throw new PayloadException(path + "." + key + "." + e.getKey(), "must be an integer >= 0");
             }
-            m.put(e.getKey(), e.getValue().asLong());
+            m.put(e.getKey(), n);
         }
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     /** A nested object, or null when absent. */
@@ -256,9 +237,7 @@ public final class JsonFields {
 
     /** Refuses keys that no accessor asked for. Call after reading every field. */
     public void end() throws PayloadException {
-        Iterator<String> names = node.fieldNames();
-        while (names.hasNext()) {
-            String k = names.next();
+        for (String k : node.keySet()) {
             if (!read.contains(k) && !k.equals("v") && !k.equals("kind")) {
                 throw new PayloadException(path + "." + abbreviate(k), "unknown field");
             }
@@ -276,10 +255,21 @@ public final class JsonFields {
 
     /** Compact UTF-8 JSON. */
     public static byte[] bytes(ObjectNode node) {
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        return StrictJson.write(node);
+    }
+
+    /**
+     * A number with an integral value that fits a long, also when written with a fraction or exponent
+     * ({@code 3.0}, {@code 1e3}: the value as a double, as counts have always been read); else null.
+     */
+    private static Long integralValue(JsonNumber n) {
+        if (n.integral()) {
+            return n.exactLong();
         }
+        double d = Double.parseDouble(n.text());
+        if (Double.isNaN(d) || Double.isInfinite(d) || d != Math.rint(d) || d < Long.MIN_VALUE || d > Long.MAX_VALUE) {
+            return null;
+        }
+        return (long) d;
     }
 }

@@ -32,8 +32,8 @@ class ExperienceOutboxTest {
     }
 
     /** Reads and acknowledges everything after the cursor, as the uploader does with the trainer's acks. */
-    private static List<Transition> drain(ExperienceOutbox o) throws Exception {
-        List<Transition> out = new ArrayList<>();
+    private static List<ExperienceTransition> drain(ExperienceOutbox o) throws Exception {
+        List<ExperienceTransition> out = new ArrayList<>();
         ExperienceOutbox.Batch b;
         while ((b = o.nextBatch(64 * 1024)) != null) {
             ExperienceBatch decoded = ExperienceBatch.decode(b.payload());
@@ -57,11 +57,11 @@ class ExperienceOutboxTest {
         }
     }
 
-    private static void assertSequence(List<Transition> ts, long from, long to) {
+    private static void assertSequence(List<ExperienceTransition> ts, long from, long to) {
         assertEquals(to - from, ts.size());
         for (int k = 0; k < ts.size(); k++) {
             long i = from + k;
-            Transition t = ts.get(k);
+            ExperienceTransition t = ts.get(k);
             assertEquals(i, t.timeNanos());
             assertArrayEquals(new float[] {i, 0, 0, 0, 0, i * 2}, t.observation());
             assertArrayEquals(new float[] {-i, 0.5f}, t.action());
@@ -83,7 +83,7 @@ class ExperienceOutboxTest {
                 }
             }
             assertTrue(o.segmentsOnDisk() > 3, "several segments in use: " + o.segmentsOnDisk());
-            List<Transition> all = drain(o);
+            List<ExperienceTransition> all = drain(o);
             assertSequence(all, 0, n);
             o.maintain();
             assertTrue(o.segmentsOnDisk() <= 2, "acknowledged segments are deleted: " + o.segmentsOnDisk());
@@ -102,7 +102,7 @@ class ExperienceOutboxTest {
         }
         int acked;
         try (ExperienceOutbox o = ExperienceOutbox.open(tmp, "r1", small())) {
-            List<Transition> rest = drain(o);
+            List<ExperienceTransition> rest = drain(o);
             acked = 3000 - rest.size();
             assertTrue(acked > 0);
             assertEquals(acked, rest.get(0).timeNanos(), "continues right after the acknowledged batch");
@@ -194,7 +194,7 @@ class ExperienceOutboxTest {
             }
             assertTrue(o.dropped() > 0, "the budget filled up");
             long kept = o.recorded();
-            List<Transition> all = drain(o);
+            List<ExperienceTransition> all = drain(o);
             assertEquals(kept, all.size(), "every record kept is delivered");
             o.maintain();
             o.maintain();
@@ -224,10 +224,10 @@ class ExperienceOutboxTest {
         }
         assertTrue(last >= 300_000, "the writer ran: " + last);
         try (ExperienceOutbox o = ExperienceOutbox.open(tmp, "r1", small().maxSegments(512))) {
-            List<Transition> all = drain(o);
+            List<ExperienceTransition> all = drain(o);
             assertTrue(all.size() >= last, all.size() + " recovered, " + last + " reported recorded");
             for (int k = 0; k < all.size(); k++) {
-                Transition t = all.get(k);
+                ExperienceTransition t = all.get(k);
                 assertEquals(k, t.timeNanos(), "no gap, no duplicate");
                 assertEquals(k, t.observation()[0]);
                 assertEquals(-k, t.action()[0]);
@@ -236,7 +236,7 @@ class ExperienceOutboxTest {
             o.maintain();
             float[] obs = new float[6];
             assertTrue(o.record(obs, new float[2], 0f, false, all.size(), 42L));
-            List<Transition> more = drain(o);
+            List<ExperienceTransition> more = drain(o);
             assertEquals(1, more.size());
             assertEquals(all.size(), more.get(0).timeNanos());
         }
@@ -246,7 +246,7 @@ class ExperienceOutboxTest {
     void restartsAtRandomPointsNeitherLoseNorRepeatRecords() throws Exception {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
         long next = 0;
-        List<Transition> delivered = new ArrayList<>();
+        List<ExperienceTransition> delivered = new ArrayList<>();
         for (int run = 0; run < 12; run++) {
             try (ExperienceOutbox o = ExperienceOutbox.open(tmp, "r1", small().maxSegments(16))) {
                 int steps = 1 + rnd.nextInt(40);
@@ -287,7 +287,7 @@ class ExperienceOutboxTest {
 
     @Test
     void batchesWithDamageOrUnknownVersionsAreRefused() throws Exception {
-        ExperienceBatch b = new ExperienceBatch("r1", 5L, 1, 0, List.of(new Transition("r1", 5L, 1, 0, 10, 3,
+        ExperienceBatch b = new ExperienceBatch("r1", 5L, 1, 0, List.of(new ExperienceTransition("r1", 5L, 1, 0, 10, 3,
                 new float[] {1, 2}, new float[] {3}, 0.5f, false)));
         byte[] ok = b.encode();
         assertEquals(b.transitions().get(0).timeNanos(), ExperienceBatch.decode(ok).transitions().get(0).timeNanos());

@@ -15,9 +15,9 @@ class ExperienceStoreTest {
     Path tmp;
 
     private static ExperienceBatch batch(String robot, long outbox, long segment, int first, int count) {
-        List<Transition> ts = new ArrayList<>();
+        List<ExperienceTransition> ts = new ArrayList<>();
         for (int i = first; i < first + count; i++) {
-            ts.add(new Transition(robot, outbox, segment, i, 1000L * segment + i, 9, new float[] {i, -i}, new float[] {0.5f},
+            ts.add(new ExperienceTransition(robot, outbox, segment, i, 1000L * segment + i, 9, new float[] {i, -i}, new float[] {0.5f},
                     i, i % 10 == 9));
         }
         return new ExperienceBatch(robot, outbox, segment, first, ts);
@@ -38,10 +38,10 @@ class ExperienceStoreTest {
         ExperienceStore reopened = ExperienceStore.open(tmp);
         assertEquals(36, reopened.size());
         assertEquals(0, reopened.add(batch("r1", 7, 1, 0, 30)), "the index survives a restart");
-        List<Transition> r1 = reopened.transitions().stream().filter(t -> t.robot().equals("r1") && t.outboxId() == 7).toList();
+        List<ExperienceTransition> r1 = reopened.transitions().stream().filter(t -> t.robot().equals("r1") && t.outboxId() == 7).toList();
         assertEquals(30, r1.size());
         for (int i = 0; i < 30; i++) {
-            Transition t = r1.get(i);
+            ExperienceTransition t = r1.get(i);
             assertEquals(i, t.index());
             assertEquals(1000L + i, t.timeNanos());
             assertEquals(i, t.observation()[0]);

@@ -96,10 +96,10 @@ class ExperienceUploadTest {
                         outbox.close();
                     }
                 }
-                List<Transition> got = store.transitions();
+                List<ExperienceTransition> got = store.transitions();
                 StringBuilder gaps = new StringBuilder();
                 java.util.Map<Long, java.util.List<Integer>> bySegment = new java.util.TreeMap<>();
-                for (Transition t : got) {
+                for (ExperienceTransition t : got) {
                     bySegment.computeIfAbsent(t.segment(), k -> new java.util.ArrayList<>()).add(t.index());
                 }
                 bySegment.forEach((seg, idx) -> {
@@ -110,7 +110,7 @@ class ExperienceUploadTest {
                         + perRun + ", ingest duplicates " + ingest.duplicates() + ", batches " + ingest.batches());
                 Set<String> ids = new HashSet<>();
                 long lastTime = Long.MIN_VALUE;
-                for (Transition t : got) {
+                for (ExperienceTransition t : got) {
                     assertTrue(ids.add(t.outboxId() + "/" + t.segment() + "/" + t.index()), "duplicate " + t);
                     assertEquals(6, t.observation().length);
                     assertEquals(2, t.action().length);

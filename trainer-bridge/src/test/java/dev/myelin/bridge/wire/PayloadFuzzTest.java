@@ -3,7 +3,7 @@ package dev.myelin.bridge.wire;
 import dev.myelin.bridge.Fixtures;
 import dev.myelin.bridge.experience.ExperienceAck;
 import dev.myelin.bridge.experience.ExperienceBatch;
-import dev.myelin.bridge.experience.Transition;
+import dev.myelin.bridge.experience.ExperienceTransition;
 import dev.myelin.bridge.release.PreparedRelease;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -37,7 +37,7 @@ class PayloadFuzzTest {
     private static final byte[] HEALTH = new HealthReport("r1", "nav", "nav-1.1.0-abcdefabcdef", "1.1.0", "ab".repeat(32),
             HealthReport.Event.ROLLED_BACK, "NaN", 10, 1, 2, 3, 4).toBytes();
     private static final byte[] STATUS = new RobotStatus("r1", "lab", true, "nav", "1.1.0", "ab".repeat(32), "idle", 9).toBytes();
-    private static final byte[] BATCH = new ExperienceBatch("r1", 3, 4, 5, List.of(new Transition("r1", 3, 4, 5, 6, 7,
+    private static final byte[] BATCH = new ExperienceBatch("r1", 3, 4, 5, List.of(new ExperienceTransition("r1", 3, 4, 5, 6, 7,
             new float[] {1, 2, 3}, new float[] {4}, Float.NaN, true))).encode();
 
     @Provide

@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  *   <li>counters are monotonic for the life of the process.</li>
  * </ul>
  */
-public interface PolicyHost {
+public interface ActivationTarget {
 
     /** A bundle made ready to run; owned by the host. */
     interface Prepared {
@@ -33,13 +33,13 @@ public interface PolicyHost {
      * running policy, and should warm it up (a few decisions on a neutral observation, then a reset) so its
      * first ticks do not run cold code and miss their deadline during the health check.
      *
-     * @throws PolicyRejectedException when this robot cannot run the bundle (channels, engine)
+     * @throws ActivationRefusedException when this robot cannot run the bundle (channels, engine)
      */
-    Prepared prepare(PolicyBundle bundle) throws PolicyRejectedException;
+    Prepared prepare(PolicyBundle bundle) throws ActivationRefusedException;
 
     /**
      * Switches the control loop to {@code next} at its next tick boundary. The future completes with the
-     * counters at the switch, or exceptionally ({@link PolicyRejectedException}) when the switch cannot
+     * counters at the switch, or exceptionally ({@link ActivationRefusedException}) when the switch cannot
      * happen; the previous policy keeps running then.
      */
     CompletableFuture<HealthCounters> activate(Prepared next);

@@ -6,7 +6,7 @@ package dev.myelin.bridge.experience;
  * acting policy's tag, the observation and action vectors, the reward (NaN when the robot has none) and
  * whether the episode ended. Immutable (the arrays are copies owned by this object).
  */
-public record Transition(String robot, long outboxId, long segment, int index, long timeNanos, long policyTag,
+public record ExperienceTransition(String robot, long outboxId, long segment, int index, long timeNanos, long policyTag,
                          float[] observation, float[] action, float reward, boolean done) {
 
     /** The reward, or {@code fallback} when the robot recorded none. */

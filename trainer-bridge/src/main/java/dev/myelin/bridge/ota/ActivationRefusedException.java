@@ -5,13 +5,13 @@ package dev.myelin.bridge.ota;
  * robot provides, an engine cannot be built for it, or the control loop refused the switch. The update agent
  * treats the release as failed and keeps the running policy.
  */
-public final class PolicyRejectedException extends Exception {
+public final class ActivationRefusedException extends Exception {
 
-    public PolicyRejectedException(String message) {
+    public ActivationRefusedException(String message) {
         super(message);
     }
 
-    public PolicyRejectedException(String message, Throwable cause) {
+    public ActivationRefusedException(String message, Throwable cause) {
         super(message, cause);
     }
 }
