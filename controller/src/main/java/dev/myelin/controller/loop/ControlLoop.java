@@ -1,6 +1,5 @@
 package dev.myelin.controller.loop;
 
-
 /**
  * Runs a {@link Tick} on a dedicated platform thread at a fixed rate with absolute deadlines:
  * release times are {@code start + k * period} (ros2_control's {@code next += period}), so the rate
