@@ -3,10 +3,11 @@ package dev.myelin.controller;
 import dev.myelin.bridge.experience.TransitionRecorder;
 import dev.myelin.controller.config.ControllerParams;
 import dev.myelin.controller.diagnostics.DiagnosticsPublisher;
-import dev.myelin.controller.diagnostics.LoopMetrics;
+import dev.myelin.controller.hosting.PolicyHealth;
 import dev.myelin.controller.hosting.PolicyHost;
 import dev.myelin.controller.hosting.PreparedPolicy;
 import dev.myelin.controller.loop.ControlLoop;
+import dev.myelin.controller.loop.LoopMetrics;
 import dev.myelin.controller.mapping.ActionMap;
 import dev.myelin.controller.mapping.ObservationMap;
 import dev.myelin.controller.mapping.TopicInput;
@@ -16,7 +17,6 @@ import dev.myelin.policy.bundle.TrustedKeys;
 import dev.myelin.policy.engine.InferenceEngine;
 import dev.myelin.ros2.Node;
 import dev.myelin.ros2.Qos;
-import dev.myelin.ros2.Subscription;
 import dev.myelin.ros2.msg.Field;
 import dev.myelin.ros2.msg.MessageType;
 
@@ -47,33 +47,17 @@ public final class Controller implements AutoCloseable {
     private final LoopMetrics metrics = new LoopMetrics();
 
     private volatile Lifecycle lifecycle = Lifecycle.UNCONFIGURED;
-    private ObservationMap observations;
+    private volatile ControllerInputs inputs;
     private ActionMap actions;
     private SafetyGate gate;
     private ControlLoop loop;
     private DiagnosticsPublisher diagnostics;
-    private TopicInput estop;
-    private Field estopData;
-    private TopicInput estopReset;
-    private TopicInput episodeReset;
+    private volatile TickRecorder recorder;
     private TopicInput reward;
-    /** Where decisions are recorded; set once, read by the loop each tick. */
-    private record ExperienceTap(TransitionRecorder recorder, TopicInput reward, Field rewardData) {
-    }
-
-    private volatile ExperienceTap tap;
     private volatile dev.myelin.ros2.param.ParameterStore parameters;
-    private ExperienceTap tapSeen;
     private final java.util.List<java.util.function.Supplier<java.util.Map<String, String>>> diagnosticSources =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile TickListener tickListener;
-    private volatile long tickListenerErrors;
-    private TickRecord tickRecord;
-    private Intervention tickCause;
-    private long tickInferenceNanos;
-    private boolean tickPolicyRan;
-    private boolean tickEngineReset;
-    private TickListener listenerSeen;
 
     // loop-thread state, preallocated
     private float[] observation;
@@ -81,22 +65,6 @@ public final class Controller implements AutoCloseable {
     private float[] command;
     private float[] action;
     private PreparedPolicy active;
-    private boolean wasStale = true;
-    private long episodeResetsSeen;
-    private long estopResetsSeen;
-    private volatile boolean estopLatched;
-    private volatile boolean estopResetRequested;
-    private volatile int staleSlice = -1;
-    private volatile long episodeResets;
-    // experience: the last decision waits one tick for the reward that followed it
-    private float[] pendingObservation;
-    private float[] pendingAction;
-    private long pendingTime;
-    private long pendingTag;
-    private boolean pending;
-    private long rewardsSeen;
-    private volatile long recorded;
-    private volatile long recordDrops;
 
     /** A controller whose trusted keys are the parameter file's {@code trusted_keys}. */
     public Controller(ControllerParams params, Node node) throws IOException, InvalidKeyException {
@@ -127,10 +95,10 @@ public final class Controller implements AutoCloseable {
      */
     public synchronized void recordExperience(TransitionRecorder recorder, String rewardTopic) {
         java.util.Objects.requireNonNull(recorder, "recorder");
-        if (lifecycle == Lifecycle.UNCONFIGURED || observations == null) {
+        if (lifecycle == Lifecycle.UNCONFIGURED || inputs == null) {
             throw new IllegalStateException("recordExperience() needs a configured controller, state is " + lifecycle);
         }
-        if (tap != null || reward != null) {
+        if (this.recorder.recording() || reward != null) {
             throw new IllegalStateException("this controller already records experience");
         }
         Field data = null;
@@ -139,7 +107,7 @@ public final class Controller implements AutoCloseable {
             reward = new TopicInput(node, rewardTopic, float32, Qos.DEFAULT);
             data = float32.field("data");
         }
-        tap = new ExperienceTap(recorder, reward, data);
+        this.recorder.tap(new ExperienceTap(recorder, reward, data, observation, command));
     }
 
     /**
@@ -162,25 +130,35 @@ public final class Controller implements AutoCloseable {
      */
     public void setTickListener(TickListener listener) {
         tickListener = listener;
+        TickRecorder r = recorder;
+        if (r != null) {
+            r.listener(listener);
+        }
     }
 
     /** Exceptions thrown by tick listeners (each drops its listener). */
     public long tickListenerErrors() {
-        return tickListenerErrors;
+        TickRecorder r = recorder;
+        return r == null ? 0 : r.listenerErrors();
     }
 
     /** Stops recording from the next tick (the recorder may be closed once a tick has passed). */
     public void stopRecording() {
-        tap = null;
+        TickRecorder r = recorder;
+        if (r != null) {
+            r.tap(null);
+        }
     }
 
     /** Decisions written to the experience recorder, and those it had no room for. Any thread. */
     public long recordedTransitions() {
-        return recorded;
+        TickRecorder r = recorder;
+        return r == null ? 0 : r.recorded();
     }
 
     public long droppedTransitions() {
-        return recordDrops;
+        TickRecorder r = recorder;
+        return r == null ? 0 : r.dropped();
     }
 
     /**
@@ -193,32 +171,20 @@ public final class Controller implements AutoCloseable {
             throw new IllegalStateException("configure() in state " + lifecycle);
         }
         try {
-            observations = new ObservationMap(node, params.observations());
+            inputs = new ControllerInputs(params, node);
             actions = new ActionMap(node, params.actions());
-            if (params.estopTopic() != null) {
-                MessageType bool = node.messageType("std_msgs/msg/Bool");
-                estop = new TopicInput(node, params.estopTopic(), bool, Qos.DEFAULT);
-                estopData = bool.field("data");
-                if (params.estopResetTopic() != null) {
-                    estopReset = new TopicInput(node, params.estopResetTopic(), bool, Qos.DEFAULT);
-                }
-            }
-            if (params.resetTopic() != null) {
-                episodeReset = new TopicInput(node, params.resetTopic(), node.messageType(params.resetType()), Qos.DEFAULT);
-            }
             gate = new SafetyGate(params.actions(), params.periodNanos() / 1e9);
-            observation = new float[observations.size()];
+            observation = new float[inputs.observations().size()];
             command = new float[params.actions().size()];
             proposal = new float[params.actions().size()];
             action = new float[params.actions().size()];
-            tickRecord = new TickRecord(observation.length, action.length, command.length);
-            pendingObservation = new float[observations.size()];
-            pendingAction = new float[params.actions().size()];
+            recorder = new TickRecorder(observation, proposal, action, command);
+            recorder.listener(tickListener);
             gate.hold(null, command); // start-up in the safe state
             loop = new ControlLoop("myelin-control", params.periodNanos(), params.idleStrategy(), this::tick, metrics);
             loop.missListener(this::chargeMisses);
             loop.realtimePriority(params.realtimePriority());
-            diagnostics = new DiagnosticsPublisher(this, node, params.diagnosticsTopic(), params.diagnosticsPeriodS(),
+            diagnostics = new DiagnosticsPublisher(this::status, node, params.diagnosticsTopic(), params.diagnosticsPeriodS(),
                     params.hardwareId());
             lifecycle = Lifecycle.INACTIVE;
             loop.start();
@@ -274,7 +240,8 @@ public final class Controller implements AutoCloseable {
 
     /** True while the e-stop is latched. */
     public boolean estopLatched() {
-        return estopLatched;
+        ControllerInputs in = inputs;
+        return in != null && in.estop().latched();
     }
 
     /**
@@ -282,13 +249,16 @@ public final class Controller implements AutoCloseable {
      * input still reads true.
      */
     public void resetEstop() {
-        estopResetRequested = true;
+        ControllerInputs in = inputs;
+        if (in != null) {
+            in.estop().requestReset();
+        }
     }
 
     /** Name of the observation slice that is stale now, or null when every input is fresh. */
     public String staleInput() {
-        int s = staleSlice;
-        return s < 0 || observations == null ? null : observations.sliceName(s);
+        ControllerInputs in = inputs;
+        return in == null ? null : in.staleInput();
     }
 
     /**
@@ -308,16 +278,47 @@ public final class Controller implements AutoCloseable {
 
     /** Recurrent-state resets requested by the episode-reset topic. */
     public long episodeResets() {
-        return episodeResets;
+        ControllerInputs in = inputs;
+        return in == null ? 0 : in.episodeResets();
     }
 
     /** The observation and output maps (null before {@link #configure}). */
     public ObservationMap observationMap() {
-        return observations;
+        ControllerInputs in = inputs;
+        return in == null ? null : in.observations();
     }
 
     public ActionMap actionMap() {
         return actions;
+    }
+
+    /**
+     * Everything the controller reports, as of now: state, the loop's counters and histograms (harvested
+     * here), the safety gate's interventions by cause, the policy host's swaps and the installed policy's
+     * health, and the pairs of the added diagnostics sources. Any thread but the loop's; allocates.
+     */
+    public ControllerStatus status() {
+        metrics.harvest();
+        SafetyGate g = gate;
+        long[] interventions = null;
+        long safeHolds = 0;
+        if (g != null) {
+            Intervention[] causes = Intervention.values();
+            interventions = new long[causes.length];
+            for (Intervention i : causes) {
+                interventions[i.ordinal()] = g.count(i);
+            }
+            safeHolds = g.safeHolds();
+        }
+        ControlLoop l = loop;
+        PolicyHealth h = host.health();
+        return new ControllerStatus(lifecycle, params.rateHz(), params.idleStrategy().configName(),
+                params.realtimePriority(), l == null ? null : l.schedulingProblem(), h,
+                h == null ? params.engine() : h.engine(), host.swaps(), metrics.ticks(), metrics.decisions(),
+                metrics.deadlineMisses(), metrics.missedDuringSwaps(), l == null ? 0 : l.tickErrors(),
+                metrics.energyPicojoules(), metrics.lastEnergyPicojoules(), metrics.jitter(), metrics.inputToOutput(),
+                metrics.inference(), metrics.inputToHandoff(), metrics.outputWrite(), estopLatched(), staleInput(),
+                episodeResets(), interventions, safeHolds, extraDiagnostics());
     }
 
     /**
@@ -339,91 +340,78 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** One period: read, decide, gate, write. Loop thread; allocates nothing. */
+    /** One period: swap in, read, decide, gate, write, record. Loop thread; allocates nothing. */
     private boolean tick(long tick, long release, long wake) {
         long start = System.nanoTime();
-        boolean swapped = false;
-        PreparedPolicy next = host.takePending();
-        if (next != null) {
-            // The new engine was warmed up and reset off-thread: installing it is a reference swap.
-            active = next;
-            host.installed(next, start, metrics.ticks(), gate.safeHolds(),
-                    gate.count(Intervention.NON_FINITE_ACTION), metrics.deadlineMisses());
-            swapped = true;
-            tickEngineReset = true;
-        }
-        dev.myelin.ros2.param.ParameterStore ps = parameters;
-        if (ps != null && ps.adoptPending() instanceof SafetyGate.Limits limits) {
-            gate.adopt(limits);
-        }
+        boolean swapped = swapIn(start);
+        adoptParameters();
         PreparedPolicy p = active;
-        boolean episodeEnded = false;
-        if (episodeReset != null) {
-            long n = episodeReset.receivedCount();
-            if (n != episodeResetsSeen) {
-                episodeEnded = true;
-                episodeResetsSeen = n;
-                episodeResets = episodeResets + 1;
-                if (p != null) {
-                    p.engine().reset();
-                    tickEngineReset = true;
-                }
-            }
+        int stale = inputs.read(tick, start, observation);
+        if ((inputs.episodeEnded() || inputs.gapStarted()) && p != null) {
+            p.engine().reset(); // recurrent state carries over neither an episode's end nor a gap in the inputs
+            recorder.engineReset();
         }
-        pollEstop(tick);
-
-        int stale = observations.read(tick, start, observation);
-        staleSlice = stale;
-        if (stale >= 0 && !wasStale && p != null) {
-            p.engine().reset(); // recurrent state must not carry over a gap in the inputs
-            tickEngineReset = true;
-        }
-        wasStale = stale >= 0;
-
-        boolean decided = false;
-        Lifecycle state = lifecycle;
-        if (state != Lifecycle.ACTIVE) {
-            gate.hold(null, command);
-        } else if (estopLatched) {
-            hold(Intervention.ESTOP, p);
-        } else if (stale >= 0) {
-            hold(Intervention.STALE_INPUT, p);
-        } else if (p == null) {
-            gate.hold(Intervention.NO_POLICY, command);
-            tickCause = Intervention.NO_POLICY;
-        } else if (!gate.admitObservation(observation, observation.length)) {
-            gate.hold(null, command);
-            tickCause = Intervention.NON_FINITE_OBSERVATION;
-            PolicyHost.countSafeHold(p);
-        } else {
-            decided = decide(p);
-        }
+        boolean decided = decide(p, stale) && gate(p);
         long write = System.nanoTime();
         actions.write(command);
         long done = System.nanoTime();
-        ExperienceTap t = tap;
-        if (t != tapSeen) {
-            tapSeen = t;
-            pending = false;
-            if (t != null && t.reward() != null) {
-                rewardsSeen = t.reward().receivedCount();
-            }
-        }
-        if (t != null) {
-            record(t, p, decided, episodeEnded, tick, start);
-        }
-        TickListener listener = tickListener;
-        if (listener != null || listenerSeen != null) {
-            notifyTickListener(listener, p, decided, tick, start);
-        }
+        recorder.after(p, decided, inputs.episodeEnded(), tick, start);
         metrics.recordInputToHandoff(write - start);
         metrics.recordOutputWrite(done - write);
         metrics.recordInputToOutput(done - start);
         return swapped;
     }
 
-    /** Runs the policy; true when its (possibly clamped) command is what goes out. */
-    private boolean decide(PreparedPolicy p) {
+    /** Installs a policy waiting at the tick boundary; true when one was. */
+    private boolean swapIn(long now) {
+        PreparedPolicy next = host.takePending();
+        if (next == null) {
+            return false;
+        }
+        // The new engine was warmed up and reset off-thread: installing it is a reference swap.
+        active = next;
+        host.installed(next, now, metrics.ticks(), gate.safeHolds(),
+                gate.count(Intervention.NON_FINITE_ACTION), metrics.deadlineMisses());
+        recorder.engineReset();
+        return true;
+    }
+
+    /** Takes a parameter set staged through ROS (its safety limits) at the tick boundary. */
+    private void adoptParameters() {
+        dev.myelin.ros2.param.ParameterStore ps = parameters;
+        if (ps != null && ps.adoptPending() instanceof SafetyGate.Limits limits) {
+            gate.adopt(limits);
+        }
+    }
+
+    /**
+     * Holds the outputs safe for the first cause that applies, or runs the policy into the proposal;
+     * true when the policy proposed a command.
+     */
+    private boolean decide(PreparedPolicy p, int stale) {
+        if (lifecycle != Lifecycle.ACTIVE) {
+            gate.hold(null, command);
+            return false;
+        }
+        if (inputs.estop().latched()) {
+            hold(Intervention.ESTOP, p);
+            return false;
+        }
+        if (stale >= 0) {
+            hold(Intervention.STALE_INPUT, p);
+            return false;
+        }
+        if (p == null) {
+            gate.hold(Intervention.NO_POLICY, command);
+            recorder.cause(Intervention.NO_POLICY);
+            return false;
+        }
+        if (!gate.admitObservation(observation, observation.length)) {
+            gate.hold(null, command);
+            recorder.cause(Intervention.NON_FINITE_OBSERVATION);
+            PolicyHost.countSafeHold(p);
+            return false;
+        }
         InferenceEngine engine = p.engine();
         long t0 = System.nanoTime();
         try {
@@ -434,144 +422,32 @@ public final class Controller implements AutoCloseable {
             return false;
         }
         long dt = System.nanoTime() - t0;
-        tickPolicyRan = true;
-        tickInferenceNanos = dt;
+        recorder.policyRan(dt);
         metrics.recordDecision(dt, engine.energy().estimatePicojoules());
         PolicyHost.countDecision(p);
         for (int i = 0; i < proposal.length; i++) {
             proposal[i] = action[p.actionIndex(i)];
         }
-        if (!gate.pass(proposal, command)) {
-            PolicyHost.countNonFinite(p);
-            PolicyHost.countSafeHold(p);
-            tickCause = Intervention.NON_FINITE_ACTION;
-            return false;
-        }
-        tickCause = gate.lastAdjustment();
         return true;
     }
 
-    /** Fills the tick record and hands it to the listener. Loop thread; allocation-free. */
-    private void notifyTickListener(TickListener listener, PreparedPolicy p, boolean decided, long tick, long start) {
-        if (listener != listenerSeen) {
-            // the per-tick fields were not kept while no listener was attached: start with the next tick
-            listenerSeen = listener;
-            clearTickFields();
-            return;
+    /** Passes the proposal through the safety gate into the command; true when it (possibly clamped) goes out. */
+    private boolean gate(PreparedPolicy p) {
+        if (!gate.pass(proposal, command)) {
+            PolicyHost.countNonFinite(p);
+            PolicyHost.countSafeHold(p);
+            recorder.cause(Intervention.NON_FINITE_ACTION);
+            return false;
         }
-        TickRecord r = tickRecord;
-        r.tick = tick;
-        r.startNanos = start;
-        r.decided = decided;
-        r.policyRan = tickPolicyRan;
-        r.engineReset = tickEngineReset;
-        r.cause = tickCause;
-        r.inferenceNanos = tickInferenceNanos;
-        System.arraycopy(observation, 0, r.observation, 0, observation.length);
-        System.arraycopy(command, 0, r.command, 0, command.length);
-        if (tickPolicyRan) {
-            System.arraycopy(proposal, 0, r.proposal, 0, proposal.length);
-            System.arraycopy(action, 0, r.action, 0, action.length);
-            var energy = p.engine().energy();
-            r.spikes = energy.spikes();
-            r.synOps = energy.synOps();
-            r.energyPicojoules = energy.estimatePicojoules();
-            r.layerCount = Math.min(energy.layerCount(), TickRecord.MAX_LAYERS);
-            for (int i = 0; i < r.layerCount; i++) {
-                r.layerSpikes[i] = energy.layerSpikes(i);
-            }
-        } else {
-            java.util.Arrays.fill(r.proposal, 0f);
-            java.util.Arrays.fill(r.action, 0f);
-            r.spikes = 0;
-            r.synOps = 0;
-            r.energyPicojoules = 0;
-            r.layerCount = 0;
-        }
-        r.policyDigest = p == null ? null : p.bundle().digest();
-        clearTickFields();
-        try {
-            listener.onTick(r);
-        } catch (RuntimeException | Error e) {
-            tickListenerErrors = tickListenerErrors + 1;
-            tickListener = null;
-            System.err.println("myelin controller: tick listener threw " + e + "; it is removed");
-        }
-    }
-
-    /** Ready for the next tick's cause, inference time and resets (kept only while a listener is attached). */
-    private void clearTickFields() {
-        tickCause = null;
-        tickPolicyRan = false;
-        tickInferenceNanos = 0;
-        tickEngineReset = false;
-    }
-
-    /**
-     * Completes the previous tick's decision with the reward that followed it and whether its episode ended,
-     * then holds this tick's decision until the next. Loop thread; allocation-free.
-     */
-    private void record(ExperienceTap t, PreparedPolicy p, boolean decided, boolean episodeEnded, long tick, long now) {
-        TopicInput reward = t.reward();
-        if (pending) {
-            float r = Float.NaN;
-            if (reward != null) {
-                long n = reward.receivedCount();
-                if (n != rewardsSeen && reward.poll(tick) != Subscription.NO_SAMPLE) {
-                    rewardsSeen = n;
-                    r = reward.message().getFloat(t.rewardData());
-                }
-            }
-            if (t.recorder().record(pendingObservation, pendingAction, r, episodeEnded, pendingTime, pendingTag)) {
-                recorded = recorded + 1;
-            } else {
-                recordDrops = recordDrops + 1;
-            }
-            pending = false;
-        } else if (reward != null) {
-            rewardsSeen = reward.receivedCount(); // a reward without a recorded decision belongs to no one
-        }
-        if (decided) {
-            System.arraycopy(observation, 0, pendingObservation, 0, observation.length);
-            for (int i = 0; i < command.length; i++) {
-                pendingAction[p.actionIndex(i)] = command[i];
-            }
-            pendingTime = now;
-            pendingTag = p.tag();
-            pending = true;
-        }
+        recorder.cause(gate.lastAdjustment());
+        return true;
     }
 
     private void hold(Intervention cause, PreparedPolicy p) {
         gate.hold(cause, command);
-        tickCause = cause;
+        recorder.cause(cause);
         if (p != null) {
             PolicyHost.countSafeHold(p);
-        }
-    }
-
-    private void pollEstop(long tick) {
-        if (estop == null) {
-            return;
-        }
-        boolean pressed = estop.poll(tick) != Subscription.NO_SAMPLE && estop.message().getBoolean(estopData);
-        if (pressed) {
-            estopLatched = true;
-        }
-        if (estopReset != null) {
-            long n = estopReset.receivedCount();
-            if (n != estopResetsSeen) {
-                estopResetsSeen = n;
-                if (estopReset.poll(tick) != Subscription.NO_SAMPLE && estopReset.message().getBoolean(estopData)) {
-                    estopResetRequested = true;
-                }
-            }
-        }
-        if (estopResetRequested) {
-            estopResetRequested = false;
-            if (!pressed) {
-                estopLatched = false; // an explicit reset with the button released
-            }
         }
     }
 
@@ -592,16 +468,14 @@ public final class Controller implements AutoCloseable {
         if (loop != null) {
             loop.close();
         }
-        if (observations != null) {
-            observations.close();
+        if (inputs != null) {
+            inputs.close();
         }
         if (actions != null) {
             actions.close();
         }
-        for (TopicInput in : new TopicInput[] {estop, estopReset, episodeReset, reward}) {
-            if (in != null) {
-                in.close();
-            }
+        if (reward != null) {
+            reward.close();
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.myelin.controller;
 
-import dev.myelin.controller.diagnostics.LoopMetrics;
+import dev.myelin.controller.loop.LoopMetrics;
 import dev.myelin.controller.loop.ControlLoop;
 import dev.myelin.controller.loop.IdleStrategy;
 import org.junit.jupiter.params.ParameterizedTest;

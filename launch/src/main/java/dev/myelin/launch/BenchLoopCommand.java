@@ -1,11 +1,11 @@
 package dev.myelin.launch;
 
 import dev.myelin.controller.Controller;
+import dev.myelin.controller.ControllerStatus;
 import dev.myelin.controller.bringup.BringUp;
 import dev.myelin.controller.bringup.GoalSeekingPopSan;
 import dev.myelin.controller.config.ActionOutput;
 import dev.myelin.controller.config.ControllerParams;
-import dev.myelin.controller.diagnostics.LoopMetrics;
 import dev.myelin.controller.hosting.PreparedPolicy;
 import dev.myelin.controller.loop.IdleStrategy;
 import dev.myelin.controller.ros.ControllerInterfaces;
@@ -460,14 +460,8 @@ final class BenchLoopCommand implements Callable<Integer> {
      */
     private Window timed(Controller controller, RobotSimulation sim, Policy[] policies, KeyPair key, int[] version,
                          ParameterSetter setter) throws Exception {
-        LoopMetrics m = controller.metrics();
-        m.resetTotals();
-        long ticks0 = m.ticks();
-        long decisions0 = m.decisions();
-        long misses0 = m.deadlineMisses();
-        long swapMisses0 = m.missedDuringSwaps();
-        long swaps0 = controller.host().swaps();
-        long[] safety0 = safety(controller);
+        controller.metrics().resetTotals();
+        ControllerStatus before = controller.status();
         long episodes0 = sim.stats().episodes();
         long start = System.nanoTime();
         long end = start + Math.round(seconds * 1e9);
@@ -477,7 +471,7 @@ final class BenchLoopCommand implements Callable<Integer> {
         while (System.nanoTime() < end) {
             nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
             if (setter != null && missesAtHalf < 0 && System.nanoTime() >= half) {
-                missesAtHalf = m.deadlineMisses();
+                missesAtHalf = controller.metrics().deadlineMisses();
                 setter.start();
             }
             Thread.sleep(10);
@@ -485,16 +479,12 @@ final class BenchLoopCommand implements Callable<Integer> {
         if (setter != null) {
             setter.stop();
         }
-        m.harvest();
+        ControllerStatus w = controller.status().minus(before);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] safety = safety(controller);
-        for (int i = 0; i < safety.length; i++) {
-            safety[i] -= safety0[i];
-        }
-        return new Window(elapsed, m.ticks() - ticks0, m.decisions() - decisions0, m.deadlineMisses() - misses0,
-                missesAtHalf < 0 ? -1 : missesAtHalf - misses0,
-                m.missedDuringSwaps() - swapMisses0, controller.host().swaps() - swaps0, safety, m.jitter().copy(),
-                m.inputToOutput().copy(), m.inference().copy(), m.outputWrite().copy(), m.inputToHandoff().copy(),
+        return new Window(elapsed, w.ticks(), w.decisions(), w.deadlineMisses(),
+                missesAtHalf < 0 ? -1 : missesAtHalf - before.deadlineMisses(),
+                w.missedDuringSwaps(), w.swaps(), w.interventions(), w.jitter(),
+                w.inputToOutput(), w.inference(), w.outputWrite(), w.inputToHandoff(),
                 sim.stats().episodes() - episodes0);
     }
 
@@ -521,15 +511,6 @@ final class BenchLoopCommand implements Callable<Integer> {
         r.put("recorder_drops", dropped);
         r.put("file_bytes", java.nio.file.Files.size(record));
         return r;
-    }
-
-    private static long[] safety(Controller c) {
-        Intervention[] causes = Intervention.values();
-        long[] n = new long[causes.length];
-        for (int i = 0; i < causes.length; i++) {
-            n[i] = c.gate().count(causes[i]);
-        }
-        return n;
     }
 
     private long maybeSwap(Controller c, Policy[] policies, KeyPair key, int[] version, long nextSwap) throws Exception {

@@ -156,10 +156,10 @@ final class ControllerCommand implements Callable<Integer> {
                 }
                 if (now > nextReport) {
                     nextReport = now + 10_000_000_000L;
-                    printLine(DiagnosticsPublisher.snapshot(controller));
+                    printLine(DiagnosticsPublisher.snapshot(controller.status()));
                 }
             }
-            Map<String, String> last = DiagnosticsPublisher.snapshot(controller);
+            Map<String, String> last = DiagnosticsPublisher.snapshot(controller.status());
             controller.close();
             if (recording != null) {
                 recording.close(System.out);

@@ -9,11 +9,15 @@ import dev.myelin.ros2.msg.MessageType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Publishes one topic. {@link #publish} lays the message out in the type's C layout and hands it
  * to Cyclone's serializer ({@code dds_write}); after the first messages have sized the scratch
- * buffers it allocates nothing. Thread-safe: concurrent publishes are serialized.
+ * buffers it allocates nothing. Thread-safe without a lock: each publishing thread lays messages out
+ * in its own scratch buffers, Cyclone serializes the writes, and {@link #close} waits for the calls
+ * in flight before it deletes the writer.
  */
 public final class Publisher implements AutoCloseable {
     private final Node node;
@@ -21,10 +25,12 @@ public final class Publisher implements AutoCloseable {
     private final MessageType type;
     private final Qos qos;
     private final int writer;
-    private final CLayoutWriter layout;
+    private final ThreadLocal<CLayoutWriter> layouts;
     private final MemorySegment matchedStatus = Arena.ofAuto().allocate(Cyclone.MATCHED_STATUS_SIZE, 8);
-    private long published;
-    private boolean closed;
+    private final AtomicLong published = new AtomicLong();
+    /** Calls in flight that use the writer, with {@link #CLOSED} set once {@link #close} began. */
+    private final AtomicLong users = new AtomicLong();
+    private static final long CLOSED = 1L << 62;
 
     Publisher(Node node, String topicName, MessageType type, Qos qos, int writer) {
         this.node = node;
@@ -32,7 +38,7 @@ public final class Publisher implements AutoCloseable {
         this.type = type;
         this.qos = qos;
         this.writer = writer;
-        this.layout = new CLayoutWriter(type);
+        this.layouts = ThreadLocal.withInitial(() -> new CLayoutWriter(type));
     }
 
     /**
@@ -43,16 +49,33 @@ public final class Publisher implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      * @throws DdsException when Cyclone refuses the write
      */
-    public synchronized void publish(Message message) {
-        if (closed) {
+    public void publish(Message message) {
+        if (!enter()) {
             throw new IllegalStateException("publisher of " + topicName + " is closed");
         }
-        MemorySegment sample = layout.write(message);
-        int rc = Cyclone.write(writer, sample);
-        if (rc < 0) {
-            throw new DdsException("dds_write on " + topicName, rc, Cyclone.retcodeText(rc));
+        try {
+            MemorySegment sample = layouts.get().write(message);
+            int rc = Cyclone.write(writer, sample);
+            if (rc < 0) {
+                throw new DdsException("dds_write on " + topicName, rc, Cyclone.retcodeText(rc));
+            }
+            published.incrementAndGet();
+        } finally {
+            exit();
         }
-        published++;
+    }
+
+    /** Counts a call that uses the writer; false (nothing counted) once closing began. */
+    private boolean enter() {
+        if ((users.incrementAndGet() & CLOSED) != 0) {
+            users.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    private void exit() {
+        users.decrementAndGet();
     }
 
     /** Fully qualified ROS topic name, after remapping. */
@@ -74,21 +97,34 @@ public final class Publisher implements AutoCloseable {
     }
 
     /** Messages published so far. */
-    public synchronized long publishedCount() {
-        return published;
+    public long publishedCount() {
+        return published.get();
     }
 
     /** Subscriptions currently matched (compatible QoS and type). */
-    public synchronized int matchedSubscriptions() {
-        if (closed) {
+    public int matchedSubscriptions() {
+        if (!enter()) {
             return 0;
         }
-        return Cyclone.matchedSubscriptions(writer, matchedStatus);
+        try {
+            synchronized (matchedStatus) { // one status buffer; never taken by publish
+                return Cyclone.matchedSubscriptions(writer, matchedStatus);
+            }
+        } finally {
+            exit();
+        }
     }
 
     /** The USER_DATA text of every matched subscription (empty when closed). */
-    public synchronized java.util.List<String> matchedSubscriptionUserData() {
-        return closed ? java.util.List.of() : Cyclone.matchedUserData(writer, true);
+    public java.util.List<String> matchedSubscriptionUserData() {
+        if (!enter()) {
+            return java.util.List.of();
+        }
+        try {
+            return Cyclone.matchedUserData(writer, true);
+        } finally {
+            exit();
+        }
     }
 
     /** Waits until at least {@code count} subscriptions match; returns whether they did in time. */
@@ -109,12 +145,14 @@ public final class Publisher implements AutoCloseable {
      * @return false on timeout
      */
     public boolean waitForAcknowledgements(Duration timeout) {
+        if (!enter()) {
+            return true;
+        }
         int rc;
-        synchronized (this) {
-            if (closed) {
-                return true;
-            }
+        try {
             rc = Cyclone.waitForAcks(writer, timeout.toNanos());
+        } finally {
+            exit();
         }
         if (rc == Cyclone.RETCODE_TIMEOUT) {
             return false;
@@ -123,14 +161,18 @@ public final class Publisher implements AutoCloseable {
         return true;
     }
 
-    /** Deletes the writer. Idempotent. */
+    /** Deletes the writer once the calls in flight have returned; later calls see it closed. Idempotent. */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
+        long s;
+        do {
+            s = users.get();
+            if ((s & CLOSED) != 0) {
                 return;
             }
-            closed = true;
+        } while (!users.compareAndSet(s, s | CLOSED));
+        while ((users.get() & ~CLOSED) != 0) {
+            LockSupport.parkNanos(100_000L); // a write may block up to 100 ms, an acknowledgement wait its timeout
         }
         node.deleteEndpoint(writer);
         node.forget(this);

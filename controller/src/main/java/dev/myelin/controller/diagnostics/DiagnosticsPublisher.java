@@ -1,6 +1,6 @@
 package dev.myelin.controller.diagnostics;
 
-import dev.myelin.controller.Controller;
+import dev.myelin.controller.ControllerStatus;
 import dev.myelin.controller.hosting.PolicyHealth;
 import dev.myelin.controller.safety.Intervention;
 import dev.myelin.ros2.Node;
@@ -15,19 +15,20 @@ import org.HdrHistogram.Histogram;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Publishes the controller's state as {@code diagnostic_msgs/DiagnosticArray} with one
  * {@code DiagnosticStatus} named {@code myelin_controller} on its own thread (default 1 Hz): level
  * OK, WARN while the outputs are held safe or periods were missed in the last interval, ERROR while
- * the e-stop is latched; the key/value pairs are {@link #snapshot}. Runs off the loop thread, so it
- * may allocate.
+ * the e-stop is latched; the key/value pairs are {@link #snapshot} of the status its supplier gives
+ * (the controller's {@code status()}). Runs off the loop thread, so it may allocate.
  */
 public final class DiagnosticsPublisher implements AutoCloseable {
     /** The status name under which the controller reports. */
     public static final String STATUS_NAME = "myelin_controller";
 
-    private final Controller controller;
+    private final Supplier<ControllerStatus> status;
     private final Publisher publisher;
     private final long periodNanos;
     private final String hardwareId;
@@ -42,8 +43,9 @@ public final class DiagnosticsPublisher implements AutoCloseable {
     private long lastMisses;
     private volatile long published;
 
-    public DiagnosticsPublisher(Controller controller, Node node, String topic, double periodSeconds, String hardwareId) {
-        this.controller = controller;
+    public DiagnosticsPublisher(Supplier<ControllerStatus> status, Node node, String topic, double periodSeconds,
+                                String hardwareId) {
+        this.status = status;
         MessageType type = node.messageType("diagnostic_msgs/msg/DiagnosticArray");
         this.publisher = node.createPublisher(topic, type, Qos.DEFAULT);
         this.periodNanos = Math.round(periodSeconds * 1e9);
@@ -83,19 +85,20 @@ public final class DiagnosticsPublisher implements AutoCloseable {
         }
     }
 
-    /** Harvests the metrics and publishes one array now. Diagnostics thread (or a test). */
+    /** Takes the controller's status and publishes it as one array now. Diagnostics thread (or a test). */
     public synchronized void publishOnce() {
-        Map<String, String> values = snapshot(controller);
-        long misses = controller.metrics().deadlineMisses();
+        ControllerStatus c = status.get();
+        Map<String, String> values = snapshot(c);
+        long misses = c.deadlineMisses();
         byte level;
         String message;
-        if (controller.estopLatched()) {
+        if (c.estopLatched()) {
             level = 2;
             message = "e-stop latched";
-        } else if (controller.staleInput() != null) {
+        } else if (c.staleInput() != null) {
             level = 1;
-            message = "input stale: " + controller.staleInput();
-        } else if (controller.host().current() == null) {
+            message = "input stale: " + c.staleInput();
+        } else if (c.policy() == null) {
             level = 1;
             message = "no policy";
         } else if (misses > lastMisses) {
@@ -103,7 +106,7 @@ public final class DiagnosticsPublisher implements AutoCloseable {
             message = (misses - lastMisses) + " periods missed";
         } else {
             level = 0;
-            message = controller.lifecycle().name().toLowerCase(Locale.ROOT);
+            message = c.lifecycle().name().toLowerCase(Locale.ROOT);
         }
         lastMisses = misses;
         long now = System.currentTimeMillis();
@@ -131,45 +134,43 @@ public final class DiagnosticsPublisher implements AutoCloseable {
     }
 
     /**
-     * The controller's figures as diagnostics key/value pairs (times in microseconds, cumulative
-     * since start): lifecycle, policy, rates, histograms' p50/p99/max, counters by cause. Harvests
-     * the loop's recorders. Any thread but the loop's.
+     * A controller status as diagnostics key/value pairs (times in microseconds, cumulative since
+     * start): lifecycle, policy, rates, histograms' p50/p99/max, counters by cause, then the extra
+     * pairs of the status.
      */
-    public static Map<String, String> snapshot(Controller c) {
-        LoopMetrics m = c.metrics();
-        m.harvest();
+    public static Map<String, String> snapshot(ControllerStatus c) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("lifecycle", c.lifecycle().name().toLowerCase(Locale.ROOT));
-        v.put("rate_hz", fmt(c.params().rateHz()));
-        v.put("idle_strategy", c.params().idleStrategy().configName());
-        v.put("realtime_priority", Integer.toString(c.params().realtimePriority()));
-        if (c.loop() != null && c.loop().schedulingProblem() != null) {
-            v.put("scheduling_problem", c.loop().schedulingProblem());
+        v.put("rate_hz", fmt(c.rateHz()));
+        v.put("idle_strategy", c.idleStrategy());
+        v.put("realtime_priority", Integer.toString(c.realtimePriority()));
+        if (c.schedulingProblem() != null) {
+            v.put("scheduling_problem", c.schedulingProblem());
         }
-        PolicyHealth h = c.host().health();
+        PolicyHealth h = c.policy();
         v.put("policy", h == null ? "none" : h.name() + " " + h.version());
         v.put("policy_digest", h == null ? "" : h.digest());
-        v.put("engine", h == null ? c.params().engine() : h.engine());
-        v.put("swaps", Long.toString(c.host().swaps()));
-        v.put("ticks", Long.toString(m.ticks()));
-        v.put("decisions", Long.toString(m.decisions()));
-        v.put("deadline_misses", Long.toString(m.deadlineMisses()));
-        v.put("missed_during_swaps", Long.toString(m.missedDuringSwaps()));
-        v.put("tick_errors", Long.toString(c.loop() == null ? 0 : c.loop().tickErrors()));
-        putHistogram(v, "period_jitter_us", m.jitter());
-        putHistogram(v, "input_to_output_us", m.inputToOutput());
-        putHistogram(v, "inference_us", m.inference());
-        putHistogram(v, "input_to_handoff_us", m.inputToHandoff());
-        putHistogram(v, "dds_write_us", m.outputWrite());
-        v.put("energy_pj_per_decision", fmt(m.meanEnergyPicojoules()));
-        v.put("energy_pj_last_decision", fmt(m.lastEnergyPicojoules()));
+        v.put("engine", c.engine());
+        v.put("swaps", Long.toString(c.swaps()));
+        v.put("ticks", Long.toString(c.ticks()));
+        v.put("decisions", Long.toString(c.decisions()));
+        v.put("deadline_misses", Long.toString(c.deadlineMisses()));
+        v.put("missed_during_swaps", Long.toString(c.missedDuringSwaps()));
+        v.put("tick_errors", Long.toString(c.tickErrors()));
+        putHistogram(v, "period_jitter_us", c.jitter());
+        putHistogram(v, "input_to_output_us", c.inputToOutput());
+        putHistogram(v, "inference_us", c.inference());
+        putHistogram(v, "input_to_handoff_us", c.inputToHandoff());
+        putHistogram(v, "dds_write_us", c.outputWrite());
+        v.put("energy_pj_per_decision", fmt(c.meanEnergyPicojoules()));
+        v.put("energy_pj_last_decision", fmt(c.lastEnergyPicojoules()));
         v.put("estop_latched", Boolean.toString(c.estopLatched()));
         String stale = c.staleInput();
         v.put("stale_input", stale == null ? "none" : stale);
         v.put("episode_resets", Long.toString(c.episodeResets()));
-        if (c.gate() != null) {
+        if (c.configured()) {
             for (Intervention i : Intervention.values()) {
-                v.put("safety." + i.key(), Long.toString(c.gate().count(i)));
+                v.put("safety." + i.key(), Long.toString(c.interventions(i)));
             }
         }
         if (h != null) {
@@ -178,7 +179,7 @@ public final class DiagnosticsPublisher implements AutoCloseable {
             v.put("policy.faults", Long.toString(h.faults()));
             v.put("policy.deadline_misses", Long.toString(h.deadlineMisses()));
         }
-        v.putAll(c.extraDiagnostics());
+        v.putAll(c.extra());
         return v;
     }
 

@@ -1,2 +1,5 @@
-/** Loop latency histograms and counters, published as diagnostic_msgs/DiagnosticArray. */
+/**
+ * Publishes a controller status (from a supplier, normally {@code Controller.status()}) as
+ * diagnostic_msgs/DiagnosticArray on its own thread.
+ */
 package dev.myelin.controller.diagnostics;

@@ -1,7 +1,5 @@
 package dev.myelin.controller.loop;
 
-import dev.myelin.controller.diagnostics.LoopMetrics;
-
 /**
  * Runs a {@link Tick} on a dedicated platform thread at a fixed rate with absolute deadlines:
  * release times are {@code start + k * period} (ros2_control's {@code next += period}), so the rate

@@ -1,2 +1,5 @@
-/** The fixed-rate, absolute-deadline control loop and its idle strategies. */
+/**
+ * The fixed-rate, absolute-deadline control loop, its idle strategies and its metrics (latency
+ * histograms and tick, decision and deadline-miss counters, recorded wait-free on the loop thread).
+ */
 package dev.myelin.controller.loop;

@@ -5,9 +5,9 @@ import dev.myelin.bridge.ota.OtaAgent;
 import dev.myelin.bridge.release.Rollout;
 import dev.myelin.bridge.wire.ReleaseSigner;
 import dev.myelin.controller.Controller;
+import dev.myelin.controller.ControllerStatus;
 import dev.myelin.controller.config.ControllerParams;
 import dev.myelin.controller.config.MappingCheck;
-import dev.myelin.controller.diagnostics.LoopMetrics;
 import dev.myelin.controller.hosting.PreparedPolicy;
 import dev.myelin.launch.file.BrokerNode;
 import dev.myelin.launch.file.ControllerNode;
@@ -312,7 +312,6 @@ public final class EndToEndDemo {
                 String version1 = release(rollout, raw1, 1, key, "v1");
                 PreparedPolicy p1 = c.host().current();
                 checkRunning(p1, version1);
-                LoopMetrics m = c.metrics();
                 sameEpisodes(sim, tracker, c, started);
                 Phase phase1 = Phase.begin(c);
                 say("== robot1 drives with v1: %d episodes", o.episodes);
@@ -320,14 +319,14 @@ public final class EndToEndDemo {
                 VersionStats s1 = phase1.end(c, "v1 nav " + version1, tracker.episodesOf(p1));
 
                 // 5. v2 mid-run, hot-swapped
-                long missesBefore = m.deadlineMisses();
-                long swapMissesBefore = m.missedDuringSwaps();
+                ControllerStatus beforeRelease = c.status();
                 say("== release v2 while robot1 is driving");
                 String version2 = release(rollout, raw2, 2, key, "v2");
                 PreparedPolicy p2 = c.host().current();
                 checkRunning(p2, version2);
-                long missesAcross = m.deadlineMisses() - missesBefore;
-                long missesAtSwap = m.missedDuringSwaps() - swapMissesBefore;
+                ControllerStatus acrossRelease = c.status().minus(beforeRelease);
+                long missesAcross = acrossRelease.deadlineMisses();
+                long missesAtSwap = acrossRelease.missedDuringSwaps();
                 say("hot-swap v1 -> v2: %d missed control deadlines from release to commit, %d at the swap tick",
                         missesAcross, missesAtSwap);
                 sameEpisodes(sim, tracker, c, started);
@@ -373,21 +372,18 @@ public final class EndToEndDemo {
     }
 
     /** Loop counters at the start of a version's batch; {@link #end} turns them into the version's figures. */
-    private record Phase(long ticks, long misses, long decisions, double energyTotal) {
+    private record Phase(ControllerStatus start) {
         static Phase begin(Controller c) {
-            LoopMetrics m = c.metrics();
-            m.resetTotals();
-            return new Phase(m.ticks(), m.deadlineMisses(), m.decisions(), m.meanEnergyPicojoules() * m.decisions());
+            c.metrics().resetTotals();
+            return new Phase(c.status());
         }
 
         VersionStats end(Controller c, String label, List<EpisodeTracker.Trace> episodes) {
-            LoopMetrics m = c.metrics();
-            m.harvest();
+            ControllerStatus m = c.status().minus(start);
             Histogram jitter = m.jitter();
             Histogram io = m.inputToOutput();
             Histogram inf = m.inference();
-            long d = m.decisions() - decisions;
-            double energy = d == 0 ? 0 : (m.meanEnergyPicojoules() * m.decisions() - energyTotal) / d;
+            double energy = m.meanEnergyPicojoules();
             PreparedPolicy p = c.host().current();
             double ann = p == null ? 0 : p.engine().energy().annEstimatePicojoules();
             int success = 0;
@@ -402,7 +398,7 @@ public final class EndToEndDemo {
             }
             return new VersionStats(label, episodes.size(), success, collision, timeout,
                     episodes.isEmpty() ? 0 : ret / episodes.size(), us(jitter, 99), us(io, 99), us(inf, 50), us(inf, 99),
-                    energy / 1000, ann / 1000, m.deadlineMisses() - misses, m.ticks() - ticks);
+                    energy / 1000, ann / 1000, m.deadlineMisses(), m.ticks());
         }
 
         private static double us(Histogram h, double percentile) {

@@ -1,4 +1,4 @@
-package dev.myelin.controller.diagnostics;
+package dev.myelin.controller.loop;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
@@ -150,6 +150,11 @@ public final class LoopMetrics {
     /** Energy estimate of the last decision, picojoules. */
     public double lastEnergyPicojoules() {
         return lastEnergyPicojoules;
+    }
+
+    /** Energy estimate summed over every decision so far, picojoules. */
+    public double energyPicojoules() {
+        return energyPicojoulesTotal;
     }
 
     /** Mean energy estimate per decision so far, picojoules. */
