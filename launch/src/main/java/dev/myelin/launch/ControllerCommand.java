@@ -62,12 +62,8 @@ final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this much wall time.")
     Double duration;
 
-    @Option(names = "--domain", paramLabel = "ID", description = "ROS domain id (default: $ROS_DOMAIN_ID, else 0).")
-    Integer domain;
-
-    @Option(names = "--localhost-only", negatable = true,
-            description = "Loopback only (default: ROS_LOCALHOST_ONLY=1 or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).")
-    Boolean localhost;
+    @picocli.CommandLine.Mixin
+    Ros2Options ros2;
 
     @Option(names = "--namespace", defaultValue = "/", description = "Node namespace (default ${DEFAULT-VALUE}).")
     String namespace;
@@ -94,15 +90,9 @@ final class ControllerCommand implements Callable<Integer> {
         if (realtimePriority != null) {
             p = p.withRealtimePriority(realtimePriority);
         }
-        Context.Builder builder = Context.builder();
-        if (domain != null) {
-            builder.domainId(domain);
-        }
-        if (localhost != null) {
-            builder.localhostOnly(localhost);
-        }
+        Context.Builder builder = ros2.builder();
         try (Context context = builder.build();
-             var live = foxglove.start(domain, localhost)) {
+             var live = foxglove.start(ros2.domain, ros2.localhostOnly)) {
             Node node = context.createNode(p.nodeName(), namespace);
             Controller controller = new Controller(p, node);
             ControllerInterfaces.start(controller, node, ControllerParameters.of(

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** ROS 2 connection options shared by the {@code topic} commands; defaults come from the ROS environment variables. */
+/**
+ * ROS 2 connection options shared by every command that joins a ROS graph (tools and nodes); defaults come from
+ * the ROS environment variables.
+ */
 final class Ros2Options {
     @Option(names = "--domain", paramLabel = "ID", description = "DDS domain id (default: $ROS_DOMAIN_ID, else 0).")
     Integer domain;
@@ -34,8 +37,14 @@ final class Ros2Options {
         }
     }
 
+    /** A tool's context: its nodes declare no parameters. */
     Context open() {
-        Context.Builder b = Context.builder().parameterServices(false); // tool nodes declare nothing
+        return builder().parameterServices(false).build();
+    }
+
+    /** A context builder with these options applied (a node command adds its own settings and builds it). */
+    Context.Builder builder() {
+        Context.Builder b = Context.builder();
         if (gidLayout != null) {
             b.gidLayout(gidLayout);
         }
@@ -50,6 +59,6 @@ final class Ros2Options {
             messagePaths.forEach(types::addSearchPath);
             b.messageTypes(types);
         }
-        return b.build();
+        return b;
     }
 }

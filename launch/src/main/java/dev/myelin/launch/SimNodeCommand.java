@@ -61,12 +61,8 @@ final class SimNodeCommand implements Callable<Integer> {
     @Option(names = "--scan-qos", defaultValue = "sensor_data", description = "QoS of scan: sensor_data (best effort) or reliable.")
     String scanQos;
 
-    @Option(names = "--domain", paramLabel = "ID", description = "ROS domain id (default: $ROS_DOMAIN_ID, else 0).")
-    Integer domain;
-
-    @Option(names = "--localhost-only", negatable = true,
-            description = "Loopback only (default: ROS_LOCALHOST_ONLY=1 or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).")
-    Boolean localhost;
+    @picocli.CommandLine.Mixin
+    Ros2Options ros2;
 
     @Option(names = "--name", defaultValue = "myelin_sim", description = "Node name (default ${DEFAULT-VALUE}).")
     String name;
@@ -92,15 +88,9 @@ final class SimNodeCommand implements Callable<Integer> {
         }
         TaskSpec spec = task.spec(Variant.parse(variant));
         SimEnv env = new SimEnv(Tasks.simulator(spec, 1));
-        Context.Builder builder = Context.builder();
-        if (domain != null) {
-            builder.domainId(domain);
-        }
-        if (localhost != null) {
-            builder.localhostOnly(localhost);
-        }
+        Context.Builder builder = ros2.builder();
         try (Context context = builder.build();
-             var live = foxglove.start(domain, localhost)) {
+             var live = foxglove.start(ros2.domain, ros2.localhostOnly)) {
             Node node = context.createNode(name, namespace);
             node.serveParameters(simParameters(spec));
             RobotSimulation sim = env.simulator() instanceof QuadrupedWalk
