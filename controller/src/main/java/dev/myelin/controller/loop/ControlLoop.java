@@ -1,9 +1,10 @@
 package dev.myelin.controller.loop;
 
 import dev.myelin.controller.diagnostics.LoopMetrics;
+import dev.myelin.ros2.time.FixedRate;
 
 /**
- * Runs a {@link Tick} on a dedicated platform thread at a fixed rate with absolute deadlines:
+ * Runs a {@link Tick} on a dedicated platform thread on a {@link FixedRate} schedule with absolute deadlines:
  * release times are {@code start + k * period} (ros2_control's {@code next += period}), so the rate
  * never drifts. After an overrun the whole periods already past are counted as missed and skipped:
  * the next tick is released at the next future period boundary, never in a catch-up burst.
@@ -104,8 +105,9 @@ public final class ControlLoop implements AutoCloseable {
             schedulingProblem = RealtimeScheduling.applyToCurrentThread(realtimePriority);
         }
         long tick = 0;
-        long release = System.nanoTime() + periodNanos;
+        FixedRate rate = new FixedRate(periodNanos, System.nanoTime() + periodNanos);
         while (running) {
+            long release = rate.release();
             idle.idleUntil(release);
             long wake = System.nanoTime();
             metrics.recordJitter(wake - release);
@@ -118,14 +120,11 @@ public final class ControlLoop implements AutoCloseable {
             }
             metrics.countTick();
             tick++;
-            release += periodNanos;
-            long late = System.nanoTime() - release;
-            if (late >= 0) {
-                // Overran into the next period(s): skip every release already past.
-                long missed = late / periodNanos + 1;
+            // Overran into the next period(s): every release already past is skipped and counted.
+            long missed = rate.advance(System.nanoTime());
+            if (missed > 0) {
                 metrics.countMisses(missed, swapped);
                 onMissed(missed);
-                release += missed * periodNanos;
             }
         }
     }
