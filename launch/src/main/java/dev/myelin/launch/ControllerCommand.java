@@ -93,7 +93,7 @@ final class ControllerCommand implements Callable<Integer> {
         }
         ControllerRecording[] recording = {null};
         ControllerNode started = new ControllerNode(p.nodeName(), p, bundle, !inactive && p.startActive(),
-                new RosSettings(ros2.domain, ros2.localhostOnly, namespace, List.of()), null)
+                new RosSettings(ros2.domain(), ros2.localhostOnly, namespace, List.of()), null)
                 .contextFactory(() -> ros2.builder().build())
                 .serveParameters(ControllerParameters.of(Files.readString(params), params.toString(),
                         params.toAbsolutePath().getParent()))
@@ -108,7 +108,7 @@ final class ControllerCommand implements Callable<Integer> {
                         recording[0] = ControllerRecording.start(controller, context, record, true);
                     }
                 });
-        try (var live = foxglove.start(ros2.domain, ros2.localhostOnly)) {
+        try (var live = foxglove.start(ros2.domain(), ros2.localhostOnly)) {
             try {
                 started.start();
             } catch (Exception | Error e) {

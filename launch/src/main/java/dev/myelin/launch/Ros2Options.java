@@ -15,8 +15,17 @@ import java.util.List;
  * the ROS environment variables.
  */
 final class Ros2Options {
-    @Option(names = "--domain", paramLabel = "ID", description = "DDS domain id (default: $ROS_DOMAIN_ID, else 0).")
-    Integer domain;
+    /**
+     * {@code --domain} alone, for commands that pick their own default (an isolated domain for a demo or a benchmark):
+     * such a command names its default under the key {@code domain} in its resource bundle.
+     */
+    static final class Domain {
+        @Option(names = "--domain", paramLabel = "ID", description = "DDS domain id (default: $ROS_DOMAIN_ID, else 0).")
+        Integer id;
+    }
+
+    @picocli.CommandLine.Mixin
+    Domain domainOption = new Domain();
 
     @Option(names = "--localhost-only", negatable = true,
             description = "Loopback only (default: ROS_LOCALHOST_ONLY=1 or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).")
@@ -37,6 +46,11 @@ final class Ros2Options {
         }
     }
 
+    /** The domain given with {@code --domain}, or null (then the ROS environment decides). */
+    Integer domain() {
+        return domainOption.id;
+    }
+
     /** A tool's context: its nodes declare no parameters. */
     Context open() {
         return builder().parameterServices(false).build();
@@ -48,8 +62,8 @@ final class Ros2Options {
         if (gidLayout != null) {
             b.gidLayout(gidLayout);
         }
-        if (domain != null) {
-            b.domainId(domain);
+        if (domain() != null) {
+            b.domainId(domain());
         }
         if (localhostOnly != null) {
             b.localhostOnly(localhostOnly);

@@ -90,7 +90,7 @@ final class SimNodeCommand implements Callable<Integer> {
         long[] nextReport = {0};
         long[] reported = {-1};
         SimRobotNode simNode = new SimRobotNode(name, spec, seed, rate, commandTimeout,
-                new RosSettings(ros2.domain, ros2.localhostOnly, namespace, List.of()))
+                new RosSettings(ros2.domain(), ros2.localhostOnly, namespace, List.of()))
                 .contextFactory(() -> ros2.builder().build()).scanQos(qos).serveParameters(simParameters(spec))
                 .logEpisodes(false)
                 .keepGoing(sim -> {
@@ -117,7 +117,7 @@ final class SimNodeCommand implements Callable<Integer> {
                             && (episodes == null || s.episodes() < episodes * agents(sim));
                 });
         started[0] = simNode;
-        try (var live = foxglove.start(ros2.domain, ros2.localhostOnly)) {
+        try (var live = foxglove.start(ros2.domain(), ros2.localhostOnly)) {
             CountDownLatch stopped = new CountDownLatch(1);
             // Ctrl-C: ask the loop to stop and give it a moment to close the DDS entities cleanly.
             Thread hook = new Thread(() -> {
