@@ -3,11 +3,6 @@ package dev.myelin.launch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,24 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NodeCommandsTest {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter err = new StringWriter();
-        var cli = Myelin.commandLine();
-        cli.setErr(new PrintWriter(err));
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            int code = cli.execute(args);
-            return new Run(code, printed.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-    }
-
     @Test
     void theControllerCommandVerifiesRunsAndReports(@TempDir Path dir) throws Exception {
         Path bundle = dir.resolve("nav-v1.myl");
@@ -48,27 +25,27 @@ class NodeCommandsTest {
             Files.write(bundle, in.readAllBytes());
         }
         int domain = ThreadLocalRandom.current().nextInt(161, 232);
-        Run r = run("controller", "--params", "params/nav-24.yaml", "--bundle", bundle.toString(), "--duration", "1",
+        CliRun r = CliRun.of("controller", "--params", "params/nav-24.yaml", "--bundle", bundle.toString(), "--duration", "1",
                 "--domain", String.valueOf(domain), "--localhost-only", "--namespace", "/r1");
-        assertEquals(0, r.code, r.err + r.out);
-        assertTrue(r.out.contains("warning: no trusted_keys in params/nav-24.yaml: unsigned bundles are accepted"), r.out);
-        assertTrue(r.out.contains("bundle 'nav' 1.0.0 (") && r.out.contains(" verified (unsigned), engine event warmed up"), r.out);
-        assertTrue(r.out.contains("/r1/controller on ROS domain " + domain + ": 100 Hz, spin-then-park, active"), r.out);
-        Matcher ticks = Pattern.compile("(?m)^  ticks = (\\d+)$").matcher(r.out);
-        assertTrue(r.out.contains("stopped:") && ticks.find(), r.out);
-        assertTrue(Long.parseLong(ticks.group(1)) > 20, "the loop ran for a second at 100 Hz: " + r.out);
-        assertTrue(r.out.contains("  swaps = 1"), r.out);
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("warning: no trusted_keys in params/nav-24.yaml: unsigned bundles are accepted"), r.out());
+        assertTrue(r.out().contains("bundle 'nav' 1.0.0 (") && r.out().contains(" verified (unsigned), engine event warmed up"), r.out());
+        assertTrue(r.out().contains("/r1/controller on ROS domain " + domain + ": 100 Hz, spin-then-park, active"), r.out());
+        Matcher ticks = Pattern.compile("(?m)^  ticks = (\\d+)$").matcher(r.out());
+        assertTrue(r.out().contains("stopped:") && ticks.find(), r.out());
+        assertTrue(Long.parseLong(ticks.group(1)) > 20, "the loop ran for a second at 100 Hz: " + r.out());
+        assertTrue(r.out().contains("  swaps = 1"), r.out());
     }
 
     @Test
     void theSimNodeCommandRunsEpisodesAndReports() {
         int domain = ThreadLocalRandom.current().nextInt(161, 232);
-        Run r = run("sim-node", "--task", "diffdrive-nav", "--rate", "0", "--duration", "1", "--domain", String.valueOf(domain),
+        CliRun r = CliRun.of("sim-node", "--task", "diffdrive-nav", "--rate", "0", "--duration", "1", "--domain", String.valueOf(domain),
                 "--localhost-only", "--name", "sim1");
-        assertEquals(0, r.code, r.err + r.out);
-        assertTrue(r.out.contains("diffdrive-nav on ROS domain " + domain + " as /sim1: 1 robot(s), "), r.out);
-        assertTrue(r.out.contains("real-time factor unbounded"), r.out);
-        Matcher episodes = Pattern.compile("stopped: .*episodes=(\\d+)").matcher(r.out);
-        assertTrue(episodes.find(), r.out);
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("diffdrive-nav on ROS domain " + domain + " as /sim1: 1 robot(s), "), r.out());
+        assertTrue(r.out().contains("real-time factor unbounded"), r.out());
+        Matcher episodes = Pattern.compile("stopped: .*episodes=(\\d+)").matcher(r.out());
+        assertTrue(episodes.find(), r.out());
     }
 }

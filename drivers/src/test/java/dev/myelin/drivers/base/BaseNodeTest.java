@@ -39,6 +39,13 @@ class BaseNodeTest {
         pi4j.shutdown();
     }
 
+    /** The base's I/O on the mock board with the e-stop released. */
+    private BaseHardware released(BaseParams p) {
+        BaseHardware hw = new BaseHardware(pi4j, p);
+        ((MockDigitalInput) hw.estopInput).mockState(DigitalState.HIGH);
+        return hw;
+    }
+
     /** Ticks the base until {@code done} holds or the wait runs out; returns whether it held. */
     private static boolean tickUntil(BaseNode base, long[] clock, java.util.function.BooleanSupplier done) throws InterruptedException {
         long end = System.nanoTime() + WAIT.toNanos();
@@ -189,8 +196,7 @@ class BaseNodeTest {
     @Test
     void runTicksOnTheFixedRateUntilAskedToStop() throws Exception {
         BaseParams p = BaseHardwareTest.params();
-        BaseHardware hw = new BaseHardware(pi4j, p);
-        ((MockDigitalInput) hw.estopInput).mockState(DigitalState.HIGH);
+        BaseHardware hw = released(p);
         Node baseNode = baseContext.createNode("base", ns);
         try (BaseNode base = new BaseNode(baseNode, hw, null, p)) {
             long start = System.nanoTime();
@@ -229,8 +235,7 @@ class BaseNodeTest {
     @Test
     void aBaseCycleAllocatesNothingOnceRunning() throws Exception {
         BaseParams p = BaseHardwareTest.params();
-        BaseHardware hw = new BaseHardware(pi4j, p);
-        ((MockDigitalInput) hw.estopInput).mockState(DigitalState.HIGH);
+        BaseHardware hw = released(p);
         Node baseNode = baseContext.createNode("base", ns);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         try (BaseNode base = new BaseNode(baseNode, hw, null, p)) {
