@@ -1,10 +1,9 @@
 package dev.myelin.controller.loop;
 
 import dev.myelin.controller.diagnostics.LoopMetrics;
-import dev.myelin.ros2.time.FixedRate;
 
 /**
- * Runs a {@link Tick} on a dedicated platform thread on a {@link FixedRate} schedule with absolute deadlines:
+ * Runs a {@link Tick} on a dedicated platform thread at a fixed rate with absolute deadlines:
  * release times are {@code start + k * period} (ros2_control's {@code next += period}), so the rate
  * never drifts. After an overrun the whole periods already past are counted as missed and skipped:
  * the next tick is released at the next future period boundary, never in a catch-up burst.
@@ -105,7 +104,8 @@ public final class ControlLoop implements AutoCloseable {
             schedulingProblem = RealtimeScheduling.applyToCurrentThread(realtimePriority);
         }
         long tick = 0;
-        FixedRate rate = new FixedRate(periodNanos, System.nanoTime() + periodNanos);
+        // the one fixed-rate schedule the sim node and the robot base run on too
+        var rate = new dev.myelin.ros2.time.FixedRate(periodNanos, System.nanoTime() + periodNanos);
         while (running) {
             long release = rate.release();
             idle.idleUntil(release);
