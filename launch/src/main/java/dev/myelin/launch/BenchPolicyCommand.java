@@ -81,17 +81,7 @@ final class BenchPolicyCommand implements Callable<Integer> {
         }
 
         try (DjlPopSanForward djl = new DjlPopSanForward(policy)) {
-            for (int i = 0; i < Math.max(200, djlIterations / 5); i++) {
-                djl.act(stream[i % stream.length]);
-            }
-            LatencyRecorder rec = new LatencyRecorder(djlIterations);
-            for (int i = 0; i < djlIterations; i++) {
-                float[] o = stream[i % stream.length];
-                long t0 = System.nanoTime();
-                djl.act(o);
-                rec.record(System.nanoTime() - t0);
-            }
-            LatencyRecorder.Summary s = rec.summary();
+            LatencyRecorder.Summary s = EngineBenchmark.measure(djl::act, stream, Math.max(200, djlIterations / 5), djlIterations);
             print("djl", s, -1, -1, Double.NaN);
             put(report, "djl", s);
             double speedup = s.p50us() / eventP50;

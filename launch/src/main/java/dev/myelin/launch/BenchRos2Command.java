@@ -37,7 +37,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * of each round trip once a second, twice the median of its per-second percentiles. Also reports
  * what the pinging executor thread allocated per round trip.
  */
-@Command(name = "ros2", mixinStandardHelpOptions = true,
+@Command(name = "ros2", mixinStandardHelpOptions = true, resourceBundle = "dev.myelin.launch.BenchRos2Command",
         description = "ROS 2 round trip over loopback: Twist and LaserScan(360), Java<->Java, Java<->C and C<->C (idlc peer), ddsperf C<->C.")
 final class BenchRos2Command implements Callable<Integer> {
 
@@ -57,8 +57,8 @@ final class BenchRos2Command implements Callable<Integer> {
             description = "Measured get_parameters round trips per server (default ${DEFAULT-VALUE}).")
     int serviceCount;
 
-    @Option(names = "--domain", description = "Domain id to run on (default: random in 150..229, loopback only).")
-    Integer domain;
+    @picocli.CommandLine.Mixin
+    Ros2Options.Domain domain; // its default, random in 150..229, is named in BenchRos2Command.properties
 
     private record Stats(double p50, double p99, double max, double mean, long count) {
         static Stats of(long[] nanos) {
@@ -78,7 +78,7 @@ final class BenchRos2Command implements Callable<Integer> {
         if (count <= 0 || warmup < 0 || ddsperfSeconds < 2) {
             throw new IllegalArgumentException("--count must be positive, --warmup >= 0, --ddsperf-seconds >= 2");
         }
-        int d = domain != null ? domain : ThreadLocalRandom.current().nextInt(150, 230);
+        int d = domain.id != null ? domain.id : ThreadLocalRandom.current().nextInt(150, 230);
         JsonReport report = new JsonReport();
         report.put("domain", d);
         report.put("cores", Runtime.getRuntime().availableProcessors());

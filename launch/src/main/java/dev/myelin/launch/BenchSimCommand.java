@@ -1,10 +1,8 @@
 package dev.myelin.launch;
 
-import dev.myelin.sim.Env;
-import dev.myelin.sim.Tasks;
 import dev.myelin.sim.TaskSpec;
-import dev.myelin.sim.VectorEnv;
-import dev.myelin.sim.random.SplitMix;
+import dev.myelin.sim.bench.SimBenchmark;
+import dev.myelin.sim.bench.SimBenchmark.Figure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,7 +15,8 @@ import java.util.concurrent.Callable;
  * {@code ./myelin bench sim}: environment steps per second of {@code pendulum} and
  * {@code diffdrive-nav} (64 beams) through the vector env, on one thread and on all cores, plus the
  * single-env API on one thread. Each figure is the median over timed trials after a warm-up, with
- * the 10th and 90th percentiles and the extremes.
+ * the 10th and 90th percentiles and the extremes. The measuring is {@link SimBenchmark}'s; this command prints
+ * and records it.
  */
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = "Simulation throughput: env steps/s for pendulum and diffdrive-nav (64 beams), one thread and all cores.")
@@ -47,30 +46,6 @@ final class BenchSimCommand implements Callable<Integer> {
     @Option(names = "--beams", defaultValue = "64", description = "Lidar beams of diffdrive-nav (default ${DEFAULT-VALUE}).")
     int beams;
 
-    /**
-     * Steps per wall second of every timed trial, with summary statistics; {@code cpuTrials} are steps
-     * per second of the measuring thread's CPU time, which other load on the machine barely affects
-     * (meaningful for one thread only).
-     */
-    private record Figure(double[] trials, double[] cpuTrials) {
-        double percentile(double p) {
-            double[] s = trials.clone();
-            Arrays.sort(s);
-            double pos = p * (s.length - 1);
-            int lo = (int) Math.floor(pos);
-            int hi = (int) Math.ceil(pos);
-            return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-        }
-
-        double median() {
-            return percentile(0.5);
-        }
-
-        double cpuMedian() {
-            return new Figure(cpuTrials, cpuTrials).median();
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         if (trials < 1 || !(trialSeconds > 0) || !(warmupSeconds >= 0) || pendulumWorlds < 1 || diffdriveWorlds < 1) {
@@ -99,37 +74,30 @@ final class BenchSimCommand implements Callable<Integer> {
     }
 
     private void run(JsonReport report, String key, TaskSpec spec, int worlds, int all) {
-        Env env = Tasks.env(spec);
-        try (VectorEnv oneThread = Tasks.vector(spec, worlds, 1); VectorEnv allThreads = Tasks.vector(spec, worlds, all)) {
-            // Trials of the three subjects alternate, so that a change in background load hits all of them alike.
-            Figure[] f = timeInterleaved(new Subject[]{subject(env), subject(oneThread), subject(allThreads)});
-            Figure single = f[0];
-            Figure one = f[1];
-            Figure many = f[2];
-            double[] ratios = new double[trials];
-            for (int t = 0; t < trials; t++) {
-                ratios[t] = many.trials()[t] / one.trials()[t];
-            }
-            double scaling = new Figure(ratios, ratios).median();
-            print(spec + ", Env API", 1, single);
-            print(spec + ", " + worlds + " worlds", 1, one);
-            System.out.printf(Locale.ROOT, "  per CPU-second of the stepping thread: vector %.3f M, Env API %.3f M%n",
-                    one.cpuMedian() / 1e6, single.cpuMedian() / 1e6);
-            print(spec + ", " + worlds + " worlds", all, many);
-            System.out.printf(Locale.ROOT, "  scaling 1 -> %d threads: %.2fx (median of paired trials)%n", all, scaling);
-            report.put(key + ".task", spec.toString());
-            report.put(key + ".worlds", worlds);
-            report.put(key + ".threads_all", all);
-            report.put(key + ".steps_per_s_1t", Math.round(one.median()));
-            report.put(key + ".steps_per_s_all", Math.round(many.median()));
-            report.put(key + ".scaling", JsonReport.round(scaling, 3));
-            report.put(key + ".env_api_steps_per_s_1t", Math.round(single.median()));
-            report.put(key + ".cpu_steps_per_s_1t", Math.round(one.cpuMedian()));
-            report.put(key + ".env_api_cpu_steps_per_s_1t", Math.round(single.cpuMedian()));
-            put(report, key + ".detail_1t", one);
-            put(report, key + ".detail_all", many);
-            put(report, key + ".detail_env_api", single);
-        }
+        SimBenchmark.Result r = SimBenchmark.measure(spec, worlds, all,
+                new SimBenchmark.Timing(trials, trialSeconds, warmupSeconds));
+        Figure single = r.envApi();
+        Figure one = r.oneThread();
+        Figure many = r.threads();
+        double scaling = r.scaling();
+        print(spec + ", Env API", 1, single);
+        print(spec + ", " + worlds + " worlds", 1, one);
+        System.out.printf(Locale.ROOT, "  per CPU-second of the stepping thread: vector %.3f M, Env API %.3f M%n",
+                one.cpuMedian() / 1e6, single.cpuMedian() / 1e6);
+        print(spec + ", " + worlds + " worlds", all, many);
+        System.out.printf(Locale.ROOT, "  scaling 1 -> %d threads: %.2fx (median of paired trials)%n", all, scaling);
+        report.put(key + ".task", spec.toString());
+        report.put(key + ".worlds", worlds);
+        report.put(key + ".threads_all", all);
+        report.put(key + ".steps_per_s_1t", Math.round(one.median()));
+        report.put(key + ".steps_per_s_all", Math.round(many.median()));
+        report.put(key + ".scaling", JsonReport.round(scaling, 3));
+        report.put(key + ".env_api_steps_per_s_1t", Math.round(single.median()));
+        report.put(key + ".cpu_steps_per_s_1t", Math.round(one.cpuMedian()));
+        report.put(key + ".env_api_cpu_steps_per_s_1t", Math.round(single.cpuMedian()));
+        put(report, key + ".detail_1t", one);
+        put(report, key + ".detail_all", many);
+        put(report, key + ".detail_env_api", single);
     }
 
     private static void put(JsonReport report, String prefix, Figure f) {
@@ -145,82 +113,5 @@ final class BenchSimCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-46s %2d thread%s %8.3f M  (p10 %.3f, p90 %.3f; %.3f-%.3f)%n", what, threads,
                 threads == 1 ? " " : "s", f.median() / 1e6, f.percentile(0.1) / 1e6, f.percentile(0.9) / 1e6,
                 f.percentile(0) / 1e6, f.percentile(1) / 1e6);
-    }
-
-    /** Eight precomputed action batches, cycled, so that drawing actions costs nothing in the timed loop. */
-    private static float[][] actionBatches(int size, dev.myelin.sim.BoxSpace space) {
-        float[][] batches = new float[8][size];
-        long[] rng = {SplitMix.stream(7, 0)};
-        int n = space.size();
-        for (float[] b : batches) {
-            for (int i = 0; i < size; i++) {
-                float lo = space.low(i % n);
-                float hi = space.high(i % n);
-                b[i] = lo + (hi - lo) * (float) SplitMix.nextDouble(rng, 0);
-            }
-        }
-        return batches;
-    }
-
-    /** One thing to time: a step and how many agent-steps it takes. */
-    private record Subject(Runnable step, long agentsPerStep) {
-    }
-
-    private static Subject subject(VectorEnv venv) {
-        float[][] actions = actionBatches(venv.agents() * venv.actionSpace().size(), venv.actionSpace());
-        venv.reset(1);
-        int[] cursor = {0};
-        return new Subject(() -> venv.step(actions[cursor[0]++ & 7]), venv.agents());
-    }
-
-    private static Subject subject(Env env) {
-        float[][] actions = actionBatches(env.agents() * env.actionSpace().size(), env.actionSpace());
-        env.reset(1);
-        int[] cursor = {0};
-        return new Subject(() -> {
-            if (env.step(actions[cursor[0]++ & 7]).done()) {
-                env.reset();
-            }
-        }, env.agents());
-    }
-
-    private Figure[] timeInterleaved(Subject[] subjects) {
-        for (Subject s : subjects) {
-            long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-            while (System.nanoTime() < warmEnd) {
-                for (int i = 0; i < 64; i++) {
-                    s.step().run();
-                }
-            }
-        }
-        double[][] rates = new double[subjects.length][trials];
-        double[][] cpuRates = new double[subjects.length][trials];
-        long trialNanos = (long) (trialSeconds * 1e9);
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        for (int t = 0; t < trials; t++) {
-            for (int k = 0; k < subjects.length; k++) {
-                Runnable step = subjects[k].step();
-                long cpuStart = mx.getCurrentThreadCpuTime();
-                long start = System.nanoTime();
-                long end = start + trialNanos;
-                long calls = 0;
-                long now;
-                do {
-                    for (int i = 0; i < 16; i++) {
-                        step.run();
-                    }
-                    calls += 16;
-                    now = System.nanoTime();
-                } while (now < end);
-                long cpu = mx.getCurrentThreadCpuTime() - cpuStart;
-                rates[k][t] = calls * subjects[k].agentsPerStep() / ((now - start) / 1e9);
-                cpuRates[k][t] = calls * subjects[k].agentsPerStep() / (cpu / 1e9);
-            }
-        }
-        Figure[] out = new Figure[subjects.length];
-        for (int k = 0; k < subjects.length; k++) {
-            out[k] = new Figure(rates[k], cpuRates[k]);
-        }
-        return out;
     }
 }

@@ -6,10 +6,9 @@ import dev.myelin.controller.diagnostics.DiagnosticsPublisher;
 import dev.myelin.controller.hosting.PolicyRejectedException;
 import dev.myelin.controller.hosting.PreparedPolicy;
 import dev.myelin.controller.loop.IdleStrategy;
-import dev.myelin.controller.ros.ControllerInterfaces;
 import dev.myelin.controller.ros.ControllerParameters;
-import dev.myelin.ros2.Context;
-import dev.myelin.ros2.Node;
+import dev.myelin.launch.file.ControllerNode;
+import dev.myelin.launch.file.RosSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * ROS 2. Loads and verifies the bundle against the parameter file's trusted keys, checks the
  * mapping, warms the engine up, then runs until Ctrl-C or {@code --duration}. With {@code --watch}
  * a changed bundle file is prepared off the loop and hot-swapped in; a rejected one changes nothing.
+ * The node is a launch file's {@code kind: controller} ({@link ControllerNode}).
  */
 @Command(name = "controller", mixinStandardHelpOptions = true,
         description = {"Run the on-robot control loop: ROS 2 inputs -> observation -> spiking policy -> safety gate -> "
@@ -62,12 +63,8 @@ final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this much wall time.")
     Double duration;
 
-    @Option(names = "--domain", paramLabel = "ID", description = "ROS domain id (default: $ROS_DOMAIN_ID, else 0).")
-    Integer domain;
-
-    @Option(names = "--localhost-only", negatable = true,
-            description = "Loopback only (default: ROS_LOCALHOST_ONLY=1 or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).")
-    Boolean localhost;
+    @picocli.CommandLine.Mixin
+    Ros2Options ros2;
 
     @Option(names = "--namespace", defaultValue = "/", description = "Node namespace (default ${DEFAULT-VALUE}).")
     String namespace;
@@ -94,38 +91,39 @@ final class ControllerCommand implements Callable<Integer> {
         if (realtimePriority != null) {
             p = p.withRealtimePriority(realtimePriority);
         }
-        Context.Builder builder = Context.builder();
-        if (domain != null) {
-            builder.domainId(domain);
-        }
-        if (localhost != null) {
-            builder.localhostOnly(localhost);
-        }
-        try (Context context = builder.build();
-             var live = foxglove.start(domain, localhost)) {
-            Node node = context.createNode(p.nodeName(), namespace);
-            Controller controller = new Controller(p, node);
-            ControllerInterfaces.start(controller, node, ControllerParameters.of(
-                    java.nio.file.Files.readString(params), params.toString(), params.toAbsolutePath().getParent()));
-            if (controller.host().trustedKeys().isEmpty()) {
-                System.out.println("warning: no trusted_keys in " + params + ": unsigned bundles are accepted");
+        ControllerRecording[] recording = {null};
+        ControllerNode started = new ControllerNode(p.nodeName(), p, bundle, !inactive && p.startActive(),
+                new RosSettings(ros2.domain(), ros2.localhostOnly, namespace, List.of()), null)
+                .contextFactory(() -> ros2.builder().build())
+                .serveParameters(ControllerParameters.of(Files.readString(params), params.toString(),
+                        params.toAbsolutePath().getParent()))
+                .onConfigured((controller, context, first) -> {
+                    if (controller.host().trustedKeys().isEmpty()) {
+                        System.out.println("warning: no trusted_keys in " + params + ": unsigned bundles are accepted");
+                    }
+                    System.out.printf(Locale.ROOT, "%s verified%s, engine %s warmed up (%.1f us per decision)%n", first.label(),
+                            first.bundle().signatureVerified() ? " (signed by " + first.bundle().signerKeyId() + ")" : " (unsigned)",
+                            first.engine().name(), first.warmupDecisionNanos() / 1e3);
+                    if (record != null) {
+                        recording[0] = ControllerRecording.start(controller, context, record, true);
+                    }
+                });
+        try (var live = foxglove.start(ros2.domain(), ros2.localhostOnly)) {
+            try {
+                started.start();
+            } catch (Exception | Error e) {
+                if (recording[0] != null) {
+                    recording[0].close();
+                }
+                throw e;
             }
-            PreparedPolicy first = controller.host().prepare(bundle);
-            System.out.printf(Locale.ROOT, "%s verified%s, engine %s warmed up (%.1f us per decision)%n", first.label(),
-                    first.bundle().signatureVerified() ? " (signed by " + first.bundle().signerKeyId() + ")" : " (unsigned)",
-                    first.engine().name(), first.warmupDecisionNanos() / 1e3);
-            controller.configure();
-            ControllerRecording recording = record == null ? null : ControllerRecording.start(controller, context, record, true);
-            controller.host().swap(first, Duration.ofSeconds(5));
+            Controller controller = started.controller();
             Thread.sleep(50);
             if (controller.loop().schedulingProblem() != null) {
                 System.out.println("warning: loop thread keeps normal scheduling: " + controller.loop().schedulingProblem());
             }
-            if (!inactive && p.startActive()) {
-                controller.activate();
-            }
             System.out.printf(Locale.ROOT, "%s on ROS domain %d: %.0f Hz, %s, %s; diagnostics on %s%n",
-                    node.fullyQualifiedName(), context.domainId(), p.rateHz(), p.idleStrategy(),
+                    started.rosNode().fullyQualifiedName(), started.domainId(), p.rateHz(), p.idleStrategy(),
                     controller.lifecycle().name().toLowerCase(Locale.ROOT), p.diagnosticsTopic());
 
             CountDownLatch stop = new CountDownLatch(1);
@@ -161,8 +159,8 @@ final class ControllerCommand implements Callable<Integer> {
             }
             Map<String, String> last = DiagnosticsPublisher.snapshot(controller.status());
             controller.close();
-            if (recording != null) {
-                recording.close(System.out);
+            if (recording[0] != null) {
+                recording[0].close(System.out);
             }
             System.out.println("stopped:");
             last.forEach((k, v) -> System.out.println("  " + k + " = " + v));
@@ -171,8 +169,7 @@ final class ControllerCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook waits for the latch below
             }
-            node.close();
-            context.close();
+            started.close();
             stopped.countDown();
         }
         return 0;

@@ -2,6 +2,7 @@ package dev.myelin.launch;
 
 import dev.myelin.launch.demo.EndToEndDemo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import java.util.concurrent.Callable;
  * simulated robot): release a trained spiking policy over the air, drive episodes with it, hot-swap a
  * better version mid-run, print the summary table and write {@code demo-out/}. See {@link EndToEndDemo}.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, resourceBundle = "dev.myelin.launch.DemoCommand",
         description = "End to end: release a trained spiking policy over MQTT to a simulated robot, drive it over ROS 2, "
                 + "hot-swap v2 mid-run, print the summary table.")
 final class DemoCommand implements Callable<Integer> {
@@ -34,8 +35,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A short run: 2 episodes per version of at most 250 steps.")
     boolean quick;
 
-    @Option(names = "--domain", paramLabel = "ID", description = "ROS domain id (default: a random one in 100..232).")
-    Integer domain;
+    @Mixin
+    Ros2Options.Domain domain; // its default, a random one in 100..232, is named in DemoCommand.properties
 
     @Option(names = "--seed", defaultValue = "1000", description = "Seed of the first simulated episode (default ${DEFAULT-VALUE}).")
     long seed;
@@ -59,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
         if ((v1 == null) != (v2 == null)) {
             throw new IllegalArgumentException("give --v1 and --v2 together");
         }
-        EndToEndDemo.Options o = new EndToEndDemo.Options().out(out).episodes(quick ? 2 : episodes).rate(rate).domain(domain)
+        EndToEndDemo.Options o = new EndToEndDemo.Options().out(out).episodes(quick ? 2 : episodes).rate(rate).domain(domain.id)
                 .seed(seed).controlRate(controlRate).bundles(v1, v2).metrics(metrics).maxSteps(quick ? 250 : 0)
                 .physics(physics);
         new EndToEndDemo(o).run();

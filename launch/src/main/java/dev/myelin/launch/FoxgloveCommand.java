@@ -43,7 +43,7 @@ final class FoxgloveCommand implements Callable<Integer> {
         if (duration != null && !(duration > 0)) {
             throw new IllegalArgumentException("--duration must be > 0 s, got " + duration);
         }
-        try (FoxgloveBridge bridge = FoxgloveBridge.start(new FoxgloveBridge.Options(host, port, ros.domain, ros.localhostOnly,
+        try (FoxgloveBridge bridge = FoxgloveBridge.start(new FoxgloveBridge.Options(host, port, ros.domain(), ros.localhostOnly,
                 topics, maxQueued, ros.messagePaths))) {
             System.out.printf(Locale.ROOT, "foxglove: ws://%s:%d (%s)%n", host, bridge.port(),
                     topics.isEmpty() ? "every topic" : String.join(", ", topics));

@@ -1,10 +1,8 @@
 package dev.myelin.launch;
 
-import dev.myelin.bridge.experience.ExperienceOutbox;
-import dev.myelin.bridge.experience.ExperienceUploader;
-import dev.myelin.bridge.ota.OtaAgent;
+import dev.myelin.bridge.mqtt.BrokerEndpoint;
 import dev.myelin.bridge.sim.SimulatedRobot;
-import dev.myelin.bridge.wire.ReleaseKeys;
+import dev.myelin.launch.file.OtaAgentNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./myelin ota-robot}: a simulated robot with its over-the-air agent (and optionally experience
- * upload), as the controller will run them, until interrupted. For trying releases without hardware.
+ * upload), as the controller will run them, until interrupted. For trying releases without hardware. The node is
+ * the launch files' {@link OtaAgentNode}, over a bridge-simulated robot.
  */
 @Command(name = "ota-robot", mixinStandardHelpOptions = true,
         description = "Run a simulated robot with the OTA agent (and experience upload) until Ctrl-C.")
@@ -58,32 +57,22 @@ final class OtaRobotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExperienceOutbox outbox = experience ? ExperienceOutbox.open(state.resolve("outbox"), id) : null;
-        SimulatedRobot sim = new SimulatedRobot(id, new SimulatedRobot.Options().period(Duration.ofMillis(tickMs))
-                .engine(engine).recorder(outbox), null);
-        OtaAgent agent = new OtaAgent(new OtaAgent.Context().robotId(id).fleet(fleet).channel(channel).policy(policy)
-                .stateDir(state).keys(ReleaseKeys.load(trust)).endpoint(broker.endpoint()).host(sim).factoryBundle(factory)
-                .stepListener((step, release) -> System.out.println(id + ": " + step + " " + release)));
-        agent.start();
-        sim.start();
-        ExperienceUploader uploader = null;
-        if (outbox != null) {
-            uploader = new ExperienceUploader(outbox, agent.link(), fleet);
-            uploader.start();
+        BrokerEndpoint endpoint = broker.endpoint();
+        OtaAgentNode node = OtaAgentNode.simulated(id, new SimulatedRobot.Options().period(Duration.ofMillis(tickMs))
+                        .engine(engine), () -> endpoint, fleet, policy, channel, state, trust, factory,
+                (step, release) -> System.out.println(id + ": " + step + " " + release), experience);
+        try {
+            node.start();
+        } catch (Exception | Error e) {
+            node.close();
+            throw e;
         }
+        SimulatedRobot sim = node.simulatedRobot();
         System.out.println(id + ": running " + sim.activeBundle().name() + " " + sim.activeBundle().version()
                 + " (verified), following " + fleet + "/" + policy + "/" + channel + " on " + broker.uri);
         CountDownLatch stop = new CountDownLatch(1);
-        ExperienceUploader up = uploader;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
-            if (up != null) {
-                up.close();
-            }
-            agent.close();
-            if (outbox != null) {
-                outbox.close();
-            }
+            node.close();
             stop.countDown();
         }));
         stop.await();

@@ -10,10 +10,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** ROS 2 connection options shared by the {@code topic} commands; defaults come from the ROS environment variables. */
+/**
+ * ROS 2 connection options shared by every command that joins a ROS graph (tools and nodes); defaults come from
+ * the ROS environment variables.
+ */
 final class Ros2Options {
-    @Option(names = "--domain", paramLabel = "ID", description = "DDS domain id (default: $ROS_DOMAIN_ID, else 0).")
-    Integer domain;
+    /**
+     * {@code --domain} alone, for commands that pick their own default (an isolated domain for a demo or a benchmark):
+     * such a command names its default under the key {@code domain} in its resource bundle.
+     */
+    static final class Domain {
+        @Option(names = "--domain", paramLabel = "ID", description = "DDS domain id (default: $ROS_DOMAIN_ID, else 0).")
+        Integer id;
+    }
+
+    @picocli.CommandLine.Mixin
+    Domain domainOption = new Domain();
 
     @Option(names = "--localhost-only", negatable = true,
             description = "Loopback only (default: ROS_LOCALHOST_ONLY=1 or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).")
@@ -34,13 +46,24 @@ final class Ros2Options {
         }
     }
 
+    /** The domain given with {@code --domain}, or null (then the ROS environment decides). */
+    Integer domain() {
+        return domainOption.id;
+    }
+
+    /** A tool's context: its nodes declare no parameters. */
     Context open() {
-        Context.Builder b = Context.builder().parameterServices(false); // tool nodes declare nothing
+        return builder().parameterServices(false).build();
+    }
+
+    /** A context builder with these options applied (a node command adds its own settings and builds it). */
+    Context.Builder builder() {
+        Context.Builder b = Context.builder();
         if (gidLayout != null) {
             b.gidLayout(gidLayout);
         }
-        if (domain != null) {
-            b.domainId(domain);
+        if (domain() != null) {
+            b.domainId(domain());
         }
         if (localhostOnly != null) {
             b.localhostOnly(localhostOnly);
@@ -50,6 +73,6 @@ final class Ros2Options {
             messagePaths.forEach(types::addSearchPath);
             b.messageTypes(types);
         }
-        return b.build();
+        return b;
     }
 }

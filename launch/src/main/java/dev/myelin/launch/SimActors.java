@@ -1,5 +1,7 @@
 package dev.myelin.launch;
 
+import dev.myelin.policy.bundle.BundleReader;
+import dev.myelin.policy.bundle.TrustedKeys;
 import dev.myelin.sim.Actor;
 import dev.myelin.sim.Env;
 import dev.myelin.sim.task.DiffDriveNav;
@@ -7,10 +9,15 @@ import dev.myelin.sim.task.MujocoNav;
 import dev.myelin.sim.task.Pendulum;
 import dev.myelin.sim.task.ScriptedNavigator;
 import dev.myelin.sim.task.Task;
+import dev.myelin.trainer.engine.EngineActor;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Chooses what drives a simulated env on the command line: a policy bundle or a built-in actor. */
+/**
+ * Chooses what drives a simulated env on the command line: a policy bundle (its engines, one per agent:
+ * {@link EngineActor}) or a built-in actor.
+ */
 final class SimActors {
     private SimActors() {
     }
@@ -23,7 +30,11 @@ final class SimActors {
      */
     static Actor choose(Path bundle, String actor, String engine, Env env, Task simulator, long seed) throws Exception {
         if (bundle != null) {
-            return SimPolicyActor.load(bundle, engine, env);
+            if (!Files.isRegularFile(bundle)) {
+                throw new IllegalArgumentException("--bundle: no such file " + bundle);
+            }
+            // unsigned bundles accepted: this drives a simulator, not a robot
+            return EngineActor.forEnv(engine, BundleReader.read(bundle, TrustedKeys.none()).policy(), env, bundle);
         }
         return switch (actor) {
             case "zero" -> Actor.zero();

@@ -1,32 +1,29 @@
 package dev.myelin.launch;
 
-import dev.myelin.ros2.Context;
-import dev.myelin.ros2.Node;
+import dev.myelin.launch.file.RosSettings;
+import dev.myelin.launch.file.SimRobotNode;
 import dev.myelin.ros2.Qos;
 import dev.myelin.ros2.param.ParameterDescriptor;
 import dev.myelin.ros2.param.ParameterStore;
 import dev.myelin.ros2.param.ParameterType;
 import dev.myelin.sim.EpisodeStats;
-import dev.myelin.sim.SimEnv;
 import dev.myelin.sim.TaskSpec;
-import dev.myelin.sim.Tasks;
 import dev.myelin.sim.Variant;
 import dev.myelin.sim.node.LeggedSimNode;
 import dev.myelin.sim.node.RobotSimulation;
 import dev.myelin.sim.node.SimNode;
-import dev.myelin.sim.task.MujocoNav;
-import dev.myelin.sim.task.QuadrupedWalk;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** {@code ./myelin sim-node}: simulated robots on ROS 2 topics, in real time or faster. */
+/** {@code ./myelin sim-node}: simulated robots on ROS 2 topics, in real time or faster: a launch file's {@link SimRobotNode}. */
 @Command(name = "sim-node", mixinStandardHelpOptions = true,
         description = {"Run simulated differential-drive robots as a ROS 2 node: publishes scan, odom, goal_pose, "
                 + "/clock, sim/episode, /tf, /tf_static and /rosout, subscribes cmd_vel (under robot_<i>/ for several robots); the MuJoCo base "
@@ -61,12 +58,8 @@ final class SimNodeCommand implements Callable<Integer> {
     @Option(names = "--scan-qos", defaultValue = "sensor_data", description = "QoS of scan: sensor_data (best effort) or reliable.")
     String scanQos;
 
-    @Option(names = "--domain", paramLabel = "ID", description = "ROS domain id (default: $ROS_DOMAIN_ID, else 0).")
-    Integer domain;
-
-    @Option(names = "--localhost-only", negatable = true,
-            description = "Loopback only (default: ROS_LOCALHOST_ONLY=1 or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).")
-    Boolean localhost;
+    @picocli.CommandLine.Mixin
+    Ros2Options ros2;
 
     @Option(names = "--name", defaultValue = "myelin_sim", description = "Node name (default ${DEFAULT-VALUE}).")
     String name;
@@ -91,43 +84,26 @@ final class SimNodeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
         }
         TaskSpec spec = task.spec(Variant.parse(variant));
-        SimEnv env = new SimEnv(Tasks.simulator(spec, 1));
-        Context.Builder builder = Context.builder();
-        if (domain != null) {
-            builder.domainId(domain);
-        }
-        if (localhost != null) {
-            builder.localhostOnly(localhost);
-        }
-        try (Context context = builder.build();
-             var live = foxglove.start(domain, localhost)) {
-            Node node = context.createNode(name, namespace);
-            node.serveParameters(simParameters(spec));
-            RobotSimulation sim = env.simulator() instanceof QuadrupedWalk
-                    ? new LeggedSimNode(node, env, seed, commandTimeout)
-                    : new SimNode(node, env, seed, commandTimeout, qos);
-            try {
-                System.out.printf(Locale.ROOT, "%s on ROS domain %d as %s: %d robot(s), %.0f Hz control, real-time factor %s%n",
-                        spec, context.domainId(), node.fullyQualifiedName(), env.agents(), 1 / env.controlPeriod(),
-                        rate == 0 ? "unbounded" : String.valueOf(rate));
-                long start = System.nanoTime();
-                long[] nextReport = {start + 5_000_000_000L};
-                long[] reported = {0};
-                AtomicBoolean stop = new AtomicBoolean();
-                CountDownLatch stopped = new CountDownLatch(1);
-                // Ctrl-C: ask the loop to stop and give it a moment to close the DDS entities cleanly.
-                Thread hook = new Thread(() -> {
-                    stop.set(true);
-                    try {
-                        stopped.await(2, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "myelin-sim-node-stop");
-                Runtime.getRuntime().addShutdownHook(hook);
-                sim.run(rate, () -> {
+        AtomicBoolean stop = new AtomicBoolean();
+        SimRobotNode[] started = {null};
+        long[] start = {0};
+        long[] nextReport = {0};
+        long[] reported = {-1};
+        SimRobotNode simNode = new SimRobotNode(name, spec, seed, rate, commandTimeout,
+                new RosSettings(ros2.domain(), ros2.localhostOnly, namespace, List.of()))
+                .contextFactory(() -> ros2.builder().build()).scanQos(qos).serveParameters(simParameters(spec))
+                .logEpisodes(false)
+                .keepGoing(sim -> {
                     long now = System.nanoTime();
                     EpisodeStats s = sim.stats();
+                    if (reported[0] < 0) { // first tick: what runs where
+                        start[0] = now;
+                        nextReport[0] = now + 5_000_000_000L;
+                        reported[0] = 0;
+                        System.out.printf(Locale.ROOT, "%s on ROS domain %d as %s: %d robot(s), %.0f Hz control, real-time factor %s%n",
+                                spec, started[0].domainId(), started[0].rosNode().fullyQualifiedName(), agents(sim),
+                                1 / sim.controlPeriod(), rate == 0 ? "unbounded" : String.valueOf(rate));
+                    }
                     if (s.episodes() != reported[0] || now > nextReport[0]) {
                         reported[0] = s.episodes();
                         nextReport[0] = now + 5_000_000_000L;
@@ -137,27 +113,44 @@ final class SimNodeCommand implements Callable<Integer> {
                                 sim.staleCommands(), sim.invalidCommands());
                     }
                     return !stop.get()
-                            && (duration == null || now - start < duration * 1e9)
-                            && (episodes == null || s.episodes() < episodes * env.agents());
+                            && (duration == null || now - start[0] < duration * 1e9)
+                            && (episodes == null || s.episodes() < episodes * agents(sim));
                 });
-                System.out.println("stopped: " + sim.stats());
+        started[0] = simNode;
+        try (var live = foxglove.start(ros2.domain(), ros2.localhostOnly)) {
+            CountDownLatch stopped = new CountDownLatch(1);
+            // Ctrl-C: ask the loop to stop and give it a moment to close the DDS entities cleanly.
+            Thread hook = new Thread(() -> {
+                stop.set(true);
+                try {
+                    stopped.await(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "myelin-sim-node-stop");
+            simNode.start();
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+                simNode.awaitEnd();
+                if (simNode.failure() != null) {
+                    throw new IllegalStateException(simNode.failure());
+                }
+                System.out.println("stopped: " + simNode.simulation().stats());
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {
                     // the JVM is already exiting (Ctrl-C); the hook is waiting for the latch below
                 }
-                sim.close();
-                context.close();
-                stopped.countDown();
             } finally {
-                if (env.simulator() instanceof MujocoNav m) {
-                    m.close();
-                } else if (env.simulator() instanceof QuadrupedWalk q) {
-                    q.close();
-                }
+                simNode.close();
+                stopped.countDown();
             }
         }
         return 0;
+    }
+
+    private static int agents(RobotSimulation sim) {
+        return sim instanceof SimNode wheeled ? wheeled.env().agents() : ((LeggedSimNode) sim).env().agents();
     }
 
     /** The sim node's settings as read-only parameters (they are fixed for the node's life). */

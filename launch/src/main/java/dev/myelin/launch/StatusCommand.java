@@ -26,12 +26,8 @@ final class StatusCommand implements Callable<Integer> {
             description = "Give up after this long without a controller status (default ${DEFAULT-VALUE}).")
     double timeout;
 
-    @Option(names = "--domain", paramLabel = "ID", description = "ROS domain id (default: $ROS_DOMAIN_ID, else 0).")
-    Integer domain;
-
-    @Option(names = "--localhost-only", negatable = true,
-            description = "Loopback only (default: ROS_LOCALHOST_ONLY=1 or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).")
-    Boolean localhost;
+    @picocli.CommandLine.Mixin
+    Ros2Options ros2;
 
     private static final String[] LEVELS = {"OK", "WARN", "ERROR", "STALE"};
 
@@ -40,13 +36,7 @@ final class StatusCommand implements Callable<Integer> {
         if (!(timeout > 0)) {
             throw new IllegalArgumentException("--timeout must be > 0 s, got " + timeout);
         }
-        Context.Builder builder = Context.builder();
-        if (domain != null) {
-            builder.domainId(domain);
-        }
-        if (localhost != null) {
-            builder.localhostOnly(localhost);
-        }
+        Context.Builder builder = ros2.builder();
         try (Context context = builder.build()) {
             Node node = context.createNode("myelin_status");
             MessageType type = node.messageType("diagnostic_msgs/msg/DiagnosticArray");

@@ -12,10 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -40,8 +36,6 @@ class BundleInspectTest {
     private byte[] signed;
     private Path pub;
 
-    private record Run(int code, String out, String err) {
-    }
 
     @BeforeEach
     void bundles() throws Exception {
@@ -52,19 +46,8 @@ class BundleInspectTest {
         SigningKeys.writePublicKey(k.getPublic(), pub);
     }
 
-    private static Run run(String... args) {
-        StringWriter err = new StringWriter();
-        var cli = Myelin.commandLine();
-        cli.setErr(new PrintWriter(err));
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true));
-        try {
-            int code = cli.execute(args);
-            return new Run(code, printed.toString(), err.toString());
-        } finally {
-            System.setOut(stdout);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** {@code signed} with {@code count} bytes from {@code at} (negative: from the end) set to {@code value}. */
@@ -96,19 +79,19 @@ class BundleInspectTest {
             b = damaged(at, count, Integer.decode(value));
         }
         Path file = Files.write(dir.resolve("bad.myl"), b);
-        Run r = run("bundle", "inspect", file.toString());
+        CliRun r = run("bundle", "inspect", file.toString());
         assertRefused(name, r, file, field);
     }
 
     @Test
     void aSignatureThatIsPresentButNotVerifiedIsSaid() throws Exception {
         Path file = Files.write(dir.resolve("nav.myl"), signed);
-        Run unverified = run("bundle", "inspect", file.toString());
-        assertEquals(0, unverified.code, unverified.err);
-        assertTrue(unverified.out.contains("NOT VERIFIED"), unverified.out);
-        Run verified = run("bundle", "inspect", file.toString(), "--trust", pub.toString());
-        assertEquals(0, verified.code, verified.err);
-        assertTrue(verified.out.contains("(verified)"), verified.out);
+        CliRun unverified = run("bundle", "inspect", file.toString());
+        assertEquals(0, unverified.code(), unverified.err());
+        assertTrue(unverified.out().contains("NOT VERIFIED"), unverified.out());
+        CliRun verified = run("bundle", "inspect", file.toString(), "--trust", pub.toString());
+        assertEquals(0, verified.code(), verified.err());
+        assertTrue(verified.out().contains("(verified)"), verified.out());
         // Damaged signature bytes that still look well-formed are caught as soon as a key is given.
         Path forged = Files.write(dir.resolve("forged.myl"), damaged(-60, 1, 0x33));
         assertRefused("forged", run("bundle", "inspect", forged.toString(), "--trust", pub.toString()), forged, "signature");
@@ -120,20 +103,20 @@ class BundleInspectTest {
         Path fifo = dir.resolve("bundle.fifo");
         Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo");
-        Run r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run("bundle", "inspect", fifo.toString()),
+        CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run("bundle", "inspect", fifo.toString()),
                 "inspect must not block on a FIFO");
         assertRefused("a FIFO", r, fifo, "not a regular file (a pipe");
         Files.write(dir.resolve("nav.myl"), signed);
-        Run key = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run("bundle", "inspect",
+        CliRun key = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run("bundle", "inspect",
                 dir.resolve("nav.myl").toString(), "--trust", fifo.toString()), "a FIFO as key must not block");
-        assertEquals(1, key.code);
-        assertTrue(key.err.contains(fifo.toString()) && key.err.contains("not a regular file"), key.err);
+        assertEquals(1, key.code());
+        assertTrue(key.err().contains(fifo.toString()) && key.err().contains("not a regular file"), key.err());
     }
 
-    private static void assertRefused(String name, Run r, Path file, String field) {
-        assertEquals(1, r.code, name + ": exit status; " + r.out + r.err);
-        String err = r.err.strip();
-        assertFalse(err.isEmpty() || err.contains("\n"), name + ": one line: " + r.err);
+    private static void assertRefused(String name, CliRun r, Path file, String field) {
+        assertEquals(1, r.code(), name + ": exit status; " + r.out() + r.err());
+        String err = r.err().strip();
+        assertFalse(err.isEmpty() || err.contains("\n"), name + ": one line: " + r.err());
         assertTrue(err.contains(file.toString()), name + ": names the file: " + err);
         assertTrue(err.contains(": " + field) || err.contains(" " + field), name + ": names " + field + ": " + err);
     }

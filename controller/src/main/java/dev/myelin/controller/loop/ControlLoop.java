@@ -102,8 +102,10 @@ public final class ControlLoop implements AutoCloseable {
             schedulingProblem = RealtimeScheduling.applyToCurrentThread(realtimePriority);
         }
         long tick = 0;
-        long release = System.nanoTime() + periodNanos;
+        // the one fixed-rate schedule the sim node and the robot base run on too
+        var rate = new dev.myelin.ros2.time.FixedRate(periodNanos, System.nanoTime() + periodNanos);
         while (running) {
+            long release = rate.release();
             idle.idleUntil(release);
             long wake = System.nanoTime();
             metrics.recordJitter(wake - release);
@@ -116,14 +118,11 @@ public final class ControlLoop implements AutoCloseable {
             }
             metrics.countTick();
             tick++;
-            release += periodNanos;
-            long late = System.nanoTime() - release;
-            if (late >= 0) {
-                // Overran into the next period(s): skip every release already past.
-                long missed = late / periodNanos + 1;
+            // Overran into the next period(s): every release already past is skipped and counted.
+            long missed = rate.advance(System.nanoTime());
+            if (missed > 0) {
                 metrics.countMisses(missed, swapped);
                 onMissed(missed);
-                release += missed * periodNanos;
             }
         }
     }

@@ -10,7 +10,10 @@ import dev.myelin.ros2.msg.Message;
 import dev.myelin.ros2.msg.MessageType;
 import dev.myelin.ros2.tf.TfBroadcaster;
 
+import dev.myelin.ros2.time.FixedRate;
+
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The robot base as a ROS 2 node, so the controller stays hardware-agnostic:
@@ -25,8 +28,8 @@ import java.util.List;
  *       {@code base → laser/imu} on {@code /tf_static} once, frames and mounts from the parameters;</li>
  *   <li>logs e-stop changes on {@code /rosout}.</li>
  * </ul>
- * {@link #tick} runs the read, update, write cycle once; it is called on one thread at the
- * parameter file's rate and allocates nothing once running.
+ * {@link #tick} runs the read, update, write cycle once and allocates nothing once running; {@link #run}
+ * calls it on one thread at the parameter file's rate.
  */
 public final class BaseNode implements AutoCloseable {
     private final BaseHardware hw;
@@ -164,6 +167,25 @@ public final class BaseNode implements AutoCloseable {
 
     public long ticks() {
         return ticks;
+    }
+
+    /**
+     * Ticks at {@code rateHz} on a {@link FixedRate} schedule (absolute deadlines; an overrun skips whole
+     * periods rather than bursting to catch up) until {@code keepGoing} says stop or the thread is interrupted.
+     * Calling thread.
+     *
+     * @return the periods skipped because a cycle overran
+     */
+    public long run(double rateHz, BooleanSupplier keepGoing) {
+        if (!(rateHz > 0) || Double.isInfinite(rateHz)) {
+            throw new IllegalArgumentException("base rate must be finite and > 0 Hz, got " + rateHz);
+        }
+        FixedRate rate = new FixedRate((long) (1e9 / rateHz), System.nanoTime());
+        while (keepGoing.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+            tick(System.nanoTime());
+            rate.sleep();
+        }
+        return rate.missed();
     }
 
     public WheelOdometry odometry() {

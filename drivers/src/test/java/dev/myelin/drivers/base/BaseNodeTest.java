@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The base node on Pi4J's mock platform against a controller on a second DDS participant (real Cyclone DDS). */
@@ -36,6 +37,13 @@ class BaseNodeTest {
         ctlContext.close();
         baseContext.close();
         pi4j.shutdown();
+    }
+
+    /** The base's I/O on the mock board with the e-stop released. */
+    private BaseHardware released(BaseParams p) {
+        BaseHardware hw = new BaseHardware(pi4j, p);
+        ((MockDigitalInput) hw.estopInput).mockState(DigitalState.HIGH);
+        return hw;
     }
 
     /** Ticks the base until {@code done} holds or the wait runs out; returns whether it held. */
@@ -184,11 +192,50 @@ class BaseNodeTest {
         }
     }
 
+    /** The loop keeps its rate's schedule: 20 cycles take at least 19 periods, then it stops when asked. */
+    @Test
+    void runTicksOnTheFixedRateUntilAskedToStop() throws Exception {
+        BaseParams p = BaseHardwareTest.params();
+        BaseHardware hw = released(p);
+        Node baseNode = baseContext.createNode("base", ns);
+        try (BaseNode base = new BaseNode(baseNode, hw, null, p)) {
+            long start = System.nanoTime();
+            long missed = base.run(200, () -> base.ticks() < 20);
+            long elapsed = System.nanoTime() - start;
+            assertEquals(20, base.ticks());
+            assertTrue(elapsed >= (19 + missed) * 5 * MS, "paced at 200 Hz, no catch-up burst: " + elapsed + " ns");
+            assertThrows(IllegalArgumentException.class, () -> base.run(0, () -> true));
+        }
+    }
+
+    /** {@code ./myelin base}: runs until interrupted, says how many cycles it ran, leaves the motors stopped. */
+    @Test
+    void theRunnerRunsTheBaseUntilInterrupted() throws Exception {
+        BaseParams p = BaseHardwareTest.params();
+        Node baseNode = baseContext.createNode("base", ns);
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
+        long[] cycles = {-1};
+        Thread t = Thread.ofPlatform().start(() -> cycles[0] = BaseRunner.run(baseNode, pi4j, p, false, out));
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!buf.toString(java.nio.charset.StandardCharsets.UTF_8).contains("running at") && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        t.interrupt();
+        t.join(WAIT.toMillis());
+        assertFalse(t.isAlive(), "stopped on interrupt");
+        String text = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("base: " + baseNode.fullyQualifiedName() + " running at " + Math.round(p.rateHz()) + " Hz"), text);
+        assertTrue(cycles[0] > 0, text);
+        assertTrue(text.contains("base: stopped after " + cycles[0] + " cycles"), text);
+        assertFalse(((Pwm) pi4j.io("motor-left-pwm")).isOn(), "motors stopped");
+    }
+
     @Test
     void aBaseCycleAllocatesNothingOnceRunning() throws Exception {
         BaseParams p = BaseHardwareTest.params();
-        BaseHardware hw = new BaseHardware(pi4j, p);
-        ((MockDigitalInput) hw.estopInput).mockState(DigitalState.HIGH);
+        BaseHardware hw = released(p);
         Node baseNode = baseContext.createNode("base", ns);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         try (BaseNode base = new BaseNode(baseNode, hw, null, p)) {

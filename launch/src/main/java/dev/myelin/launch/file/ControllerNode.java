@@ -13,13 +13,14 @@ import dev.myelin.ros2.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * {@code kind: controller}: the on-robot control loop ({@link Controller}) with its parameters from
  * {@code param_file} or inline {@code ros__parameters}. Parameters: {@code bundle} (optional: an
  * {@code ota-agent} node can install the policy instead), {@code engine}, {@code rate}, {@code idle},
  * {@code inactive}, {@code domain}, {@code localhost_only}. Ready once configured (and, with a
- * bundle, running it).
+ * bundle, running it). {@code ./myelin controller} starts the same node.
  */
 public final class ControllerNode implements LaunchNode {
     private final String name;
@@ -33,6 +34,18 @@ public final class ControllerNode implements LaunchNode {
     private volatile Controller controller;
     /** The parameter text behind {@link #params}, served as node parameters with the lifecycle; null: not served. */
     private ControllerParameters rosParameters;
+    private Supplier<Context> contextFactory;
+    private Configured configured;
+    private volatile PreparedPolicy first;
+
+    /** Called by {@link #start()} once the controller is configured, before its first policy is swapped in. */
+    @FunctionalInterface
+    public interface Configured {
+        /**
+         * @param first the verified and warmed-up bundle about to run, or null without a bundle
+         */
+        void configured(Controller controller, Context context, PreparedPolicy first) throws Exception;
+    }
 
     /**
      * @param trusted keys the controller itself checks bundle files against; null: the parameters' {@code trusted_keys}
@@ -45,6 +58,24 @@ public final class ControllerNode implements LaunchNode {
         this.activate = activate;
         this.ros = ros;
         this.trusted = trusted;
+    }
+
+    /** Serves {@code parameters} (the text behind the node's parameters) as the node's ROS parameters. Before start. */
+    public ControllerNode serveParameters(ControllerParameters parameters) {
+        this.rosParameters = parameters;
+        return this;
+    }
+
+    /** Opens the node's ROS context with {@code open} instead of from its {@link RosSettings}' domain and loopback. */
+    public ControllerNode contextFactory(Supplier<Context> open) {
+        this.contextFactory = open;
+        return this;
+    }
+
+    /** Runs {@code hook} on {@link #start()} between configuring and swapping the first policy in. Before start. */
+    public ControllerNode onConfigured(Configured hook) {
+        this.configured = hook;
+        return this;
     }
 
     /**
@@ -119,19 +150,21 @@ public final class ControllerNode implements LaunchNode {
 
     @Override
     public void start() throws Exception {
-        context = ros.open();
+        context = contextFactory != null ? contextFactory.get() : ros.open();
         try {
             node = context.createNode(params.nodeName(), ros.namespace(), ros.remapping());
             Controller c = trusted != null ? new Controller(params, node, trusted) : new Controller(params, node);
             if (rosParameters != null) {
                 ControllerInterfaces.start(c, node, rosParameters);
             }
-            if (bundle != null) {
-                PreparedPolicy first = c.host().prepare(bundle);
-                c.configure();
-                c.host().swap(first, Duration.ofSeconds(5));
-            } else {
-                c.configure();
+            PreparedPolicy p = bundle != null ? c.host().prepare(bundle) : null;
+            first = p;
+            c.configure();
+            if (configured != null) {
+                configured.configured(c, context, p);
+            }
+            if (p != null) {
+                c.host().swap(p, Duration.ofSeconds(5));
             }
             if (activate) {
                 c.activate();
@@ -141,6 +174,16 @@ public final class ControllerNode implements LaunchNode {
             close();
             throw e;
         }
+    }
+
+    /** The bundle the node started with, verified and warmed up (after {@link #start()}); null without one. */
+    public PreparedPolicy firstPolicy() {
+        return first;
+    }
+
+    /** The ROS node the controller runs on (after {@link #start()}). */
+    public Node rosNode() {
+        return node;
     }
 
     /** The ROS context the controller's node lives in (after {@link #start()}), for nodes that run beside it. */

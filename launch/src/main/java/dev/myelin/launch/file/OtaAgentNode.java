@@ -4,6 +4,8 @@ import dev.myelin.bridge.experience.ExperienceOutbox;
 import dev.myelin.bridge.experience.ExperienceUploader;
 import dev.myelin.bridge.mqtt.BrokerEndpoint;
 import dev.myelin.bridge.ota.OtaAgent;
+import dev.myelin.bridge.ota.PolicyHost;
+import dev.myelin.bridge.sim.SimulatedRobot;
 import dev.myelin.bridge.wire.ReleaseKeys;
 import dev.myelin.controller.ControllerOtaHost;
 import dev.myelin.launch.demo.ShippedBundles;
@@ -37,10 +39,14 @@ import java.util.function.Supplier;
  * (true: the controller records every decision into a disk-backed outbox in {@code state_dir/outbox} and
  * the agent uploads it to the fleet's trainer) with {@code reward_topic} (a {@code std_msgs/Float32} topic
  * such as the sim node's {@code /reward}). Ready once the committed policy runs.
+ *
+ * <p>{@code ./myelin ota-robot} starts the same node over a bridge-simulated robot ({@link #simulated}) in place of a
+ * controller: the policy runs on the robot's own ticker, experience is recorded by it, and nothing is on ROS.
  */
 public final class OtaAgentNode implements LaunchNode {
     private final String name;
     private final Supplier<ControllerNode> controller;
+    private final SimulatedRobot.Options simulated;
     private final Supplier<BrokerEndpoint> broker;
     private final String fleet;
     private final String policy;
@@ -59,6 +65,7 @@ public final class OtaAgentNode implements LaunchNode {
     private ExperienceOutbox outbox;
     private ExperienceUploader uploader;
     private ControllerOtaHost host;
+    private SimulatedRobot simulatedRobot;
 
     public OtaAgentNode(String name, Supplier<ControllerNode> controller, Supplier<BrokerEndpoint> broker, String fleet,
                         String policy, String channel, String robotId, Path stateDir, List<Path> trust, Path releaseKey,
@@ -69,6 +76,15 @@ public final class OtaAgentNode implements LaunchNode {
     public OtaAgentNode(String name, Supplier<ControllerNode> controller, Supplier<BrokerEndpoint> broker, String fleet,
                         String policy, String channel, String robotId, Path stateDir, List<Path> trust, Path releaseKey,
                         String factory, OtaAgent.StepListener steps, boolean experience, String rewardTopic) {
+        this(name, controller, null, broker, fleet, policy, channel, robotId, stateDir, trust, releaseKey, factory, steps,
+                experience, rewardTopic);
+    }
+
+    private OtaAgentNode(String name, Supplier<ControllerNode> controller, SimulatedRobot.Options simulated,
+                         Supplier<BrokerEndpoint> broker, String fleet, String policy, String channel, String robotId,
+                         Path stateDir, List<Path> trust, Path releaseKey, String factory, OtaAgent.StepListener steps,
+                         boolean experience, String rewardTopic) {
+        this.simulated = simulated;
         this.experience = experience;
         this.rewardTopic = rewardTopic;
         this.name = name;
@@ -84,6 +100,18 @@ public final class OtaAgentNode implements LaunchNode {
         this.factory = factory;
         this.healthPoll = Duration.ofMillis(50);
         this.steps = steps;
+    }
+
+    /**
+     * The agent over a robot simulated by the bridge ({@link SimulatedRobot} with {@code robot}'s options) instead of
+     * a controller node; {@code factory} is a signed bundle file (or null), {@code experience} records every
+     * transition into {@code stateDir/outbox} and uploads it. Started and closed like any node.
+     */
+    public static OtaAgentNode simulated(String robotId, SimulatedRobot.Options robot, Supplier<BrokerEndpoint> broker,
+                                         String fleet, String policy, String channel, Path stateDir, List<Path> trust,
+                                         Path factory, OtaAgent.StepListener steps, boolean experience) {
+        return new OtaAgentNode(robotId, null, robot, broker, fleet, policy, channel, robotId, stateDir, trust, null,
+                factory == null ? null : factory.toString(), steps, experience, null);
     }
 
     static OtaAgentNode of(LaunchFile.NodeSpec s, LaunchRunner.Peers peers) {
@@ -123,7 +151,7 @@ public final class OtaAgentNode implements LaunchNode {
 
     @Override
     public void start() throws Exception {
-        ControllerNode c = controller.get();
+        ControllerNode c = controller == null ? null : controller.get();
         Files.createDirectories(stateDir);
         List<PublicKey> keys = new ArrayList<>();
         PrivateKey signing = null;
@@ -139,6 +167,10 @@ public final class OtaAgentNode implements LaunchNode {
             factoryFile = stateDir.resolve("factory.myl");
             byte[] bytes;
             if (factory.equals("builtin:goal-seeker")) {
+                if (c == null) {
+                    throw new IllegalArgumentException("the built-in goal seeker is made for a controller's parameters; "
+                            + "give a bundle file as the factory policy");
+                }
                 bytes = ShippedBundles.goalSeeker(c.params(), policy, "0.1.0", signing);
             } else if (factory.startsWith("builtin:")) {
                 bytes = ShippedBundles.resign(ShippedBundles.bytes(factory, null), policy, "0.1.0", signing);
@@ -147,21 +179,42 @@ public final class OtaAgentNode implements LaunchNode {
             }
             Files.write(factoryFile, bytes);
         }
-        host = new ControllerOtaHost(c.controller(), Duration.ofSeconds(5));
+        PolicyHost robot;
+        if (c != null) {
+            host = new ControllerOtaHost(c.controller(), Duration.ofSeconds(5));
+            robot = host;
+        } else {
+            if (experience) { // the simulated robot records from its first decision
+                outbox = ExperienceOutbox.open(stateDir.resolve("outbox"), robotId);
+            }
+            simulatedRobot = new SimulatedRobot(robotId, simulated.recorder(outbox), null);
+            robot = simulatedRobot;
+        }
         OtaAgent a = new OtaAgent(new OtaAgent.Context().robotId(robotId).fleet(fleet).channel(channel).policy(policy)
-                .stateDir(stateDir).keys(ReleaseKeys.of(keys)).endpoint(broker.get()).host(host).factoryBundle(factoryFile)
+                .stateDir(stateDir).keys(ReleaseKeys.of(keys)).endpoint(broker.get()).host(robot).factoryBundle(factoryFile)
                 .stepListener(steps));
         agent = a;
         a.start();
-        c.controller().addDiagnostics(a::diagnostics);
-        rosNode = c.rosContext().createNode(name.replaceAll("[^A-Za-z0-9_]", "_"));
-        rosNode.serveParameters(settings());
-        if (experience) {
-            outbox = ExperienceOutbox.open(stateDir.resolve("outbox"), robotId);
-            c.controller().recordExperience(outbox, rewardTopic);
+        if (c != null) {
+            c.controller().addDiagnostics(a::diagnostics);
+            rosNode = c.rosContext().createNode(name.replaceAll("[^A-Za-z0-9_]", "_"));
+            rosNode.serveParameters(settings());
+            if (experience) {
+                outbox = ExperienceOutbox.open(stateDir.resolve("outbox"), robotId);
+                c.controller().recordExperience(outbox, rewardTopic);
+            }
+        } else {
+            simulatedRobot.start();
+        }
+        if (outbox != null) {
             uploader = new ExperienceUploader(outbox, a.link(), fleet);
             uploader.start();
         }
+    }
+
+    /** The bridge-simulated robot of a {@link #simulated} node (after {@link #start()}), else null. */
+    public SimulatedRobot simulatedRobot() {
+        return simulatedRobot;
     }
 
     /** The agent's settings as read-only node parameters (fixed for the agent's life). */
@@ -229,7 +282,10 @@ public final class OtaAgentNode implements LaunchNode {
         if (rosNode != null) {
             rosNode.close();
         }
-        if (outbox != null) {
+        if (simulatedRobot != null) {
+            simulatedRobot.close(); // no more decisions, nothing more recorded
+        }
+        if (outbox != null && controller != null) {
             try {
                 ControllerNode c = controller.get();
                 c.controller().stopRecording();

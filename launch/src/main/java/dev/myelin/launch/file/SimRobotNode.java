@@ -2,14 +2,23 @@ package dev.myelin.launch.file;
 
 import dev.myelin.ros2.Context;
 import dev.myelin.ros2.Node;
+import dev.myelin.ros2.Qos;
+import dev.myelin.ros2.param.ParameterStore;
 import dev.myelin.sim.SimEnv;
 import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Tasks;
+import dev.myelin.sim.node.LeggedSimNode;
+import dev.myelin.sim.node.RobotSimulation;
 import dev.myelin.sim.node.SimNode;
+import dev.myelin.sim.task.MujocoNav;
+import dev.myelin.sim.task.QuadrupedWalk;
+
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
- * {@code kind: sim-node}: simulated differential-drive robots on ROS 2 ({@link SimNode}) ticking on
- * their own thread at a real-time factor. Parameters: {@code task} (diffdrive-nav; mujoco-nav for the MuJoCo
+ * {@code kind: sim-node}: simulated robots on ROS 2 ({@link SimNode} for the wheeled bases, {@link LeggedSimNode} for
+ * the quadruped) ticking on their own thread at a real-time factor; {@code ./myelin sim-node} starts the same node. Parameters: {@code task} (diffdrive-nav; mujoco-nav for the MuJoCo
  * base), {@code task_options}
  * (e.g. {@code beams=24}), {@code seed}, {@code rate} (real-time factor), {@code command_timeout},
  * {@code domain}, {@code localhost_only}, {@code log_episodes} (print each episode's end, default true).
@@ -17,7 +26,7 @@ import dev.myelin.sim.node.SimNode;
  */
 public final class SimRobotNode implements LaunchNode {
 
-    /** Called on the sim thread before every tick (and once after the last); must not block. */
+    /** Called on the sim thread of a wheeled simulation before every tick (and once after the last); must not block. */
     public interface TickObserver {
         void beforeTick(SimNode sim);
     }
@@ -29,9 +38,13 @@ public final class SimRobotNode implements LaunchNode {
     private final double commandTimeout;
     private final RosSettings ros;
     private volatile TickObserver observer;
+    private Qos scanQos = Qos.SENSOR_DATA;
+    private Supplier<Context> contextFactory;
+    private ParameterStore parameters;
+    private Predicate<RobotSimulation> keepGoing = s -> true;
     private Context context;
     private Node node;
-    private volatile SimNode sim;
+    private volatile RobotSimulation sim;
     private Thread thread;
     private volatile boolean running;
     private volatile boolean ticked;
@@ -74,6 +87,33 @@ public final class SimRobotNode implements LaunchNode {
         return this;
     }
 
+    /** The QoS of the wheeled robots' {@code scan} (default sensor data, best effort). Before {@link #start()}. */
+    public SimRobotNode scanQos(Qos qos) {
+        this.scanQos = qos;
+        return this;
+    }
+
+    /** Opens the node's ROS context with {@code open} instead of from its {@link RosSettings}' domain and loopback. */
+    public SimRobotNode contextFactory(Supplier<Context> open) {
+        this.contextFactory = open;
+        return this;
+    }
+
+    /** Serves {@code store} as the node's ROS parameters. Before {@link #start()}. */
+    public SimRobotNode serveParameters(ParameterStore store) {
+        this.parameters = store;
+        return this;
+    }
+
+    /**
+     * Ticks only while {@code condition} holds (checked on the sim thread before every tick; must not block); once it
+     * fails the thread ends and the node stays open ({@link #awaitEnd}). Before {@link #start()}.
+     */
+    public SimRobotNode keepGoing(Predicate<RobotSimulation> condition) {
+        this.keepGoing = condition;
+        return this;
+    }
+
     /** Sets the observer (before {@link #start()}). */
     public SimRobotNode observer(TickObserver o) {
         this.observer = o;
@@ -87,10 +127,13 @@ public final class SimRobotNode implements LaunchNode {
 
     @Override
     public void start() {
-        context = ros.open();
+        context = contextFactory != null ? contextFactory.get() : ros.open();
         try {
             node = context.createNode(name, ros.namespace(), ros.remapping());
-            sim = new SimNode(node, new SimEnv(Tasks.simulator(spec, 1)), seed, commandTimeout);
+            if (parameters != null) {
+                node.serveParameters(parameters);
+            }
+            sim = simulation(spec, seed);
         } catch (RuntimeException e) {
             context.close();
             throw e;
@@ -98,15 +141,22 @@ public final class SimRobotNode implements LaunchNode {
         runThread();
     }
 
+    private RobotSimulation simulation(TaskSpec task, long firstSeed) {
+        SimEnv env = new SimEnv(Tasks.simulator(task, 1));
+        return env.simulator() instanceof QuadrupedWalk
+                ? new LeggedSimNode(node, env, firstSeed, commandTimeout)
+                : new SimNode(node, env, firstSeed, commandTimeout, scanQos);
+    }
+
     private void runThread() {
         running = true;
-        SimNode s = sim;
+        RobotSimulation s = sim;
         thread = Thread.ofPlatform().name("sim-" + name).daemon(true).start(() -> {
             try {
                 s.run(rate, () -> {
                     TickObserver o = observer;
-                    if (o != null) {
-                        o.beforeTick(s);
+                    if (o != null && s instanceof SimNode wheeled) {
+                        o.beforeTick(wheeled);
                     }
                     if (s.ticks() > 0) {
                         ticked = true;
@@ -118,7 +168,7 @@ public final class SimRobotNode implements LaunchNode {
                                         + "mean return %.1f%n", name, st.episodes(), st.successes(), st.collisions(),
                                 st.timeouts(), st.meanReturn());
                     }
-                    return running;
+                    return running && keepGoing.test(s);
                 });
             } catch (RuntimeException | Error e) {
                 failure = "sim thread failed: " + e;
@@ -133,16 +183,30 @@ public final class SimRobotNode implements LaunchNode {
      */
     public void restartEpisodes(long firstSeed, Runnable whileStopped) throws InterruptedException {
         stop();
-        sim.close();
-        if (sim.env().simulator() instanceof dev.myelin.sim.task.MujocoNav physics) {
-            physics.close();
-        }
+        closeSimulation();
         episodesLogged = 0;
-        sim = new SimNode(node, new SimEnv(Tasks.simulator(spec, 1)), firstSeed, commandTimeout);
+        sim = simulation(spec, firstSeed);
         if (whileStopped != null) {
             whileStopped.run();
         }
         runThread();
+    }
+
+    /** The simulation (after {@link #start()}); its counters belong to the sim thread while it runs. */
+    public RobotSimulation simulation() {
+        return sim;
+    }
+
+    /** The ROS node (after {@link #start()}). */
+    public Node rosNode() {
+        return node;
+    }
+
+    /** Waits for the sim thread to end ({@link #keepGoing} failed, {@link #stop} or a failure). */
+    public void awaitEnd() throws InterruptedException {
+        if (thread != null) {
+            thread.join();
+        }
     }
 
     /** The ROS domain the node joined (after start). */
@@ -176,10 +240,7 @@ public final class SimRobotNode implements LaunchNode {
             Thread.currentThread().interrupt();
         }
         if (sim != null) {
-            sim.close();
-            if (sim.env().simulator() instanceof dev.myelin.sim.task.MujocoNav physics) {
-                physics.close();
-            }
+            closeSimulation();
             sim = null;
         }
         if (node != null) {
@@ -189,6 +250,17 @@ public final class SimRobotNode implements LaunchNode {
         if (context != null) {
             context.close();
             context = null;
+        }
+    }
+
+    /** Closes the simulated robots' topics and the physics behind them. */
+    private void closeSimulation() {
+        RobotSimulation s = sim;
+        s.close();
+        if (s instanceof SimNode w && w.env().simulator() instanceof MujocoNav physics) {
+            physics.close();
+        } else if (s instanceof LeggedSimNode l && l.env().simulator() instanceof QuadrupedWalk physics) {
+            physics.close();
         }
     }
 }

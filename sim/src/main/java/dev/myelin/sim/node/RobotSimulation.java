@@ -1,14 +1,14 @@
 package dev.myelin.sim.node;
 
+import dev.myelin.ros2.time.FixedRate;
 import dev.myelin.sim.EpisodeStats;
 
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
  * A simulated robot on ROS 2 that one thread ticks: {@link SimNode} (wheeled bases) and
- * {@link LeggedSimNode} (the quadruped). {@link #run} paces ticks at a real-time factor with absolute
- * deadlines, skipping (and counting) whole periods on overrun instead of bursting.
+ * {@link LeggedSimNode} (the quadruped). {@link #run} paces ticks at a real-time factor on a {@link FixedRate}
+ * schedule (absolute deadlines), skipping (and counting) whole periods on overrun instead of bursting.
  */
 public interface RobotSimulation extends AutoCloseable {
 
@@ -52,24 +52,17 @@ public interface RobotSimulation extends AutoCloseable {
             throw new IllegalArgumentException("real-time factor must be finite and >= 0, got " + realTimeFactor);
         }
         long periodNanos = realTimeFactor == 0 ? 0 : Math.round(controlPeriod() / realTimeFactor * 1e9);
-        long next = System.nanoTime();
+        FixedRate rate = periodNanos == 0 ? null : new FixedRate(periodNanos, System.nanoTime());
         while (keepGoing.getAsBoolean()) {
             tick();
-            if (periodNanos == 0) {
+            if (rate == null) {
                 continue;
             }
-            next += periodNanos;
-            long now = System.nanoTime();
-            if (now > next) {
-                // Overran: skip whole periods rather than catching up in a burst.
-                long behind = (now - next) / periodNanos + 1;
+            long behind = rate.advance(System.nanoTime());
+            if (behind > 0) {
                 countOverruns(behind);
-                next += behind * periodNanos;
             }
-            long wait;
-            while ((wait = next - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
+            FixedRate.parkUntil(rate.release());
         }
     }
 }

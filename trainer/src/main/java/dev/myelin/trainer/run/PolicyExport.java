@@ -7,13 +7,12 @@ import dev.myelin.policy.bundle.PolicyBundle;
 import dev.myelin.policy.bundle.SigningKeys;
 import dev.myelin.policy.bundle.TrustedKeys;
 import dev.myelin.policy.compress.Precision;
-import dev.myelin.policy.engine.InferenceEngine;
-import dev.myelin.policy.engine.InferenceEngines;
 import dev.myelin.policy.model.Policy;
 import dev.myelin.sim.Actor;
 import dev.myelin.sim.Env;
 import dev.myelin.sim.Evaluation;
 import dev.myelin.sim.Tasks;
+import dev.myelin.trainer.engine.EngineActor;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,7 +83,7 @@ public final class PolicyExport {
             List<String> engines = r.precisions().get(i) == Precision.INT8 ? List.of("dense", "int8") : List.of("dense");
             for (String engine : engines) {
                 Evaluation.Summary s = r.episodes() > 0
-                        ? evaluate(trained, engineActor(InferenceEngines.create(engine, b.policy()), trained.agents()), r.episodes())
+                        ? evaluate(trained, EngineActor.of(engine, b.policy(), trained.agents()), r.episodes())
                         : null;
                 rows.add(new Variant(r.precisions().get(i).manifestName() + (r.prune() > 0 ? " pruned " + r.prune() : ""),
                         f, bytes, engine, s, goals));
@@ -120,29 +119,6 @@ public final class PolicyExport {
         try (Env env = Tasks.env(trained.config().taskSpec())) {
             return Evaluation.run(env, actor, episodes, 9_000_000L + trained.config().seed * 1000);
         }
-    }
-
-    /** An inference engine as a simulator actor; multi-agent observations are split per agent. */
-    public static Actor engineActor(InferenceEngine engine, int agents) {
-        int obs = engine.observationSize();
-        int act = engine.actionSize();
-        float[] o = new float[obs];
-        float[] a = new float[act];
-        return new Actor() {
-            @Override
-            public void act(float[] observation, float[] action) {
-                for (int k = 0; k < agents; k++) {
-                    System.arraycopy(observation, k * obs, o, 0, obs);
-                    engine.act(o, a);
-                    System.arraycopy(a, 0, action, k * act, act);
-                }
-            }
-
-            @Override
-            public void startEpisode() {
-                engine.reset();
-            }
-        };
     }
 
     /** A printable table of the rows. */

@@ -3,12 +3,11 @@ package dev.myelin.trainer.seq;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.myelin.policy.engine.EnergyMeter;
-import dev.myelin.policy.engine.InferenceEngine;
-import dev.myelin.policy.engine.InferenceEngines;
 import dev.myelin.policy.model.Policy;
 import dev.myelin.sim.Env;
 import dev.myelin.sim.Tasks;
 import dev.myelin.sim.Transition;
+import dev.myelin.trainer.engine.EngineActor;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -166,27 +165,16 @@ public final class SequenceComparison {
         double returns = 0;
         try (Env env = Tasks.env(config.taskSpec())) {
             int agents = env.agents();
-            int obs = env.observationSpace().size();
-            int act = env.actionSpace().size();
-            InferenceEngine[] engines = new InferenceEngine[agents];
-            for (int a = 0; a < agents; a++) {
-                engines[a] = InferenceEngines.create("dense", policy);
-            }
-            float[] o1 = new float[obs];
-            float[] a1 = new float[act];
-            float[] action = new float[agents * act];
+            EngineActor engines = EngineActor.of("dense", policy, agents);
+            float[] action = new float[agents * env.actionSpace().size()];
             for (int e = 0; e < episodes; e++) {
                 float[] o = env.reset(7_000_000L + config.seed * 1000 + e);
-                for (InferenceEngine en : engines) {
-                    en.reset();
-                }
+                engines.startEpisode();
                 Transition t;
                 do {
+                    engines.act(o, action);
                     for (int a = 0; a < agents; a++) {
-                        System.arraycopy(o, a * obs, o1, 0, obs);
-                        engines[a].act(o1, a1);
-                        System.arraycopy(a1, 0, action, a * act, act);
-                        EnergyMeter m = engines[a].energy();
+                        EnergyMeter m = engines.engine(a).energy();
                         synOps += m.synOps();
                         macs += m.macs();
                         spikes += m.spikes();
@@ -194,9 +182,7 @@ public final class SequenceComparison {
                         decisions++;
                     }
                     t = env.step(action);
-                    for (int a = 0; a < agents; a++) {
-                        engines[a].reward(t.reward(a));
-                    }
+                    engines.observe(t);
                     o = t.observation();
                 } while (!t.done());
                 returns += t.episodeReturn();
