@@ -4,7 +4,7 @@ import dev.myelin.bridge.experience.ExperienceOutbox;
 import dev.myelin.bridge.experience.ExperienceUploader;
 import dev.myelin.bridge.mqtt.BrokerEndpoint;
 import dev.myelin.bridge.ota.OtaAgent;
-import dev.myelin.bridge.ota.PolicyHost;
+import dev.myelin.bridge.ota.ActivationTarget;
 import dev.myelin.bridge.sim.SimulatedRobot;
 import dev.myelin.bridge.wire.ReleaseKeys;
 import dev.myelin.controller.ControllerOtaHost;
@@ -179,7 +179,7 @@ public final class OtaAgentNode implements LaunchNode {
             }
             Files.write(factoryFile, bytes);
         }
-        PolicyHost robot;
+        ActivationTarget robot;
         if (c != null) {
             host = new ControllerOtaHost(c.controller(), Duration.ofSeconds(5));
             robot = host;
