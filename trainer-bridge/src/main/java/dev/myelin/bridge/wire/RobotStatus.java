@@ -137,6 +137,11 @@ public record RobotStatus(String robot, String fleet, boolean online, String pol
         JsonFields lf = f.optObject("loop");
         Loop loop = null;
         if (lf != null) {
+            for (String header : new String[] {"v", "kind"}) { // allowed only at the top level
+                if (lf.has(header)) {
+                    throw new PayloadException("status.loop." + header, "unknown field");
+                }
+            }
             loop = new Loop(lf.integer("jitter_p99_us", 0, MAX_MICROS), lf.integer("io_p99_us", 0, MAX_MICROS),
                     lf.integer("deadline_misses", 0, MAX_COUNT));
             lf.end();

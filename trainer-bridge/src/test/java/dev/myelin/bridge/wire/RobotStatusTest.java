@@ -55,6 +55,7 @@ class RobotStatusTest {
         assertRefused("status.loop.deadline_misses", ",\"loop\":{\"jitter_p99_us\":1,\"io_p99_us\":5}");
         assertRefused("status.loop.cpu", ",\"loop\":{\"jitter_p99_us\":1,\"io_p99_us\":5,\"deadline_misses\":0,\"cpu\":3}");
         assertRefused("status.loop", ",\"loop\":[1,2,3]");
+        assertRefused("status.loop.v", ",\"loop\":{\"v\":1,\"jitter_p99_us\":1,\"io_p99_us\":5,\"deadline_misses\":0}");
         assertRefused("status.experience_backlog", ",\"experience_backlog\":-1");
         assertRefused("status.experience_backlog", ",\"experience_backlog\":9007199254740993");
         assertRefused("status.experience_backlog", ",\"experience_backlog\":true");
