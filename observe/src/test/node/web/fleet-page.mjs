@@ -4,10 +4,10 @@
 //   node fleet-page.mjs URL SCREENSHOT_DIR [PAUSE_ROBOT]
 //
 // It samples the page every 100 ms: which robots it lists and in which state, and for every release row the
-// sequence of states it displayed. It saves a screenshot the first time a release shows as canary, promoted,
-// committed and rolled back, and a last one when stdin closes (the fleet run is over). With PAUSE_ROBOT set, it then
-// clicks that robot's "pause updates" button and waits for the page to show the robot's agent paused. It prints
-// what it saw and exits.
+// sequence of states it displayed, and each robot's last loop jitter figure. It saves a screenshot the first time a
+// release shows as canary, promoted, committed and rolled back, and a last one when stdin closes (the fleet run is
+// over). With PAUSE_ROBOT set, it then clicks that robot's "pause updates" button and waits for the page to show the
+// robot's agent paused. It prints what it saw and exits.
 import { chromium } from "playwright-core";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,6 +48,7 @@ const versions = {};
 const robots = {}; // robot id -> last state shown
 const robotStates = {}; // robot id -> [state, ...] in the order shown
 const safety = {}; // robot id -> largest safety interventions shown
+const jitter = {}; // robot id -> last loop jitter figure shown
 const shot = new Set();
 let refusedShown = 0;
 const sample = () =>
@@ -56,6 +57,7 @@ const sample = () =>
       id: tr.dataset.robot,
       state: tr.dataset.state,
       safety: Number(tr.querySelector("td.safety").textContent),
+      jitter: tr.querySelector("td.loop .jitter")?.textContent ?? null,
     })),
     releases: [...document.querySelectorAll("#releases tbody tr")].map((tr) => ({
       id: tr.dataset.release,
@@ -73,6 +75,7 @@ while (!done) {
     const rs = (robotStates[r.id] ??= []);
     if (rs[rs.length - 1] !== r.state) rs.push(r.state);
     safety[r.id] = Math.max(safety[r.id] ?? 0, r.safety);
+    if (r.jitter !== null) jitter[r.id] = r.jitter;
   }
   for (const r of s.releases) {
     const seq = (states[r.id] ??= []);
@@ -116,6 +119,6 @@ await context.close();
 rmSync(profile, { recursive: true, force: true });
 const foreign = requests.filter((u) => !u.startsWith(url.replace(/\/$/, "")));
 process.stdout.write(
-  JSON.stringify({ robots, robotStates, safety, states, versions, refusedShown, timelinePhases, readout, paths, foreign, consoleErrors, paused }) + "\n",
+  JSON.stringify({ robots, robotStates, safety, jitter, states, versions, refusedShown, timelinePhases, readout, paths, foreign, consoleErrors, paused }) + "\n",
 );
 process.exit(0);

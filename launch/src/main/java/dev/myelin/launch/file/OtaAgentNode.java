@@ -7,7 +7,9 @@ import dev.myelin.bridge.ota.OtaAgent;
 import dev.myelin.bridge.ota.ActivationTarget;
 import dev.myelin.bridge.sim.SimulatedRobot;
 import dev.myelin.bridge.wire.ReleaseKeys;
+import dev.myelin.bridge.wire.RobotStatus;
 import dev.myelin.controller.ControllerOtaHost;
+import dev.myelin.controller.ControllerStatus;
 import dev.myelin.launch.demo.ShippedBundles;
 import dev.myelin.policy.bundle.SigningKeys;
 import dev.myelin.ros2.param.ParameterDescriptor;
@@ -44,6 +46,9 @@ import java.util.function.Supplier;
  * controller: the policy runs on the robot's own ticker, experience is recorded by it, and nothing is on ROS.
  */
 public final class OtaAgentNode implements LaunchNode {
+    /** How often the robot's status is republished with its loop timing and experience backlog. */
+    static final Duration TELEMETRY_INTERVAL = Duration.ofSeconds(3);
+
     private final String name;
     private final Supplier<ControllerNode> controller;
     private final SimulatedRobot.Options simulated;
@@ -62,10 +67,10 @@ public final class OtaAgentNode implements LaunchNode {
     private final String rewardTopic;
     private dev.myelin.ros2.Node rosNode;
     private volatile OtaAgent agent;
-    private ExperienceOutbox outbox;
+    private volatile ExperienceOutbox outbox;
     private ExperienceUploader uploader;
     private ControllerOtaHost host;
-    private SimulatedRobot simulatedRobot;
+    private volatile SimulatedRobot simulatedRobot;
 
     public OtaAgentNode(String name, Supplier<ControllerNode> controller, Supplier<BrokerEndpoint> broker, String fleet,
                         String policy, String channel, String robotId, Path stateDir, List<Path> trust, Path releaseKey,
@@ -192,7 +197,7 @@ public final class OtaAgentNode implements LaunchNode {
         }
         OtaAgent a = new OtaAgent(new OtaAgent.Context().robotId(robotId).fleet(fleet).channel(channel).policy(policy)
                 .stateDir(stateDir).keys(ReleaseKeys.of(keys)).endpoint(broker.get()).host(robot).factoryBundle(factoryFile)
-                .stepListener(steps));
+                .stepListener(steps).telemetry(() -> telemetry(c), TELEMETRY_INTERVAL));
         agent = a;
         a.start();
         if (c != null) {
@@ -210,6 +215,31 @@ public final class OtaAgentNode implements LaunchNode {
             uploader = new ExperienceUploader(outbox, a.link(), fleet);
             uploader.start();
         }
+    }
+
+    /**
+     * The telemetry in the robot's status: over a controller, the loop's p99 period jitter and input-to-output
+     * latency (microseconds) and deadline misses since start; over a simulated robot, its {@link SimulatedRobot#loop()};
+     * with experience upload on, the outbox's backlog.
+     * Agent thread.
+     */
+    private RobotStatus.Telemetry telemetry(ControllerNode c) {
+        RobotStatus.Loop loop = null;
+        SimulatedRobot sim = simulatedRobot;
+        if (sim != null) {
+            loop = sim.loop();
+        } else if (c != null) {
+            ControllerStatus st = c.controller().status();
+            loop = new RobotStatus.Loop(p99Micros(st.jitter()), p99Micros(st.inputToOutput()),
+                    Math.min(st.deadlineMisses(), RobotStatus.MAX_COUNT));
+        }
+        ExperienceOutbox o = outbox;
+        return new RobotStatus.Telemetry(loop, o == null ? -1 : Math.min(o.backlog(), RobotStatus.MAX_COUNT));
+    }
+
+    /** The 99th percentile of a histogram of nanoseconds, in microseconds (0 when empty), within the wire's bound. */
+    static long p99Micros(org.HdrHistogram.Histogram nanos) {
+        return nanos.getTotalCount() == 0 ? 0 : Math.min(RobotStatus.MAX_MICROS, nanos.getValueAtPercentile(99) / 1000);
     }
 
     /** The bridge-simulated robot of a {@link #simulated} node (after {@link #start()}), else null. */

@@ -47,6 +47,32 @@ class OtaRobotNodeTest {
                 }
                 assertTrue(node.outbox().recorded() >= 10, "transitions recorded: " + node.outbox().recorded());
                 assertTrue(Files.isDirectory(state.resolve("outbox")));
+                // The robot's status carries its loop timing and, with no trainer acknowledging, a growing backlog.
+                java.util.concurrent.atomic.AtomicReference<dev.myelin.bridge.wire.RobotStatus> seen =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                try (dev.myelin.bridge.mqtt.MqttLink watcher = new dev.myelin.bridge.mqtt.MqttLink(
+                        new dev.myelin.bridge.mqtt.MqttLink.Options().clientId("ota-robot-watcher").endpoint(broker.endpoint())
+                                .sessionExpiry(Duration.ZERO))) {
+                    watcher.subscribe(dev.myelin.bridge.wire.Topics.status("sim", "robot1"), 1, (t, p, r) -> {
+                        try {
+                            dev.myelin.bridge.wire.RobotStatus st = dev.myelin.bridge.wire.RobotStatus.parse(p);
+                            if (st.telemetry().loop() != null && st.telemetry().experienceBacklog() > 0) {
+                                seen.set(st);
+                            }
+                        } catch (dev.myelin.bridge.wire.PayloadException e) {
+                            throw new AssertionError("the robot's own status is refused", e);
+                        }
+                    });
+                    assertTrue(watcher.startAndAwait(Duration.ofSeconds(10)));
+                    deadline = System.nanoTime() + 20_000_000_000L;
+                    while (seen.get() == null && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                }
+                assertTrue(seen.get() != null, "a status with loop timing and experience backlog");
+                dev.myelin.bridge.wire.RobotStatus.Telemetry tm = seen.get().telemetry();
+                assertTrue(tm.experienceBacklog() <= node.outbox().recorded(), tm.toString());
+                assertTrue(tm.loop().deadlineMisses() <= robot.health().deadlineMisses(), tm.toString());
             } finally {
                 node.close();
             }

@@ -54,6 +54,28 @@ class SimRobotLaunchTest {
             // experience: the controller records each decision with the sim's reward into the agent's outbox
             await(() -> ota.outbox().recorded() > 20 && controller.recordedTransitions() > 20, "decisions recorded");
             assertTrue(Files.isDirectory(state.resolve("outbox")));
+            // the agent's retained status carries the controller's loop timing and the outbox's backlog
+            java.util.concurrent.atomic.AtomicReference<dev.myelin.bridge.wire.RobotStatus> withLoop =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            try (dev.myelin.bridge.mqtt.MqttLink watcher = new dev.myelin.bridge.mqtt.MqttLink(
+                    new dev.myelin.bridge.mqtt.MqttLink.Options().clientId("launch-test-watcher").endpoint(broker.endpoint())
+                            .sessionExpiry(java.time.Duration.ZERO))) {
+                watcher.subscribe("myelin/sim/robots/+/status", 1, (t, p, r) -> {
+                    try {
+                        dev.myelin.bridge.wire.RobotStatus st = dev.myelin.bridge.wire.RobotStatus.parse(p);
+                        if (st.telemetry().loop() != null && st.telemetry().experienceBacklog() >= 0) {
+                            withLoop.set(st);
+                        }
+                    } catch (dev.myelin.bridge.wire.PayloadException e) {
+                        throw new AssertionError("the robot's own status is refused", e);
+                    }
+                });
+                assertTrue(watcher.startAndAwait(java.time.Duration.ofSeconds(10)));
+                await(() -> withLoop.get() != null, "a status with loop timing and experience backlog");
+            }
+            dev.myelin.bridge.wire.RobotStatus.Loop loop = withLoop.get().telemetry().loop();
+            assertTrue(loop.jitterP99Micros() > 0 && loop.ioP99Micros() > 0, "loop timing of a running controller: " + loop);
+            assertTrue(loop.deadlineMisses() <= controller.status().deadlineMisses(), loop.toString());
             assertNull(runner.failure());
             // the controller and the agent serve their settings as parameters, the controller its lifecycle too
             try (dev.myelin.ros2.Context probe = dev.myelin.ros2.Context.builder().domainId(domain).localhostOnly(true)

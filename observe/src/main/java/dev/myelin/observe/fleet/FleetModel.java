@@ -26,6 +26,7 @@ import java.util.function.LongSupplier;
  * robot status and health reports through the wire parsers (a robot may speak only for itself, on its own topic),
  * release manifests only when their signature verifies with a trusted release key and they name the fleet, policy
  * and channel of their topic. Anything else is refused, counted and listed with its reason, never shown as fact.
+ * A robot's loop timing and experience backlog are those its latest status carried.
  *
  * <p>Releases move through {@code canary} (manifest naming canary robots), {@code promoted} (manifest for the whole
  * fleet), {@code committed} (every online robot of the policy reported committing it) or {@code rolled-back} (a
@@ -296,6 +297,14 @@ public final class FleetModel {
             n.put("online", s != null && s.online());
             if (s != null && s.online()) {
                 n.put("policy", s.policy()).put("version", s.version()).put("ota", s.ota()).put("status_at_ms", s.atMillis());
+                RobotStatus.Loop loop = s.telemetry().loop();
+                if (loop != null) {
+                    n.putObject("loop").put("jitter_p99_us", loop.jitterP99Micros()).put("io_p99_us", loop.ioP99Micros())
+                            .put("deadline_misses", loop.deadlineMisses());
+                }
+                if (s.telemetry().experienceBacklog() >= 0) {
+                    n.put("experience_backlog", s.telemetry().experienceBacklog());
+                }
             }
             n.put("status_seen_ms", r.statusSeenMs);
             ObjectNode slots = n.putObject("slots");

@@ -10,6 +10,7 @@ import dev.myelin.bridge.sim.SimulatedRobot;
 import dev.myelin.bridge.wire.ReleaseKeys;
 import dev.myelin.bridge.wire.ReleaseManifest;
 import dev.myelin.bridge.wire.ReleaseSigner;
+import dev.myelin.bridge.wire.RobotStatus;
 import dev.myelin.bridge.wire.Topics;
 import dev.myelin.observe.Await;
 import dev.myelin.observe.WebClients;
@@ -44,8 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The fleet dashboard in headless Chromium (Debian's, driven by playwright-core) during an ota-demo-style run: an
  * embedded broker, three simulated robots with their update agents, a healthy release that goes from canary to
  * promoted and committed, a release whose commands exceed the safety gate that is rolled back, a forged manifest
- * that the page refuses and a robot that goes offline; then, the dashboard holding the release key, a click pauses one robot's updates. Screenshots
- * are kept in {@code target/fleet-ui-screenshots}.
+ * that the page refuses and a robot that goes offline, each robot's loop jitter shown from its status; then, the
+ * dashboard holding the release key, a click pauses one robot's updates. Screenshots are kept in
+ * {@code target/fleet-ui-screenshots}.
  */
 class FleetDashboardBrowserTest {
 
@@ -77,7 +79,8 @@ class FleetDashboardBrowserTest {
                 SimulatedRobot sim = new SimulatedRobot(id, new SimulatedRobot.Options().period(Duration.ofMillis(10))
                         .decisionBudget(Duration.ofMillis(250)), null);
                 OtaAgent agent = new OtaAgent(new OtaAgent.Context().robotId(id).fleet(FLEET).policy("nav")
-                        .stateDir(tmp.resolve(id)).keys(keys).endpoint(broker.endpoint()).host(sim).factoryBundle(factory));
+                        .stateDir(tmp.resolve(id)).keys(keys).endpoint(broker.endpoint()).host(sim).factoryBundle(factory)
+                        .telemetry(() -> new RobotStatus.Telemetry(sim.loop(), -1), Duration.ofMillis(500)));
                 sims.add(sim);
                 agents.add(agent);
                 agent.start();
@@ -127,6 +130,10 @@ class FleetDashboardBrowserTest {
                 assertEquals("online", r.at("/robots/r1").asText(), r.get("robots").toString());
                 assertEquals("offline", r.at("/robots/r2").asText(), r.get("robots").toString());
                 assertEquals("online", r.at("/robots/r3").asText(), r.get("robots").toString());
+                // Each robot's loop timing, from its status: a jitter figure in microseconds on the page.
+                String jitter = r.at("/jitter/r1").asText();
+                assertTrue(jitter.matches("\\d+ \u00b5s"), "r1's loop jitter on the page: " + r.get("jitter"));
+                assertTrue(r.at("/jitter/r3").asText().matches("\\d+ \u00b5s"), "r3's loop jitter: " + r.get("jitter"));
                 JsonNode states = r.get("states");
                 assertEquals(List.of("canary", "promoted", "committed"), list(states.get(good.releaseId())),
                         "1.1.0 on the page: " + states);

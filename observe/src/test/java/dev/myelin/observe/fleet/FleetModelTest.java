@@ -99,6 +99,37 @@ class FleetModelTest {
     }
 
     @Test
+    void aRobotsLoopTimingAndExperienceBacklogReachTheModel() {
+        model.onStatus(Topics.status("lab", "r1"), new RobotStatus("r1", "lab", true, "nav", "1.0.0", SHA, "idle", now,
+                java.util.Map.of(), new RobotStatus.Telemetry(new RobotStatus.Loop(63, 912, 2), 4096)).toBytes());
+        online("r2", "1.0.0");
+        JsonNode r1 = model.snapshot().at("/robots/0");
+        assertEquals("r1", r1.get("id").asText());
+        assertEquals(63, r1.at("/loop/jitter_p99_us").asLong());
+        assertEquals(912, r1.at("/loop/io_p99_us").asLong());
+        assertEquals(2, r1.at("/loop/deadline_misses").asLong());
+        assertEquals(4096, r1.get("experience_backlog").asLong());
+        JsonNode r2 = model.snapshot().at("/robots/1");
+        assertFalse(r2.has("loop") || r2.has("experience_backlog"), "r2 reported neither: " + r2);
+
+        // A newer status replaces the figures; a status with a bad figure is refused and the last good one stays.
+        now += 3000;
+        model.onStatus(Topics.status("lab", "r1"), new RobotStatus("r1", "lab", true, "nav", "1.0.0", SHA, "idle", now,
+                java.util.Map.of(), new RobotStatus.Telemetry(new RobotStatus.Loop(70, 930, 3), 12)).toBytes());
+        String bad = new String(new RobotStatus("r1", "lab", true, "nav", "1.0.0", SHA, "idle", now).toBytes(),
+                StandardCharsets.UTF_8).replace("}", ",\"loop\":{\"jitter_p99_us\":-5,\"io_p99_us\":1,\"deadline_misses\":0}}");
+        model.onStatus(Topics.status("lab", "r1"), bad.getBytes(StandardCharsets.UTF_8));
+        JsonNode snap = model.snapshot();
+        assertEquals(70, snap.at("/robots/0/loop/jitter_p99_us").asLong());
+        assertEquals(12, snap.at("/robots/0/experience_backlog").asLong());
+        assertEquals(1, snap.get("refused").asLong());
+        assertTrue(snap.at("/refusals/0").asText().contains("status.loop.jitter_p99_us"), snap.get("refusals").toString());
+        // Offline, the robot's figures are no longer shown as current.
+        model.onStatus(Topics.status("lab", "r1"), RobotStatus.offline("r1", "lab").toBytes());
+        assertFalse(model.snapshot().at("/robots/0").has("loop"));
+    }
+
+    @Test
     void untrustedOrMisplacedPayloadsAreRefusedAndNeverShown() {
         KeyPair rogue = SigningKeys.generate();
         ReleaseManifest m = manifest("2.0.0", ReleaseManifest.Stage.FLEET, List.of(), "stable");

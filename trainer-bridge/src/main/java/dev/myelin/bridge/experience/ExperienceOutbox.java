@@ -101,6 +101,7 @@ public final class ExperienceOutbox implements TransitionRecorder, AutoCloseable
     private int cursorIndex;
     private long nextNumber;
     private long lastFlush = System.nanoTime();
+    private volatile long acknowledged;
 
     // Control thread.
     private final CRC32C writeCrc = new CRC32C();
@@ -222,6 +223,15 @@ public final class ExperienceOutbox implements TransitionRecorder, AutoCloseable
     /** Transitions recorded since this outbox was opened. */
     public long recorded() {
         return recorded;
+    }
+
+    /**
+     * Transitions recorded but not yet acknowledged by the trainer: those recorded since this outbox was opened less
+     * those acknowledged since, never below 0. While transitions left by an earlier run are still being uploaded it
+     * is a lower bound. Any thread.
+     */
+    public long backlog() {
+        return Math.max(0, recorded - acknowledged);
     }
 
     /** Transitions refused because the disk budget was full or the outbox was closed. */
@@ -386,6 +396,7 @@ public final class ExperienceOutbox implements TransitionRecorder, AutoCloseable
         cursorOffset = b.endOffset();
         cursorIndex = b.first() + b.count();
         writeCursor();
+        acknowledged += b.count();
     }
 
     private void retire(OutboxSegment s) throws IOException {

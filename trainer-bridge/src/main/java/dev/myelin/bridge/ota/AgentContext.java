@@ -3,11 +3,13 @@ package dev.myelin.bridge.ota;
 import dev.myelin.bridge.mqtt.BrokerEndpoint;
 import dev.myelin.bridge.wire.RefusalLog;
 import dev.myelin.bridge.wire.ReleaseKeys;
+import dev.myelin.bridge.wire.RobotStatus;
 import dev.myelin.bridge.wire.Topics;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
 
 /**
  * The update agent's configuration: fluent setters and one {@link #conclude()} that validates. Required:
@@ -36,6 +38,8 @@ public abstract class AgentContext<C extends AgentContext<C>> {
     Duration rollbackHealthCheck = Duration.ZERO;
     long minHealthTicks = 1;
     OtaAgent.StepListener stepListener = (s, r) -> { };
+    Supplier<RobotStatus.Telemetry> telemetry;
+    Duration telemetryInterval = Duration.ofSeconds(5);
     ThreadFactory threadFactory;
 
     AgentContext() {
@@ -140,6 +144,17 @@ public abstract class AgentContext<C extends AgentContext<C>> {
         return self();
     }
 
+    /**
+     * The robot's loop timing and experience backlog, carried in its status (default: none). Read on the agent
+     * thread with every status and republished every {@code interval} while online; a supplier that throws or
+     * returns null leaves the telemetry out of that status.
+     */
+    public C telemetry(Supplier<RobotStatus.Telemetry> supplier, Duration interval) {
+        this.telemetry = supplier;
+        this.telemetryInterval = interval;
+        return self();
+    }
+
     /** Thread factory for the agent thread (default: a daemon platform thread). */
     public C threadFactory(ThreadFactory f) {
         this.threadFactory = f;
@@ -159,7 +174,8 @@ public abstract class AgentContext<C extends AgentContext<C>> {
         if (chunkWindow < 1 || chunkWindow > 1024) {
             throw new IllegalArgumentException("chunk window must be 1..1024, got " + chunkWindow);
         }
-        for (Duration d : new Duration[] {chunkRetry, maxChunkRetry, healthPoll, swapTimeout, reportInterval}) {
+        for (Duration d : new Duration[] {chunkRetry, maxChunkRetry, healthPoll, swapTimeout, reportInterval,
+                telemetryInterval}) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("durations must be positive");
             }

@@ -180,6 +180,10 @@ public final class OtaAgent implements AutoCloseable {
         exec.scheduleWithFixedDelay(guard(this::flushRefusals), 1, 1, TimeUnit.SECONDS);
         long report = ctx.reportInterval.toMillis();
         exec.scheduleWithFixedDelay(guard(this::periodicReport), report, report, TimeUnit.MILLISECONDS);
+        if (ctx.telemetry != null) {
+            long every = ctx.telemetryInterval.toMillis();
+            exec.scheduleWithFixedDelay(guard(this::publishStatus), every, every, TimeUnit.MILLISECONDS);
+        }
         link.start();
     }
 
@@ -797,11 +801,25 @@ public final class OtaAgent implements AutoCloseable {
         }
         OtaState.SlotRecord c = state.committedRecord();
         RobotStatus s = new RobotStatus(ctx.robotId, ctx.fleet, true, ctx.policy, c.version().toString(), c.fileSha256(),
-                activity(), System.currentTimeMillis(), refusals.counts());
+                activity(), System.currentTimeMillis(), refusals.counts(), telemetry());
         try {
             link.publish(Topics.status(ctx.fleet, ctx.robotId), s.toBytes(), 1, true);
         } catch (MqttException e) {
             LOG.log(Level.DEBUG, ctx.robotId + ": status not published: " + e.getMessage());
+        }
+    }
+
+    /** The supplier's telemetry, or none when there is no supplier or it failed. */
+    private RobotStatus.Telemetry telemetry() {
+        if (ctx.telemetry == null) {
+            return RobotStatus.Telemetry.NONE;
+        }
+        try {
+            RobotStatus.Telemetry t = ctx.telemetry.get();
+            return t == null ? RobotStatus.Telemetry.NONE : t;
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, ctx.robotId + ": no telemetry in this status: " + e.getMessage());
+            return RobotStatus.Telemetry.NONE;
         }
     }
 

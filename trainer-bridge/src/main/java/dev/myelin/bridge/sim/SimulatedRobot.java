@@ -4,6 +4,7 @@ import dev.myelin.bridge.experience.TransitionRecorder;
 import dev.myelin.bridge.ota.HealthCounters;
 import dev.myelin.bridge.ota.ActivationTarget;
 import dev.myelin.bridge.ota.ActivationRefusedException;
+import dev.myelin.bridge.wire.RobotStatus;
 import dev.myelin.policy.bundle.PolicyBundle;
 import dev.myelin.policy.engine.InferenceEngine;
 import dev.myelin.policy.engine.InferenceEngines;
@@ -29,7 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>a non-finite action is never applied: the base stops and the tick counts a NaN action;</li>
  *   <li>a safety gate: a command beyond {@code speedLimit} of an action channel's half-range is clamped and
  *       counts a safety intervention;</li>
- *   <li>policy switches happen between ticks (hot swap), with everything allocated in {@link #prepare}.</li>
+ *   <li>policy switches happen between ticks (hot swap), with everything allocated in {@link #prepare};</li>
+ *   <li>loop timing over the last {@value #TIMING_WINDOW} decisions: period jitter (deviation of the time between
+ *       tick starts from the period) and tick start to action, read by {@link #loop()}.</li>
  * </ul>
  *
  * <p>World: pose {@code (x, y, θ)}; actions 0 and 1 (when present), mapped from their channel range onto
@@ -148,6 +151,14 @@ public final class SimulatedRobot implements ActivationTarget, AutoCloseable {
     private volatile long nanActions;
     private volatile long deadlineMisses;
 
+    /** Decisions whose timing {@link #loop()} summarises. */
+    public static final int TIMING_WINDOW = 1024;
+    // Written by the tick only; read racily by loop() (a telemetry figure, not a counter anything depends on).
+    private final long[] jitterNanos = new long[TIMING_WINDOW];
+    private final long[] actNanos = new long[TIMING_WINDOW];
+    private volatile long timed;
+    private long lastStart;
+
     // Tick state.
     private double x;
     private double y;
@@ -247,6 +258,27 @@ public final class SimulatedRobot implements ActivationTarget, AutoCloseable {
         return new HealthCounters(ticks, interventions, nanActions, deadlineMisses);
     }
 
+    /**
+     * The 99th percentiles of period jitter and of tick start to action (microseconds) over the last
+     * {@value #TIMING_WINDOW} decisions, and the deadline misses so far; null before two decisions ran. Any
+     * thread (copies the window).
+     */
+    public RobotStatus.Loop loop() {
+        int n = (int) Math.min(timed, TIMING_WINDOW);
+        if (n == 0) {
+            return null;
+        }
+        return new RobotStatus.Loop(p99Micros(jitterNanos, n), p99Micros(actNanos, n),
+                Math.min(deadlineMisses, RobotStatus.MAX_COUNT));
+    }
+
+    private static long p99Micros(long[] window, int n) {
+        long[] v = java.util.Arrays.copyOf(window, n);
+        java.util.Arrays.sort(v);
+        long p99 = v[Math.min(n - 1, (int) Math.ceil(0.99 * n) - 1)];
+        return Math.min(RobotStatus.MAX_MICROS, Math.max(0, p99) / 1000);
+    }
+
     /** The bundle running now (null before the first activation). */
     public PolicyBundle activeBundle() {
         Loaded l = active;
@@ -279,6 +311,9 @@ public final class SimulatedRobot implements ActivationTarget, AutoCloseable {
             active = s.next;
             s.done.complete(health());
         }
+        long start = System.nanoTime();
+        long sincePrevious = lastStart == 0 ? -1 : start - lastStart;
+        lastStart = start;
         Loaded p = active;
         if (p == null) {
             return;
@@ -300,7 +335,14 @@ public final class SimulatedRobot implements ActivationTarget, AutoCloseable {
         float[] act = p.action;
         long t0 = System.nanoTime();
         p.engine.act(obs, act);
-        long spent = System.nanoTime() - t0;
+        long acted = System.nanoTime();
+        long spent = acted - t0;
+        if (sincePrevious >= 0) {
+            int slot = (int) (timed % TIMING_WINDOW);
+            jitterNanos[slot] = Math.abs(sincePrevious - options.period.toNanos());
+            actNanos[slot] = acted - start;
+            timed++;
+        }
         long missed = spent > budgetNanos ? 1 : 0;
         boolean finite = true;
         for (float a : act) {

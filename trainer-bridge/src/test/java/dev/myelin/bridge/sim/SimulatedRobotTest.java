@@ -78,6 +78,24 @@ class SimulatedRobotTest {
     }
 
     @Test
+    void loopTimingMeasuresTheTimeBetweenTicks() throws Exception {
+        try (SimulatedRobot r = new SimulatedRobot("r1", new SimulatedRobot.Options().period(Duration.ofMillis(5)), null)) {
+            r.activate(r.prepare(bundle(Fixtures.healthyNetwork(1)))).get();
+            assertEquals(null, r.loop(), "no timing before the first decisions");
+            r.tick();
+            assertEquals(null, r.loop(), "one tick has no period yet");
+            for (int i = 0; i < 10; i++) {
+                Thread.sleep(20); // ticks 20+ ms apart on a 5 ms period: every period is late by 15 ms or more
+                r.tick();
+            }
+            dev.myelin.bridge.wire.RobotStatus.Loop l = r.loop();
+            assertTrue(l.jitterP99Micros() >= 15_000 && l.jitterP99Micros() < 5_000_000, "jitter p99 " + l);
+            assertTrue(l.ioP99Micros() < l.jitterP99Micros(), "a decision takes less than the delay: " + l);
+            assertEquals(r.health().deadlineMisses(), l.deadlineMisses());
+        }
+    }
+
+    @Test
     void switchesOnlyBetweenTicks() throws Exception {
         try (SimulatedRobot r = new SimulatedRobot("r1", new SimulatedRobot.Options().period(Duration.ofMillis(5)), null)) {
             PolicyBundle a = bundle(Fixtures.healthyNetwork(1));

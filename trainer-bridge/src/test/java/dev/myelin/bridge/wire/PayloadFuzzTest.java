@@ -37,6 +37,8 @@ class PayloadFuzzTest {
     private static final byte[] HEALTH = new HealthReport("r1", "nav", "nav-1.1.0-abcdefabcdef", "1.1.0", "ab".repeat(32),
             HealthReport.Event.ROLLED_BACK, "NaN", 10, 1, 2, 3, 4).toBytes();
     private static final byte[] STATUS = new RobotStatus("r1", "lab", true, "nav", "1.1.0", "ab".repeat(32), "idle", 9).toBytes();
+    private static final byte[] STATUS_TELEMETRY = new RobotStatus("r1", "lab", true, "nav", "1.1.0", "ab".repeat(32), "idle", 9,
+            java.util.Map.of("manifest", 2L), new RobotStatus.Telemetry(new RobotStatus.Loop(41, 730, 3), 1200)).toBytes();
     private static final byte[] BATCH = new ExperienceBatch("r1", 3, 4, 5, List.of(new ExperienceTransition("r1", 3, 4, 5, 6, 7,
             new float[] {1, 2, 3}, new float[] {4}, Float.NaN, true))).encode();
 
@@ -117,6 +119,7 @@ class PayloadFuzzTest {
         refusedUnlessIntact(p -> FleetCommand.open(p, FX.keys), damage(COMMAND, d), openIntact(COMMAND, false));
         onlyRefusals(HealthReport::parse, damage(HEALTH, d));
         onlyRefusals(RobotStatus::parse, damage(STATUS, d));
+        onlyRefusals(RobotStatus::parse, damage(STATUS_TELEMETRY, d));
         onlyRefusals(ExperienceAck::parse, damage(new ExperienceAck("r1", 1, 2, 3, 4).toBytes(), d));
     }
 
@@ -135,6 +138,7 @@ class PayloadFuzzTest {
         assertEquals(FleetCommand.Action.ROLLBACK, FleetCommand.open(COMMAND, FX.keys).action());
         assertEquals(3, HealthReport.parse(HEALTH).deadlineMisses());
         assertEquals("idle", RobotStatus.parse(STATUS).ota());
+        assertEquals(730, RobotStatus.parse(STATUS_TELEMETRY).telemetry().loop().ioP99Micros());
         assertTrue(Float.isNaN(ExperienceBatch.decode(BATCH).transitions().get(0).reward()));
     }
 

@@ -52,6 +52,15 @@ function agentCell(r, data) {
   return td;
 }
 
+// The loop's p99 period jitter and input-to-output latency (microseconds) and deadline misses from the robot's status.
+function loopCell(r) {
+  const l = r.online ? r.loop : undefined;
+  if (!l) return el("td", { class: "loop muted" }, "not reported");
+  return el("td", { class: "loop", title: "p99 period jitter / p99 input-to-output; deadline misses since start" },
+    el("span", { class: "jitter" }, l.jitter_p99_us + " \u00b5s"), " / ", el("span", { class: "io" }, l.io_p99_us + " \u00b5s"),
+    el("span", { class: "slot muted" }, l.deadline_misses + " missed"));
+}
+
 function renderRobots(data) {
   const body = document.querySelector("#robots tbody");
   body.replaceChildren();
@@ -74,8 +83,10 @@ function renderRobots(data) {
         health,
         el("td", { class: "safety" }, String(r.totals.safety_interventions)),
         el("td", {}, String(r.totals.deadline_misses)),
-        el("td", { class: "muted", title: "the robots' health reports do not carry loop timing yet" }, "not reported"),
-        el("td", { class: "muted", title: "the robots' health reports do not carry the outbox size yet" }, "not reported"),
+        loopCell(r),
+        r.online && r.experience_backlog !== undefined
+          ? el("td", { class: "backlog", title: "transitions recorded but not yet uploaded" }, String(r.experience_backlog))
+          : el("td", { class: "backlog muted" }, "not reported"),
       ),
     );
   }
