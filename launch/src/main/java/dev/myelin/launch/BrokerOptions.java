@@ -9,11 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** How a command reaches the MQTT broker: URI, optional username and password file, CA for TLS. */
-final class BrokerOptions {
+public final class BrokerOptions {
 
     @Option(names = "--broker", defaultValue = "tcp://127.0.0.1:1883", paramLabel = "URI",
             description = "Broker: tcp://host:port or ssl://host:port (default ${DEFAULT-VALUE}).")
-    String uri;
+    public String uri;
 
     @Option(names = "--username", paramLabel = "NAME", description = "Broker username.")
     String username;
@@ -24,7 +24,7 @@ final class BrokerOptions {
     @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate that signed the broker's TLS certificate.")
     Path ca;
 
-    BrokerEndpoint endpoint() throws IOException {
+    public BrokerEndpoint endpoint() throws IOException {
         char[] password = null;
         if (passwordFile != null) {
             if (username == null) {

@@ -6,14 +6,14 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 
 /** {@code --foxglove PORT}: a Foxglove live view of the domain's topics next to whatever the command runs. */
-final class FoxgloveOption {
+public final class FoxgloveOption {
 
     @Option(names = "--foxglove", paramLabel = "PORT",
             description = "Also serve the domain's topics to Foxglove (connect to ws://HOST:PORT).")
     Integer port;
 
     /** The bridge, or null without {@code --foxglove}. */
-    FoxgloveBridge start(Integer domain, Boolean localhostOnly) throws IOException {
+    public FoxgloveBridge start(Integer domain, Boolean localhostOnly) throws IOException {
         if (port == null) {
             return null;
         }

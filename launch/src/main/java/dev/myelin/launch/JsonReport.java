@@ -10,12 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A benchmark's figures as nested maps, written as JSON with {@code --json FILE}. */
-final class JsonReport {
+public final class JsonReport {
     private final Map<String, Object> root = new LinkedHashMap<>();
 
     /** Puts {@code value} at a dotted path such as {@code engines.event.p50_us}. */
     @SuppressWarnings("unchecked")
-    JsonReport put(String path, Object value) {
+    public JsonReport put(String path, Object value) {
         String[] parts = path.split("\\.");
         Map<String, Object> node = root;
         for (int i = 0; i < parts.length - 1; i++) {
@@ -25,11 +25,11 @@ final class JsonReport {
         return this;
     }
 
-    Map<String, Object> root() {
+    public Map<String, Object> root() {
         return root;
     }
 
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -37,7 +37,7 @@ final class JsonReport {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
     }
 
-    static double round(double x, int decimals) {
+    public static double round(double x, int decimals) {
         double f = Math.pow(10, decimals);
         return Math.round(x * f) / f;
     }

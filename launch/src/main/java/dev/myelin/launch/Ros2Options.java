@@ -14,14 +14,14 @@ import java.util.List;
  * ROS 2 connection options shared by every command that joins a ROS graph (tools and nodes); defaults come from
  * the ROS environment variables.
  */
-final class Ros2Options {
+public final class Ros2Options {
     /**
      * {@code --domain} alone, for commands that pick their own default (an isolated domain for a demo or a benchmark):
      * such a command names its default under the key {@code domain} in its resource bundle.
      */
-    static final class Domain {
+    public static final class Domain {
         @Option(names = "--domain", paramLabel = "ID", description = "DDS domain id (default: $ROS_DOMAIN_ID, else 0).")
-        Integer id;
+        public Integer id;
     }
 
     @picocli.CommandLine.Mixin
@@ -29,11 +29,11 @@ final class Ros2Options {
 
     @Option(names = "--localhost-only", negatable = true,
             description = "Loopback only (default: ROS_LOCALHOST_ONLY=1 or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).")
-    Boolean localhostOnly;
+    public Boolean localhostOnly;
 
     @Option(names = "--msg-path", paramLabel = "DIR",
             description = "Extra directory of <pkg>/msg/<Name>.msg definitions (repeatable).")
-    List<Path> messagePaths = new ArrayList<>();
+    public List<Path> messagePaths = new ArrayList<>();
 
     @Option(names = "--gid-layout", paramLabel = "LAYOUT", converter = GidLayoutConverter.class,
             description = "GID size on ros_discovery_info: iron (16 bytes, Iron and later; default) or humble (24).")
@@ -47,17 +47,17 @@ final class Ros2Options {
     }
 
     /** The domain given with {@code --domain}, or null (then the ROS environment decides). */
-    Integer domain() {
+    public Integer domain() {
         return domainOption.id;
     }
 
     /** A tool's context: its nodes declare no parameters. */
-    Context open() {
+    public Context open() {
         return builder().parameterServices(false).build();
     }
 
     /** A context builder with these options applied (a node command adds its own settings and builds it). */
-    Context.Builder builder() {
+    public Context.Builder builder() {
         Context.Builder b = Context.builder();
         if (gidLayout != null) {
             b.gidLayout(gidLayout);

@@ -7,9 +7,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 /** A {@code ./myelin} command run in-process: its exit status, what it printed and what it reported as errors. */
-record CliRun(int code, String out, String err) {
+public record CliRun(int code, String out, String err) {
 
-    static CliRun of(String... args) {
+    public static CliRun of(String... args) {
         StringWriter err = new StringWriter();
         var cli = Myelin.commandLine();
         cli.setErr(new PrintWriter(err));
