@@ -224,7 +224,8 @@ public final class Controller implements AutoCloseable {
         return host;
     }
 
-    public LoopMetrics metrics() {
+    /** The loop's own counters and histograms; everything else reads them through {@link #status()}. */
+    LoopMetrics metrics() {
         return metrics;
     }
 
@@ -336,7 +337,7 @@ public final class Controller implements AutoCloseable {
     private void chargeMisses(long n) {
         PreparedPolicy p = active;
         if (p != null) {
-            PolicyHost.countMisses(p, n);
+            p.counters().countMisses(n);
         }
     }
 
@@ -409,7 +410,7 @@ public final class Controller implements AutoCloseable {
         if (!gate.admitObservation(observation, observation.length)) {
             gate.hold(null, command);
             recorder.cause(Intervention.NON_FINITE_OBSERVATION);
-            PolicyHost.countSafeHold(p);
+            p.counters().countSafeHold();
             return false;
         }
         InferenceEngine engine = p.engine();
@@ -417,14 +418,14 @@ public final class Controller implements AutoCloseable {
         try {
             engine.act(observation, action);
         } catch (RuntimeException e) {
-            PolicyHost.countFault(p);
+            p.counters().countFault();
             hold(Intervention.POLICY_FAULT, p);
             return false;
         }
         long dt = System.nanoTime() - t0;
         recorder.policyRan(dt);
         metrics.recordDecision(dt, engine.energy().estimatePicojoules());
-        PolicyHost.countDecision(p);
+        p.counters().countDecision();
         for (int i = 0; i < proposal.length; i++) {
             proposal[i] = action[p.actionIndex(i)];
         }
@@ -434,8 +435,8 @@ public final class Controller implements AutoCloseable {
     /** Passes the proposal through the safety gate into the command; true when it (possibly clamped) goes out. */
     private boolean gate(PreparedPolicy p) {
         if (!gate.pass(proposal, command)) {
-            PolicyHost.countNonFinite(p);
-            PolicyHost.countSafeHold(p);
+            p.counters().countNonFinite();
+            p.counters().countSafeHold();
             recorder.cause(Intervention.NON_FINITE_ACTION);
             return false;
         }
@@ -447,7 +448,7 @@ public final class Controller implements AutoCloseable {
         gate.hold(cause, command);
         recorder.cause(cause);
         if (p != null) {
-            PolicyHost.countSafeHold(p);
+            p.counters().countSafeHold();
         }
     }
 

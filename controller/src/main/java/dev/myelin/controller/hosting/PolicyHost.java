@@ -213,27 +213,4 @@ public final class PolicyHost {
         swaps = swaps + 1;
         p.markInstalled(nowNanos); // opens the swapper's latch: everything above is visible to it
     }
-
-    // Loop-thread counters of the installed policy.
-
-    /** Counts one decision. Loop thread. */
-    public static void countDecision(PreparedPolicy p) {
-        p.count(PreparedPolicy.DECISIONS);
-    }
-
-    public static void countNonFinite(PreparedPolicy p) {
-        p.count(PreparedPolicy.NON_FINITE);
-    }
-
-    public static void countFault(PreparedPolicy p) {
-        p.count(PreparedPolicy.FAULTS);
-    }
-
-    public static void countSafeHold(PreparedPolicy p) {
-        p.count(PreparedPolicy.SAFE_HOLDS);
-    }
-
-    public static void countMisses(PreparedPolicy p, long n) {
-        p.add(PreparedPolicy.MISSES, n);
-    }
 }

@@ -5,7 +5,6 @@ import dev.myelin.policy.engine.InferenceEngine;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A verified bundle with its engine built, warmed up and reset, its mapping checked: eligible to be
@@ -16,12 +15,6 @@ public final class PreparedPolicy implements dev.myelin.bridge.ota.ActivationTar
     /** Lifecycle of a prepared policy. */
     public enum State { PREPARED, PENDING, INSTALLED, RETIRED, WITHDRAWN }
 
-    static final int DECISIONS = 0;
-    static final int NON_FINITE = 1;
-    static final int FAULTS = 2;
-    static final int SAFE_HOLDS = 3;
-    static final int MISSES = 4;
-
     private final PolicyBundle bundle;
     private final InferenceEngine engine;
     private final int[] outputToAction;
@@ -29,7 +22,7 @@ public final class PreparedPolicy implements dev.myelin.bridge.ota.ActivationTar
     private final long tag;
     private final AtomicInteger state = new AtomicInteger(State.PREPARED.ordinal());
     private volatile CountDownLatch installed = new CountDownLatch(1);
-    private final AtomicLongArray counters = new AtomicLongArray(5);
+    private final PolicyCounters counters = new PolicyCounters();
     private volatile long installedAtNanos;
     // Loop-wide counters as they stood at the last switch to this policy (written by the loop before the latch opens).
     long switchTicks;
@@ -108,9 +101,7 @@ public final class PreparedPolicy implements dev.myelin.bridge.ota.ActivationTar
 
     /** Loop thread: the policy runs from this tick; its counters restart. */
     void markInstalled(long nowNanos) {
-        for (int i = 0; i < counters.length(); i++) {
-            counters.lazySet(i, 0);
-        }
+        counters.reset();
         installedAtNanos = nowNanos;
         state.set(State.INSTALLED.ordinal());
         installed.countDown();
@@ -120,13 +111,9 @@ public final class PreparedPolicy implements dev.myelin.bridge.ota.ActivationTar
         state.set(State.RETIRED.ordinal());
     }
 
-    // Loop-thread counters (single writer, read by any thread).
-    void count(int which) {
-        counters.lazySet(which, counters.get(which) + 1);
-    }
-
-    void add(int which, long n) {
-        counters.lazySet(which, counters.get(which) + n);
+    /** What this policy did since it was last installed; the loop counts into it while the policy is installed. */
+    public PolicyCounters counters() {
+        return counters;
     }
 
     /**
@@ -146,8 +133,7 @@ public final class PreparedPolicy implements dev.myelin.bridge.ota.ActivationTar
         long at = installedAtNanos;
         double secs = state() == State.INSTALLED || state() == State.RETIRED ? (System.nanoTime() - at) / 1e9 : 0;
         return new PolicyHealth(bundle.name(), bundle.version().toString(), bundle.digest(), engine.name(), secs,
-                counters.get(DECISIONS), counters.get(NON_FINITE), counters.get(FAULTS), counters.get(SAFE_HOLDS),
-                counters.get(MISSES));
+                counters.decisions(), counters.nonFinite(), counters.faults(), counters.safeHolds(), counters.misses());
     }
 
     @Override

@@ -219,6 +219,7 @@ final class BenchLoopCommand implements Callable<Integer> {
             long tickErrors = controller.loop().tickErrors();
             JsonReport recorded = record == null ? null
                     : timedWithRecorder(controller, sim, controllerContext, policies, key, version);
+            double energyPerDecision = controller.status().meanEnergyPicojoules(); // every decision of the run
             controller.close();
             simRunning[0] = false;
             simThread.join(5_000);
@@ -276,7 +277,7 @@ final class BenchLoopCommand implements Callable<Integer> {
             for (int i = 0; i < causes.length; i++) {
                 report.put("safety." + causes[i].key(), safety[i]);
             }
-            report.put("energy_pj_per_decision", JsonReport.round(controller.metrics().meanEnergyPicojoules(), 1));
+            report.put("energy_pj_per_decision", JsonReport.round(energyPerDecision, 1));
             report.put("sim_episodes", episodes);
 
             System.out.printf(Locale.ROOT, "%d ticks in %.1f s (%d decisions), %d deadline misses, %d swaps, %d missed during swaps%n",
@@ -293,7 +294,7 @@ final class BenchLoopCommand implements Callable<Integer> {
                     safety[Intervention.NON_FINITE_ACTION.ordinal()],
                     safety[Intervention.CLAMP.ordinal()],
                     safety[Intervention.RATE_LIMIT.ordinal()],
-                    controller.metrics().meanEnergyPicojoules(), episodes);
+                    energyPerDecision, episodes);
             if (wf != null) {
                 report.put("foxglove.seconds", JsonReport.round(wf.elapsed(), 3));
                 report.put("foxglove.ticks", wf.ticks());
@@ -462,7 +463,6 @@ final class BenchLoopCommand implements Callable<Integer> {
      */
     private Window timed(Controller controller, RobotSimulation sim, Policy[] policies, KeyPair key, int[] version,
                          ParameterSetter setter) throws Exception {
-        controller.metrics().resetTotals();
         ControllerStatus before = controller.status();
         long episodes0 = sim.stats().episodes();
         long start = System.nanoTime();
@@ -473,7 +473,7 @@ final class BenchLoopCommand implements Callable<Integer> {
         while (System.nanoTime() < end) {
             nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
             if (setter != null && missesAtHalf < 0 && System.nanoTime() >= half) {
-                missesAtHalf = controller.metrics().deadlineMisses();
+                missesAtHalf = controller.status().deadlineMisses();
                 setter.start();
             }
             Thread.sleep(10);

@@ -374,7 +374,6 @@ public final class EndToEndDemo {
     /** Loop counters at the start of a version's batch; {@link #end} turns them into the version's figures. */
     private record Phase(ControllerStatus start) {
         static Phase begin(Controller c) {
-            c.metrics().resetTotals();
             return new Phase(c.status());
         }
 

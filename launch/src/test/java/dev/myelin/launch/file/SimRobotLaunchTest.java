@@ -49,7 +49,7 @@ class SimRobotLaunchTest {
             assertEquals("0.1.0", ota.agent().snapshot().committedVersion().toString());
             assertTrue(Files.exists(state.resolve("release.pem")) && Files.exists(state.resolve("release.pub.pem")));
             assertEquals(Lifecycle.ACTIVE, controller.lifecycle());
-            await(() -> controller.staleInput() == null && controller.metrics().decisions() > 50,
+            await(() -> controller.staleInput() == null && controller.status().decisions() > 50,
                     "the controller deciding on fresh scan and odometry");
             // experience: the controller records each decision with the sim's reward into the agent's outbox
             await(() -> ota.outbox().recorded() > 20 && controller.recordedTransitions() > 20, "decisions recorded");

@@ -65,7 +65,7 @@ class DecisionReplayTest {
             controller.host().swap(controller.host().prepare(recorded), Duration.ofSeconds(5));
             controller.activate();
             Thread.sleep(4000);
-            decisions = controller.metrics().decisions();
+            decisions = controller.status().decisions();
             controller.close();
             recording.close(System.out);
             assertEquals(0, recording.decisions().dropped());
