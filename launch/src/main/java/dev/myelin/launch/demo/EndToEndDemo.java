@@ -11,7 +11,7 @@ import dev.myelin.controller.config.MappingCheck;
 import dev.myelin.controller.hosting.PreparedPolicy;
 import dev.myelin.launch.file.BrokerNode;
 import dev.myelin.launch.file.ControllerNode;
-import dev.myelin.launch.file.LaunchNode;
+import dev.myelin.launch.file.LaunchRunner;
 import dev.myelin.launch.file.OtaAgentNode;
 import dev.myelin.launch.file.RosSettings;
 import dev.myelin.launch.file.SimRobotNode;
@@ -261,32 +261,17 @@ public final class EndToEndDemo {
                 TrustedKeys.of(key.getPublic()));
         OtaAgentNode agent = new OtaAgentNode("ota", () -> controller, broker::endpoint, FLEET, POLICY, "stable", ROBOT,
                 state, List.of(), privateKey, "builtin:goal-seeker", this::onStep);
-        List<LaunchNode> started = new ArrayList<>();
-        java.util.concurrent.CompletableFuture<Void> brokerUp = null;
-        try {
-            // HiveMQ takes a while to come up: it starts alongside the sim node and the controller.
-            started.add(broker);
-            brokerUp = java.util.concurrent.CompletableFuture.runAsync(() -> {
-                try {
-                    broker.start();
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
-            for (LaunchNode n : List.of(sim, controller)) {
-                started.add(n);
-                n.start();
-                await(n::ready, Duration.ofSeconds(60), n.name() + " ready", started);
-            }
+        // Started in this order, each once the one before is ready; stopped in reverse order, also when one fails.
+        try (LaunchRunner robot = new LaunchRunner(List.of(
+                new LaunchRunner.Planned("broker", broker, Duration.ofSeconds(90)),
+                new LaunchRunner.Planned("sim-node", sim, Duration.ofSeconds(60)),
+                new LaunchRunner.Planned("controller", controller, Duration.ofSeconds(60)),
+                new LaunchRunner.Planned("ota-agent", agent, Duration.ofSeconds(60))), line -> say("%s", line))) {
             try {
-                brokerUp.get(90, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
-                throw new DemoFailedException("the embedded broker did not start: " + cause.getMessage(), cause);
+                robot.start();
+            } catch (LaunchRunner.LaunchFailedException e) {
+                throw new DemoFailedException("the robot did not start: " + e.getMessage(), e);
             }
-            started.add(agent);
-            agent.start();
-            await(agent::ready, Duration.ofSeconds(60), "ota ready", started);
             Controller c = controller.controller();
             controllerRef.set(c);
             say("embedded HiveMQ broker on %s; sim robot and controller on ROS domain %d (loopback Cyclone DDS), "
@@ -295,7 +280,7 @@ public final class EndToEndDemo {
                 say("note: the control loop keeps normal scheduling (%s)", c.loop().schedulingProblem());
             }
             say("robot1 booted the factory bring-up policy (hand-wired goal seeker, nav 0.1.0)");
-            await(() -> c.staleInput() == null, Duration.ofSeconds(30), "fresh scan and odometry at the controller", started);
+            await(() -> c.staleInput() == null, Duration.ofSeconds(30), "fresh scan and odometry at the controller", robot);
 
             try (MqttLink trainer = new MqttLink(new MqttLink.Options().clientId("myelin-demo-trainer").endpoint(broker.endpoint())
                     .sessionExpiry(Duration.ZERO))) {
@@ -312,10 +297,10 @@ public final class EndToEndDemo {
                 String version1 = release(rollout, raw1, 1, key, "v1");
                 PreparedPolicy p1 = c.host().current();
                 checkRunning(p1, version1);
-                sameEpisodes(sim, tracker, c, started);
+                sameEpisodes(sim, tracker, c, robot);
                 Phase phase1 = Phase.begin(c);
                 say("== robot1 drives with v1: %d episodes", o.episodes);
-                awaitEpisodes(tracker, p1, started);
+                awaitEpisodes(tracker, p1, robot);
                 VersionStats s1 = phase1.end(c, "v1 nav " + version1, tracker.episodesOf(p1));
 
                 // 5. v2 mid-run, hot-swapped
@@ -329,10 +314,10 @@ public final class EndToEndDemo {
                 long missesAtSwap = acrossRelease.missedDuringSwaps();
                 say("hot-swap v1 -> v2: %d missed control deadlines from release to commit, %d at the swap tick",
                         missesAcross, missesAtSwap);
-                sameEpisodes(sim, tracker, c, started);
+                sameEpisodes(sim, tracker, c, robot);
                 Phase phase2 = Phase.begin(c);
                 say("== robot1 drives with v2: %d episodes", o.episodes);
-                awaitEpisodes(tracker, p2, started);
+                awaitEpisodes(tracker, p2, robot);
                 VersionStats s2 = phase2.end(c, "v2 nav " + version2, tracker.episodesOf(p2));
 
                 // 6. outputs
@@ -356,17 +341,6 @@ public final class EndToEndDemo {
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
                 o.log.printf(Locale.ROOT, "demo finished in %.1f s%n", elapsed.toMillis() / 1000.0);
                 return new Summary(s1, s2, missesAcross, missesAtSwap, List.copyOf(activated), out, images, elapsed, table);
-            }
-        } finally {
-            if (brokerUp != null && !brokerUp.isDone()) {
-                try {
-                    brokerUp.get(90, java.util.concurrent.TimeUnit.SECONDS); // so that close() finds it started
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    // reported by the start-up path; nothing more to close
-                }
-            }
-            for (int i = started.size() - 1; i >= 0; i--) {
-                started.get(i).close();
             }
         }
     }
@@ -406,7 +380,7 @@ public final class EndToEndDemo {
     }
 
     /** Starts the simulated episodes over from the demo's first seed, so that both versions drive the same scenes. */
-    private void sameEpisodes(SimRobotNode sim, EpisodeTracker tracker, Controller c, List<LaunchNode> nodes)
+    private void sameEpisodes(SimRobotNode sim, EpisodeTracker tracker, Controller c, LaunchRunner nodes)
             throws InterruptedException {
         sim.restartEpisodes(o.seed, tracker::restart);
         await(() -> c.staleInput() == null, Duration.ofSeconds(30), "fresh inputs after the world restarted", nodes);
@@ -462,7 +436,7 @@ public final class EndToEndDemo {
         }
     }
 
-    private void awaitEpisodes(EpisodeTracker tracker, PreparedPolicy policy, List<LaunchNode> nodes) throws InterruptedException {
+    private void awaitEpisodes(EpisodeTracker tracker, PreparedPolicy policy, LaunchRunner nodes) throws InterruptedException {
         int before = tracker.episodesOf(policy).size();
         double wallPerEpisode = episodeSimSeconds / o.rate;
         Duration limit = Duration.ofMillis(Math.round((o.episodes + 2) * wallPerEpisode * 1.5 * 1000) + 60_000);
@@ -488,16 +462,14 @@ public final class EndToEndDemo {
         }
     }
 
-    private static void failIfAnyFailed(List<LaunchNode> nodes) {
-        for (LaunchNode n : nodes) {
-            String f = n.failure();
-            if (f != null) {
-                throw new DemoFailedException(n.name() + " failed: " + f, null);
-            }
+    private static void failIfAnyFailed(LaunchRunner nodes) {
+        String f = nodes.failure();
+        if (f != null) {
+            throw new DemoFailedException(f, null);
         }
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout, String what, List<LaunchNode> nodes)
+    private static void await(BooleanSupplier condition, Duration timeout, String what, LaunchRunner nodes)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

@@ -3,17 +3,20 @@ package dev.myelin.launch.file;
 import dev.myelin.bridge.mqtt.BrokerEndpoint;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * Runs a {@link LaunchFile}: creates and starts its nodes in file order, waiting for each to report
- * ready (within its {@code ready_timeout}) before the next starts; watches them for failure; closes
- * them in reverse order. A node that fails to start or become ready stops the launch: every node
- * already started is closed and {@link #start()} throws naming the node. One thread drives a runner.
+ * Runs a {@link LaunchFile}, or nodes a program built itself ({@link Planned}): creates and starts them in
+ * order, waiting for each to report ready (within its {@code ready_timeout}) before the next starts; watches
+ * them for failure; closes them in reverse order. A node that fails to start or become ready stops the launch:
+ * every node already started is closed and {@link #start()} throws naming the node. One thread drives a runner.
  */
 public final class LaunchRunner implements AutoCloseable {
 
@@ -33,8 +36,30 @@ public final class LaunchRunner implements AutoCloseable {
         }
     }
 
-    private final LaunchFile file;
-    private final PrintStream log;
+    /**
+     * A node built by the program that launches it (the demo): its kind as a launch file would name it, and how
+     * long it may take from its start to reporting ready.
+     */
+    public record Planned(String kind, LaunchNode node, Duration readyTimeout) {
+        public Planned {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(readyTimeout, "readyTimeout");
+        }
+    }
+
+    /** How a step's node comes to be: from its launch file entry and the nodes started before it, or given. */
+    private interface Creation {
+        LaunchNode create(Peers peers) throws Exception;
+    }
+
+    /** One node to start, in order. */
+    private record Step(String name, String kind, boolean separate, boolean shutdownOnExit, Duration readyTimeout,
+                        Creation creation) {
+    }
+
+    private final List<Step> steps;
+    private final Consumer<String> log;
     private final Map<String, LaunchNode> started = new LinkedHashMap<>();
     private final Peers peers = new Peers() {
         @Override
@@ -117,45 +142,63 @@ public final class LaunchRunner implements AutoCloseable {
         }
     }
 
+    /** The nodes of {@code file}, each created (with its parameters checked) when its turn comes. */
     public LaunchRunner(LaunchFile file, PrintStream log) {
-        this.file = file;
+        this(log::println, file.nodes().stream().map(spec -> new Step(spec.name(), spec.kind(), spec.separate(),
+                spec.shutdownOnExit(), spec.readyTimeout(), peers -> NodeKinds.create(spec, peers))).toList());
+    }
+
+    /** Nodes already built, started in list order; {@code log} takes the runner's lines (ready, stopped). */
+    public LaunchRunner(List<Planned> nodes, Consumer<String> log) {
+        this(log, nodes.stream().map(n -> new Step(n.node().name(), n.kind(), false, false, n.readyTimeout(),
+                peers -> n.node())).toList());
+    }
+
+    private LaunchRunner(Consumer<String> log, List<Step> steps) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Step s : steps) {
+            if (!names.add(s.name())) {
+                throw new IllegalArgumentException("two nodes are named '" + s.name() + "'");
+            }
+        }
+        this.steps = steps;
         this.log = log;
     }
 
     /** Starts every node in order, each once the one before is ready. */
     public void start() throws InterruptedException {
-        for (LaunchFile.NodeSpec spec : file.nodes()) {
+        for (Step step : steps) {
             long t0 = System.nanoTime();
             LaunchNode node;
             try {
-                node = NodeKinds.create(spec, peers);
+                node = step.creation().create(peers);
             } catch (Exception e) {
                 close();
-                throw new LaunchFailedException("node '" + spec.name() + "' (" + spec.kind() + "): " + e.getMessage(), e);
+                throw new LaunchFailedException("node '" + step.name() + "' (" + step.kind() + "): " + e.getMessage(), e);
             }
-            started.put(spec.name(), node);
+            started.put(step.name(), node);
             try {
                 node.start();
             } catch (Exception e) {
                 close();
-                throw new LaunchFailedException("node '" + spec.name() + "' (" + spec.kind() + ") failed to start: " + e.getMessage(), e);
+                throw new LaunchFailedException("node '" + step.name() + "' (" + step.kind() + ") failed to start: " + e.getMessage(), e);
             }
-            long deadline = t0 + spec.readyTimeout().toNanos();
+            long deadline = t0 + step.readyTimeout().toNanos();
             while (!node.ready()) {
                 String f = node.failure();
                 if (f != null) {
                     close();
-                    throw new LaunchFailedException("node '" + spec.name() + "' (" + spec.kind() + ") failed before it was ready: " + f, null);
+                    throw new LaunchFailedException("node '" + step.name() + "' (" + step.kind() + ") failed before it was ready: " + f, null);
                 }
                 if (System.nanoTime() > deadline) {
                     close();
-                    throw new LaunchFailedException("node '" + spec.name() + "' (" + spec.kind() + ") was not ready within "
-                            + spec.readyTimeout().toMillis() / 1000.0 + " s (ready_timeout)", null);
+                    throw new LaunchFailedException("node '" + step.name() + "' (" + step.kind() + ") was not ready within "
+                            + step.readyTimeout().toMillis() / 1000.0 + " s (ready_timeout)", null);
                 }
                 Thread.sleep(20);
             }
-            log.printf(Locale.ROOT, "[launch] %s (%s%s) ready in %d ms%n", spec.name(), spec.kind(),
-                    spec.separate() ? ", separate process" : "", (System.nanoTime() - t0) / 1_000_000);
+            log.accept(String.format(Locale.ROOT, "[launch] %s (%s%s) ready in %d ms", step.name(), step.kind(),
+                    step.separate() ? ", separate process" : "", (System.nanoTime() - t0) / 1_000_000));
         }
     }
 
@@ -175,7 +218,7 @@ public final class LaunchRunner implements AutoCloseable {
         if (started.isEmpty()) {
             return false;
         }
-        for (LaunchFile.NodeSpec s : file.nodes()) {
+        for (Step s : steps) {
             LaunchNode n = started.get(s.name());
             if (s.shutdownOnExit() && n != null && n.done()) {
                 return true;
@@ -197,9 +240,9 @@ public final class LaunchRunner implements AutoCloseable {
             LaunchNode n = started.remove(names.get(i));
             try {
                 n.close();
-                log.println("[launch] " + names.get(i) + " stopped");
+                log.accept("[launch] " + names.get(i) + " stopped");
             } catch (RuntimeException e) {
-                log.println("[launch] " + names.get(i) + " did not stop cleanly: " + e);
+                log.accept("[launch] " + names.get(i) + " did not stop cleanly: " + e);
             }
         }
     }
