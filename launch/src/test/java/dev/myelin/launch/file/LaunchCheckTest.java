@@ -30,6 +30,14 @@ class LaunchCheckTest {
     private record Run(int code, String out, String err) {
     }
 
+    /**
+     * A launch file with its controller parameters inline (the robot of sim-robot.yaml, whose controller loads
+     * params/nav-24.yaml instead): the bad files below are this one with one line changed.
+     */
+    private static Path inline() throws Exception {
+        return Path.of(LaunchCheckTest.class.getResource("inline-params.yaml").toURI());
+    }
+
     private static Run check(Path file) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -47,9 +55,9 @@ class LaunchCheckTest {
         }
     }
 
-    /** The shipped sim-robot launch file with its inline controller parameters moved to {@code params.yaml}. */
+    /** The inline-parameter launch file with its controller parameters moved to {@code params.yaml}. */
     private Path withParamFile(String params) throws Exception {
-        String text = Files.readString(Path.of("sim-robot.yaml"));
+        String text = Files.readString(inline());
         int from = text.indexOf(INLINE_START);
         int to = text.indexOf(NEXT_NODE);
         String inline = text.substring(from + INLINE_START.length(), to);
@@ -77,7 +85,7 @@ class LaunchCheckTest {
                     + "      ready_timeout: 20\\n      ready_timeout: 2\\n      param:\\n        - {name: task|21||",
     })
     void aFileThatCannotRunIsRefused(String name, String from, String to, int line, String key, String what) throws Exception {
-        String text = Files.readString(Path.of("sim-robot.yaml"));
+        String text = Files.readString(inline());
         String f = from.replace("\\n", "\n");
         assertTrue(text.contains(f), name + ": fixture");
         Path file = Files.writeString(dir.resolve("robot.yaml"), text.replaceFirst(java.util.regex.Pattern.quote(f),
@@ -109,7 +117,10 @@ class LaunchCheckTest {
 
     @Test
     void theGoodVariantsPass() throws Exception {
-        Run inline = check(Path.of("sim-robot.yaml"));
+        Run shipped = check(Path.of("sim-robot.yaml"));
+        assertEquals(0, shipped.code, shipped.err);
+        assertTrue(shipped.out.contains("node ota: ota-agent"), shipped.out);
+        Run inline = check(inline());
         assertEquals(0, inline.code, inline.err);
         assertTrue(inline.out.contains("node ota: ota-agent"), inline.out);
         Run file = check(withParamFile(null));

@@ -38,7 +38,16 @@ class LaunchFileTest {
         assertEquals("sim-node", simNode.kind());
         assertEquals("77", simNode.params().string("domain", null));
         assertEquals("beams=24", simNode.params().string("task_options", null));
-        assertTrue(sim.nodes().get(2).rosParameters().containsKey("observations"));
+        // the controller loads the navigation parameters every 24-sector robot shares
+        LaunchFile.NodeSpec controller = sim.nodes().get(2);
+        assertEquals(Path.of("params/nav-24.yaml").toAbsolutePath().normalize(), controller.paramFile());
+        assertNull(controller.rosParameters(), "no inline parameters beside the file");
+        assertEquals(List.of("lidar", "goal", "linear_velocity", "angular_velocity"),
+                ControllerNode.readParams(controller, true).observations().stream().map(o -> o.name()).toList());
+        // parameters may also be given inline
+        LaunchFile inline = LaunchFile.read(Path.of(LaunchFileTest.class.getResource("inline-params.yaml").toURI()),
+                Map.of("domain", "77"));
+        assertTrue(inline.nodes().get(2).rosParameters().containsKey("observations"));
 
         LaunchFile robot = LaunchFile.read(Path.of("robot.yaml"), Map.of("broker", "tcp://10.0.0.2:1883"));
         LaunchFile.NodeSpec base = robot.nodes().get(0);
