@@ -96,16 +96,6 @@ public final class LoopMetrics {
         handoffTotal.add(handoffInterval);
     }
 
-    /** Clears the cumulative histograms (e.g. after a warm-up). Reader thread. */
-    public synchronized void resetTotals() {
-        harvest();
-        jitterTotal.reset();
-        ioTotal.reset();
-        inferenceTotal.reset();
-        writeTotal.reset();
-        handoffTotal.reset();
-    }
-
     /** A copy of the cumulative input-to-handoff histogram (ns). */
     public synchronized Histogram inputToHandoff() {
         return handoffTotal.copy();
