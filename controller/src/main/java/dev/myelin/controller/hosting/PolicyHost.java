@@ -155,9 +155,7 @@ public final class PolicyHost {
         boolean allocationFree = false;
         try {
             for (; d < WARMUP_DECISIONS; d++) {
-                long t0 = System.nanoTime();
-                decide(engine, label, obs, o, a, d, rnd);
-                times[d] = System.nanoTime() - t0;
+                times[d] = decide(engine, label, obs, o, a, d, rnd);
             }
             if (meter != null) {
                 long settleEnd = System.nanoTime() + MAX_SETTLE_NANOS;
@@ -178,20 +176,26 @@ public final class PolicyHost {
         return new WarmUp(times[times.length / 2], d, allocationFree);
     }
 
-    /** Warm-up decision {@code d}: every other one at the centre of each range, the rest uniformly over the range. */
-    private static void decide(InferenceEngine engine, String label, List<Channel> obs, float[] o, float[] a, int d,
+    /**
+     * Warm-up decision {@code d}, every other one at the centre of each range, the rest uniformly over
+     * the range; returns the time {@code act} took.
+     */
+    private static long decide(InferenceEngine engine, String label, List<Channel> obs, float[] o, float[] a, int d,
                                SplittableRandom rnd) throws PolicyRejectedException {
         for (int i = 0; i < o.length; i++) {
             Channel c = obs.get(i);
             o[i] = d % 2 == 0 ? c.center() : (float) (c.low() + rnd.nextDouble() * (c.high() - c.low()));
         }
+        long t0 = System.nanoTime();
         engine.act(o, a);
+        long t = System.nanoTime() - t0;
         for (int j = 0; j < a.length; j++) {
             if (!Float.isFinite(a[j])) {
                 throw new PolicyRejectedException(label + ": action '" + engine.policy().actions().get(j).name()
                         + "' is " + a[j] + " for a warm-up observation within the spec's ranges");
             }
         }
+        return t;
     }
 
     /** Bytes allocated by one thread, where the JVM counts them (HotSpot does). */
