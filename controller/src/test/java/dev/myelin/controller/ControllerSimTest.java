@@ -4,7 +4,6 @@ import dev.myelin.controller.bringup.GoalSeekingPopSan;
 import dev.myelin.controller.config.ControllerParams;
 import dev.myelin.controller.diagnostics.DiagnosticsPublisher;
 import dev.myelin.controller.hosting.PolicyHealth;
-import dev.myelin.controller.hosting.PolicyHost;
 import dev.myelin.controller.hosting.PolicyRejectedException;
 import dev.myelin.controller.hosting.PreparedPolicy;
 import dev.myelin.controller.safety.Intervention;
@@ -332,8 +331,8 @@ class ControllerSimTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {DiffDriveNav.NAME, MujocoNav.NAME})
     void aNanEmittingPolicyNeverReachesCmdVel(String task) throws Exception {
-        // NaN for the linear action on every other decision once past warm-up.
-        ControllerParams params = TestBundles.navParams().withEngine("nan-after:" + (PolicyHost.WARMUP_DECISIONS + 50));
+        // NaN for the linear action on every other decision from the 50th after the warm-up (which resets the engine).
+        ControllerParams params = TestBundles.navParams().withEngine("nan-after:50");
         start(task, "obstacles=0,lidar_noise=0", params, c -> { });
         controller.host().swap(prepare(GoalSeekingPopSan.turtlebot(16), "1.0.0"), Duration.ofSeconds(2));
         controller.activate();

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code META-INF/services} the way a third-party backend would be; every one counts its resets.
  * <ul>
  *   <li>{@code nan-when:INDEX>VALUE}: the first action is NaN whenever observation[INDEX] > VALUE;</li>
- *   <li>{@code nan-after:N}: the first action is NaN on every other decision after the first N
- *       (so a policy passes warm-up and fails in operation).</li>
+ *   <li>{@code nan-after:N}: the first action is NaN on every other decision after the first N since
+ *       the engine was last reset, never before its first reset, which ends the warm-up (so a policy
+ *       passes warm-up, however long it runs, and fails in operation).</li>
  * </ul>
  */
 public final class FaultInjectingEngines implements InferenceEngines.EngineFactory {
@@ -35,8 +36,21 @@ public final class FaultInjectingEngines implements InferenceEngines.EngineFacto
         @Override
         public InferenceEngine create(Policy policy, String options) {
             long n = Long.parseLong(options.strip());
-            long[] decisions = new long[1];
-            return wrap(policy, "nan-after:" + options, o -> ++decisions[0] > n && (decisions[0] & 1) == 1);
+            return wrap(policy, "nan-after:" + options, new Fault() {
+                private boolean warmedUp;
+                private long decisions;
+
+                @Override
+                public boolean nan(float[] observation) {
+                    return warmedUp && ++decisions > n && (decisions & 1) == 1;
+                }
+
+                @Override
+                public void reset() {
+                    warmedUp = true;
+                    decisions = 0;
+                }
+            });
         }
     }
 
@@ -53,6 +67,10 @@ public final class FaultInjectingEngines implements InferenceEngines.EngineFacto
 
     private interface Fault {
         boolean nan(float[] observation);
+
+        /** The engine was reset (the end of the warm-up, a swap-in). */
+        default void reset() {
+        }
     }
 
     private static InferenceEngine wrap(Policy policy, String name, Fault fault) {
@@ -79,6 +97,7 @@ public final class FaultInjectingEngines implements InferenceEngines.EngineFacto
             @Override
             public void reset() {
                 RESETS.incrementAndGet();
+                fault.reset();
                 inner.reset();
             }
 

@@ -36,8 +36,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * loop's; {@link #takePending} and {@link #installed} are the loop thread's side.
  */
 public final class PolicyHost {
-    /** Decisions run during warm-up: enough for the JIT to compile the engine's inner loops. */
+    /** Decisions run during warm-up and timed for the median: the JIT has compiled most inner loops by then. */
     public static final int WARMUP_DECISIONS = 2000;
+    /**
+     * Decisions per batch once {@link #WARMUP_DECISIONS} are done and the engine still allocates: the
+     * warm-up ends after the first batch that allocates nothing.
+     */
+    static final int SETTLE_BATCH = 100;
+    /** At most this many decisions in all, however long the engine keeps allocating. */
+    public static final int MAX_WARMUP_DECISIONS = 4 * WARMUP_DECISIONS;
+    /** ... and at most this long after the first {@link #WARMUP_DECISIONS}. */
+    static final long MAX_SETTLE_NANOS = 5_000_000_000L;
 
     private final ControllerParams params;
     private final BundleReader reader;
@@ -46,7 +55,13 @@ public final class PolicyHost {
     private volatile PreparedPolicy current;
     private volatile long swaps;
 
+    /**
+     * Also compiles the engines' vector kernels ({@link InferenceEngines#warmKernels()}, once per
+     * process): the controller builds its host at start-up, so later preparations, which may run
+     * while the loop does, find them compiled and do not flood the heap.
+     */
     public PolicyHost(ControllerParams params, TrustedKeys trusted) {
+        InferenceEngines.warmKernels();
         this.params = params;
         this.trusted = trusted;
         this.reader = BundleReader.of(trusted);
@@ -102,37 +117,54 @@ public final class PolicyHost {
         } catch (RuntimeException e) {
             throw new PolicyRejectedException(label + ": cannot build engine '" + params.engine() + "': " + e.getMessage(), e);
         }
-        long median = warmUp(engine, label);
+        WarmUp warm = warmUp(engine, label);
+        long median = warm.medianNanos();
         if (median > params.periodNanos()) {
             throw new PolicyRejectedException(String.format(java.util.Locale.ROOT,
                     "%s on %s takes %.1f us per decision (median of the warm-up), more than the %.1f us control period",
                     label, engine.name(), median / 1e3, params.periodNanos() / 1e3));
         }
-        return new PreparedPolicy(bundle, engine, outputToAction, median);
+        return new PreparedPolicy(bundle, engine, outputToAction, median, warm.decisions(), warm.allocationFree());
     }
 
-    /** Runs the engine on observations spread over the channel ranges; returns the median decision time. */
-    private static long warmUp(InferenceEngine engine, String label) throws PolicyRejectedException {
+    /** Outcome of a warm-up: the median decision time and how many decisions it took to settle. */
+    record WarmUp(long medianNanos, int decisions, boolean allocationFree) {
+    }
+
+    /**
+     * Runs the engine on observations spread over the channel ranges: {@link #WARMUP_DECISIONS}
+     * timed ones, then batches of {@link #SETTLE_BATCH} until a batch allocates nothing on this thread.
+     *
+     * <p>A kernel of the Vector API allocates its vectors (about a megabyte per decision for a
+     * 64-64 PopSAN) until C2 has compiled and inlined it; C1 and the interpreter box every vector. The
+     * compiler works in the background, so on a busy robot (the sim or the drivers, DDS, the loop
+     * itself on the same cores) it can still be behind after the fixed count. Handed over in that
+     * state, the engine would allocate on the loop thread at every decision until the compilation
+     * lands, and at 100 Hz the invocation counts that trigger it grow ten times slower than at 1 kHz.
+     * Settling on the allocation the loop would see makes the hand-over independent of the
+     * compiler's speed and of the control rate.
+     */
+    private static WarmUp warmUp(InferenceEngine engine, String label) throws PolicyRejectedException {
         List<Channel> obs = engine.policy().observations();
         float[] o = new float[engine.observationSize()];
         float[] a = new float[engine.actionSize()];
         long[] times = new long[WARMUP_DECISIONS];
         SplittableRandom rnd = new SplittableRandom(42);
+        AllocationMeter meter = AllocationMeter.forCurrentThread();
+        int d = 0;
+        boolean allocationFree = false;
         try {
-            for (int d = 0; d < WARMUP_DECISIONS; d++) {
-                for (int i = 0; i < o.length; i++) {
-                    Channel c = obs.get(i);
-                    // Every other decision at the centre of each range, the rest uniformly over the range.
-                    o[i] = d % 2 == 0 ? c.center() : (float) (c.low() + rnd.nextDouble() * (c.high() - c.low()));
-                }
-                long t0 = System.nanoTime();
-                engine.act(o, a);
-                times[d] = System.nanoTime() - t0;
-                for (int j = 0; j < a.length; j++) {
-                    if (!Float.isFinite(a[j])) {
-                        throw new PolicyRejectedException(label + ": action '" + engine.policy().actions().get(j).name()
-                                + "' is " + a[j] + " for a warm-up observation within the spec's ranges");
+            for (; d < WARMUP_DECISIONS; d++) {
+                times[d] = decide(engine, label, obs, o, a, d, rnd);
+            }
+            if (meter != null) {
+                long settleEnd = System.nanoTime() + MAX_SETTLE_NANOS;
+                while (!allocationFree && d < MAX_WARMUP_DECISIONS && System.nanoTime() < settleEnd) {
+                    long before = meter.allocatedBytes();
+                    for (int b = 0; b < SETTLE_BATCH; b++, d++) {
+                        decide(engine, label, obs, o, a, d, rnd);
                     }
+                    allocationFree = meter.allocatedBytes() == before;
                 }
             }
         } catch (RuntimeException e) {
@@ -141,7 +173,44 @@ public final class PolicyHost {
             engine.reset();
         }
         Arrays.sort(times);
-        return times[times.length / 2];
+        return new WarmUp(times[times.length / 2], d, allocationFree);
+    }
+
+    /**
+     * Warm-up decision {@code d}, every other one at the centre of each range, the rest uniformly over
+     * the range; returns the time {@code act} took.
+     */
+    private static long decide(InferenceEngine engine, String label, List<Channel> obs, float[] o, float[] a, int d,
+                               SplittableRandom rnd) throws PolicyRejectedException {
+        for (int i = 0; i < o.length; i++) {
+            Channel c = obs.get(i);
+            o[i] = d % 2 == 0 ? c.center() : (float) (c.low() + rnd.nextDouble() * (c.high() - c.low()));
+        }
+        long t0 = System.nanoTime();
+        engine.act(o, a);
+        long t = System.nanoTime() - t0;
+        for (int j = 0; j < a.length; j++) {
+            if (!Float.isFinite(a[j])) {
+                throw new PolicyRejectedException(label + ": action '" + engine.policy().actions().get(j).name()
+                        + "' is " + a[j] + " for a warm-up observation within the spec's ranges");
+            }
+        }
+        return t;
+    }
+
+    /** Bytes allocated by one thread, where the JVM counts them (HotSpot does). */
+    private record AllocationMeter(com.sun.management.ThreadMXBean threads) {
+        static AllocationMeter forCurrentThread() {
+            if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                    && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled()) {
+                return new AllocationMeter(t);
+            }
+            return null;
+        }
+
+        long allocatedBytes() {
+            return threads.getCurrentThreadAllocatedBytes();
+        }
     }
 
     /**

@@ -19,6 +19,8 @@ public final class PreparedPolicy implements dev.myelin.bridge.ota.ActivationTar
     private final InferenceEngine engine;
     private final int[] outputToAction;
     private final long warmupDecisionNanos;
+    private final int warmupDecisions;
+    private final boolean warmupAllocationFree;
     private final long tag;
     private final AtomicInteger state = new AtomicInteger(State.PREPARED.ordinal());
     private volatile CountDownLatch installed = new CountDownLatch(1);
@@ -30,11 +32,14 @@ public final class PreparedPolicy implements dev.myelin.bridge.ota.ActivationTar
     long switchNonFinite;
     long switchMisses;
 
-    PreparedPolicy(PolicyBundle bundle, InferenceEngine engine, int[] outputToAction, long warmupDecisionNanos) {
+    PreparedPolicy(PolicyBundle bundle, InferenceEngine engine, int[] outputToAction, long warmupDecisionNanos,
+                   int warmupDecisions, boolean warmupAllocationFree) {
         this.bundle = bundle;
         this.engine = engine;
         this.outputToAction = outputToAction;
         this.warmupDecisionNanos = warmupDecisionNanos;
+        this.warmupDecisions = warmupDecisions;
+        this.warmupAllocationFree = warmupAllocationFree;
         String digest = bundle.digest();
         this.tag = digest != null && digest.length() >= 16
                 ? dev.myelin.bridge.experience.TransitionRecorder.policyTag(digest) : 0L;
@@ -63,6 +68,19 @@ public final class PreparedPolicy implements dev.myelin.bridge.ota.ActivationTar
     /** Median decision time measured during warm-up, ns. */
     public long warmupDecisionNanos() {
         return warmupDecisionNanos;
+    }
+
+    /** Decisions the warm-up ran: {@link PolicyHost#WARMUP_DECISIONS} or more, until they allocated nothing. */
+    public int warmupDecisions() {
+        return warmupDecisions;
+    }
+
+    /**
+     * Whether the warm-up ended on a batch of decisions that allocated nothing (false: it gave up at
+     * {@link PolicyHost#MAX_WARMUP_DECISIONS} or its time limit, or the JVM does not count allocation).
+     */
+    public boolean warmupAllocationFree() {
+        return warmupAllocationFree;
     }
 
     public State state() {

@@ -189,7 +189,9 @@ final class BenchLoopCommand implements Callable<Integer> {
                 nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
                 Thread.sleep(10);
             }
+            Memory m0 = Memory.now(controller.loop().threadId());
             Window w = timed(controller, sim, policies, key, version, setter);
+            Memory m1 = Memory.now(controller.loop().threadId());
             FoxgloveServer.Stats fox = null;
             FoxgloveServer.ClientStats stalledStats = null;
             String readerReport = "";
@@ -247,13 +249,14 @@ final class BenchLoopCommand implements Callable<Integer> {
             report.put("machine.available_processors", Runtime.getRuntime().availableProcessors());
             report.put("machine.java", Runtime.version().toString());
             report.put("method", String.format(Locale.ROOT, "controller at %.0f Hz (%s) against the " + task + " sim node "
-                    + "(real-time factor %s) over Cyclone DDS loopback in one process; %s engine on a hand-wired PopSAN "
+                    + "(real-time factor %s) over Cyclone DDS loopback in one process; %s engine on %s "
                     + "(%d observations); a signed bundle prepared off the loop and swapped in every %.1f s; %.0f s "
                     + "warm-up then %.1f s timed; jitter = wake-up minus absolute release time; input_to_output = "
                     + "inputs read to the return of dds_write of the outputs, inside the process (no DDS transit to the "
                     + "subscriber); input_to_handoff_us = the same without the write call, i.e. to the command ready for DDS; "
                     + "dds_write_us = the write call alone (C layout, Cyclone serialisation, loopback send)", p.rateHz(),
-                    p.idleStrategy(), simRate, engine, p.observationSize(), swapEvery, warmupSeconds, elapsed));
+                    p.idleStrategy(), simRate, engine, bundle != null ? "the bundle " + bundle.getFileName() : "a hand-wired PopSAN",
+                    p.observationSize(), swapEvery, warmupSeconds, elapsed));
             report.put("rate_hz", p.rateHz());
             report.put("idle_strategy", p.idleStrategy().configName());
             report.put("realtime_priority", controller.loop().schedulingProblem() == null ? p.realtimePriority() : 0);
@@ -279,6 +282,13 @@ final class BenchLoopCommand implements Callable<Integer> {
             }
             report.put("energy_pj_per_decision", JsonReport.round(energyPerDecision, 1));
             report.put("sim_episodes", episodes);
+            report.put("gc.before_timed_count", m0.collections());
+            report.put("gc.before_timed_ms", m0.collectionMillis());
+            report.put("gc.before_timed_allocated_mb", JsonReport.round(m0.allocatedBytes() / 1e6, 1));
+            report.put("gc.count", m1.collections() - m0.collections());
+            report.put("gc.ms", m1.collectionMillis() - m0.collectionMillis());
+            report.put("gc.allocated_mb_per_s", JsonReport.round((m1.allocatedBytes() - m0.allocatedBytes()) / 1e6 / elapsed, 2));
+            report.put("gc.loop_thread_allocated_bytes", m1.loopThreadBytes() - m0.loopThreadBytes());
 
             System.out.printf(Locale.ROOT, "%d ticks in %.1f s (%d decisions), %d deadline misses, %d swaps, %d missed during swaps%n",
                     ticks, elapsed, decisions, misses, swaps, swapMisses);
@@ -295,6 +305,11 @@ final class BenchLoopCommand implements Callable<Integer> {
                     safety[Intervention.CLAMP.ordinal()],
                     safety[Intervention.RATE_LIMIT.ordinal()],
                     energyPerDecision, episodes);
+            System.out.printf(Locale.ROOT, "memory: %d collections (%d ms) and %.1f MB allocated before the timed run; in it "
+                            + "%d collections (%d ms), %.2f MB/s allocated by the process, %d bytes by the loop thread%n",
+                    m0.collections(), m0.collectionMillis(), m0.allocatedBytes() / 1e6, m1.collections() - m0.collections(),
+                    m1.collectionMillis() - m0.collectionMillis(), (m1.allocatedBytes() - m0.allocatedBytes()) / 1e6 / elapsed,
+                    m1.loopThreadBytes() - m0.loopThreadBytes());
             if (wf != null) {
                 report.put("foxglove.seconds", JsonReport.round(wf.elapsed(), 3));
                 report.put("foxglove.ticks", wf.ticks());
@@ -530,6 +545,20 @@ final class BenchLoopCommand implements Callable<Integer> {
                 .optVersion("1.0." + v).optSigningKey(key.getPrivate()).toBytes();
         PreparedPolicy next = c.host().prepare(bytes);
         c.host().swap(next, Duration.ofSeconds(5));
+    }
+
+    /** Collections and allocation since the JVM started; {@code gc.*} in the report are differences of two. */
+    private record Memory(long collections, long collectionMillis, long allocatedBytes, long loopThreadBytes) {
+        static Memory now(long loopThread) {
+            long n = 0;
+            long ms = 0;
+            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                n += Math.max(0, gc.getCollectionCount());
+                ms += Math.max(0, gc.getCollectionTime());
+            }
+            var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            return new Memory(n, ms, threads.getTotalThreadAllocatedBytes(), threads.getThreadAllocatedBytes(loopThread));
+        }
     }
 
     private static void putUs(JsonReport r, String name, Histogram h) {

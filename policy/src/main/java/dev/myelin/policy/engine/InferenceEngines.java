@@ -31,6 +31,17 @@ public final class InferenceEngines {
         InferenceEngine create(Policy policy, String options);
     }
 
+    /**
+     * Compiles the built-in engines' Vector API kernels on small inputs, once per process; later calls
+     * return at once. A process that will run engines calls it at start-up, so that building and
+     * warming an engine later (a policy swap while the control loop runs) does not run the kernels
+     * uncompiled, where every vector operation allocates. Returns whether the kernels ended up
+     * allocation-free (true as well when the Vector API is not in use).
+     */
+    public static boolean warmKernels() {
+        return KernelWarmUp.run().allocationFree();
+    }
+
     public static InferenceEngine create(String name, Policy policy) {
         return create(name, policy, DEFAULT_SEED);
     }
