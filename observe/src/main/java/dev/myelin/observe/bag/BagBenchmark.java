@@ -20,9 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Recording throughput: a publisher in one DDS participant sends to a second participant in the
  * same process, which either only takes the samples (the raw Cyclone take rate: a raw subscription
- * that counts) or records them into an MCAP file. The publisher keeps at most {@link #WINDOW}
- * samples in flight (it waits for the receiving side to have taken, or recorded, the rest), so the rate is that
- * of the receiving side and no history overflows; drops are samples published but not recorded.
+ * polled the way the recorder polls its readers, that counts) or records them into an MCAP file. The publisher keeps at most {@link #WINDOW}
+ * samples in flight: it waits for the receiving side to have taken the rest (raw) or written them into
+ * the file's chunks (recorded), so the rate is that of the receiving side, no history overflows, and a
+ * recorder slower than the take shows as a lower rate rather than as a full ring. A recorded phase ends
+ * when the writer has written (or dropped) every sample, and its rate counts that time; drops are samples
+ * published but not recorded.
  */
 public final class BagBenchmark {
     /** Messages published between checks of the receiving side. */
@@ -81,6 +84,8 @@ public final class BagBenchmark {
         AtomicLong rawBytes = new AtomicLong();
         BagRecorder recorder = null;
         Subscription counting = null;
+        Thread taker = null;
+        java.util.concurrent.atomic.AtomicBoolean stopTaking = new java.util.concurrent.atomic.AtomicBoolean();
         Node subNode = recorderContext.createNode("bench_bag_sub");
         if (record) {
             recorder = new BagRecorder(recorderContext, file, BagRecorder.Settings.DEFAULT);
@@ -88,11 +93,20 @@ public final class BagBenchmark {
                     1, Duration.ofSeconds(5));
             recorder.record(topic, recorderContext.messageTypes().get(typeName), pubs);
         } else {
-            counting = subNode.createRawSubscription(topic, recorderContext.messageTypes().get(typeName),
+            // the recorder's own take loop, counting only: polled by one thread that sleeps as long when idle
+            counting = subNode.createPolledRawSubscription(topic, recorderContext.messageTypes().get(typeName),
                     Qos.DEFAULT.withDepth(1000), (sample, length, t) -> {
-                        raw.incrementAndGet();
-                        rawBytes.addAndGet(length);
+                        raw.setRelease(raw.getPlain() + 1);
+                        rawBytes.setRelease(rawBytes.getPlain() + length);
                     });
+            Subscription polled = counting;
+            taker = Thread.ofPlatform().name("bench-bag-take").daemon(true).start(() -> {
+                while (!stopTaking.get()) {
+                    if (!polled.poll()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(BagRecorder.Settings.DEFAULT.pollPeriodNanos());
+                    }
+                }
+            });
         }
         BagRecorder.ChannelStats stats = record ? recorder.channels().getFirst() : null;
         java.util.function.LongSupplier taken = record ? stats::written : raw::get;
@@ -145,6 +159,8 @@ public final class BagBenchmark {
                 Thread.sleep(1);
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
+            stopTaking.set(true);
+            taker.join();
             counting.close();
             phase = new Phase(kind, false, published, raw.get(), 0, rawBytes.get(), published - raw.get(), elapsed, 0);
         }
