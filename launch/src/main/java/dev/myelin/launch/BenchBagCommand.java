@@ -28,6 +28,10 @@ final class BenchBagCommand implements Callable<Integer> {
             description = "Phases per side (raw, recorded) and kind, alternated A B B A ...; medians are reported (default ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--zstd-level", defaultValue = "" + dev.myelin.observe.bag.BagRecorder.Settings.DEFAULT_ZSTD_LEVEL,
+            paramLabel = "LEVEL", description = "The recorder's zstd level (default ${DEFAULT-VALUE}).")
+    int zstdLevel;
+
     @Option(names = "--out", defaultValue = "bench-out/bag", paramLabel = "DIR", description = "Where the bags go (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -49,14 +53,16 @@ final class BenchBagCommand implements Callable<Integer> {
         report.put("machine.java", Runtime.version().toString());
         report.put("machine.load_average_at_start",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        report.put("zstd_level", zstdLevel);
         report.put("method", "two Cyclone DDS participants in one process over loopback; the publisher sends reliably as fast "
                 + "as the receiving side takes or writes (at most " + BagBenchmark.WINDOW + " samples in flight); raw = a raw subscription "
-                + "that only counts; recorded = the MCAP recorder (CDR as received, ring, zstd-1 chunks of 1 MiB); "
+                + "polled by one thread as the recorder polls its readers, that only counts; recorded = the MCAP recorder (CDR as taken, straight into zstd chunks of 1 MiB, level " + zstdLevel + "); "
                 + "rates over " + seconds + " s phases including the drain to the file; " + repeats + " phases per side and kind, "
                 + "alternated raw, recorded, recorded, raw, ...; medians; drops = published minus recorded, summed");
         try (Context pubCtx = Context.builder().domainId(domain).localhostOnly(true).build();
              Context recCtx = Context.builder().domainId(domain).localhostOnly(true).build()) {
-            BagBenchmark bench = new BagBenchmark(pubCtx, recCtx);
+            BagBenchmark bench = new BagBenchmark(pubCtx, recCtx,
+                    dev.myelin.observe.bag.BagRecorder.Settings.DEFAULT.zstdLevel(zstdLevel));
             bench.run("small", false, null, 1.0); // warm-up
             bench.run("small", true, out.resolve("warmup.mcap"), 1.0);
             for (String kind : new String[]{"small", "scan"}) {
@@ -68,8 +74,9 @@ final class BenchBagCommand implements Callable<Integer> {
                     BagBenchmark.Phase ph = recorded ? bench.run(kind, true, out.resolve(kind + ".mcap"), seconds)
                             : bench.run(kind, false, null, seconds);
                     (recorded ? recs : raws).add(ph);
-                    System.out.printf(Locale.ROOT, "  %-5s %-8s %9.0f msgs/s %7.1f MB/s%s%n", kind, recorded ? "recorded" : "raw",
-                            ph.messagesPerSecond(), ph.megabytesPerSecond(), recorded ? String.format(Locale.ROOT,
+                    System.out.printf(Locale.ROOT, "  %-5s %-8s %9.0f msgs/s %7.1f MB/s %9.0f msgs/CPU-s%s%n", kind,
+                            recorded ? "recorded" : "raw", ph.messagesPerSecond(), ph.megabytesPerSecond(),
+                            ph.messagesPerCpuSecond(), recorded ? String.format(Locale.ROOT,
                                     ", %d drops, file %.1f MB", ph.drops(), ph.fileBytes() / 1e6) : "");
                 }
                 double rawRate = median(raws, BagBenchmark.Phase::messagesPerSecond);
@@ -78,6 +85,8 @@ final class BenchBagCommand implements Callable<Integer> {
                 double recMb = median(recs, BagBenchmark.Phase::megabytesPerSecond);
                 long drops = recs.stream().mapToLong(BagBenchmark.Phase::drops).sum();
                 BagBenchmark.Phase last = recs.getLast();
+                double rawCpuRate = median(raws, BagBenchmark.Phase::messagesPerCpuSecond);
+                double recCpuRate = median(recs, BagBenchmark.Phase::messagesPerCpuSecond);
                 double[] pairRatios = new double[repeats];
                 for (int i = 0; i < repeats; i++) {
                     pairRatios[i] = recs.get(i).messagesPerSecond() / raws.get(i).messagesPerSecond();
@@ -87,6 +96,8 @@ final class BenchBagCommand implements Callable<Integer> {
                         rawRate, rawMb, recRate, recMb, drops, last.fileBytes() / (double) Math.max(1, last.payloadBytes()),
                         recRate / rawRate, java.util.Arrays.toString(java.util.Arrays.stream(pairRatios)
                                 .map(r -> JsonReport.round(r, 2)).toArray()));
+                System.out.printf(Locale.ROOT, "%-5s per CPU-second of the receiving thread: raw take %9.0f msgs, recorded %9.0f msgs, "
+                        + "recorded/raw %.2f%n", kind, rawCpuRate, recCpuRate, recCpuRate / rawCpuRate);
                 report.put(kind + ".msgs_per_s", Math.round(recRate));
                 report.put(kind + ".mb_per_s", JsonReport.round(recMb, 2));
                 report.put(kind + ".drops", drops);
@@ -96,6 +107,9 @@ final class BenchBagCommand implements Callable<Integer> {
                 report.put(kind + ".recorded_over_raw_per_pair", java.util.Arrays.toString(java.util.Arrays.stream(pairRatios)
                         .map(r -> JsonReport.round(r, 3)).toArray()));
                 report.put(kind + ".phases_per_side", repeats);
+                report.put(kind + ".msgs_per_cpu_s", Math.round(recCpuRate));
+                report.put("raw." + kind + ".msgs_per_cpu_s", Math.round(rawCpuRate));
+                report.put(kind + ".recorded_over_raw_per_cpu_s", JsonReport.round(recCpuRate / rawCpuRate, 3));
                 report.put("raw." + kind + ".msgs_per_s", Math.round(rawRate));
                 report.put("raw." + kind + ".mb_per_s", JsonReport.round(rawMb, 2));
                 report.put("raw." + kind + ".drops", raws.stream().mapToLong(BagBenchmark.Phase::drops).sum());

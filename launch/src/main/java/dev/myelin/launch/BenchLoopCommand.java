@@ -199,9 +199,15 @@ final class BenchLoopCommand implements Callable<Integer> {
             PairedWindows.Result paired = null;
             if (foxgloveClient || record != null) {
                 attached = new Attached(controller, controllerContext, domain);
-                System.out.printf(Locale.ROOT, "%nA/B: %d pairs of %.0f s windows in the order A B B A ..., B with%s%s%n",
+                System.out.printf(Locale.ROOT, "%nA/B: %d pairs of %.0f s windows in the order A B B A ... after one untimed attachment, B with%s%s%n",
                         pairs, seconds, record != null ? " the recorder (every decision and topic)" : "",
                         foxgloveClient ? (record != null ? " and" : "") + " a Foxglove server with a reading and a stalled client" : "");
+                // one untimed attachment first, as long as the warm-up: the recorder's, the bridge's and the clients'
+                // code is compiled then, not during the first measured window
+                try (AutoCloseable warm = attached.attach()) {
+                    Thread.sleep(Math.round(warmupSeconds * 1000));
+                }
+                attached.reset();
                 paired = PairedWindows.run(pairs, () -> timedStatus(controller, policies, key, version), attached::attach,
                         (f, i) -> System.out.printf(Locale.ROOT, "  window %d/%d %-8s jitter p99 %7.2f us, input-to-output p99 %7.2f us%n",
                                 i + 1, 2 * pairs, f.attached() ? "attached" : "without", f.jitterP99Us(), f.inputToOutputP99Us()));
@@ -484,6 +490,17 @@ final class BenchLoopCommand implements Callable<Integer> {
         int topicsBridged;
         final List<String> readerReports = new java.util.ArrayList<>();
 
+        void reset() {
+            recorded = 0;
+            recorderDrops = 0;
+            recordedDecisions = 0;
+            foxSent = 0;
+            foxDropped = 0;
+            stalledDropped = 0;
+            stalledQueuedMax = 0;
+            readerReports.clear();
+        }
+
         Attached(Controller controller, Context context, int domain) {
             this.controller = controller;
             this.context = context;
@@ -546,7 +563,7 @@ final class BenchLoopCommand implements Callable<Integer> {
                 + (foxgloveClient ? "Foxglove server on every topic, one reading and one stalled client" : ""));
         report.put(prefix + ".pairs", r.pairs());
         report.put(prefix + ".window_seconds", seconds);
-        report.put(prefix + ".order", "A B B A ... (A without, B attached)");
+        report.put(prefix + ".order", "A B B A ... (A without, B attached), after one untimed attachment of --warmup-seconds");
         for (boolean side : new boolean[] {false, true}) {
             String k = prefix + (side ? ".with" : ".without");
             report.put(k + ".period_jitter_us.p99_median", JsonReport.round(r.medianJitterP99(side), 2));

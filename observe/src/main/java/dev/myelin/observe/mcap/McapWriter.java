@@ -1,6 +1,8 @@
 package dev.myelin.observe.mcap;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdException;
 import org.agrona.DirectBuffer;
 
 import java.io.Closeable;
@@ -48,6 +50,7 @@ public final class McapWriter implements Closeable {
     private byte[] chunkSegmentArray;
     private byte[] compressed;
     private final CRC32 crc = new CRC32();
+    private ZstdCompressCtx zstd;
 
     private final List<Schema> schemas = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
@@ -289,12 +292,16 @@ public final class McapWriter implements Closeable {
         byte[] body;
         int bodySize;
         if (compression.equals(Mcap.COMPRESSION_ZSTD)) {
-            long n = Zstd.compressByteArray(compressed, 0, compressed.length, raw, 0, size, level);
-            if (Zstd.isError(n)) {
-                throw new IOException("zstd compression of a chunk failed: " + Zstd.getErrorName(n));
+            if (zstd == null) {
+                // one context for the file: making one per chunk would set up zstd's tables for every chunk again
+                zstd = new ZstdCompressCtx().setLevel(level);
+            }
+            try {
+                bodySize = zstd.compressByteArray(compressed, 0, compressed.length, raw, 0, size);
+            } catch (ZstdException e) {
+                throw new IOException("zstd compression of a chunk failed: " + e.getMessage(), e);
             }
             body = compressed;
-            bodySize = (int) n;
         } else {
             body = raw;
             bodySize = size;
@@ -384,6 +391,9 @@ public final class McapWriter implements Closeable {
             out.force(false);
         } finally {
             closed = true;
+            if (zstd != null) {
+                zstd.close();
+            }
             out.close();
         }
     }
