@@ -388,6 +388,11 @@ public final class BagRecorder implements AutoCloseable {
         return List.copyOf(byTopic.values());
     }
 
+    /** The writer thread's id (for its allocation and CPU counters). */
+    long writerThreadId() {
+        return thread.threadId();
+    }
+
     /** CPU time the writer thread (which takes, writes and compresses) has used, in ns; -1 where not measurable. */
     public long writerCpuNanos() {
         return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.threadId());
