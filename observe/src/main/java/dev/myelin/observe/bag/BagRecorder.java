@@ -53,10 +53,11 @@ public final class BagRecorder implements AutoCloseable {
      */
     public record Settings(int chunkSize, int ringBytes, long maxChunkAgeNanos, int zstdLevel, long pollPeriodNanos) {
         /**
-         * Chunks of 1 MiB at zstd level {@value #DEFAULT_ZSTD_LEVEL}, a 64 MiB ring, topics taken by the executor. The
-         * level is the recorder's main cost per byte: on the development machine's cores, 1 MiB of LaserScans
-         * compressed at about 1 GB/s at level 1 and 2 GB/s at level -3 (files 1.1-1.2x those of level 1), and of
-         * Twists at about 0.3 and 0.45 GB/s (files 1.5x); see the README's {@code bench bag} figures.
+         * Chunks of 1 MiB at zstd level {@value #DEFAULT_ZSTD_LEVEL}, a 64 MiB ring for offered channels, readers
+         * taken while they hold samples and every 50 µs when idle. The level is the recorder's main cost per byte:
+         * on the development machine, 1 MiB of LaserScans compressed at 2.7 GB/s at level 1 and 5.8 GB/s at -3
+         * (files 1.16x those of level 1); Twists compress to 0.37x of the payload at level 1 and 0.45x at -3. See the
+         * README's {@code bench bag} figures.
          */
         public static final Settings DEFAULT = new Settings(McapWriter.DEFAULT_CHUNK_SIZE, 64 << 20, 1_000_000_000L,
                 Settings.DEFAULT_ZSTD_LEVEL, 50_000L);
@@ -181,8 +182,8 @@ public final class BagRecorder implements AutoCloseable {
 
     /**
      * Subscribes to {@code topic} and records it. The subscription is reliable only when every
-     * publisher seen is, as {@code ros2 bag record} does; its history is deep so the executor never
-     * overwrites a sample before taking it.
+     * publisher seen is, as {@code ros2 bag record} does; its history (1000 samples) holds what arrives
+     * between two takes of the writer thread, including while it compresses a chunk.
      *
      * @param publishers the publishers seen on the topic (their QoS goes into {@code offered_qos_profiles})
      * @return the channel's counts
@@ -209,7 +210,6 @@ public final class BagRecorder implements AutoCloseable {
         ChannelStats s = addChannel(fqn, type.name(), Mcap.SCHEMA_ROS2MSG,
                 Ros2MsgSchema.fullText(type).getBytes(StandardCharsets.UTF_8), Mcap.ENCODING_CDR,
                 Map.of("offered_qos_profiles", OfferedQos.yaml(publishers)));
-        int typeId = s.id + 1;
         // called by takePolled only, on the writer thread or in close(), with the writer locked
         RawSampleHandler handler = (sample, length, receiveTime) -> writeTaken(s, wallNanos(receiveTime), sample, length);
         Subscription sub = node.createPolledRawSubscription(fqn, type, qos, handler);
