@@ -137,6 +137,32 @@ public final class Node implements AutoCloseable {
         return subscribe(topic, type, qos, handler, null);
     }
 
+    /**
+     * A subscription that passes samples still serialized to {@code handler}, without decoding them,
+     * only when its owner calls {@link Subscription#poll()}: it is not attached to the executor, so
+     * a publisher in this process that delivers to it does no more than store the sample in the
+     * reader's history (Cyclone delivers to local readers in the writer's call, and a reader watched
+     * by a waitset also wakes the thread waiting on it from there). {@code qos}'s depth must hold what
+     * arrives between two polls.
+     */
+    public Subscription createPolledRawSubscription(String topic, MessageType type, Qos qos, RawSampleHandler handler) {
+        if (handler == null) {
+            throw new IllegalArgumentException("handler is null");
+        }
+        checkOpen();
+        String fqn = resolveTopicName(topic);
+        int reader = createEndpoint(false, EndpointOptions.TOPIC.ddsTopicName(fqn), type, qos, userData(type, EndpointOptions.TOPIC));
+        Subscription s;
+        try {
+            s = new Subscription(this, fqn, type, qos, reader, null, handler, true);
+        } catch (RuntimeException e) {
+            deleteEndpoint(reader);
+            throw e;
+        }
+        entities.add(s);
+        return s;
+    }
+
     /** A subscription that passes samples still serialized to {@code handler}, without decoding them. */
     public Subscription createRawSubscription(String topic, MessageType type, Qos qos, RawSampleHandler handler) {
         if (handler == null) {

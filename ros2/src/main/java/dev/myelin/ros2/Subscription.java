@@ -38,6 +38,7 @@ public final class Subscription implements AutoCloseable {
     private final int readCondition;
     private final MessageHandler handler;
     private final RawSampleHandler rawHandler;
+    private final boolean polled;
     private final LatestSample latest = new LatestSample();
     private final MemorySegment matchedStatus = Arena.ofAuto().allocate(Cyclone.MATCHED_STATUS_SIZE, 8);
 
@@ -56,6 +57,12 @@ public final class Subscription implements AutoCloseable {
 
     Subscription(Node node, String topicName, MessageType type, Qos qos, int reader, MessageHandler handler,
                  RawSampleHandler rawHandler) {
+        this(node, topicName, type, qos, reader, handler, rawHandler, false);
+    }
+
+    /** {@code polled}: no read condition, not on the executor; the owner calls {@link #poll()}. */
+    Subscription(Node node, String topicName, MessageType type, Qos qos, int reader, MessageHandler handler,
+                 RawSampleHandler rawHandler, boolean polled) {
         this.node = node;
         this.topicName = topicName;
         this.type = type;
@@ -64,7 +71,8 @@ public final class Subscription implements AutoCloseable {
         this.handler = handler;
         this.rawHandler = rawHandler;
         this.received = type.newMessage();
-        this.readCondition = Cyclone.createReadCondition(reader, Cyclone.ANY_STATE);
+        this.polled = polled;
+        this.readCondition = polled ? 0 : Cyclone.createReadCondition(reader, Cyclone.ANY_STATE);
     }
 
     int readCondition() {
@@ -155,7 +163,22 @@ public final class Subscription implements AutoCloseable {
         return true;
     }
 
-    /** Takes everything available. Executor thread. */
+    /**
+     * Takes everything available and hands it to the handler on the calling thread; only for a
+     * subscription made by {@link Node#createPolledRawSubscription}. One thread at a time.
+     *
+     * @return whether anything was taken
+     */
+    public boolean poll() {
+        if (!polled) {
+            throw new IllegalStateException(topicName + " is read by the executor, not polled");
+        }
+        long before = receivedCount;
+        drain();
+        return receivedCount != before;
+    }
+
+    /** Takes everything available. Executor thread (or the owner's, for a polled subscription). */
     synchronized void drain() {
         while (!closed) {
             int n = Cyclone.takeCdr(reader, serdata, BATCH, infos, Cyclone.ANY_STATE);
@@ -226,7 +249,9 @@ public final class Subscription implements AutoCloseable {
             }
             closed = true;
         }
-        node.context().detach(this);
+        if (!polled) {
+            node.context().detach(this);
+        }
         node.deleteEndpoint(reader); // deletes the read condition with it
         node.forget(this);
     }

@@ -2,6 +2,7 @@ package dev.myelin.launch.bench;
 
 import dev.myelin.controller.Controller;
 import dev.myelin.controller.ControllerStatus;
+import dev.myelin.controller.PairedWindows;
 import dev.myelin.controller.bringup.BringUp;
 import dev.myelin.controller.bringup.GoalSeekingPopSan;
 import dev.myelin.controller.config.ActionOutput;
@@ -111,13 +112,19 @@ final class BenchLoopCommand implements Callable<Integer> {
     Path bundle;
 
     @Option(names = "--record", paramLabel = "FILE.mcap",
-            description = "After the timed run, run as long again with every decision and topic recorded into FILE.mcap, "
-                    + "and report both (with_recorder.*).")
+            description = "After the timed run, alternate windows without and with every decision and topic recorded into "
+                    + "FILE.mcap (see --pairs); report the medians and their ratio.")
     Path record;
 
-    @Option(names = "--foxglove-client", description = "Time a second window with a Foxglove server on every topic of the "
-            + "domain, one client reading everything and one that stops reading; report both windows.")
+    @Option(names = "--foxglove-client", description = "After the timed run, alternate windows without and with a Foxglove "
+            + "server on every topic of the domain, one client reading everything and one that stops reading (with --record: "
+            + "both attached together); report the medians and their ratio.")
     boolean foxgloveClient;
+
+    @Option(names = "--pairs", defaultValue = "3", paramLabel = "N",
+            description = "With --record or --foxglove-client: windows per side, each --seconds long, in the order "
+                    + "A B B A A B ... (default ${DEFAULT-VALUE}).")
+    int pairs;
 
     /** The figures of one timed window. */
     private record Window(double elapsed, long ticks, long decisions, long misses, long missesFirstHalf, long swapMisses, long swaps, long[] safety,
@@ -192,35 +199,24 @@ final class BenchLoopCommand implements Callable<Integer> {
             Memory m0 = Memory.now(controller.loop().threadId());
             Window w = timed(controller, sim, policies, key, version, setter);
             Memory m1 = Memory.now(controller.loop().threadId());
-            FoxgloveServer.Stats fox = null;
-            FoxgloveServer.ClientStats stalledStats = null;
-            String readerReport = "";
-            Window wf = null;
-            if (foxgloveClient) {
-                try (FoxgloveBridge bridge = FoxgloveBridge.start(new FoxgloveBridge.Options("127.0.0.1", 0, domain, true,
-                        java.util.List.of(), FoxgloveServer.DEFAULT_MAX_QUEUED))) {
-                    Thread.sleep(1500); // discovery of the topics, so that the clients get them in their first advertise
-                    // The clients run in processes of their own, as Foxglove would on another machine.
-                    Process stalled = probe(bridge.port(), "stall");
-                    Process reader = probe(bridge.port(), "read");
-                    Thread.sleep(1500); // subscriptions; the stalled client fills its socket
-                    System.out.printf(Locale.ROOT, "foxglove: %d topics bridged, %d clients attached (one reading, one stalled)%n",
-                            bridge.topics().size(), bridge.server().stats().clients());
-                    wf = timed(controller, sim, policies, key, version, null);
-                    fox = bridge.server().stats();
-                    List<FoxgloveServer.ClientStats> clients = bridge.server().clientStats();
-                    readerReport = finish(reader);
-                    String stalledReport = finish(stalled);
-                    if (clients.size() != 2) {
-                        throw new IllegalStateException("foxglove clients dropped out during the run: " + clients
-                                + "; reader " + readerReport + "; stalled " + stalledReport);
-                    }
-                    stalledStats = clients.getFirst();
+            Attached attached = null;
+            PairedWindows.Result paired = null;
+            if (foxgloveClient || record != null) {
+                attached = new Attached(controller, controllerContext, domain);
+                System.out.printf(Locale.ROOT, "%nA/B: %d pairs of %.0f s windows in the order A B B A ... after one untimed attachment, B with%s%s%n",
+                        pairs, seconds, record != null ? " the recorder (every decision and topic)" : "",
+                        foxgloveClient ? (record != null ? " and" : "") + " a Foxglove server with a reading and a stalled client" : "");
+                // one untimed attachment first, as long as the warm-up: the recorder's, the bridge's and the clients'
+                // code is compiled then, not during the first measured window
+                try (AutoCloseable warm = attached.attach()) {
+                    Thread.sleep(Math.round(warmupSeconds * 1000));
                 }
+                attached.reset();
+                paired = PairedWindows.run(pairs, () -> timedStatus(controller, policies, key, version), attached::attach,
+                        (f, i) -> System.out.printf(Locale.ROOT, "  window %d/%d %-8s jitter p99 %7.2f us, input-to-output p99 %7.2f us%n",
+                                i + 1, 2 * pairs, f.attached() ? "attached" : "without", f.jitterP99Us(), f.inputToOutputP99Us()));
             }
             long tickErrors = controller.loop().tickErrors();
-            JsonReport recorded = record == null ? null
-                    : timedWithRecorder(controller, sim, controllerContext, policies, key, version);
             double energyPerDecision = controller.status().meanEnergyPicojoules(); // every decision of the run
             controller.close();
             simRunning[0] = false;
@@ -310,34 +306,8 @@ final class BenchLoopCommand implements Callable<Integer> {
                     m0.collections(), m0.collectionMillis(), m0.allocatedBytes() / 1e6, m1.collections() - m0.collections(),
                     m1.collectionMillis() - m0.collectionMillis(), (m1.allocatedBytes() - m0.allocatedBytes()) / 1e6 / elapsed,
                     m1.loopThreadBytes() - m0.loopThreadBytes());
-            if (wf != null) {
-                report.put("foxglove.seconds", JsonReport.round(wf.elapsed(), 3));
-                report.put("foxglove.ticks", wf.ticks());
-                putUs(report, "foxglove.period_jitter_us", wf.jitter());
-                putUs(report, "foxglove.input_to_output_us", wf.io());
-                putUs(report, "foxglove.input_to_handoff_us", wf.handoff());
-                putUs(report, "foxglove.dds_write_us", wf.write());
-                report.put("foxglove.deadline_misses", wf.misses());
-                report.put("foxglove.messages_sent", fox.sent());
-                report.put("foxglove.messages_dropped", fox.dropped());
-                report.put("foxglove.stalled_client.sent", stalledStats.sent());
-                report.put("foxglove.stalled_client.dropped", stalledStats.dropped());
-                report.put("foxglove.stalled_client.queued_at_end", stalledStats.queued());
-                report.put("foxglove.reading_client", readerReport);
-                double jr = us(wf.jitter(), 99) / Math.max(1e-9, us(jitter, 99));
-                double ior = us(wf.io(), 99) / Math.max(1e-9, us(io, 99));
-                report.put("foxglove.jitter_p99_ratio", JsonReport.round(jr, 3));
-                report.put("foxglove.input_to_output_p99_ratio", JsonReport.round(ior, 3));
-                System.out.printf(Locale.ROOT, "%nwith a Foxglove server, a reading and a stalled client: %d ticks in %.1f s, "
-                        + "%d deadline misses%n", wf.ticks(), wf.elapsed(), wf.misses());
-                printUs("period jitter", wf.jitter());
-                printUs("input-to-output", wf.io());
-                printUs("to DDS hand-off", wf.handoff());
-                printUs("dds_write call", wf.write());
-                System.out.printf(Locale.ROOT, "  foxglove: %d messages sent, %d dropped (stalled client: %d sent, %d dropped; "
-                                + "%d queued at the end; reading client: %s)%n  p99 with / without: jitter %.2fx, input-to-output %.2fx%n",
-                        fox.sent(), fox.dropped(), stalledStats.sent(), stalledStats.dropped(), stalledStats.queued(),
-                        readerReport, jr, ior);
+            if (paired != null) {
+                putPaired(report, paired, attached);
             }
             if (setter != null) {
                 long reference = w.missesFirstHalf();
@@ -505,29 +475,154 @@ final class BenchLoopCommand implements Callable<Integer> {
                 sim.stats().episodes() - episodes0);
     }
 
-    /** A second timed window as long as the first, with decisions and topics recorded. */
-    private JsonReport timedWithRecorder(Controller controller, RobotSimulation sim, Context context, Policy[] policies,
-                                         KeyPair key, int[] version) throws Exception {
-        ControllerRecording recording = ControllerRecording.start(controller, context, record, true);
-        Thread.sleep(1000); // topics discovered and subscribed
-        Window w = timed(controller, sim, policies, key, version, null);
-        JsonReport r = new JsonReport();
-        r.put("ticks", w.ticks());
-        r.put("deadline_misses", w.misses());
-        putUs(r, "period_jitter_us", w.jitter());
-        putUs(r, "input_to_output_us", w.io());
-        putUs(r, "inference_us", w.inference());
-        recording.close(System.out);
-        long written = 0;
-        long dropped = 0;
-        for (var c : recording.bag().channels()) {
-            written += c.written();
-            dropped += c.dropped();
+    /** One window of {@link #seconds} (swapping as configured): the controller's status difference over it. */
+    private ControllerStatus timedStatus(Controller controller, Policy[] policies, KeyPair key, int[] version) throws Exception {
+        ControllerStatus before = controller.status();
+        long end = System.nanoTime() + Math.round(seconds * 1e9);
+        long nextSwap = System.nanoTime() + Math.round(swapEvery * 1e9);
+        while (System.nanoTime() < end) {
+            nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
+            Thread.sleep(10);
         }
-        r.put("recorded_messages", written);
-        r.put("recorder_drops", dropped);
-        r.put("file_bytes", java.nio.file.Files.size(record));
-        return r;
+        return controller.status().minus(before);
+    }
+
+    /**
+     * What the B windows attach: the recorder of every decision and topic ({@code --record}) and/or a Foxglove
+     * server on every topic with a reading and a stalled client in processes of their own ({@code --foxglove-client});
+     * sums what they did over the windows.
+     */
+    private final class Attached {
+        private final Controller controller;
+        private final Context context;
+        private final int domain;
+        long recorded;
+        long recorderDrops;
+        long recordedDecisions;
+        long foxSent;
+        long foxDropped;
+        long stalledDropped;
+        long stalledQueuedMax;
+        int topicsBridged;
+        final List<String> readerReports = new java.util.ArrayList<>();
+
+        void reset() {
+            recorded = 0;
+            recorderDrops = 0;
+            recordedDecisions = 0;
+            foxSent = 0;
+            foxDropped = 0;
+            stalledDropped = 0;
+            stalledQueuedMax = 0;
+            readerReports.clear();
+        }
+
+        Attached(Controller controller, Context context, int domain) {
+            this.controller = controller;
+            this.context = context;
+            this.domain = domain;
+        }
+
+        AutoCloseable attach() throws Exception {
+            ControllerRecording recording = record == null ? null : ControllerRecording.start(controller, context, record, true);
+            FoxgloveBridge bridge = null;
+            Process stalled = null;
+            Process reader = null;
+            if (foxgloveClient) {
+                bridge = FoxgloveBridge.start(new FoxgloveBridge.Options("127.0.0.1", 0, domain, true,
+                        List.of(), FoxgloveServer.DEFAULT_MAX_QUEUED));
+            }
+            Thread.sleep(1500); // discovery of the topics: recorded, and advertised in the clients' first message
+            if (bridge != null) {
+                // the clients run in processes of their own, as Foxglove would on another machine
+                stalled = probe(bridge.port(), "stall");
+                reader = probe(bridge.port(), "read");
+                Thread.sleep(1500); // subscriptions; the stalled client fills its socket
+                topicsBridged = bridge.topics().size();
+            }
+            FoxgloveBridge b = bridge;
+            Process st = stalled;
+            Process rd = reader;
+            return () -> {
+                if (b != null) {
+                    FoxgloveServer.Stats fox = b.server().stats();
+                    List<FoxgloveServer.ClientStats> clients = b.server().clientStats();
+                    String readerReport = finish(rd);
+                    String stalledReport = finish(st);
+                    b.close();
+                    if (clients.size() != 2) {
+                        throw new IllegalStateException("foxglove clients dropped out during the run: " + clients
+                                + "; reader " + readerReport + "; stalled " + stalledReport);
+                    }
+                    foxSent += fox.sent();
+                    foxDropped += fox.dropped();
+                    stalledDropped += clients.getFirst().dropped();
+                    stalledQueuedMax = Math.max(stalledQueuedMax, clients.getFirst().queued());
+                    readerReports.add(readerReport);
+                }
+                if (recording != null) {
+                    recording.close(null);
+                    for (var c : recording.bag().channels()) {
+                        recorded += c.written();
+                        recorderDrops += c.dropped();
+                    }
+                    recordedDecisions += recording.decisions().recorded();
+                }
+            };
+        }
+    }
+
+    private void putPaired(JsonReport report, PairedWindows.Result r, Attached a) {
+        String prefix = record != null && foxgloveClient ? "attached" : record != null ? "with_recorder" : "foxglove";
+        report.put(prefix + ".what", (record != null ? "recorder of every decision and topic" : "")
+                + (record != null && foxgloveClient ? " + " : "")
+                + (foxgloveClient ? "Foxglove server on every topic, one reading and one stalled client" : ""));
+        report.put(prefix + ".pairs", r.pairs());
+        report.put(prefix + ".window_seconds", seconds);
+        report.put(prefix + ".order", "A B B A ... (A without, B attached), after one untimed attachment of --warmup-seconds");
+        for (boolean side : new boolean[] {false, true}) {
+            String k = prefix + (side ? ".with" : ".without");
+            report.put(k + ".period_jitter_us.p99_median", JsonReport.round(r.medianJitterP99(side), 2));
+            report.put(k + ".input_to_output_us.p99_median", JsonReport.round(r.medianInputToOutputP99(side), 2));
+            report.put(k + ".input_to_handoff_us.p99_median", JsonReport.round(r.medianHandoffP99(side), 2));
+            report.put(k + ".dds_write_us.p99_median", JsonReport.round(r.medianWriteP99(side), 2));
+            report.put(k + ".dds_write_us.p50_median", JsonReport.round(r.medianWriteP50(side), 2));
+            report.put(k + ".deadline_misses_median", r.medianDeadlineMisses(side));
+            report.put(k + ".period_jitter_us.p99_windows", r.windows().stream().filter(f -> f.attached() == side)
+                    .map(f -> String.format(Locale.ROOT, "%.2f", f.jitterP99Us())).toList().toString());
+            report.put(k + ".input_to_output_us.p99_windows", r.windows().stream().filter(f -> f.attached() == side)
+                    .map(f -> String.format(Locale.ROOT, "%.2f", f.inputToOutputP99Us())).toList().toString());
+        }
+        report.put(prefix + ".jitter_p99_ratio", JsonReport.round(r.jitterRatio(), 3));
+        report.put(prefix + ".input_to_output_p99_ratio", JsonReport.round(r.inputToOutputRatio(), 3));
+        if (record != null) {
+            report.put(prefix + ".recorded_messages", a.recorded);
+            report.put(prefix + ".recorded_decisions", a.recordedDecisions);
+            report.put(prefix + ".recorder_drops", a.recorderDrops);
+        }
+        if (foxgloveClient) {
+            report.put(prefix + ".foxglove.topics", a.topicsBridged);
+            report.put(prefix + ".foxglove.messages_sent", a.foxSent);
+            report.put(prefix + ".foxglove.messages_dropped", a.foxDropped);
+            report.put(prefix + ".foxglove.stalled_client.dropped", a.stalledDropped);
+            report.put(prefix + ".foxglove.stalled_client.queued_max", a.stalledQueuedMax);
+            report.put(prefix + ".foxglove.reading_client", a.readerReports.toString());
+        }
+        System.out.printf(Locale.ROOT, "%n%s", r.table());
+        System.out.printf(Locale.ROOT, "  medians of %d windows per side: jitter p99 %.2f -> %.2f us (%.2fx), input-to-output p99 "
+                        + "%.2f -> %.2f us (%.2fx), dds_write p99 %.2f -> %.2f us, p50 %.2f -> %.2f us%n", r.pairs(),
+                r.medianJitterP99(false), r.medianJitterP99(true), r.jitterRatio(),
+                r.medianInputToOutputP99(false), r.medianInputToOutputP99(true), r.inputToOutputRatio(),
+                r.medianWriteP99(false), r.medianWriteP99(true), r.medianWriteP50(false), r.medianWriteP50(true));
+        if (record != null) {
+            System.out.printf(Locale.ROOT, "  recorder: %d messages (%d decisions) written, %d dropped%n",
+                    a.recorded, a.recordedDecisions, a.recorderDrops);
+        }
+        if (foxgloveClient) {
+            System.out.printf(Locale.ROOT, "  foxglove: %d topics, %d messages sent, %d dropped (stalled client %d dropped, "
+                    + "at most %d queued); reading client: %s%n", a.topicsBridged, a.foxSent, a.foxDropped,
+                    a.stalledDropped, a.stalledQueuedMax, a.readerReports);
+        }
     }
 
     private long maybeSwap(Controller c, Policy[] policies, KeyPair key, int[] version, long nextSwap) throws Exception {

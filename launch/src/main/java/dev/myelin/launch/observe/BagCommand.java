@@ -61,6 +61,10 @@ public final class BagCommand implements Runnable {
                 description = "Uncompressed chunk size (default ${DEFAULT-VALUE}).")
         int chunkSize;
 
+        @Option(names = "--zstd-level", defaultValue = "" + BagRecorder.Settings.DEFAULT_ZSTD_LEVEL, paramLabel = "LEVEL",
+                description = "zstd level of the chunks, -7..-1 (faster) or 1..19 (smaller) (default ${DEFAULT-VALUE}).")
+        int zstdLevel;
+
         @Override
         public Integer call() throws Exception {
             if (all == !topics.isEmpty()) {
@@ -71,7 +75,7 @@ public final class BagCommand implements Runnable {
             Runtime.getRuntime().addShutdownHook(hook);
             try (Context ctx = ros2.open()) {
                 BagRecorder.Settings s = new BagRecorder.Settings(chunkSize, BagRecorder.Settings.DEFAULT.ringBytes(),
-                        BagRecorder.Settings.DEFAULT.maxChunkAgeNanos());
+                        BagRecorder.Settings.DEFAULT.maxChunkAgeNanos()).zstdLevel(zstdLevel);
                 BagRecorder rec = new BagRecorder(ctx, output, s);
                 List<String> wanted = all ? null : topics.stream().map(t -> t.startsWith("/") ? t : "/" + t).toList();
                 System.err.println("myelin bag: recording to " + output + (all ? " (all topics)" : " " + wanted));

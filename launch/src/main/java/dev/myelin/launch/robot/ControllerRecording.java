@@ -24,7 +24,7 @@ public final class ControllerRecording implements AutoCloseable {
 
     private ControllerRecording(Controller controller, Context context, Path file, boolean topics) throws IOException {
         this.controller = controller;
-        this.bag = new BagRecorder(context, file, BagRecorder.Settings.DEFAULT);
+        this.bag = new BagRecorder(context, file, BagRecorder.Settings.BESIDE_CONTROL_LOOP);
         this.decisions = new DecisionRecorder(bag, DecisionRecorder.TOPIC);
         controller.setTickListener(this::onTick);
         if (topics) {

@@ -20,9 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Recording throughput: a publisher in one DDS participant sends to a second participant in the
  * same process, which either only takes the samples (the raw Cyclone take rate: a raw subscription
- * that counts) or records them into an MCAP file. The publisher keeps at most {@link #WINDOW}
- * samples in flight (it waits for the receiving side to have taken, or recorded, the rest), so the rate is that
- * of the receiving side and no history overflows; drops are samples published but not recorded.
+ * polled the way the recorder polls its readers, that counts) or records them into an MCAP file. The publisher keeps at most {@link #WINDOW}
+ * samples in flight: it waits for the receiving side to have taken the rest (raw) or written them into
+ * the file's chunks (recorded), so the rate is that of the receiving side, no history overflows, and a
+ * recorder slower than the take shows as a lower rate rather than as a full ring. A recorded phase ends
+ * when the writer has written (or dropped) every sample, and its rate counts that time; drops are samples
+ * published but not recorded.
  */
 public final class BagBenchmark {
     /** Messages published between checks of the receiving side. */
@@ -32,9 +35,18 @@ public final class BagBenchmark {
 
     /** The figures of one phase. */
     public record Phase(String kind, boolean recorded, long published, long received, long written, long payloadBytes,
-                        long drops, double seconds, long fileBytes) {
+                        long drops, double seconds, long fileBytes, double receivingCpuSeconds) {
         public double messagesPerSecond() {
             return (recorded ? written : received) / seconds;
+        }
+
+        /**
+         * Messages per second of CPU time of the receiving thread (the raw take loop, or the recorder's writer, which
+         * takes, writes and compresses): the rate one core of its own would give, which load from other processes
+         * on a shared machine moves much less than the wall-clock rate.
+         */
+        public double messagesPerCpuSecond() {
+            return (recorded ? written : received) / receivingCpuSeconds;
         }
 
         public double megabytesPerSecond() {
@@ -44,11 +56,18 @@ public final class BagBenchmark {
 
     private final Context publisherContext;
     private final Context recorderContext;
+    private final BagRecorder.Settings settings;
     private int run;
 
     public BagBenchmark(Context publisherContext, Context recorderContext) {
+        this(publisherContext, recorderContext, BagRecorder.Settings.DEFAULT);
+    }
+
+    /** With the recorder's {@code settings}. */
+    public BagBenchmark(Context publisherContext, Context recorderContext, BagRecorder.Settings settings) {
         this.publisherContext = publisherContext;
         this.recorderContext = recorderContext;
+        this.settings = settings;
     }
 
     /**
@@ -81,18 +100,29 @@ public final class BagBenchmark {
         AtomicLong rawBytes = new AtomicLong();
         BagRecorder recorder = null;
         Subscription counting = null;
+        Thread taker = null;
+        java.util.concurrent.atomic.AtomicBoolean stopTaking = new java.util.concurrent.atomic.AtomicBoolean();
         Node subNode = recorderContext.createNode("bench_bag_sub");
         if (record) {
-            recorder = new BagRecorder(recorderContext, file, BagRecorder.Settings.DEFAULT);
+            recorder = new BagRecorder(recorderContext, file, settings);
             var pubs = recorderContext.graph().await(e -> e.kind() == TopicEndpoint.Kind.PUBLISHER && e.topic().equals(topic),
                     1, Duration.ofSeconds(5));
             recorder.record(topic, recorderContext.messageTypes().get(typeName), pubs);
         } else {
-            counting = subNode.createRawSubscription(topic, recorderContext.messageTypes().get(typeName),
+            // the recorder's own take loop, counting only: polled by one thread that sleeps as long when idle
+            counting = subNode.createPolledRawSubscription(topic, recorderContext.messageTypes().get(typeName),
                     Qos.DEFAULT.withDepth(1000), (sample, length, t) -> {
-                        raw.incrementAndGet();
-                        rawBytes.addAndGet(length);
+                        raw.setRelease(raw.getPlain() + 1);
+                        rawBytes.setRelease(rawBytes.getPlain() + length);
                     });
+            Subscription polled = counting;
+            taker = Thread.ofPlatform().name("bench-bag-take").daemon(true).start(() -> {
+                while (!stopTaking.get()) {
+                    if (!polled.poll()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(settings.pollPeriodNanos());
+                    }
+                }
+            });
         }
         BagRecorder.ChannelStats stats = record ? recorder.channels().getFirst() : null;
         java.util.function.LongSupplier taken = record ? stats::written : raw::get;
@@ -100,6 +130,7 @@ public final class BagBenchmark {
             throw new IllegalStateException("no subscription matched " + topic);
         }
         long published = 0;
+        long cpu0 = record ? recorder.writerCpuNanos() : threadCpuNanos(taker);
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         while (System.nanoTime() < end) {
@@ -128,6 +159,7 @@ public final class BagBenchmark {
                 Thread.sleep(1);
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
+            double cpu = (recorder.writerCpuNanos() - cpu0) / 1e9;
             recorder.close();
             long written = ch.written();
             long count;
@@ -138,19 +170,26 @@ public final class BagBenchmark {
                 throw new IllegalStateException(file + " holds " + count + " messages; the recorder wrote " + written);
             }
             phase = new Phase(kind, true, published, ch.received(), written, ch.bytes(), published - written, elapsed,
-                    Files.size(file));
+                    Files.size(file), cpu);
         } else {
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (raw.get() < published && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
+            double cpu = (threadCpuNanos(taker) - cpu0) / 1e9;
+            stopTaking.set(true);
+            taker.join();
             counting.close();
-            phase = new Phase(kind, false, published, raw.get(), 0, rawBytes.get(), published - raw.get(), elapsed, 0);
+            phase = new Phase(kind, false, published, raw.get(), 0, rawBytes.get(), published - raw.get(), elapsed, 0, cpu);
         }
         pub.close();
         pubNode.close();
         subNode.close();
         return phase;
+    }
+
+    static long threadCpuNanos(Thread t) {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(t.threadId());
     }
 }

@@ -5,6 +5,7 @@ import dev.myelin.observe.mcap.McapWriter;
 import dev.myelin.ros2.Context;
 import dev.myelin.ros2.Node;
 import dev.myelin.ros2.Qos;
+import dev.myelin.ros2.RawSampleHandler;
 import dev.myelin.ros2.Subscription;
 import dev.myelin.ros2.TopicEndpoint;
 import dev.myelin.ros2.msg.MessageType;
@@ -31,22 +32,61 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Records ROS 2 topics, and any other channel a caller feeds it, into an MCAP file in the ROS 2
- * profile. Samples are taken still serialized (the CDR exactly as received, encapsulation header
- * included) on the context's executor thread and copied into a bounded ring; one writer thread
- * moves them into compressed chunks. A full ring drops the sample and counts the drop against
- * its channel: recording never blocks the executor or a control loop. A chunk is closed when it
- * reaches the chunk size or has been open for {@link Settings#maxChunkAgeNanos}, so a recorder
- * killed outright loses at most that much.
+ * profile. One writer thread takes the topics' samples still serialized (the CDR exactly as received,
+ * encapsulation header included) from its readers, copies each straight into the open chunk and
+ * compresses full chunks. Its readers are polled, never watched by a waitset: Cyclone DDS delivers to
+ * readers in the same process within the writer's {@code dds_write}, where a watched reader would also
+ * wake a thread, so a control loop publishing in this process only stores the sample in the reader's
+ * history (1000 deep). Channels fed by {@link #offer} (a controller's decisions, from its control
+ * thread) go through a bounded ring that the writer drains; a full ring drops the message and counts
+ * the drop against its channel, so recording never blocks a caller. A chunk is closed when it reaches
+ * the chunk size or has been open for {@link Settings#maxChunkAgeNanos}, so a recorder killed outright
+ * loses at most that much.
  */
 public final class BagRecorder implements AutoCloseable {
-    /** Recording settings. */
-    public record Settings(int chunkSize, int ringBytes, long maxChunkAgeNanos) {
-        public static final Settings DEFAULT = new Settings(McapWriter.DEFAULT_CHUNK_SIZE, 64 << 20, 1_000_000_000L);
+    /**
+     * Recording settings.
+     *
+     * @param zstdLevel       the chunks' zstd level (see {@link #DEFAULT} for the choice)
+     * @param pollPeriodNanos how long the writer thread sleeps when its readers and ring were empty: short for
+     *                        throughput, longer beside a control loop, whose cores it then leaves alone
+     */
+    public record Settings(int chunkSize, int ringBytes, long maxChunkAgeNanos, int zstdLevel, long pollPeriodNanos) {
+        /**
+         * Chunks of 1 MiB at zstd level {@value #DEFAULT_ZSTD_LEVEL}, a 64 MiB ring for offered channels, readers
+         * taken while they hold samples and every 50 µs when idle. The level is the recorder's main cost per byte:
+         * on the development machine, 1 MiB of LaserScans compressed at 2.7 GB/s at level 1 and 5.8 GB/s at -3
+         * (files 1.16x those of level 1); Twists compress to 0.37x of the payload at level 1 and 0.45x at -3. See the
+         * README's {@code bench bag} figures.
+         */
+        public static final Settings DEFAULT = new Settings(McapWriter.DEFAULT_CHUNK_SIZE, 64 << 20, 1_000_000_000L,
+                Settings.DEFAULT_ZSTD_LEVEL, 50_000L);
+        /** The recorder's default zstd level. */
+        public static final int DEFAULT_ZSTD_LEVEL = -3;
+        /** For recording inside a process that runs a control loop: readers polled every 2 ms. */
+        public static final Settings BESIDE_CONTROL_LOOP = DEFAULT.polledEvery(2_000_000L);
 
         public Settings {
             if (Integer.bitCount(ringBytes) != 1 || ringBytes < 4096) {
                 throw new IllegalArgumentException("ring size " + ringBytes + " must be a power of two of at least 4096");
             }
+            if (pollPeriodNanos < 1_000L || pollPeriodNanos > 100_000_000L) {
+                throw new IllegalArgumentException("poll period " + pollPeriodNanos + " ns must be 1 µs to 100 ms");
+            }
+        }
+
+        public Settings(int chunkSize, int ringBytes, long maxChunkAgeNanos) {
+            this(chunkSize, ringBytes, maxChunkAgeNanos, DEFAULT_ZSTD_LEVEL, DEFAULT.pollPeriodNanos);
+        }
+
+        /** These settings with the writer thread sleeping {@code nanos} when idle. */
+        public Settings polledEvery(long nanos) {
+            return new Settings(chunkSize, ringBytes, maxChunkAgeNanos, zstdLevel, nanos);
+        }
+
+        /** These settings with chunks compressed at zstd {@code level}. */
+        public Settings zstdLevel(int level) {
+            return new Settings(chunkSize, ringBytes, maxChunkAgeNanos, level, pollPeriodNanos);
         }
     }
 
@@ -57,8 +97,9 @@ public final class BagRecorder implements AutoCloseable {
         private final String type;
         final AtomicLong received = new AtomicLong();
         final AtomicLong dropped = new AtomicLong();
-        volatile long written;
-        volatile long bytes;
+        // writer thread only; released so that other threads read recent counts without a fence per message
+        final AtomicLong written = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
 
         ChannelStats(int id, String topic, String type) {
             this.id = id;
@@ -90,12 +131,12 @@ public final class BagRecorder implements AutoCloseable {
 
         /** Messages written to the file. */
         public long written() {
-            return written;
+            return written.get();
         }
 
         /** Payload bytes written. */
         public long bytes() {
-            return bytes;
+            return bytes.get();
         }
     }
 
@@ -112,6 +153,7 @@ public final class BagRecorder implements AutoCloseable {
     private final Map<String, ChannelStats> byTopic = new LinkedHashMap<>();
     private volatile ChannelStats[] stats = new ChannelStats[0];
     private final List<Subscription> subscriptions = new ArrayList<>();
+    private volatile Subscription[] polled = new Subscription[0];
     private final List<String> skipped = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -123,7 +165,7 @@ public final class BagRecorder implements AutoCloseable {
     public BagRecorder(Context context, Path file, Settings settings) throws IOException {
         this.context = context;
         this.settings = settings;
-        this.writer = new McapWriter(file, Mcap.PROFILE_ROS2, settings.chunkSize(), Mcap.COMPRESSION_ZSTD);
+        this.writer = new McapWriter(file, Mcap.PROFILE_ROS2, settings.chunkSize(), Mcap.COMPRESSION_ZSTD, settings.zstdLevel());
         ByteBuffer buf = ByteBuffer.allocateDirect(settings.ringBytes() + RingBufferDescriptor.TRAILER_LENGTH);
         this.ringBuffer = new UnsafeBuffer(buf);
         this.ringSegment = MemorySegment.ofBuffer(buf);
@@ -140,8 +182,8 @@ public final class BagRecorder implements AutoCloseable {
 
     /**
      * Subscribes to {@code topic} and records it. The subscription is reliable only when every
-     * publisher seen is, as {@code ros2 bag record} does; its history is deep so the executor never
-     * overwrites a sample before taking it.
+     * publisher seen is, as {@code ros2 bag record} does; its history (1000 samples) holds what arrives
+     * between two takes of the writer thread, including while it compresses a chunk.
      *
      * @param publishers the publishers seen on the topic (their QoS goes into {@code offered_qos_profiles})
      * @return the channel's counts
@@ -168,9 +210,13 @@ public final class BagRecorder implements AutoCloseable {
         ChannelStats s = addChannel(fqn, type.name(), Mcap.SCHEMA_ROS2MSG,
                 Ros2MsgSchema.fullText(type).getBytes(StandardCharsets.UTF_8), Mcap.ENCODING_CDR,
                 Map.of("offered_qos_profiles", OfferedQos.yaml(publishers)));
-        int typeId = s.id + 1;
-        subscriptions.add(node.createRawSubscription(fqn, type, qos,
-                (sample, length, receiveTime) -> put(s, typeId, wallNanos(receiveTime), sample, 0, length)));
+        // called by takePolled only, on the writer thread or in close(), with the writer locked
+        RawSampleHandler handler = (sample, length, receiveTime) -> writeTaken(s, wallNanos(receiveTime), sample, length);
+        Subscription sub = node.createPolledRawSubscription(fqn, type, qos, handler);
+        subscriptions.add(sub);
+        Subscription[] grown = Arrays.copyOf(polled, polled.length + 1);
+        grown[grown.length - 1] = sub;
+        polled = grown;
         return s;
     }
 
@@ -273,18 +319,19 @@ public final class BagRecorder implements AutoCloseable {
         try {
             while (true) {
                 boolean stopping = !running;
-                int n;
+                boolean any;
                 synchronized (writer) {
-                    n = ring.read(drain, 1024);
-                    if (n == 0) {
+                    any = takePolled();
+                    any |= ring.read(drain, 1024) > 0;
+                    if (!any) {
                         writer.flushIfOlderThan(settings.maxChunkAgeNanos());
                     }
                 }
-                if (n == 0) {
+                if (!any) {
                     if (stopping) {
                         return;
                     }
-                    LockSupport.parkNanos(200_000);
+                    LockSupport.parkNanos(settings.pollPeriodNanos());
                 }
             }
         } catch (UncheckedIOException e) {
@@ -296,6 +343,34 @@ public final class BagRecorder implements AutoCloseable {
         }
     }
 
+    /** Takes what the readers hold into the open chunk; whether there was any. With the writer locked. */
+    private boolean takePolled() {
+        boolean any = false;
+        for (Subscription sub : polled) {
+            any |= sub.poll();
+        }
+        return any;
+    }
+
+    /** One sample a reader took, into the open chunk. With the writer locked. */
+    private void writeTaken(ChannelStats s, long logTime, MemorySegment sample, long length) {
+        s.received.incrementAndGet();
+        if (failure != null) {
+            s.dropped.incrementAndGet();
+            return;
+        }
+        try {
+            writer.write(s.id, logTime, logTime, sample, length);
+        } catch (IOException e) {
+            failure = e;
+            running = false;
+            s.dropped.incrementAndGet();
+            return;
+        }
+        s.written.setRelease(s.written.getPlain() + 1);
+        s.bytes.setRelease(s.bytes.getPlain() + length);
+    }
+
     private void writeOne(int typeId, org.agrona.MutableDirectBuffer buffer, int index, int length) {
         ChannelStats s = stats[typeId - 1];
         long logTime = buffer.getLong(index);
@@ -304,13 +379,23 @@ public final class BagRecorder implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        s.written++;
-        s.bytes += length - TIME_BYTES;
+        s.written.setRelease(s.written.getPlain() + 1);
+        s.bytes.setRelease(s.bytes.getPlain() + length - TIME_BYTES);
     }
 
     /** Counts per channel, in the order the channels were added. */
     public synchronized List<ChannelStats> channels() {
         return List.copyOf(byTopic.values());
+    }
+
+    /** The writer thread's id (for its allocation and CPU counters). */
+    long writerThreadId() {
+        return thread.threadId();
+    }
+
+    /** CPU time the writer thread (which takes, writes and compresses) has used, in ns; -1 where not measurable. */
+    public long writerCpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.threadId());
     }
 
     /** Chunks written so far. */
@@ -335,6 +420,11 @@ public final class BagRecorder implements AutoCloseable {
     @Override
     public void close() throws IOException {
         synchronized (this) {
+            synchronized (writer) {
+                if (failure == null && running) {
+                    takePolled(); // what the readers still hold
+                }
+            }
             subscriptions.forEach(Subscription::close);
             subscriptions.clear();
         }

@@ -3,30 +3,42 @@ package dev.myelin.observe.foxglove;
 import dev.myelin.ros2.Context;
 import dev.myelin.ros2.Node;
 import dev.myelin.ros2.Qos;
+import dev.myelin.ros2.Subscription;
 import dev.myelin.ros2.TopicEndpoint;
 import dev.myelin.ros2.msg.MessageType;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * ROS 2 topics on a {@link FoxgloveServer}: discovers the topics published on a domain (every half second), and
  * for each one of a known message type (or only those named) advertises a {@code cdr} channel with the type's full
  * {@code ros2msg} definition and forwards every sample, still serialized as DDS delivered it.
  *
- * <p>It runs its own DDS participant and executor thread, so its work never shares a thread with a control loop
- * in the same process; subscriptions are best effort, which matches reliable and best-effort publishers alike.
+ * <p>It runs its own DDS participant and threads, so its work never shares a thread with a control loop in the
+ * same process; subscriptions are best effort, which matches reliable and best-effort publishers alike. Its readers
+ * are polled every {@link #POLL_PERIOD_NANOS} from its own thread rather than watched by a waitset: Cyclone DDS
+ * delivers to readers in the same process within the writer's {@code dds_write}, and a watched reader would also
+ * wake a thread from inside that call, so a control loop publishing {@code /cmd_vel} at 1 kHz would pay for every
+ * viewer's wake-up. A polled reader only stores the sample in its history ({@link #HISTORY} deep, enough for the
+ * period at several kHz); the bridge takes it on its own time.
  */
 public final class FoxgloveBridge implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FoxgloveBridge.class.getName());
     private static final long DISCOVERY_PERIOD_MS = 500;
+    /** How often the bridge takes what its readers hold. */
+    static final long POLL_PERIOD_NANOS = 5_000_000L;
+    /** Samples each reader keeps between two polls. */
+    static final int HISTORY = 100;
 
     /**
      * @param host          address to listen on ({@code 0.0.0.0} for every interface)
@@ -67,6 +79,8 @@ public final class FoxgloveBridge implements AutoCloseable {
     private final Map<String, FoxgloveServer.ChannelInfo> bridged = new ConcurrentHashMap<>();
     private final Set<String> skipped = new HashSet<>();
     private final Thread discovery;
+    private final Thread poller;
+    private volatile Subscription[] subscriptions = new Subscription[0];
     private volatile boolean closed;
 
     private FoxgloveBridge(FoxgloveServer server, Context context, Set<String> wanted) {
@@ -75,6 +89,7 @@ public final class FoxgloveBridge implements AutoCloseable {
         this.node = context.createNode("myelin_foxglove");
         this.wanted = wanted;
         this.discovery = Thread.ofPlatform().daemon().name("myelin-foxglove-discovery").unstarted(this::discover);
+        this.poller = Thread.ofPlatform().daemon().name("myelin-foxglove-poll").unstarted(this::poll);
     }
 
     /** Starts the server and the discovery of topics. */
@@ -102,6 +117,7 @@ public final class FoxgloveBridge implements AutoCloseable {
         FoxgloveBridge bridge = new FoxgloveBridge(server, context, Set.copyOf(o.topics()));
         bridge.refresh();
         bridge.discovery.start();
+        bridge.poller.start();
         return bridge;
     }
 
@@ -133,6 +149,21 @@ public final class FoxgloveBridge implements AutoCloseable {
         }
     }
 
+    private void poll() {
+        while (!closed) {
+            for (Subscription s : subscriptions) {
+                try {
+                    s.poll();
+                } catch (RuntimeException e) {
+                    if (!closed) {
+                        LOG.log(Level.WARNING, "foxglove: reading " + s.topicName() + ": " + e.getMessage());
+                    }
+                }
+            }
+            LockSupport.parkNanos(POLL_PERIOD_NANOS);
+        }
+    }
+
     /** Bridges every newly published topic; called by the discovery thread (and once at start). */
     synchronized void refresh() {
         if (closed) {
@@ -156,8 +187,11 @@ public final class FoxgloveBridge implements AutoCloseable {
             }
             FoxgloveServer.ChannelInfo channel = server.advertiseRos2(e.topic(), type.name(), full);
             bridged.put(e.topic(), channel);
-            node.createRawSubscription(e.topic(), type, Qos.SENSOR_DATA.withDepth(10),
+            Subscription sub = node.createPolledRawSubscription(e.topic(), type, Qos.SENSOR_DATA.withDepth(HISTORY),
                     (sample, length, receiveNanos) -> server.publish(channel, sample, length, receiveNanos));
+            Subscription[] grown = Arrays.copyOf(subscriptions, subscriptions.length + 1);
+            grown[grown.length - 1] = sub;
+            subscriptions = grown;
         }
     }
 
@@ -165,8 +199,10 @@ public final class FoxgloveBridge implements AutoCloseable {
     public void close() {
         closed = true;
         discovery.interrupt();
+        LockSupport.unpark(poller);
         try {
             discovery.join(2000);
+            poller.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

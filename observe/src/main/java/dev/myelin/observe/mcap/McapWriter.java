@@ -1,10 +1,13 @@
 package dev.myelin.observe.mcap;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdException;
 import org.agrona.DirectBuffer;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -31,6 +34,8 @@ import java.util.zip.CRC32;
 public final class McapWriter implements Closeable {
     /** Default uncompressed chunk size. */
     public static final int DEFAULT_CHUNK_SIZE = 1 << 20;
+    /** Default zstd level: 1, zstd's fastest regular level. */
+    public static final int DEFAULT_ZSTD_LEVEL = 1;
 
     private final Path path;
     private final FileChannel out;
@@ -41,8 +46,11 @@ public final class McapWriter implements Closeable {
 
     private ByteBuffer record = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
     private ByteBuffer chunk;
+    private MemorySegment chunkSegment;
+    private byte[] chunkSegmentArray;
     private byte[] compressed;
     private final CRC32 crc = new CRC32();
+    private ZstdCompressCtx zstd;
 
     private final List<Schema> schemas = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
@@ -85,6 +93,18 @@ public final class McapWriter implements Closeable {
      * @param compression {@link Mcap#COMPRESSION_ZSTD} or {@link Mcap#COMPRESSION_NONE}
      */
     public McapWriter(Path file, String profile, int chunkSize, String compression) throws IOException {
+        this(file, profile, chunkSize, compression, DEFAULT_ZSTD_LEVEL);
+    }
+
+    /**
+     * @param chunkSize uncompressed bytes after which a chunk is closed and written
+     * @param compression {@link Mcap#COMPRESSION_ZSTD} or {@link Mcap#COMPRESSION_NONE}
+     * @param zstdLevel zstd level, -7 (fastest, least compression; zstd's "fast" levels) to 19
+     */
+    public McapWriter(Path file, String profile, int chunkSize, String compression, int zstdLevel) throws IOException {
+        if (zstdLevel < -7 || zstdLevel > 19 || zstdLevel == 0) {
+            throw new IllegalArgumentException("zstd level " + zstdLevel + " is not one of -7..-1, 1..19");
+        }
         if (chunkSize < 1024) {
             throw new IllegalArgumentException("chunk size " + chunkSize + " is below 1024 bytes");
         }
@@ -94,7 +114,7 @@ public final class McapWriter implements Closeable {
         this.path = file;
         this.chunkSize = chunkSize;
         this.compression = compression;
-        this.level = 1;
+        this.level = zstdLevel;
         this.chunk = ByteBuffer.allocate(chunkSize + chunkSize / 4).order(ByteOrder.LITTLE_ENDIAN);
         this.compressed = new byte[(int) Zstd.compressBound(chunk.capacity())];
         this.out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -185,6 +205,21 @@ public final class McapWriter implements Closeable {
         endMessage();
     }
 
+    /** Writes one message of the first {@code length} bytes of {@code data}. */
+    public void write(int channelId, long logTime, long publishTime, MemorySegment data, long length) throws IOException {
+        if (length < 0 || length > data.byteSize() || length > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("message length " + length + " outside the " + data.byteSize() + " bytes given");
+        }
+        ByteBuffer c = startMessage(channelId, logTime, publishTime, (int) length);
+        if (chunkSegmentArray != c.array()) {
+            chunkSegmentArray = c.array();
+            chunkSegment = MemorySegment.ofArray(chunkSegmentArray);
+        }
+        MemorySegment.copy(data, 0, chunkSegment, c.position(), length);
+        c.position(c.position() + (int) length);
+        endMessage();
+    }
+
     private ByteBuffer startMessage(int channelId, long logTime, long publishTime, int length) throws IOException {
         if (closed) {
             throw new IllegalStateException(path + " is closed");
@@ -257,12 +292,16 @@ public final class McapWriter implements Closeable {
         byte[] body;
         int bodySize;
         if (compression.equals(Mcap.COMPRESSION_ZSTD)) {
-            long n = Zstd.compressByteArray(compressed, 0, compressed.length, raw, 0, size, level);
-            if (Zstd.isError(n)) {
-                throw new IOException("zstd compression of a chunk failed: " + Zstd.getErrorName(n));
+            if (zstd == null) {
+                // one context for the file: making one per chunk would set up zstd's tables for every chunk again
+                zstd = new ZstdCompressCtx().setLevel(level);
+            }
+            try {
+                bodySize = zstd.compressByteArray(compressed, 0, compressed.length, raw, 0, size);
+            } catch (ZstdException e) {
+                throw new IOException("zstd compression of a chunk failed: " + e.getMessage(), e);
             }
             body = compressed;
-            bodySize = (int) n;
         } else {
             body = raw;
             bodySize = size;
@@ -352,6 +391,9 @@ public final class McapWriter implements Closeable {
             out.force(false);
         } finally {
             closed = true;
+            if (zstd != null) {
+                zstd.close();
+            }
             out.close();
         }
     }
