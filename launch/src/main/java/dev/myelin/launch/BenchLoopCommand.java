@@ -32,6 +32,7 @@ import dev.myelin.sim.node.SimNode;
 import dev.myelin.sim.task.DiffDriveNav;
 import dev.myelin.sim.task.MujocoNav;
 import dev.myelin.sim.task.QuadrupedWalk;
+import dev.myelin.sim.task.VelocityTracking;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -187,7 +188,11 @@ final class BenchLoopCommand implements Callable<Integer> {
                 nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
                 Thread.sleep(10);
             }
+            if (sim instanceof LeggedSimNode quadruped) {
+                quadruped.tracking().restart();
+            }
             Window w = timed(controller, sim, policies, key, version, setter);
+            VelocityTracking tracking = sim instanceof LeggedSimNode quadruped ? quadruped.tracking().summary() : null;
             FoxgloveServer.Stats fox = null;
             FoxgloveServer.ClientStats stalledStats = null;
             String readerReport = "";
@@ -276,6 +281,16 @@ final class BenchLoopCommand implements Callable<Integer> {
             }
             report.put("energy_pj_per_decision", JsonReport.round(controller.metrics().meanEnergyPicojoules(), 1));
             report.put("sim_episodes", episodes);
+            if (tracking != null) {
+                report.put("tracking.linear_rms", JsonReport.round(tracking.linearRms(), 4));
+                report.put("tracking.angular_rms", JsonReport.round(tracking.angularRms(), 4));
+                report.put("tracking.linear_mean_abs", JsonReport.round(tracking.linearMeanAbs(), 4));
+                report.put("tracking.mean_speed", JsonReport.round(tracking.meanSpeed(), 4));
+                report.put("tracking.mean_command", JsonReport.round(tracking.meanCommand(), 4));
+                report.put("tracking.seconds", JsonReport.round(tracking.seconds(), 2));
+                report.put("tracking.falls", tracking.falls());
+                report.put("falls_per_min", JsonReport.round(tracking.fallsPerMinute(), 3));
+            }
 
             System.out.printf(Locale.ROOT, "%d ticks in %.1f s (%d decisions), %d deadline misses, %d swaps, %d missed during swaps%n",
                     ticks, elapsed, decisions, misses, swaps, swapMisses);
@@ -292,6 +307,12 @@ final class BenchLoopCommand implements Callable<Integer> {
                     safety[Intervention.CLAMP.ordinal()],
                     safety[Intervention.RATE_LIMIT.ordinal()],
                     controller.metrics().meanEnergyPicojoules(), episodes);
+            if (tracking != null) {
+                System.out.printf(Locale.ROOT, "the quadruped over ROS 2, %.1f simulated s: rms(v - c_v) %.3f m/s, rms(w - c_w) %.3f "
+                                + "rad/s, mean |v - c_v| %.3f m/s (mean v %.3f, mean c_v %.3f), %d falls (%.2f per minute)%n",
+                        tracking.seconds(), tracking.linearRms(), tracking.angularRms(), tracking.linearMeanAbs(),
+                        tracking.meanSpeed(), tracking.meanCommand(), tracking.falls(), tracking.fallsPerMinute());
+            }
             if (wf != null) {
                 report.put("foxglove.seconds", JsonReport.round(wf.elapsed(), 3));
                 report.put("foxglove.ticks", wf.ticks());

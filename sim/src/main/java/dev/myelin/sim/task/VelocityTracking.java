@@ -41,14 +41,7 @@ public record VelocityTracking(int episodes, long steps, double seconds, int fal
             throw new IllegalArgumentException("velocity tracking is measured on one robot, the env has " + env.agents());
         }
         float[] action = new float[env.actionSpace().size()];
-        long steps = 0;
-        int falls = 0;
-        double linear2 = 0;
-        double angular2 = 0;
-        double linearAbs = 0;
-        double speed = 0;
-        double command = 0;
-        double returns = 0;
+        Tally tally = new Tally(task);
         for (int e = 0; e < episodes; e++) {
             float[] obs = env.reset(seed + e);
             actor.startEpisode();
@@ -58,23 +51,76 @@ public record VelocityTracking(int episodes, long steps, double seconds, int fal
                 t = env.step(action);
                 actor.observe(t);
                 obs = t.observation();
-                double v = task.forwardSpeed(0);
-                double ev = v - task.commandLinear(0);
-                double ew = task.yawRate(0) - task.commandAngular(0);
-                linear2 += ev * ev;
-                angular2 += ew * ew;
-                linearAbs += Math.abs(ev);
-                speed += v;
-                command += task.commandLinear(0);
-                steps++;
+                tally.step();
             } while (!t.done());
-            if (t.outcome(0) == Outcome.FAILURE) {
+            tally.episodeEnd(t.outcome(0), t.episodeReturn());
+        }
+        return tally.summary();
+    }
+
+    /**
+     * Running sums of the tracking figures of one quadruped (agent 0 of its task), fed step by step by
+     * whoever steps it (an evaluation loop, a sim node's tick). Allocates only in {@link #summary}; its
+     * methods are synchronized, so another thread may read or restart it while one thread feeds it.
+     */
+    public static final class Tally {
+        private final QuadrupedWalk task;
+        private long steps;
+        private int episodes;
+        private int falls;
+        private double linear2;
+        private double angular2;
+        private double linearAbs;
+        private double speed;
+        private double command;
+        private double returns;
+
+        public Tally(QuadrupedWalk task) {
+            this.task = task;
+        }
+
+        /** Adds the state after a step: the trunk's forward speed and yaw rate against the command. */
+        public synchronized void step() {
+            double v = task.forwardSpeed(0);
+            double c = task.commandLinear(0);
+            double ev = v - c;
+            double ew = task.yawRate(0) - task.commandAngular(0);
+            linear2 += ev * ev;
+            angular2 += ew * ew;
+            linearAbs += Math.abs(ev);
+            speed += v;
+            command += c;
+            steps++;
+        }
+
+        /** Adds an episode that ended with {@code outcome} (a {@link Outcome#FAILURE} is a fall). */
+        public synchronized void episodeEnd(Outcome outcome, double episodeReturn) {
+            episodes++;
+            if (outcome == Outcome.FAILURE) {
                 falls++;
             }
-            returns += t.episodeReturn();
+            returns += episodeReturn;
         }
-        return new VelocityTracking(episodes, steps, steps * env.controlPeriod(), falls, Math.sqrt(linear2 / steps),
-                Math.sqrt(angular2 / steps), linearAbs / steps, speed / steps, command / steps, returns / episodes);
+
+        /** Forgets everything added so far. */
+        public synchronized void restart() {
+            steps = 0;
+            episodes = 0;
+            falls = 0;
+            linear2 = 0;
+            angular2 = 0;
+            linearAbs = 0;
+            speed = 0;
+            command = 0;
+            returns = 0;
+        }
+
+        /** The figures of what was added (NaN errors before the first step; mean return 0 before an episode ends). */
+        public synchronized VelocityTracking summary() {
+            double n = steps;
+            return new VelocityTracking(episodes, steps, steps * task.controlPeriod(), falls, Math.sqrt(linear2 / n),
+                    Math.sqrt(angular2 / n), linearAbs / n, speed / n, command / n, episodes > 0 ? returns / episodes : 0);
+        }
     }
 
     /** The reference that ignores the command by not walking: the standing pose, always. */
