@@ -40,9 +40,12 @@ import java.util.List;
  * <pre>
  *   exp(-((v_x - c_v)^2 + v_y^2) / 0.05) + 0.5 exp(-(w_z - c_w)^2 / 0.1) + 0.2
  *   - 1.0 v_z^2 - 0.02 (w_x^2 + w_y^2) - 1.0 (1 - g_z^2) - 0.1 sum (a - a_prev)^2
+ *   + 1.0 sum_touchdowns (t_air - 0.2)     (only while |(c_v, c_w)| > 0.1)
  * </pre>
  * Bounded velocity-tracking kernels, an alive bonus, and small penalties on bouncing, rolling and
- * pitching, tilt and action rate (rad^2). The episode fails when the trunk tilts past 50 degrees or
+ * pitching, tilt and action rate (rad^2); the last term, legged-locomotion practice's feet air time,
+ * pays each foot that touches down (touch sensor above 1 N) for the time it was in the air beyond
+ * 0.2 s (and charges it for shorter taps), so that stepping, not shuffling, is what earns tracking. The episode fails when the trunk tilts past 50 degrees or
  * drops below 0.2 m (its belly near the floor), and is truncated after {@code maxSteps}. Start: the standing pose with joint
  * noise of +-0.05 rad; command: c_v uniform in [0, 0.5] m/s, c_w uniform in [-0.5, 0.5] rad/s.
  * Nothing is allocated per step.
@@ -68,6 +71,13 @@ public final class QuadrupedWalk extends Task implements BodySensors {
     private static final double ROLL_PITCH = 0.02;
     private static final double TILT = 1.0;
     private static final double SMOOTH = 0.1;
+    private static final double AIR_WEIGHT = 1.0;
+    private static final double AIR_TARGET = 0.2;
+    private static final double CONTACT_FORCE = 1.0;
+    private static final double MOVE_COMMAND = 0.1;
+    private static final int FEET = 4;
+    private static final List<String> FOOT_SENSORS = List.of("fl_foot_contact", "fr_foot_contact", "hl_foot_contact",
+            "hr_foot_contact");
     private static final double TILT_LIMIT_COS = Math.cos(Math.toRadians(50));
     private static final double MIN_HEIGHT = 0.2;
     private static final int N = 12;
@@ -87,10 +97,12 @@ public final class QuadrupedWalk extends Task implements BodySensors {
     private final int imuGyro;
     private final int imuAccel;
     private final int imuVelocity;
+    private final int[] footTouch = new int[FEET];
     private final int frames;
     private final float[] commandLinear;
     private final float[] commandAngular;
     private final float[] previous;
+    private final double[] airTime;
 
     /**
      * @param worlds        independent worlds
@@ -117,6 +129,9 @@ public final class QuadrupedWalk extends Task implements BodySensors {
             imuGyro = mj.sensor("imu_gyro", NAME + " imu");
             imuAccel = mj.sensor("imu_accelerometer", NAME + " imu");
             imuVelocity = mj.sensor("imu_velocity", NAME + " trunk velocity");
+            for (int f = 0; f < FEET; f++) {
+                footTouch[f] = mj.sensor(FOOT_SENSORS.get(f), NAME + " foot contact");
+            }
             frames = Math.max(1, (int) Math.round(CONTROL_PERIOD / m.timestep()));
         } catch (RuntimeException e) {
             mj.close();
@@ -130,6 +145,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
         commandLinear = new float[worlds];
         commandAngular = new float[worlds];
         previous = new float[worlds * N];
+        airTime = new double[worlds * FEET];
     }
 
     /** The observation layout (33 channels, named as the controller's joint-space mapping names them). */
@@ -239,6 +255,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
             previous[w * N + j] = (float) target;
         }
         q.set(trunkQpos + 2, 0.31);
+        java.util.Arrays.fill(airTime, w * FEET, (w + 1) * FEET, 0.0);
         commandLinear[w] = (float) (MAX_SPEED * SplitMix.nextDouble(random, w));
         commandAngular[w] = (float) (MAX_TURN * (2 * SplitMix.nextDouble(random, w) - 1));
         d.forward();
@@ -274,8 +291,22 @@ public final class QuadrupedWalk extends Task implements BodySensors {
         double wy = s.get(imuGyro + 1);
         double ew = s.get(imuGyro + 2) - commandAngular[w];
         double up = mj.upright(w, trunkBody);
+        double steps = 0;
+        for (int f = 0; f < FEET; f++) {
+            int i = w * FEET + f;
+            if (s.get(footTouch[f]) > CONTACT_FORCE) {
+                if (airTime[i] > 0) {
+                    steps += airTime[i] - AIR_TARGET;
+                }
+                airTime[i] = 0;
+            } else {
+                airTime[i] += dt;
+            }
+        }
+        boolean move = Math.hypot(commandLinear[w], commandAngular[w]) > MOVE_COMMAND;
         double reward = Math.exp(-(ev * ev + vy * vy) / LINEAR_SIGMA) + ANGULAR_WEIGHT * Math.exp(-ew * ew / ANGULAR_SIGMA)
-                + ALIVE - BOUNCE * vz * vz - ROLL_PITCH * (wx * wx + wy * wy) - TILT * (1 - up * up) - SMOOTH * change;
+                + ALIVE - BOUNCE * vz * vz - ROLL_PITCH * (wx * wx + wy * wy) - TILT * (1 - up * up) - SMOOTH * change
+                + (move ? AIR_WEIGHT * steps : 0);
         boolean fallen = up < TILT_LIMIT_COS || trunkHeight(w) < MIN_HEIGHT;
         rewards[w] = (float) reward;
         int n = ++elapsedSteps[w];
