@@ -10,6 +10,7 @@ import dev.myelin.sim.Variant;
 import dev.myelin.sim.pomdp.FilteredEnv;
 import dev.myelin.sim.pomdp.Pomdp;
 import dev.myelin.sim.task.QuadrupedWalk;
+import dev.myelin.sim.task.TrotGait;
 import dev.myelin.sim.task.VelocityTracking;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,8 @@ import java.util.concurrent.Callable;
  * {@code ./myelin eval}: how well a policy does on the nominal simulator and, with
  * {@code --variant real}, on the task's reality-gap preset, on the same episode seeds. On
  * {@code quadruped-walk} it also measures velocity tracking and falls per minute on the nominal task,
- * next to two references driven over the same seeds: the policy blind to the command, and standing still.
+ * next to references driven over the same seeds: the policy blind to the command, standing still, and a
+ * hand-written trot ({@link TrotGait}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate a policy bundle (or a built-in actor) in simulation: return and success on the "
@@ -61,19 +63,25 @@ final class EvalCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
     }
 
-    /** Tracking error and falls per minute of the policy, the policy blind to the command, and standing still. */
+    /** Tracking error and falls per minute of the policy, the policy blind to the command, standing still and the scripted trot. */
     private void trackVelocity(String who, JsonReport report) throws Exception {
         System.out.printf(Locale.ROOT, "velocity tracking, nominal, %d episodes from seed %d (per 0.02 s step; v forward "
                 + "speed, w turn rate, c the episode's command)%n", episodes, seed);
         System.out.printf(Locale.ROOT, "%-34s %10s %10s %11s %8s %8s %9s %6s %8s%n", "driver", "rms(v-c_v)", "rms(w-c_w)",
                 "mean|v-c_v|", "mean v", "mean c_v", "falls/min", "falls", "driven s");
-        for (String row : new String[] {"policy", "command_blind", "standing"}) {
+        for (String row : new String[] {"policy", "command_blind", "standing", "scripted_trot"}) {
             TaskSpec spec = task.spec(Variant.NOMINAL);
             SimEnv sim = new SimEnv(Tasks.simulator(spec, 1));
             Env env = FilteredEnv.chain(sim, Pomdp.parse(spec.observation()));
             try {
-                Actor policy = row.equals("standing") ? VelocityTracking.standing()
-                        : SimActors.choose(bundle, actor, engine, env, sim.simulator(), seed);
+                Actor policy = switch (row) {
+                    case "standing" -> VelocityTracking.standing();
+                    case "scripted_trot" -> new TrotGait(env.controlPeriod());
+                    default -> SimActors.choose(bundle, actor, engine, env, sim.simulator(), seed);
+                };
+                if (row.equals("scripted_trot") && env.observationSpace().size() != QuadrupedWalk.observationLayout().size()) {
+                    continue;
+                }
                 if (row.equals("command_blind")) {
                     if (env.observationSpace().size() != QuadrupedWalk.observationLayout().size()) {
                         continue;
@@ -84,7 +92,8 @@ final class EvalCommand implements Callable<Integer> {
                 String label = switch (row) {
                     case "policy" -> who;
                     case "command_blind" -> "same, command held at 0.25 m/s, 0";
-                    default -> "standing pose (reference)";
+                    case "standing" -> "standing pose (reference)";
+                    default -> "scripted trot (hand-written gait)";
                 };
                 System.out.printf(Locale.ROOT, "%-34s %10.3f %10.3f %11.3f %8.3f %8.3f %9.2f %6d %8.1f%n", label,
                         t.linearRms(), t.angularRms(), t.linearMeanAbs(), t.meanSpeed(), t.meanCommand(), t.fallsPerMinute(),

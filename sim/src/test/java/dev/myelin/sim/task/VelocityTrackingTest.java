@@ -46,6 +46,26 @@ class VelocityTrackingTest {
     }
 
     @Test
+    void theScriptedTrotWalksAtTheCommandedSpeedAndStandingDoesNot() {
+        SimEnv env = new SimEnv(Tasks.simulator(TaskSpec.of(QuadrupedWalk.NAME).withOption("max_steps", 250), 1));
+        QuadrupedWalk q = (QuadrupedWalk) env.simulator();
+        try {
+            VelocityTracking trot = VelocityTracking.measure(env, q, new TrotGait(env.controlPeriod()), 4, 20);
+            VelocityTracking stand = VelocityTracking.measure(env, q, VelocityTracking.standing(), 4, 20);
+            assertEquals(0, trot.falls(), "the trot stays up");
+            assertEquals(stand.meanCommand(), trot.meanCommand(), 1e-9, "the same episodes, the same commands");
+            assertTrue(trot.meanSpeed() > 0.1, "the trot walks forward: " + trot);
+            assertTrue(trot.linearRms() < 0.6 * stand.linearRms(), "trot " + trot.linearRms() + " vs standing " + stand.linearRms());
+            // Blind to the command (always 0.25 m/s), the same gait tracks worse.
+            VelocityTracking blind = VelocityTracking.measure(env, q,
+                    VelocityTracking.commandBlind(new TrotGait(env.controlPeriod()), 33), 4, 20);
+            assertTrue(trot.linearRms() < blind.linearRms(), "trot " + trot.linearRms() + " vs command-blind " + blind.linearRms());
+        } finally {
+            q.close();
+        }
+    }
+
+    @Test
     void fallsAreCountedPerMinuteDriven() {
         SimEnv env = new SimEnv(Tasks.simulator(TaskSpec.of(QuadrupedWalk.NAME), 1));
         QuadrupedWalk q = (QuadrupedWalk) env.simulator();
