@@ -60,7 +60,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
     public static final double[] STAND = {0.0, 0.8, -1.5};
     /** Half-range of each joint's target around {@link #STAND}, per leg: hip, thigh, calf (rad). */
     public static final double[] ACTION_RANGE = {0.4, 0.6, 0.6};
-    public static final double CONTROL_PERIOD = 0.02;
+    static final double CONTROL_PERIOD = 0.02;
     static final double MAX_SPEED = 0.5;
     static final double MAX_TURN = 0.5;
     private static final double ALIVE = 0.2;

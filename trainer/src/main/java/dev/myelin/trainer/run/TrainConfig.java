@@ -28,8 +28,6 @@ public final class TrainConfig extends RunConfig {
     public final Surrogate surrogate;
     public final float surrogateWidth;
     public final float actionNoise;
-    /** How the first {@code start_steps} actions are drawn: {@code uniform} over the action box, or {@code scripted}. */
-    public final String startActor;
     public final float sacAlpha;
     public final boolean sacAutoAlpha;
     public final Rounding precision;
@@ -50,14 +48,6 @@ public final class TrainConfig extends RunConfig {
         surrogate = Surrogate.fromConfigName(s.string("actor.surrogate"));
         surrogateWidth = s.positiveFloat("actor.surrogate_width");
         actionNoise = s.nonNegativeFloat("action_noise");
-        startActor = s.string("start_actor");
-        if (!startActor.equals("uniform") && !startActor.equals("scripted")) {
-            throw new IllegalArgumentException("start_actor: must be uniform or scripted, got '" + startActor + "'");
-        }
-        if (startActor.equals("scripted") && !task.equals(dev.myelin.sim.task.QuadrupedWalk.NAME)) {
-            throw new IllegalArgumentException("start_actor: scripted (the hand-written trot) exists for "
-                    + dev.myelin.sim.task.QuadrupedWalk.NAME + " only, not for task '" + task + "'");
-        }
         sacAlpha = s.nonNegativeFloat("sac.alpha");
         sacAutoAlpha = s.bool("sac.auto_alpha");
         String p = s.string("precision");
@@ -108,7 +98,6 @@ public final class TrainConfig extends RunConfig {
         d.put("actor_lr", 1e-4);
         d.put("critic_lr", 1e-3);
         d.put("start_steps", 10_000L);
-        d.put("start_actor", "uniform");
         d.put("update_after", 1_000L);
         d.put("update_every", 50);
         d.put("action_noise", 0.1);

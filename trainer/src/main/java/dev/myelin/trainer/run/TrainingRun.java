@@ -6,8 +6,6 @@ import dev.myelin.sim.Env;
 import dev.myelin.sim.Evaluation;
 import dev.myelin.sim.Tasks;
 import dev.myelin.sim.VectorEnv;
-import dev.myelin.sim.task.QuadrupedWalk;
-import dev.myelin.sim.task.TrotGait;
 import dev.myelin.trainer.mpi.Communicator;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.rl.Learner;
@@ -61,10 +59,6 @@ public final class TrainingRun implements AutoCloseable {
     private int realRows;
     private final RandomStream sampleRng;
     private final RandomStream exploreRng;
-    /** Per agent, the scripted actor of the start steps ({@code start_actor: scripted}); null for uniform. */
-    private final Actor[] starters;
-    private final float[] starterObs;
-    private final float[] starterAct;
     private final ActionLog actionLog;
     private final float[] obsRaw;
     private final float[] obsNorm;
@@ -126,9 +120,6 @@ public final class TrainingRun implements AutoCloseable {
             u = new float[agents * act];
             envAction = new float[agents * act];
             episodeReturn = new double[agents];
-            starters = config.startActor.equals("scripted") ? scriptedStarters(config, agents, obs, act) : null;
-            starterObs = new float[obs];
-            starterAct = new float[act];
         } catch (RuntimeException e) {
             venv.close();
             throw e;
@@ -331,34 +322,9 @@ public final class TrainingRun implements AutoCloseable {
                          double seconds, double stepsPerSecondWithUpdates) {
     }
 
-    /**
-     * The scripted start actors: for {@code quadruped-walk}, the hand-written trot ({@link TrotGait}), whose
-     * transitions seed the replay buffer with a gait instead of uniform noise.
-     */
-    private static Actor[] scriptedStarters(TrainConfig config, int agents, int obs, int act) {
-        if (!config.task.equals(QuadrupedWalk.NAME) || obs != QuadrupedWalk.observationLayout().size()) {
-            throw new IllegalArgumentException("start_actor: scripted exists for " + QuadrupedWalk.NAME
-                    + " with its full observation only, not for task " + config.task);
-        }
-        Actor[] a = new Actor[agents];
-        for (int i = 0; i < agents; i++) {
-            a[i] = new TrotGait(QuadrupedWalk.CONTROL_PERIOD);
-        }
-        return a;
-    }
-
     /** One vector step: act, step, store. */
     private void collect() {
-        if (step < config.startSteps && starters != null) {
-            for (int a = 0; a < agents; a++) {
-                System.arraycopy(obsRaw, a * obs, starterObs, 0, obs);
-                starters[a].act(starterObs, starterAct);
-                for (int j = 0; j < act; j++) {
-                    float v = (starterAct[j] - center[j]) / half[j] + (float) (config.actionNoise * exploreRng.nextGaussian());
-                    u[a * act + j] = Math.clamp(v, -1f, 1f);
-                }
-            }
-        } else if (step < config.startSteps) {
+        if (step < config.startSteps) {
             for (int i = 0; i < u.length; i++) {
                 u[i] = (float) (2 * exploreRng.nextDouble() - 1);
             }
@@ -396,9 +362,6 @@ public final class TrainingRun implements AutoCloseable {
             if (ended) {
                 recent.add(episodeReturn[a]);
                 episodeReturn[a] = 0;
-                if (starters != null) {
-                    starters[a].startEpisode();
-                }
             }
         }
         System.arraycopy(next, 0, obsRaw, 0, obsRaw.length);

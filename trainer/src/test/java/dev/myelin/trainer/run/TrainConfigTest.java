@@ -73,9 +73,6 @@ class TrainConfigTest {
         refused("beams", "task_options.beams=2");
         refused("not key=value", "gamma");
         refused("unknown surrogate", "actor.surrogate=sigmoid");
-        refused("start_actor: must be uniform or scripted", "start_actor=demo");
-        refused("start_actor: scripted (the hand-written trot) exists for quadruped-walk only, not for task 'pendulum'",
-                "start_actor=scripted");
         IllegalArgumentException preset = assertThrows(IllegalArgumentException.class,
                 () -> TrainConfig.loadPreset("humanoid"));
         assertTrue(preset.getMessage().contains("unknown preset 'humanoid'"), preset.getMessage());
