@@ -45,10 +45,12 @@ import java.util.List;
  * Bounded velocity-tracking kernels, an alive bonus, and small penalties on bouncing, rolling and
  * pitching, tilt and action rate (rad^2); the last term, legged-locomotion practice's feet air time,
  * pays each foot that touches down (touch sensor above 1 N) for the time it was in the air beyond
- * 0.2 s (and charges it for shorter taps), so that stepping, not shuffling, is what earns tracking. The episode fails when the trunk tilts past 50 degrees or
- * drops below 0.2 m (its belly near the floor), and is truncated after {@code maxSteps}. Start: the standing pose with joint
- * noise of +-0.05 rad; command: c_v uniform in [0, 0.5] m/s, c_w uniform in [-0.5, 0.5] rad/s.
- * Nothing is allocated per step.
+ * 0.2 s (and charges it for shorter taps), so that stepping, not shuffling, is what earns tracking.
+ * The episode fails when the trunk tilts past 50 degrees or drops below 0.2 m (its belly near the
+ * floor), and is truncated after {@code maxSteps}. Start: the standing pose with joint noise of
+ * +-0.05 rad; command: c_v uniform in [0, 0.5] m/s, c_w uniform in [-0.5, 0.5] rad/s. A model given
+ * instead of the shipped one needs the same joints, servos, IMU sensors and foot touch sensors
+ * ({@code <leg>_foot_contact}). Nothing is allocated per step.
  */
 public final class QuadrupedWalk extends Task implements BodySensors {
     public static final String NAME = "quadruped-walk";
@@ -215,11 +217,6 @@ public final class QuadrupedWalk extends Task implements BodySensors {
         return sensors[agent].get(imuVelocity);
     }
 
-    /** The trunk's sideways speed (m/s, body frame). */
-    public double lateralSpeed(int agent) {
-        return sensors[agent].get(imuVelocity + 1);
-    }
-
     public double yawRate(int agent) {
         return sensors[agent].get(imuGyro + 2);
     }
@@ -291,12 +288,12 @@ public final class QuadrupedWalk extends Task implements BodySensors {
         double wy = s.get(imuGyro + 1);
         double ew = s.get(imuGyro + 2) - commandAngular[w];
         double up = mj.upright(w, trunkBody);
-        double steps = 0;
+        double airTimeEarned = 0;
         for (int f = 0; f < FEET; f++) {
             int i = w * FEET + f;
             if (s.get(footTouch[f]) > CONTACT_FORCE) {
                 if (airTime[i] > 0) {
-                    steps += airTime[i] - AIR_TARGET;
+                    airTimeEarned += airTime[i] - AIR_TARGET;
                 }
                 airTime[i] = 0;
             } else {
@@ -306,7 +303,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
         boolean move = Math.hypot(commandLinear[w], commandAngular[w]) > MOVE_COMMAND;
         double reward = Math.exp(-(ev * ev + vy * vy) / LINEAR_SIGMA) + ANGULAR_WEIGHT * Math.exp(-ew * ew / ANGULAR_SIGMA)
                 + ALIVE - BOUNCE * vz * vz - ROLL_PITCH * (wx * wx + wy * wy) - TILT * (1 - up * up) - SMOOTH * change
-                + (move ? AIR_WEIGHT * steps : 0);
+                + (move ? AIR_WEIGHT * airTimeEarned : 0);
         boolean fallen = up < TILT_LIMIT_COS || trunkHeight(w) < MIN_HEIGHT;
         rewards[w] = (float) reward;
         int n = ++elapsedSteps[w];
