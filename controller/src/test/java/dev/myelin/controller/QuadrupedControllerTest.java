@@ -115,6 +115,15 @@ class QuadrupedControllerTest {
                     return true;
                 }), "applied targets come from a sent command");
 
+                // The node measures how the robot it simulates tracks the command: this policy (zero weights) holds
+                // the standing pose, so the speed error is the command itself and the robot does not fall.
+                var tracking = sim.tracking().summary();
+                assertTrue(tracking.steps() > 100, "tracked steps " + tracking.steps());
+                assertEquals(0, tracking.falls(), "standing does not fall");
+                assertEquals(0.0, tracking.meanSpeed(), 0.02, "standing still");
+                assertEquals(tracking.meanCommand(), tracking.linearMeanAbs(), 0.02, "mean |v - c_v| of a standing robot is c_v");
+                assertTrue(tracking.meanCommand() > 0 && tracking.meanCommand() <= 0.5, "commanded " + tracking.meanCommand());
+
                 // The controller stops: the node's watchdog holds the standing pose.
                 controller.close();
                 long stale0 = sim.staleCommands();

@@ -35,6 +35,7 @@ import dev.myelin.sim.node.SimNode;
 import dev.myelin.sim.task.DiffDriveNav;
 import dev.myelin.sim.task.MujocoNav;
 import dev.myelin.sim.task.QuadrupedWalk;
+import dev.myelin.sim.task.VelocityTracking;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -196,8 +197,12 @@ final class BenchLoopCommand implements Callable<Integer> {
                 nextSwap = maybeSwap(controller, policies, key, version, nextSwap);
                 Thread.sleep(10);
             }
+            if (sim instanceof LeggedSimNode quadruped) {
+                quadruped.tracking().restart();
+            }
             Memory m0 = Memory.now(controller.loop().threadId());
             Window w = timed(controller, sim, policies, key, version, setter);
+            VelocityTracking tracking = sim instanceof LeggedSimNode quadruped ? quadruped.tracking().summary() : null;
             Memory m1 = Memory.now(controller.loop().threadId());
             Attached attached = null;
             PairedWindows.Result paired = null;
@@ -285,6 +290,16 @@ final class BenchLoopCommand implements Callable<Integer> {
             report.put("gc.ms", m1.collectionMillis() - m0.collectionMillis());
             report.put("gc.allocated_mb_per_s", JsonReport.round((m1.allocatedBytes() - m0.allocatedBytes()) / 1e6 / elapsed, 2));
             report.put("gc.loop_thread_allocated_bytes", m1.loopThreadBytes() - m0.loopThreadBytes());
+            if (tracking != null) {
+                report.put("tracking.linear_rms", JsonReport.round(tracking.linearRms(), 4));
+                report.put("tracking.angular_rms", JsonReport.round(tracking.angularRms(), 4));
+                report.put("tracking.linear_mean_abs", JsonReport.round(tracking.linearMeanAbs(), 4));
+                report.put("tracking.mean_speed", JsonReport.round(tracking.meanSpeed(), 4));
+                report.put("tracking.mean_command", JsonReport.round(tracking.meanCommand(), 4));
+                report.put("tracking.seconds", JsonReport.round(tracking.seconds(), 2));
+                report.put("tracking.falls", tracking.falls());
+                report.put("falls_per_min", JsonReport.round(tracking.fallsPerMinute(), 3));
+            }
 
             System.out.printf(Locale.ROOT, "%d ticks in %.1f s (%d decisions), %d deadline misses, %d swaps, %d missed during swaps%n",
                     ticks, elapsed, decisions, misses, swaps, swapMisses);
@@ -306,6 +321,12 @@ final class BenchLoopCommand implements Callable<Integer> {
                     m0.collections(), m0.collectionMillis(), m0.allocatedBytes() / 1e6, m1.collections() - m0.collections(),
                     m1.collectionMillis() - m0.collectionMillis(), (m1.allocatedBytes() - m0.allocatedBytes()) / 1e6 / elapsed,
                     m1.loopThreadBytes() - m0.loopThreadBytes());
+            if (tracking != null) {
+                System.out.printf(Locale.ROOT, "the quadruped over ROS 2, %.1f simulated s: rms(v - c_v) %.3f m/s, rms(w - c_w) %.3f "
+                                + "rad/s, mean |v - c_v| %.3f m/s (mean v %.3f, mean c_v %.3f), %d falls (%.2f per minute)%n",
+                        tracking.seconds(), tracking.linearRms(), tracking.angularRms(), tracking.linearMeanAbs(),
+                        tracking.meanSpeed(), tracking.meanCommand(), tracking.falls(), tracking.fallsPerMinute());
+            }
             if (paired != null) {
                 putPaired(report, paired, attached);
             }

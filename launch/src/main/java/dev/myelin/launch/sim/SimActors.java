@@ -7,8 +7,10 @@ import dev.myelin.sim.Env;
 import dev.myelin.sim.task.DiffDriveNav;
 import dev.myelin.sim.task.MujocoNav;
 import dev.myelin.sim.task.Pendulum;
+import dev.myelin.sim.task.QuadrupedWalk;
 import dev.myelin.sim.task.ScriptedNavigator;
 import dev.myelin.sim.task.Task;
+import dev.myelin.sim.task.TrotGait;
 import dev.myelin.trainer.engine.EngineActor;
 
 import java.nio.file.Files;
@@ -43,6 +45,7 @@ public final class SimActors {
                 case DiffDriveNav nav -> ScriptedNavigator.of(nav).actor(env.agents(), env.observationSpace().size());
                 case MujocoNav nav -> new ScriptedNavigator(nav.lidar(), nav.config().maxLinear(), nav.config().maxAngular())
                         .actor(env.agents(), env.observationSpace().size());
+                case QuadrupedWalk q -> new TrotGait(q.controlPeriod());
                 case Pendulum p -> {
                     if (env.observationSpace().size() != 3) {
                         throw new IllegalArgumentException("the scripted swing-up needs the full pendulum observation");

@@ -12,6 +12,9 @@ import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Variant;
 import dev.myelin.sim.pomdp.FilteredEnv;
 import dev.myelin.sim.pomdp.Pomdp;
+import dev.myelin.sim.task.QuadrupedWalk;
+import dev.myelin.sim.task.TrotGait;
+import dev.myelin.sim.task.VelocityTracking;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +27,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code ./myelin eval}: how well a policy does on the nominal simulator and, with
- * {@code --variant real}, on the task's reality-gap preset, on the same episode seeds.
+ * {@code --variant real}, on the task's reality-gap preset, on the same episode seeds. On
+ * {@code quadruped-walk} it also measures velocity tracking and falls per minute on the nominal task,
+ * next to references driven over the same seeds: the policy blind to the command, standing still, and a
+ * hand-written trot ({@link TrotGait}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate a policy bundle (or a built-in actor) in simulation: return and success on the "
@@ -60,6 +66,56 @@ public final class EvalCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
     }
 
+    /** Tracking error and falls per minute of the policy, the policy blind to the command, standing still and the scripted trot. */
+    private void trackVelocity(String who, JsonReport report) throws Exception {
+        System.out.printf(Locale.ROOT, "velocity tracking, nominal, %d episodes from seed %d (per 0.02 s step; v forward "
+                + "speed, w turn rate, c the episode's command)%n", episodes, seed);
+        System.out.printf(Locale.ROOT, "%-34s %10s %10s %11s %8s %8s %9s %6s %8s%n", "driver", "rms(v-c_v)", "rms(w-c_w)",
+                "mean|v-c_v|", "mean v", "mean c_v", "falls/min", "falls", "driven s");
+        for (String row : new String[] {"policy", "command_blind", "standing", "scripted_trot"}) {
+            TaskSpec spec = task.spec(Variant.NOMINAL);
+            SimEnv sim = new SimEnv(Tasks.simulator(spec, 1));
+            Env env = FilteredEnv.chain(sim, Pomdp.parse(spec.observation()));
+            try {
+                Actor policy = switch (row) {
+                    case "standing" -> VelocityTracking.standing();
+                    case "scripted_trot" -> new TrotGait(env.controlPeriod());
+                    default -> SimActors.choose(bundle, actor, engine, env, sim.simulator(), seed);
+                };
+                if (row.equals("scripted_trot") && env.observationSpace().size() != QuadrupedWalk.observationLayout().size()) {
+                    continue;
+                }
+                if (row.equals("command_blind")) {
+                    if (env.observationSpace().size() != QuadrupedWalk.observationLayout().size()) {
+                        continue;
+                    }
+                    policy = VelocityTracking.commandBlind(policy, env.observationSpace().size());
+                }
+                VelocityTracking t = VelocityTracking.measure(env, (QuadrupedWalk) sim.simulator(), policy, episodes, seed);
+                String label = switch (row) {
+                    case "policy" -> who;
+                    case "command_blind" -> "same, command held at 0.25 m/s, 0";
+                    case "standing" -> "standing pose (reference)";
+                    default -> "scripted trot (hand-written gait)";
+                };
+                System.out.printf(Locale.ROOT, "%-34s %10.3f %10.3f %11.3f %8.3f %8.3f %9.2f %6d %8.1f%n", label,
+                        t.linearRms(), t.angularRms(), t.linearMeanAbs(), t.meanSpeed(), t.meanCommand(), t.fallsPerMinute(),
+                        t.falls(), t.seconds());
+                String prefix = row.equals("policy") ? "" : row + ".";
+                report.put(prefix + "tracking.linear_rms", JsonReport.round(t.linearRms(), 4));
+                report.put(prefix + "tracking.angular_rms", JsonReport.round(t.angularRms(), 4));
+                report.put(prefix + "tracking.linear_mean_abs", JsonReport.round(t.linearMeanAbs(), 4));
+                report.put(prefix + "tracking.mean_speed", JsonReport.round(t.meanSpeed(), 4));
+                report.put(prefix + "tracking.mean_command", JsonReport.round(t.meanCommand(), 4));
+                report.put(prefix + "tracking.seconds", JsonReport.round(t.seconds(), 2));
+                report.put(prefix + "tracking.falls", t.falls());
+                report.put(prefix + "falls_per_min", JsonReport.round(t.fallsPerMinute(), 3));
+            } finally {
+                env.close();
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (bundle == null && actor == null) {
@@ -79,6 +135,7 @@ public final class EvalCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%s on %s, %d episodes per variant from seed %d%n", who, task.task, episodes, seed);
         dev.myelin.sim.task.Task probe = Tasks.simulator(task.spec(Variant.NOMINAL), 1);
         boolean goals = probe.hasGoals();
+        boolean tracking = probe instanceof QuadrupedWalk;
         probe.close();
         System.out.printf(Locale.ROOT, "%-8s %10s %9s %10s %8s %9s %8s %8s %8s%n", "variant", "return", "std",
                 "median", "success", "collision", "failure", "timeout", "length");
@@ -117,6 +174,9 @@ public final class EvalCommand implements Callable<Integer> {
             } else {
                 System.out.printf(Locale.ROOT, "reality gap: return %+.2f (%s has no goals)%n", gap, task.task);
             }
+        }
+        if (tracking) {
+            trackVelocity(who, report);
         }
         report.put("task", task.task);
         report.put("episodes", episodes);

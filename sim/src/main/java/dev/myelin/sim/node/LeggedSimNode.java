@@ -13,6 +13,7 @@ import dev.myelin.sim.Outcome;
 import dev.myelin.sim.SimEnv;
 import dev.myelin.sim.Transition;
 import dev.myelin.sim.task.QuadrupedWalk;
+import dev.myelin.sim.task.VelocityTracking;
 
 import java.util.List;
 import java.util.Locale;
@@ -32,8 +33,9 @@ import java.util.Locale;
  * <li>{@code /clock}, {@code reward} ({@code std_msgs/Float32}) after each step and
  *     {@code sim/episode} ({@code std_msgs/String}) when an episode ends, as {@link SimNode} does.</li>
  * </ul>
- * A tick allocates nothing once the message buffers have their sizes, except the summary of an
- * episode that ends. One thread drives a node.
+ * The node keeps the figures of how well the robot it simulates tracks the commanded velocity, and its
+ * falls ({@link #tracking()}), whoever drives it. A tick allocates nothing once the message buffers have
+ * their sizes, except the summary of an episode that ends. One thread drives a node.
  */
 public final class LeggedSimNode implements RobotSimulation {
     /** The command topic, relative to the node's namespace. */
@@ -47,6 +49,7 @@ public final class LeggedSimNode implements RobotSimulation {
     private final float[] hold;
     private final float[] action;
     private final double[] imuValues = new double[10];
+    private final VelocityTracking.Tally tracking;
 
     private final Subscription commands;
     private final Message command;
@@ -108,6 +111,7 @@ public final class LeggedSimNode implements RobotSimulation {
         this.hold = QuadrupedWalk.standingTargets();
         this.action = hold.clone();
         this.nextSeed = seed;
+        this.tracking = new VelocityTracking.Tally(q);
 
         MessageType arrayType = node.messageType("std_msgs/msg/Float64MultiArray");
         MessageType jointType = node.messageType("sensor_msgs/msg/JointState");
@@ -219,6 +223,14 @@ public final class LeggedSimNode implements RobotSimulation {
         return env.stats();
     }
 
+    /**
+     * The velocity tracking and falls of the simulated robot since the node started or since the tally's
+     * last {@link VelocityTracking.Tally#restart}; safe to read from another thread.
+     */
+    public VelocityTracking.Tally tracking() {
+        return tracking;
+    }
+
     /** The joint targets the last tick applied (a copy; tests). */
     public float[] lastTargets() {
         return action.clone();
@@ -250,10 +262,12 @@ public final class LeggedSimNode implements RobotSimulation {
         last = env.step(action);
         simTime += period;
         ticks++;
+        tracking.step();
         publishState();
         reward.setFloat(rewardData, last.reward(0));
         rewardPublisher.publish(reward);
         if (last.done()) {
+            tracking.episodeEnd(last.outcome(0), last.episodeReturn());
             publishEpisodeEnd();
             startEpisode();
         }

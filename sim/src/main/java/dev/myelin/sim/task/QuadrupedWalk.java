@@ -26,14 +26,31 @@ import java.util.List;
  * are the channels a controller fills from {@code /joint_states}, {@code /imu} and {@code /cmd_vel}.
  *
  * <h2>Action (12)</h2>
- * Target angle per joint (rad, the joint's range), sent to the model's PD position servos.
+ * Target angle per joint (rad), sent to the model's PD position servos. Each joint's range is the
+ * standing pose {@link #STAND} plus or minus {@link #ACTION_RANGE} (0.4 rad at the hip, 0.6 rad at
+ * thigh and calf), as legged-locomotion practice scales actions around a default pose: a policy's
+ * centred output is the standing pose, and exploration noise or uniformly drawn actions move the legs
+ * around it instead of over the joints' whole range. Bundles carry these ranges as their action
+ * channels, so a controller decodes absolute joint targets in rad.
  *
  * <h2>Reward, episode end</h2>
- * Per step (dt = 0.02 s, 10 physics steps): {@code exp(-(v_x - c_v)^2 / 0.1) + 0.5 exp(-(w_z - c_w)^2 / 0.1)
- * + alive - smooth * sum (a - a_prev)^2} with v_x the trunk's forward speed (body frame) and w_z its yaw
- * rate. The episode fails when the trunk tilts past 50 degrees or drops below 0.15 m, and is
- * truncated after {@code maxSteps}. Start: the standing pose with joint noise of +-0.05 rad;
- * command: c_v uniform in [0, 0.5] m/s, c_w uniform in [-0.5, 0.5] rad/s. Nothing is allocated per step.
+ * Per step (dt = 0.02 s, 10 physics steps), with v_x, v_y, v_z the trunk's velocity and w_x, w_y, w_z
+ * its angular velocity in the body frame, c_v and c_w the command, g_z the body's up axis' vertical
+ * component:
+ * <pre>
+ *   exp(-((v_x - c_v)^2 + v_y^2) / 0.05) + 0.5 exp(-(w_z - c_w)^2 / 0.1) + 0.2
+ *   - 1.0 v_z^2 - 0.02 (w_x^2 + w_y^2) - 1.0 (1 - g_z^2) - 0.1 sum (a - a_prev)^2
+ *   + 1.0 sum_touchdowns (t_air - 0.2)     (only while |(c_v, c_w)| > 0.1)
+ * </pre>
+ * Bounded velocity-tracking kernels, an alive bonus, and small penalties on bouncing, rolling and
+ * pitching, tilt and action rate (rad^2); the last term, legged-locomotion practice's feet air time,
+ * pays each foot that touches down (touch sensor above 1 N) for the time it was in the air beyond
+ * 0.2 s (and charges it for shorter taps), so that stepping, not shuffling, is what earns tracking.
+ * The episode fails when the trunk tilts past 50 degrees or drops below 0.2 m (its belly near the
+ * floor), and is truncated after {@code maxSteps}. Start: the standing pose with joint noise of
+ * +-0.05 rad; command: c_v uniform in [0, 0.5] m/s, c_w uniform in [-0.5, 0.5] rad/s. A model given
+ * instead of the shipped one needs the same joints, servos, IMU sensors and foot touch sensors
+ * ({@code <leg>_foot_contact}). Nothing is allocated per step.
  */
 public final class QuadrupedWalk extends Task implements BodySensors {
     public static final String NAME = "quadruped-walk";
@@ -43,13 +60,28 @@ public final class QuadrupedWalk extends Task implements BodySensors {
             "hl_hip", "hl_thigh", "hl_calf", "hr_hip", "hr_thigh", "hr_calf");
     /** The standing pose per leg: hip, thigh, calf (rad). */
     public static final double[] STAND = {0.0, 0.8, -1.5};
+    /** Half-range of each joint's target around {@link #STAND}, per leg: hip, thigh, calf (rad). */
+    public static final double[] ACTION_RANGE = {0.4, 0.6, 0.6};
     static final double CONTROL_PERIOD = 0.02;
     static final double MAX_SPEED = 0.5;
     static final double MAX_TURN = 0.5;
     private static final double ALIVE = 0.2;
-    private static final double SMOOTH = 0.05;
+    private static final double LINEAR_SIGMA = 0.05;
+    private static final double ANGULAR_WEIGHT = 0.5;
+    private static final double ANGULAR_SIGMA = 0.1;
+    private static final double BOUNCE = 1.0;
+    private static final double ROLL_PITCH = 0.02;
+    private static final double TILT = 1.0;
+    private static final double SMOOTH = 0.1;
+    private static final double AIR_WEIGHT = 1.0;
+    private static final double AIR_TARGET = 0.2;
+    private static final double CONTACT_FORCE = 1.0;
+    private static final double MOVE_COMMAND = 0.1;
+    private static final int FEET = 4;
+    private static final List<String> FOOT_SENSORS = List.of("fl_foot_contact", "fr_foot_contact", "hl_foot_contact",
+            "hr_foot_contact");
     private static final double TILT_LIMIT_COS = Math.cos(Math.toRadians(50));
-    private static final double MIN_HEIGHT = 0.15;
+    private static final double MIN_HEIGHT = 0.2;
     private static final int N = 12;
 
     private final MujocoWorlds mj;
@@ -67,10 +99,12 @@ public final class QuadrupedWalk extends Task implements BodySensors {
     private final int imuGyro;
     private final int imuAccel;
     private final int imuVelocity;
+    private final int[] footTouch = new int[FEET];
     private final int frames;
     private final float[] commandLinear;
     private final float[] commandAngular;
     private final float[] previous;
+    private final double[] airTime;
 
     /**
      * @param worlds        independent worlds
@@ -97,6 +131,9 @@ public final class QuadrupedWalk extends Task implements BodySensors {
             imuGyro = mj.sensor("imu_gyro", NAME + " imu");
             imuAccel = mj.sensor("imu_accelerometer", NAME + " imu");
             imuVelocity = mj.sensor("imu_velocity", NAME + " trunk velocity");
+            for (int f = 0; f < FEET; f++) {
+                footTouch[f] = mj.sensor(FOOT_SENSORS.get(f), NAME + " foot contact");
+            }
             frames = Math.max(1, (int) Math.round(CONTROL_PERIOD / m.timestep()));
         } catch (RuntimeException e) {
             mj.close();
@@ -110,6 +147,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
         commandLinear = new float[worlds];
         commandAngular = new float[worlds];
         previous = new float[worlds * N];
+        airTime = new double[worlds * FEET];
     }
 
     /** The observation layout (33 channels, named as the controller's joint-space mapping names them). */
@@ -132,12 +170,13 @@ public final class QuadrupedWalk extends Task implements BodySensors {
                 .build();
     }
 
-    /** Joint targets within the shipped model's joint ranges. */
+    /** Joint targets: the standing pose plus or minus {@link #ACTION_RANGE}, within the model's joint ranges. */
     public static BoxSpace actionLayout() {
-        double[][] range = {{-0.8, 0.8}, {-1.0, 2.6}, {-2.6, -0.6}};
         BoxSpace.Builder b = BoxSpace.builder();
         for (int j = 0; j < N; j++) {
-            b.add(JOINTS.get(j), "rad", (float) range[j % 3][0], (float) range[j % 3][1], Kind.COMMAND);
+            double stand = STAND[j % 3];
+            double half = ACTION_RANGE[j % 3];
+            b.add(JOINTS.get(j), "rad", (float) (stand - half), (float) (stand + half), Kind.COMMAND);
         }
         return b.build();
     }
@@ -213,6 +252,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
             previous[w * N + j] = (float) target;
         }
         q.set(trunkQpos + 2, 0.31);
+        java.util.Arrays.fill(airTime, w * FEET, (w + 1) * FEET, 0.0);
         commandLinear[w] = (float) (MAX_SPEED * SplitMix.nextDouble(random, w));
         commandAngular[w] = (float) (MAX_TURN * (2 * SplitMix.nextDouble(random, w) - 1));
         d.forward();
@@ -240,10 +280,30 @@ public final class QuadrupedWalk extends Task implements BodySensors {
         double dt = stepDuration(w);
         d.step(dt == controlPeriod ? frames : Math.max(1, (int) Math.round(dt / CONTROL_PERIOD * frames)));
         d.forward();
-        double ev = forwardSpeed(w) - commandLinear[w];
-        double ew = yawRate(w) - commandAngular[w];
-        double reward = Math.exp(-ev * ev / 0.1) + 0.5 * Math.exp(-ew * ew / 0.1) + ALIVE - SMOOTH * change;
+        MjArray s = sensors[w];
+        double ev = s.get(imuVelocity) - commandLinear[w];
+        double vy = s.get(imuVelocity + 1);
+        double vz = s.get(imuVelocity + 2);
+        double wx = s.get(imuGyro);
+        double wy = s.get(imuGyro + 1);
+        double ew = s.get(imuGyro + 2) - commandAngular[w];
         double up = mj.upright(w, trunkBody);
+        double airTimeEarned = 0;
+        for (int f = 0; f < FEET; f++) {
+            int i = w * FEET + f;
+            if (s.get(footTouch[f]) > CONTACT_FORCE) {
+                if (airTime[i] > 0) {
+                    airTimeEarned += airTime[i] - AIR_TARGET;
+                }
+                airTime[i] = 0;
+            } else {
+                airTime[i] += dt;
+            }
+        }
+        boolean move = Math.hypot(commandLinear[w], commandAngular[w]) > MOVE_COMMAND;
+        double reward = Math.exp(-(ev * ev + vy * vy) / LINEAR_SIGMA) + ANGULAR_WEIGHT * Math.exp(-ew * ew / ANGULAR_SIGMA)
+                + ALIVE - BOUNCE * vz * vz - ROLL_PITCH * (wx * wx + wy * wy) - TILT * (1 - up * up) - SMOOTH * change
+                + (move ? AIR_WEIGHT * airTimeEarned : 0);
         boolean fallen = up < TILT_LIMIT_COS || trunkHeight(w) < MIN_HEIGHT;
         rewards[w] = (float) reward;
         int n = ++elapsedSteps[w];
