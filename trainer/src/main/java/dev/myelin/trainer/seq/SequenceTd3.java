@@ -52,7 +52,7 @@ public final class SequenceTd3 extends SequenceLearner {
     protected void criticTargets(SequenceReplay.Batch b) {
         int rows = b.rows;
         float[] ut = target.forward(b.observations, b.previousActions, b.previousRewards, b.batch * agents, s.window() + 1);
-        float[] tin = q1Target.input();
+        float[] tin = critics.q1Target.input();
         fillHistory(tin, b.historyNext, b);
         for (int k = 0; k < rows; k++) {
             int base = k * criticInput + b.historyWidth;
@@ -64,33 +64,21 @@ public final class SequenceTd3 extends SequenceLearner {
                 }
             }
         }
-        System.arraycopy(tin, 0, q2Target.input(), 0, rows * criticInput);
-        float[] t1 = q1Target.forward(rows);
-        float[] t2 = q2Target.forward(rows);
-        for (int k = 0; k < rows; k++) {
-            y[k] = OffPolicy.td3Target(b.reward[k], s.gamma(), b.terminal[k], t1[k], t2[k]);
-        }
+        System.arraycopy(tin, 0, critics.q2Target.input(), 0, rows * criticInput);
+        critics.td3Targets(b.reward, b.terminal, 0, s.gamma(), rows, y);
     }
 
     @Override
     protected void policyStep(SequenceReplay.Batch b) {
-        if (updates % s.policyDelay() != 0) {
+        if (!policyStepDue(s.policyDelay())) {
             return;
         }
         int rows = b.rows;
         float[] u = actor.forward(b.observations, b.previousActions, b.previousRewards, b.batch * agents, s.window());
-        float[] in = q1.input();
+        float[] in = critics.q1.input();
         fillHistory(in, b.historyNow, b);
         putActions(in, u, b, 0);
-        float[] q = q1.forward(rows);
-        double pl = 0;
-        float g = -1f / rows;
-        for (int k = 0; k < rows; k++) {
-            pl -= q[k];
-            gq1[k] = g;
-        }
-        lastActorLoss = pl / rows;
-        q1.backward(gq1, (float[]) null, gAction, b.historyWidth, agents * act);
+        lastActorLoss = critics.deterministicPolicyLoss(rows, -1f / rows, gAction, b.historyWidth, agents * act) / rows;
         scatterActionGradients(b);
         actor.parameters().zeroGradients();
         actor.backward(actionGrad);
