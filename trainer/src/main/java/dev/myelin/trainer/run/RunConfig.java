@@ -121,6 +121,39 @@ public abstract class RunConfig {
         Files.writeString(dir.resolve(FILE), new ObjectMapper(new YAMLFactory()).writeValueAsString(settings()));
     }
 
+    /**
+     * The start of the provenance an exported bundle carries, as every export writes it: the trainer, the
+     * algorithm as named, then the task, its options and the observation variant. The caller adds its own
+     * entries, then {@link #putCheckpointProvenance}.
+     */
+    public final Map<String, Object> provenance(String algorithmName, Map<String, Object> afterAlgorithm) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("trainer", "myelin-trainer");
+        p.put("algorithm", algorithmName);
+        p.putAll(afterAlgorithm);
+        p.put("task", task);
+        p.put("task_options", new LinkedHashMap<>(taskOptions));
+        p.put("observation_variant", observation);
+        return p;
+    }
+
+    /**
+     * The end of an export's provenance: the evaluation recorded with the checkpoint (when there was one), the
+     * checkpoint file's SHA-256 and these settings.
+     */
+    public final void putCheckpointProvenance(Map<String, Object> p, CheckpointFile ck, String checkpointSha256) {
+        if (ck.header().get("eval_return") instanceof Number e) {
+            p.put("eval_return_at_checkpoint", e.doubleValue());
+        }
+        p.put("checkpoint_sha256", checkpointSha256);
+        p.put("trainer_settings", settings());
+    }
+
+    /** The first seed of the evaluation episodes (the same episodes at every evaluation of a run). */
+    public final long evaluationSeed() {
+        return 7_000_000L + seed * 1000;
+    }
+
     /** The task as the simulator sees it. */
     public final TaskSpec taskSpec() {
         TaskSpec t = TaskSpec.of(task).withObservation(observation);
