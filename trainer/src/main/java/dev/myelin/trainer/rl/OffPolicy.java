@@ -30,6 +30,21 @@ public final class OffPolicy {
         return clip((float) (sigma * rnd.nextGaussian()), -noiseClip, noiseClip);
     }
 
+    /**
+     * TD3's target policy smoothing noise for {@code n} target actions, drawn in order into {@code into}: an update
+     * draws all of it before its critic step, so the draws do not depend on how the rows are split.
+     */
+    public static void smoothingNoise(float[] into, int n, float sigma, float noiseClip, RandomStream rnd) {
+        for (int i = 0; i < n; i++) {
+            into[i] = smoothingNoise(sigma, noiseClip, rnd);
+        }
+    }
+
+    /** A smoothed target action {@code clip(u' + e, -1, 1)}: the target actor's action with its noise. */
+    public static float smoothedTargetAction(float u, float e) {
+        return clip(u + e, -1f, 1f);
+    }
+
     /** TD3's critic target {@code r + gamma (1 - d) min(t1, t2)}. */
     public static float td3Target(float reward, float gamma, float terminal, float t1, float t2) {
         return reward + gamma * (1f - terminal) * Math.min(t1, t2);

@@ -55,9 +55,7 @@ public final class Td3 extends Learner {
     @Override
     public void update(ReplayBuffer.Batch b) {
         begin(b);
-        for (int i = 0; i < batch * act; i++) {
-            targetNoise[i] = OffPolicy.smoothingNoise(config.targetNoise, config.noiseClip, noise);
-        }
+        OffPolicy.smoothingNoise(targetNoise, batch * act, config.targetNoise, config.noiseClip, noise);
         criticUpdate(criticPhase);
 
         if (policyStepDue(config.policyDelay)) {
@@ -74,7 +72,7 @@ public final class Td3 extends Learner {
         float[] u2 = r.second.action();
         float[] next = r.u;
         for (int i = 0; i < n * act; i++) {
-            next[i] = OffPolicy.clip(u2[i] + targetNoise[r.lo * act + i], -1f, 1f);
+            next[i] = OffPolicy.smoothedTargetAction(u2[i], targetNoise[r.lo * act + i]);
         }
         r.criticInput(r.critics.q1Target, b.next, next, 0);
         r.criticInput(r.critics.q2Target, b.next, next, 0);

@@ -21,6 +21,8 @@ import dev.myelin.trainer.run.CheckpointFile;
 public final class SequenceTd3 extends SequenceLearner {
     private final SequenceActor target;
     private final float explorationNoise;
+    /** Target policy smoothing noise of an update, per loss row, agent and action dimension. */
+    private final float[] targetNoise;
 
     /**
      * @param actor  the online actor (trained in place)
@@ -39,6 +41,7 @@ public final class SequenceTd3 extends SequenceLearner {
         }
         this.target = target;
         this.explorationNoise = explorationNoise;
+        targetNoise = new float[settings.batch() * settings.length() * agents * act];
         System.arraycopy(actor.parameters().values(), 0, target.parameters().values(), 0, actor.parameters().size());
         target.refreshWeights();
     }
@@ -54,13 +57,14 @@ public final class SequenceTd3 extends SequenceLearner {
         float[] ut = target.forward(b.observations, b.previousActions, b.previousRewards, b.batch * agents, s.window() + 1);
         float[] tin = critics.q1Target.input();
         fillHistory(tin, b.historyNext, b);
+        OffPolicy.smoothingNoise(targetNoise, rows * agents * act, s.targetNoise(), s.noiseClip(), noise);
         for (int k = 0; k < rows; k++) {
             int base = k * criticInput + b.historyWidth;
             for (int r = 0; r < agents; r++) {
                 int from = sequenceIndex(b, k, r, 1);
+                int e = (k * agents + r) * act;
                 for (int j = 0; j < act; j++) {
-                    float e = OffPolicy.smoothingNoise(s.targetNoise(), s.noiseClip(), noise);
-                    tin[base + r * act + j] = OffPolicy.clip(ut[from + j] + e, -1f, 1f);
+                    tin[base + r * act + j] = OffPolicy.smoothedTargetAction(ut[from + j], targetNoise[e + j]);
                 }
             }
         }
