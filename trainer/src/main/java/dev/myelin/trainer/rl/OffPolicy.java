@@ -73,6 +73,20 @@ public final class OffPolicy {
         return -0.5 * eps * eps - logStd - HALF_LOG_2PI - 2 * (LOG2 - x - softplus(-2.0 * x));
     }
 
+    /** SAC's reparameterised pre-squash sample {@code x = mu + std eps} (the action is {@code tanh(x)}). */
+    public static float preSquashSample(float mu, float std, float eps) {
+        return mu + std * eps;
+    }
+
+    /**
+     * Gradient of SAC's policy loss with respect to an unclamped {@code log_std}, given its sample's pre-squash
+     * gradient {@code gx}: {@code x = mu + exp(log_std) eps} contributes {@code gx std eps}, {@code alpha log pi}
+     * (which holds {@code -log_std}) contributes {@code -ka}, {@code ka = alpha / rows} (times any loss scale).
+     */
+    public static float logStdGradient(float gx, float std, float eps, float ka) {
+        return gx * std * eps - ka;
+    }
+
     /**
      * Gradient of SAC's policy loss with respect to the pre-squash sample {@code x}, given the critics' summed
      * gradient {@code gU} with respect to {@code u = tanh(x)} and {@code ka = alpha / rows} (times any loss scale):

@@ -70,7 +70,7 @@ public final class Sac extends Learner {
                 float l = OffPolicy.clampLogStd(ls[i]);
                 float s = (float) Math.exp(l);
                 float e = noiseBatch[r.lo * act + i];
-                float x = mu[i] + s * e;
+                float x = OffPolicy.preSquashSample(mu[i], s, e);
                 r.eps[i] = e;
                 r.std[i] = s;
                 r.u[i] = (float) Math.tanh(x);
@@ -127,8 +127,7 @@ public final class Sac extends Learner {
             float gx = OffPolicy.sacPreSquashGradient(r.gU1[i] + r.gU2[i], u[i], ka);
             r.gZ[i] = gx;
             boolean clamped = OffPolicy.logStdClamped(ls[i]);
-            // x = mu + exp(l) eps, and alpha log pi has -l: d/dl = gx std eps - alpha
-            r.gLogStd[i] = clamped ? 0f : gx * r.std[i] * r.eps[i] - ka;
+            r.gLogStd[i] = clamped ? 0f : OffPolicy.logStdGradient(gx, r.std[i], r.eps[i], ka);
         }
         r.actor.backward(r.gZ, r.gLogStd, r.actorGrad);
     }

@@ -2,6 +2,9 @@ package dev.myelin.trainer.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.myelin.sim.Actor;
+import dev.myelin.sim.Env;
+import dev.myelin.sim.Evaluation;
 import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Tasks;
 
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The settings every off-policy training run shares, feed-forward ({@link TrainConfig}) or sequence
@@ -152,6 +156,16 @@ public abstract class RunConfig {
     /** The first seed of the evaluation episodes (the same episodes at every evaluation of a run). */
     public final long evaluationSeed() {
         return 7_000_000L + seed * 1000;
+    }
+
+    /**
+     * Deterministic episodes of {@code policy} (made for the evaluation's environment) on the run's fixed
+     * evaluation seeds: the same episodes at every evaluation.
+     */
+    public final Evaluation.Summary evaluate(Function<Env, Actor> policy, int episodes) {
+        try (Env env = Tasks.env(taskSpec())) {
+            return Evaluation.run(env, policy.apply(env), episodes, evaluationSeed());
+        }
     }
 
     /** The task as the simulator sees it. */

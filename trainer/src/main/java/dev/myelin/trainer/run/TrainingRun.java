@@ -2,7 +2,6 @@ package dev.myelin.trainer.run;
 
 import dev.myelin.sim.Actor;
 import dev.myelin.sim.BoxSpace;
-import dev.myelin.sim.Env;
 import dev.myelin.sim.Evaluation;
 import dev.myelin.sim.Tasks;
 import dev.myelin.sim.VectorEnv;
@@ -154,10 +153,7 @@ public final class TrainingRun implements AutoCloseable {
     public static TrainingRun resume(Path dir, List<String> overrides, Communicator comm) throws IOException {
         Settings.requireResumable(overrides, TrainConfig.RESUMABLE_OVERRIDES);
         CheckpointFile ck = checkpointOf(dir);
-        int stale = CheckpointFile.removeStaleTemporaries(dir.resolve(CHECKPOINT));
-        if (stale > 0) {
-            System.err.println("resume: removed " + stale + " temporary checkpoint file(s) an interrupted write left in " + dir);
-        }
+        CheckpointFile.removeStaleTemporariesBeforeResume(dir.resolve(CHECKPOINT));
         Map<String, Object> saved = savedSettings(ck);
         int ranks = ck.headerInt("ranks");
         if (ranks != comm.size()) {
@@ -366,9 +362,7 @@ public final class TrainingRun implements AutoCloseable {
 
     /** Deterministic episodes of the current policy on fixed seeds (the same episodes every time). */
     public Evaluation.Summary evaluate(int episodes) {
-        try (Env env = Tasks.env(config.taskSpec())) {
-            return Evaluation.run(env, policyActor(), episodes, config.evaluationSeed());
-        }
+        return config.evaluate(env -> policyActor(), episodes);
     }
 
     /** The current policy as the simulator's {@link Actor}: normalise, spiking actor, action range. */

@@ -118,7 +118,7 @@ public final class SequenceSac extends SequenceLearner {
                 int to = (k * agents + r) * act;
                 for (int j = 0; j < act; j++) {
                     float e = (float) noise.nextGaussian();
-                    float x = z[from + j] + std[j] * e;
+                    float x = OffPolicy.preSquashSample(z[from + j], std[j], e);
                     eps[to + j] = e;
                     sampled[to + j] = (float) Math.tanh(x);
                     lp += OffPolicy.squashedLogLikelihood(e, logStd[j], x);
@@ -188,8 +188,7 @@ public final class SequenceSac extends SequenceLearner {
             float u = sampled[i];
             float gx = OffPolicy.sacPreSquashGradient(gq1Input[i] + gq2Input[i], u, ka);
             gAction[i] = gx;
-            // x = z + exp(l) eps and alpha log pi holds -l
-            gExtra[logStdOff + j] += gx * std[j] * eps[i] - ka;
+            gExtra[logStdOff + j] += OffPolicy.logStdGradient(gx, std[j], eps[i], ka);
         }
         float[] v = extra.values();
         for (int j = 0; j < act; j++) {

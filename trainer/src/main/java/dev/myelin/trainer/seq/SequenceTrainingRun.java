@@ -1,7 +1,6 @@
 package dev.myelin.trainer.seq;
 
 import dev.myelin.sim.BoxSpace;
-import dev.myelin.sim.Env;
 import dev.myelin.sim.Evaluation;
 import dev.myelin.sim.Tasks;
 import dev.myelin.sim.VectorEnv;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -160,10 +158,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
         }
         SequenceConfig config = SequenceConfig.of(ck.headerMap("config"), overrides);
         long savedStep = ck.headerLong("step");
-        int stale = CheckpointFile.removeStaleTemporaries(file);
-        if (stale > 0) {
-            System.err.println("resume: removed " + stale + " temporary checkpoint file(s) an interrupted write left in " + dir);
-        }
+        CheckpointFile.removeStaleTemporariesBeforeResume(file);
         if (config.steps < savedStep) {
             throw new IllegalArgumentException("steps=" + config.steps + " is below the " + savedStep
                     + " steps the run has already made");
@@ -333,10 +328,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
 
     /** Deterministic episodes of the current actor on fixed seeds (a fresh stepper, one lane per agent). */
     public Evaluation.Summary evaluate(int episodeCount) {
-        try (Env env = Tasks.env(config.taskSpec())) {
-            return Evaluation.run(env, SequencePolicy.actor(actor, normalizer, env.actionSpace(), env.agents()), episodeCount,
-                    config.evaluationSeed());
-        }
+        return config.evaluate(env -> SequencePolicy.actor(actor, normalizer, env.actionSpace(), env.agents()), episodeCount);
     }
 
     private double seconds() {
