@@ -69,17 +69,13 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
         Parameters.Builder ab = Parameters.builder();
         PopSanActor.declare(ab, shape, logStdHead);
         actorParams = ab.build();
-        int[] criticSizes = criticSizes();
-        Parameters.Builder cb = Parameters.builder();
-        Mlp.declare(cb, "q1.", criticSizes);
-        Mlp.declare(cb, "q2.", criticSizes);
-        criticParams = cb.build();
+        int[] criticSizes = TwinCritics.sizes(obs + act, config.criticHidden);
+        criticParams = TwinCritics.declare(criticSizes);
 
         // Rank 0 initialises; every rank starts from its weights (MPI_Bcast), whatever its seed.
         RandomStream init = new RandomStream(seed);
         PopSanActor.initialize(actorParams, shape, init);
-        Mlp.initialize(criticParams, "q1.", criticSizes, init);
-        Mlp.initialize(criticParams, "q2.", criticSizes, init);
+        TwinCritics.initialize(criticParams, criticSizes, init);
         comm.broadcast(actorParams.values(), actorParams.size());
         comm.broadcast(criticParams.values(), criticParams.size());
         criticTargetParams = criticParams.copy();
@@ -98,14 +94,6 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
         noise = new RandomStream(seed ^ 0x6E6F697365L ^ (comm.rank() * 0x9E3779B97F4A7C15L));
     }
 
-    private int[] criticSizes() {
-        int[] s = new int[config.criticHidden.length + 2];
-        s[0] = obs + act;
-        System.arraycopy(config.criticHidden, 0, s, 1, config.criticHidden.length);
-        s[s.length - 1] = 1;
-        return s;
-    }
-
     /** The actor that evaluates a replica's next observations (TD3: the target actor; SAC: the actor). */
     protected abstract Parameters secondActorParameters();
 
@@ -120,15 +108,11 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
         public final int rows;
         public final PopSanActor actor;
         public PopSanActor second;
-        public final Mlp q1;
-        public final Mlp q2;
-        public final Mlp q1Target;
-        public final Mlp q2Target;
+        /** The twin critics and their targets over this replica's rows. */
+        public final TwinCritics critics;
         public final float[] actorGrad;
         public final float[] criticGrad;
         public final float[] target;
-        public final float[] gq1;
-        public final float[] gq2;
         public final float[] logp;
         public final float[] u;
         public final float[] gU1;
@@ -148,15 +132,10 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
             this.hi = hi;
             this.rows = hi - lo;
             actor = new PopSanActor(actorParams, shape, config.surrogate, config.surrogateWidth, rows, rounding);
-            q1 = new Mlp(criticParams, "q1.", criticSizes, rows, rounding);
-            q2 = new Mlp(criticParams, "q2.", criticSizes, rows, rounding);
-            q1Target = new Mlp(criticTargetParams, "q1.", criticSizes, rows, rounding);
-            q2Target = new Mlp(criticTargetParams, "q2.", criticSizes, rows, rounding);
+            critics = new TwinCritics(criticParams, criticTargetParams, criticSizes, rows, rounding);
             actorGrad = index == 0 ? actorParams.gradients() : new float[actorParams.size()];
             criticGrad = index == 0 ? criticParams.gradients() : new float[criticParams.size()];
             target = new float[rows];
-            gq1 = new float[rows];
-            gq2 = new float[rows];
             logp = new float[rows];
             u = new float[rows * act];
             gU1 = new float[rows * act];
@@ -191,10 +170,8 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
             if (second != null) {
                 second.refreshWeights();
             }
-            q1.refreshWeights();
-            q2.refreshWeights();
-            q1Target.refreshWeights();
-            q2Target.refreshWeights();
+            critics.refreshCritics();
+            critics.refreshTargets();
         }
     }
 
@@ -276,8 +253,7 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
             criticAdam.step();
         }
         for (Replica r : replicas) {
-            r.q1.refreshWeights();
-            r.q2.refreshWeights();
+            r.critics.refreshCritics();
         }
     }
 
@@ -308,26 +284,12 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
      * Q1's mean into {@code r.meanQ}) and its loss-scaled gradient into {@code r.criticGrad}.
      */
     protected final void regressCritics(Replica r, ReplayBuffer.Batch b) {
-        int n = r.rows;
-        r.criticInput(r.q1, b.obs, b.action, r.lo);
-        r.criticInput(r.q2, b.obs, b.action, r.lo);
-        float[] v1 = r.q1.forward(n);
-        float[] v2 = r.q2.forward(n);
-        double loss = 0;
-        double meanQ = 0;
-        float scale = 2f * criticScaler.scale() / batch;
-        for (int i = 0; i < n; i++) {
-            float e1 = v1[i] - r.target[i];
-            float e2 = v2[i] - r.target[i];
-            loss += (double) e1 * e1 + (double) e2 * e2;
-            meanQ += v1[i];
-            r.gq1[i] = scale * e1;
-            r.gq2[i] = scale * e2;
-        }
-        r.criticLoss = loss;
-        r.meanQ = meanQ;
-        r.q1.backward(r.gq1, r.criticGrad, null, 0, 0);
-        r.q2.backward(r.gq2, r.criticGrad, null, 0, 0);
+        TwinCritics c = r.critics;
+        r.criticInput(c.q1, b.obs, b.action, r.lo);
+        r.criticInput(c.q2, b.obs, b.action, r.lo);
+        c.regress(r.target, r.rows, 2f * criticScaler.scale() / batch, r.criticGrad);
+        r.criticLoss = c.lossSum();
+        r.meanQ = c.q1Sum();
     }
 
     /**
@@ -357,8 +319,7 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
     protected void updateTargets() {
         criticTargetParams.polyakFrom(criticParams, config.polyak);
         for (Replica r : replicas) {
-            r.q1Target.refreshWeights();
-            r.q2Target.refreshWeights();
+            r.critics.refreshTargets();
         }
     }
 

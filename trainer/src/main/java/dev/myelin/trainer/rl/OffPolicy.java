@@ -30,6 +30,21 @@ public final class OffPolicy {
         return clip((float) (sigma * rnd.nextGaussian()), -noiseClip, noiseClip);
     }
 
+    /**
+     * TD3's target policy smoothing noise for {@code n} target actions, drawn in order into {@code into}: an update
+     * draws all of it before its critic step, so the draws do not depend on how the rows are split.
+     */
+    public static void smoothingNoise(float[] into, int n, float sigma, float noiseClip, RandomStream rnd) {
+        for (int i = 0; i < n; i++) {
+            into[i] = smoothingNoise(sigma, noiseClip, rnd);
+        }
+    }
+
+    /** A smoothed target action {@code clip(u' + e, -1, 1)}: the target actor's action with its noise. */
+    public static float smoothedTargetAction(float u, float e) {
+        return clip(u + e, -1f, 1f);
+    }
+
     /** TD3's critic target {@code r + gamma (1 - d) min(t1, t2)}. */
     public static float td3Target(float reward, float gamma, float terminal, float t1, float t2) {
         return reward + gamma * (1f - terminal) * Math.min(t1, t2);
@@ -56,6 +71,20 @@ public final class OffPolicy {
      */
     public static double squashedLogLikelihood(float eps, float logStd, float x) {
         return -0.5 * eps * eps - logStd - HALF_LOG_2PI - 2 * (LOG2 - x - softplus(-2.0 * x));
+    }
+
+    /** SAC's reparameterised pre-squash sample {@code x = mu + std eps} (the action is {@code tanh(x)}). */
+    public static float preSquashSample(float mu, float std, float eps) {
+        return mu + std * eps;
+    }
+
+    /**
+     * Gradient of SAC's policy loss with respect to an unclamped {@code log_std}, given its sample's pre-squash
+     * gradient {@code gx}: {@code x = mu + exp(log_std) eps} contributes {@code gx std eps}, {@code alpha log pi}
+     * (which holds {@code -log_std}) contributes {@code -ka}, {@code ka = alpha / rows} (times any loss scale).
+     */
+    public static float logStdGradient(float gx, float std, float eps, float ka) {
+        return gx * std * eps - ka;
     }
 
     /**

@@ -11,6 +11,14 @@ public abstract class OffPolicyLearner {
     protected double lastActorLoss = Double.NaN;
     protected double lastMeanQ = Double.NaN;
 
+    /**
+     * Whether the update just counted takes the delayed policy step (TD3's delayed actor, Fujimoto et al. 2018):
+     * every {@code policyDelay}-th update.
+     */
+    protected final boolean policyStepDue(int policyDelay) {
+        return updates % policyDelay == 0;
+    }
+
     public final long updates() {
         return updates;
     }

@@ -70,7 +70,7 @@ public final class Sac extends Learner {
                 float l = OffPolicy.clampLogStd(ls[i]);
                 float s = (float) Math.exp(l);
                 float e = noiseBatch[r.lo * act + i];
-                float x = mu[i] + s * e;
+                float x = OffPolicy.preSquashSample(mu[i], s, e);
                 r.eps[i] = e;
                 r.std[i] = s;
                 r.u[i] = (float) Math.tanh(x);
@@ -104,14 +104,9 @@ public final class Sac extends Learner {
         ReplayBuffer.Batch b = current;
         int n = r.rows;
         sample(r, r.second, nextEps);
-        r.criticInput(r.q1Target, b.next, r.u, 0);
-        r.criticInput(r.q2Target, b.next, r.u, 0);
-        float[] t1 = r.q1Target.forward(n);
-        float[] t2 = r.q2Target.forward(n);
-        for (int i = 0; i < n; i++) {
-            int g = r.lo + i;
-            r.target[i] = OffPolicy.sacTarget(b.reward[g], config.gamma, b.terminal[g], t1[i], t2[i], alpha, r.logp[i]);
-        }
+        r.criticInput(r.critics.q1Target, b.next, r.u, 0);
+        r.criticInput(r.critics.q2Target, b.next, r.u, 0);
+        r.critics.softTargets(b.reward, b.terminal, r.lo, config.gamma, alpha, r.logp, n, r.target);
         regressCritics(r, b);
     }
 
@@ -120,25 +115,11 @@ public final class Sac extends Learner {
         ReplayBuffer.Batch b = current;
         int n = r.rows;
         sample(r, r.actor, actorEps);
-        r.criticInput(r.q1, b.obs, r.u, 0);
-        r.criticInput(r.q2, b.obs, r.u, 0);
-        float[] a1 = r.q1.forward(n);
-        float[] a2 = r.q2.forward(n);
+        r.criticInput(r.critics.q1, b.obs, r.u, 0);
+        r.criticInput(r.critics.q2, b.obs, r.u, 0);
         float scale = actorScaler.scale();
-        double pl = 0;
-        double meanLogp = 0;
-        for (int i = 0; i < n; i++) {
-            boolean first = a1[i] <= a2[i];
-            pl += alpha * r.logp[i] - Math.min(a1[i], a2[i]);
-            meanLogp += r.logp[i];
-            // d(-min(Q1, Q2))/dQ_i goes to the smaller one
-            r.gq1[i] = first ? -scale / batch : 0f;
-            r.gq2[i] = first ? 0f : -scale / batch;
-        }
-        r.actorLoss = pl;
-        r.meanLogp = meanLogp;
-        r.q1.backward(r.gq1, null, r.gU1, obs, act);
-        r.q2.backward(r.gq2, null, r.gU2, obs, act);
+        r.actorLoss = r.critics.softPolicyLoss(n, alpha, r.logp, -scale / batch, r.gU1, r.gU2, obs, act);
+        r.meanLogp = r.critics.logLikelihoodSum();
         float[] ls = r.actor.logStd();
         float ka = scale * alpha / batch;
         float[] u = r.u;
@@ -146,8 +127,7 @@ public final class Sac extends Learner {
             float gx = OffPolicy.sacPreSquashGradient(r.gU1[i] + r.gU2[i], u[i], ka);
             r.gZ[i] = gx;
             boolean clamped = OffPolicy.logStdClamped(ls[i]);
-            // x = mu + exp(l) eps, and alpha log pi has -l: d/dl = gx std eps - alpha
-            r.gLogStd[i] = clamped ? 0f : gx * r.std[i] * r.eps[i] - ka;
+            r.gLogStd[i] = clamped ? 0f : OffPolicy.logStdGradient(gx, r.std[i], r.eps[i], ka);
         }
         r.actor.backward(r.gZ, r.gLogStd, r.actorGrad);
     }

@@ -55,12 +55,10 @@ public final class Td3 extends Learner {
     @Override
     public void update(ReplayBuffer.Batch b) {
         begin(b);
-        for (int i = 0; i < batch * act; i++) {
-            targetNoise[i] = OffPolicy.smoothingNoise(config.targetNoise, config.noiseClip, noise);
-        }
+        OffPolicy.smoothingNoise(targetNoise, batch * act, config.targetNoise, config.noiseClip, noise);
         criticUpdate(criticPhase);
 
-        if (updates % config.policyDelay == 0) {
+        if (policyStepDue(config.policyDelay)) {
             actorUpdate(actorPhase, true);
             updateTargets();
         }
@@ -74,16 +72,11 @@ public final class Td3 extends Learner {
         float[] u2 = r.second.action();
         float[] next = r.u;
         for (int i = 0; i < n * act; i++) {
-            next[i] = OffPolicy.clip(u2[i] + targetNoise[r.lo * act + i], -1f, 1f);
+            next[i] = OffPolicy.smoothedTargetAction(u2[i], targetNoise[r.lo * act + i]);
         }
-        r.criticInput(r.q1Target, b.next, next, 0);
-        r.criticInput(r.q2Target, b.next, next, 0);
-        float[] t1 = r.q1Target.forward(n);
-        float[] t2 = r.q2Target.forward(n);
-        for (int i = 0; i < n; i++) {
-            int g = r.lo + i;
-            r.target[i] = OffPolicy.td3Target(b.reward[g], config.gamma, b.terminal[g], t1[i], t2[i]);
-        }
+        r.criticInput(r.critics.q1Target, b.next, next, 0);
+        r.criticInput(r.critics.q2Target, b.next, next, 0);
+        r.critics.td3Targets(b.reward, b.terminal, r.lo, config.gamma, n, r.target);
         regressCritics(r, b);
     }
 
@@ -93,16 +86,8 @@ public final class Td3 extends Learner {
         ReplayBuffer.Batch b = current;
         int n = r.rows;
         float[] u = r.actor.action();
-        r.criticInput(r.q1, b.obs, u, 0);
-        float[] q = r.q1.forward(n);
-        double pl = 0;
-        float g = -actorScaler.scale() / batch;
-        for (int i = 0; i < n; i++) {
-            pl -= q[i];
-            r.gq1[i] = g;
-        }
-        r.actorLoss = pl;
-        r.q1.backward(r.gq1, null, r.gU1, obs, act);
+        r.criticInput(r.critics.q1, b.obs, u, 0);
+        r.actorLoss = r.critics.deterministicPolicyLoss(n, -actorScaler.scale() / batch, r.gU1, obs, act);
         for (int i = 0; i < n * act; i++) {
             // u = tanh(z)
             r.gZ[i] = r.gU1[i] * (1f - u[i] * u[i]);
@@ -120,7 +105,7 @@ public final class Td3 extends Learner {
     /** Dense-equivalent FLOPs of one update, averaged over the policy delay (for the benchmark). */
     public double flopsPerUpdate() {
         Replica r = replicas[0];
-        double criticFwd = r.q1.forwardFlops(batch);
+        double criticFwd = r.critics.q1.forwardFlops(batch);
         double actorFwd = r.actor.denseForwardFlops(batch);
         // critic step: target actor forward, 2 target + 2 online critic forwards, backward of 2 critics (2x forward each)
         double critic = actorFwd + 4 * criticFwd + 2 * 2 * criticFwd;

@@ -34,6 +34,18 @@ public final class ActionLog {
         size += width;
     }
 
+    /**
+     * Replays a saved log step by step: each step's values go into {@code u}, are appended here and are sent by
+     * {@code advance}. This is how a resumed run rebuilds its environments and its replay exactly.
+     */
+    public void replay(float[] log, float[] u, Runnable advance) {
+        for (int k = 0; k < log.length; k += width) {
+            System.arraycopy(log, k, u, 0, width);
+            append(u);
+            advance.run();
+        }
+    }
+
     /** The values logged so far are {@code data()[0..size())}. */
     public float[] data() {
         return data;

@@ -98,6 +98,19 @@ public final class CheckpointFile {
      * {@code kill -9} between creating and renaming one); returns how many. Call before resuming.
      */
     public static int removeStaleTemporaries(Path file) throws IOException {
+        return removeStale(file);
+    }
+
+    /** {@link #removeStaleTemporaries} for a run about to resume, saying on stderr how many were removed. */
+    public static void removeStaleTemporariesBeforeResume(Path file) throws IOException {
+        int stale = removeStale(file);
+        if (stale > 0) {
+            System.err.println("resume: removed " + stale + " temporary checkpoint file(s) an interrupted write left in "
+                    + file.getParent());
+        }
+    }
+
+    private static int removeStale(Path file) throws IOException {
         Path abs = file.toAbsolutePath();
         String prefix = "." + abs.getFileName() + ".";
         int removed = 0;

@@ -20,12 +20,22 @@ public final class MetricsLog implements AutoCloseable {
             "train_return", "episodes", "eval_return", "eval_return_std", "eval_success", "critic_loss", "actor_loss",
             "mean_q", "actor_loss_scale", "critic_loss_scale", "skipped_steps");
 
+    private final List<String> columns;
     private final Writer out;
 
-    /** Opens {@code file}, keeping rows whose step is at most {@code keepUpTo} (all rows dropped when negative). */
+    /** Opens {@code file} with {@link #COLUMNS}, keeping rows whose step is at most {@code keepUpTo} (all rows dropped when negative). */
     public MetricsLog(Path file, long keepUpTo) throws IOException {
+        this(file, COLUMNS, keepUpTo);
+    }
+
+    /**
+     * Opens {@code file} with the given columns (the first is the step), keeping rows whose step is at most
+     * {@code keepUpTo} (all rows dropped when negative).
+     */
+    public MetricsLog(Path file, List<String> columns, long keepUpTo) throws IOException {
+        this.columns = List.copyOf(columns);
         List<String> kept = new ArrayList<>();
-        kept.add(String.join(",", COLUMNS));
+        kept.add(String.join(",", this.columns));
         if (keepUpTo >= 0 && Files.isRegularFile(file)) {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             for (int i = 1; i < lines.size(); i++) {
@@ -46,10 +56,10 @@ public final class MetricsLog implements AutoCloseable {
         out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
-    /** Appends one row; values in {@link #COLUMNS} order. */
+    /** Appends one row; values in column order (doubles as {@code %.6g}, NaN as an empty cell). */
     public void row(Object... values) {
-        if (values.length != COLUMNS.size()) {
-            throw new IllegalArgumentException("metrics row has " + values.length + " values, expected " + COLUMNS.size());
+        if (values.length != columns.size()) {
+            throw new IllegalArgumentException("metrics row has " + values.length + " values, expected " + columns.size());
         }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < values.length; i++) {

@@ -2,6 +2,9 @@ package dev.myelin.trainer.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.myelin.sim.Actor;
+import dev.myelin.sim.Env;
+import dev.myelin.sim.Evaluation;
 import dev.myelin.sim.TaskSpec;
 import dev.myelin.sim.Tasks;
 
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The settings every off-policy training run shares, feed-forward ({@link TrainConfig}) or sequence
@@ -119,6 +123,49 @@ public abstract class RunConfig {
     /** Writes {@link #settings()} to the run folder's {@code config.yaml}, the record of how the run was trained. */
     public final void save(Path dir) throws IOException {
         Files.writeString(dir.resolve(FILE), new ObjectMapper(new YAMLFactory()).writeValueAsString(settings()));
+    }
+
+    /**
+     * The start of the provenance an exported bundle carries, as every export writes it: the trainer, the
+     * algorithm as named, then the task, its options and the observation variant. The caller adds its own
+     * entries, then {@link #putCheckpointProvenance}.
+     */
+    public final Map<String, Object> provenance(String algorithmName, Map<String, Object> afterAlgorithm) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("trainer", "myelin-trainer");
+        p.put("algorithm", algorithmName);
+        p.putAll(afterAlgorithm);
+        p.put("task", task);
+        p.put("task_options", new LinkedHashMap<>(taskOptions));
+        p.put("observation_variant", observation);
+        return p;
+    }
+
+    /**
+     * The end of an export's provenance: the evaluation recorded with the checkpoint (when there was one), the
+     * checkpoint file's SHA-256 and these settings.
+     */
+    public final void putCheckpointProvenance(Map<String, Object> p, CheckpointFile ck, String checkpointSha256) {
+        if (ck.header().get("eval_return") instanceof Number e) {
+            p.put("eval_return_at_checkpoint", e.doubleValue());
+        }
+        p.put("checkpoint_sha256", checkpointSha256);
+        p.put("trainer_settings", settings());
+    }
+
+    /** The first seed of the evaluation episodes (the same episodes at every evaluation of a run). */
+    public final long evaluationSeed() {
+        return 7_000_000L + seed * 1000;
+    }
+
+    /**
+     * Deterministic episodes of {@code policy} (made for the evaluation's environment) on the run's fixed
+     * evaluation seeds: the same episodes at every evaluation.
+     */
+    public final Evaluation.Summary evaluate(Function<Env, Actor> policy, int episodes) {
+        try (Env env = Tasks.env(taskSpec())) {
+            return Evaluation.run(env, policy.apply(env), episodes, evaluationSeed());
+        }
     }
 
     /** The task as the simulator sees it. */

@@ -15,7 +15,6 @@ import dev.myelin.trainer.rl.RunningNormalizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,12 +57,7 @@ public final class TrainedPolicy {
         normalizer = new RunningNormalizer(obs, config.observationClip, config.normalizeObservations);
         normalizer.restore(ck.doubles("normalizer"));
 
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("trainer", "myelin-trainer");
-        p.put("algorithm", config.algorithm);
-        p.put("task", config.task);
-        p.put("task_options", new LinkedHashMap<>(config.taskOptions));
-        p.put("observation_variant", config.observation);
+        Map<String, Object> p = config.provenance(config.algorithm, Map.of());
         p.put("seed", config.seed);
         long step = ck.headerLong("step");
         int ranks = ck.headerInt("ranks");
@@ -72,12 +66,7 @@ public final class TrainedPolicy {
         p.put("total_env_steps", step * ranks);
         p.put("updates", ck.longs("count.updates")[0]);
         p.put("training_precision", config.precision.name().toLowerCase(java.util.Locale.ROOT));
-        Object ev = ck.header().get("eval_return");
-        if (ev instanceof Number n) {
-            p.put("eval_return_at_checkpoint", n.doubleValue());
-        }
-        p.put("checkpoint_sha256", digest);
-        p.put("trainer_settings", config.settings());
+        config.putCheckpointProvenance(p, ck, digest);
         provenance = p;
     }
 
@@ -135,6 +124,25 @@ public final class TrainedPolicy {
     }
 
     /**
+     * Each action channel's centre and half range, so that {@code center + half u} maps a policy's
+     * {@code u} in [-1, 1] onto the channel (what every trainer-side actor and every run sends to its
+     * environments); refuses a channel without a finite range.
+     */
+    public static void actionRanges(BoxSpace space, float[] center, float[] half) {
+        for (int j = 0; j < space.size(); j++) {
+            float lo = space.low(j);
+            float hi = space.high(j);
+            if (!Float.isFinite(lo) || !Float.isFinite(hi) || !(lo < hi)) {
+                throw new IllegalArgumentException("action " + space.name(j) + " needs a finite range, has [" + lo + ", "
+                        + hi + "]");
+            }
+            Channel c = new Channel(space.name(j), space.unit(j), lo, hi);
+            center[j] = c.center();
+            half[j] = c.halfRange();
+        }
+    }
+
+    /**
      * The trainer's own forward pass as a simulator actor (deterministic: the mean action), for up to
      * {@code agents} agents at once. This is the reference an exported bundle must reproduce.
      */
@@ -145,11 +153,7 @@ public final class TrainedPolicy {
                 Rounding.FP32);
         float[] center = new float[act];
         float[] half = new float[act];
-        for (int j = 0; j < act; j++) {
-            Channel c = new Channel("a", "", actionSpace.low(j), actionSpace.high(j));
-            center[j] = c.center();
-            half[j] = c.halfRange();
-        }
+        actionRanges(actionSpace, center, half);
         return (observation, action) -> {
             int n = observation.length / obs;
             for (int a = 0; a < n; a++) {

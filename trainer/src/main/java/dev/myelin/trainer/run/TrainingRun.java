@@ -2,7 +2,6 @@ package dev.myelin.trainer.run;
 
 import dev.myelin.sim.Actor;
 import dev.myelin.sim.BoxSpace;
-import dev.myelin.sim.Env;
 import dev.myelin.sim.Evaluation;
 import dev.myelin.sim.Tasks;
 import dev.myelin.sim.VectorEnv;
@@ -96,16 +95,12 @@ public final class TrainingRun implements AutoCloseable {
             agents = venv.agents();
             obs = venv.observationSpace().size();
             act = venv.actionSpace().size();
-            BoxSpace as = venv.actionSpace();
             center = new float[act];
             half = new float[act];
-            for (int j = 0; j < act; j++) {
-                if (!Float.isFinite(as.low(j)) || !Float.isFinite(as.high(j)) || !(as.low(j) < as.high(j))) {
-                    throw new IllegalArgumentException("task " + config.task + ": action " + as.name(j)
-                            + " needs a finite range, has [" + as.low(j) + ", " + as.high(j) + "]");
-                }
-                center[j] = 0.5f * (as.low(j) + as.high(j));
-                half[j] = 0.5f * (as.high(j) - as.low(j));
+            try {
+                TrainedPolicy.actionRanges(venv.actionSpace(), center, half);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("task " + config.task + ": " + e.getMessage(), e);
             }
             learner = Learner.create(config, comm, obs, act, agents, config.seed);
             normalizer = new RunningNormalizer(obs, config.observationClip, config.normalizeObservations);
@@ -158,10 +153,7 @@ public final class TrainingRun implements AutoCloseable {
     public static TrainingRun resume(Path dir, List<String> overrides, Communicator comm) throws IOException {
         Settings.requireResumable(overrides, TrainConfig.RESUMABLE_OVERRIDES);
         CheckpointFile ck = checkpointOf(dir);
-        int stale = CheckpointFile.removeStaleTemporaries(dir.resolve(CHECKPOINT));
-        if (stale > 0) {
-            System.err.println("resume: removed " + stale + " temporary checkpoint file(s) an interrupted write left in " + dir);
-        }
+        CheckpointFile.removeStaleTemporariesBeforeResume(dir.resolve(CHECKPOINT));
         Map<String, Object> saved = savedSettings(ck);
         int ranks = ck.headerInt("ranks");
         if (ranks != comm.size()) {
@@ -370,9 +362,7 @@ public final class TrainingRun implements AutoCloseable {
 
     /** Deterministic episodes of the current policy on fixed seeds (the same episodes every time). */
     public Evaluation.Summary evaluate(int episodes) {
-        try (Env env = Tasks.env(config.taskSpec())) {
-            return Evaluation.run(env, policyActor(), episodes, 7_000_000L + config.seed * 1000);
-        }
+        return config.evaluate(env -> policyActor(), episodes);
     }
 
     /** The current policy as the simulator's {@link Actor}: normalise, spiking actor, action range. */
@@ -514,12 +504,7 @@ public final class TrainingRun implements AutoCloseable {
         // Rebuild environments and replay buffer: same seed, same actions, same transitions.
         venv.reset(envSeed(config.seed, comm.rank()));
         System.arraycopy(venv.observations(), 0, obsRaw, 0, obsRaw.length);
-        int per = agents * act;
-        for (int k = 0; k < n; k += per) {
-            System.arraycopy(log, k, u, 0, per);
-            actionLog.append(u);
-            advance();
-        }
+        actionLog.replay(log, u, this::advance);
         if (step != savedStep) {
             throw new IOException("replaying the action log reached step " + step + ", checkpoint says " + savedStep);
         }

@@ -5,5 +5,9 @@
  * {@link dev.myelin.trainer.run.CheckpointFile}), metrics CSV, progress line and learning-curve PNGs,
  * the process entry point mpirun starts ({@link dev.myelin.trainer.run.TrainerProcess}), and export to
  * policy bundles ({@link dev.myelin.trainer.run.PolicyExport}, which also writes the sequence runs' bundles).
+ * It is also the one home of what both kinds of run share: the action log a resume replays
+ * ({@link dev.myelin.trainer.run.ActionLog}), {@code metrics.csv} ({@link dev.myelin.trainer.run.MetricsLog}),
+ * the action ranges ({@link dev.myelin.trainer.run.TrainedPolicy#actionRanges}), the evaluation seed and the
+ * export provenance's common entries ({@link dev.myelin.trainer.run.RunConfig}).
  */
 package dev.myelin.trainer.run;

@@ -168,7 +168,7 @@ public final class SequenceComparison {
             EngineActor engines = EngineActor.of("dense", policy, agents);
             float[] action = new float[agents * env.actionSpace().size()];
             for (int e = 0; e < episodes; e++) {
-                float[] o = env.reset(7_000_000L + config.seed * 1000 + e);
+                float[] o = env.reset(config.evaluationSeed() + e);
                 engines.startEpisode();
                 Transition t;
                 do {

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,23 +70,13 @@ public final class SequenceExport {
         actor.refreshWeights();
         RunningNormalizer n = new RunningNormalizer(os.size(), config.observationClip, config.normalizeObservations);
         n.restore(ck.doubles("normalizer"));
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("trainer", "myelin-trainer");
-        p.put("algorithm", "td3-sequence");
-        p.put("family", config.family);
-        p.put("task", config.task);
-        p.put("task_options", new LinkedHashMap<>(config.taskOptions));
-        p.put("observation_variant", config.observation);
+        Map<String, Object> p = config.provenance("td3-sequence", Map.of("family", config.family));
         p.put("agents_per_world", perWorld);
         p.put("parameter_shared", perWorld > 1);
         p.put("seed", config.seed);
         p.put("env_steps", ck.headerLong("step"));
         p.put("updates", ck.headerLong("updates"));
-        if (ck.header().get("eval_return") instanceof Number e) {
-            p.put("eval_return_at_checkpoint", e.doubleValue());
-        }
-        p.put("checkpoint_sha256", CheckpointFile.sha256Hex(file));
-        p.put("trainer_settings", config.settings());
+        config.putCheckpointProvenance(p, ck, CheckpointFile.sha256Hex(file));
         return new Trained(config, actor, n, os, as, perWorld, p);
     }
 

@@ -2,10 +2,10 @@ package dev.myelin.trainer.seq;
 
 import dev.myelin.trainer.kernel.Rounding;
 import dev.myelin.trainer.nn.Adam;
-import dev.myelin.trainer.nn.Mlp;
 import dev.myelin.trainer.nn.Parameters;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.rl.OffPolicyLearner;
+import dev.myelin.trainer.rl.TwinCritics;
 import dev.myelin.trainer.run.CheckpointFile;
 
 import java.util.Arrays;
@@ -55,17 +55,13 @@ public abstract sealed class SequenceLearner extends OffPolicyLearner permits Se
     protected final int criticInput;
     protected final Parameters criticParams;
     protected final Parameters criticTargetParams;
-    protected final Mlp q1;
-    protected final Mlp q2;
-    protected final Mlp q1Target;
-    protected final Mlp q2Target;
+    /** The twin critics and their targets over the loss rows. */
+    protected final TwinCritics critics;
     protected final Adam actorOpt;
     protected final Adam criticOpt;
     protected final RandomStream noise;
     /** Critic targets of the loss rows. */
     protected final float[] y;
-    protected final float[] gq1;
-    protected final float[] gq2;
     /** Per loss row and agent: a gradient with respect to that agent's output ({@code rows * agents * act}). */
     protected final float[] gAction;
     /** The same gradients in the actor's step-major sequence layout, zero off the loss rows. */
@@ -81,29 +77,16 @@ public abstract sealed class SequenceLearner extends OffPolicyLearner permits Se
         int obs = actor.observationSize();
         act = actor.actionSize();
         criticInput = criticInputWidth(agents, settings.history(), obs, act);
-        int[] sizes = new int[settings.criticHidden().length + 2];
-        sizes[0] = criticInput;
-        System.arraycopy(settings.criticHidden(), 0, sizes, 1, settings.criticHidden().length);
-        sizes[sizes.length - 1] = 1;
-        Parameters.Builder b = Parameters.builder();
-        Mlp.declare(b, "q1.", sizes);
-        Mlp.declare(b, "q2.", sizes);
-        criticParams = b.build();
-        RandomStream init = new RandomStream(seed ^ 0x63726974L);
-        Mlp.initialize(criticParams, "q1.", sizes, init);
-        Mlp.initialize(criticParams, "q2.", sizes, init);
+        int[] sizes = TwinCritics.sizes(criticInput, settings.criticHidden());
+        criticParams = TwinCritics.declare(sizes);
+        TwinCritics.initialize(criticParams, sizes, new RandomStream(seed ^ 0x63726974L));
         criticTargetParams = criticParams.copy();
         int rows = settings.batch() * settings.length();
-        q1 = new Mlp(criticParams, "q1.", sizes, rows, Rounding.FP32);
-        q2 = new Mlp(criticParams, "q2.", sizes, rows, Rounding.FP32);
-        q1Target = new Mlp(criticTargetParams, "q1.", sizes, rows, Rounding.FP32);
-        q2Target = new Mlp(criticTargetParams, "q2.", sizes, rows, Rounding.FP32);
+        critics = new TwinCritics(criticParams, criticTargetParams, sizes, rows, Rounding.FP32);
         actorOpt = new Adam(actor.parameters(), settings.actorLr());
         criticOpt = new Adam(criticParams, settings.criticLr());
         noise = new RandomStream(seed ^ 0x6e6f697365L);
         y = new float[rows];
-        gq1 = new float[rows];
-        gq2 = new float[rows];
         gAction = new float[rows * agents * act];
         actionGrad = new float[(settings.window() + 1) * settings.batch() * agents * act];
     }
@@ -151,30 +134,16 @@ public abstract sealed class SequenceLearner extends OffPolicyLearner permits Se
     /** {@code L_Q = mean (Q1(H_t, u_t) - y_t)^2 + (Q2(H_t, u_t) - y_t)^2} with the stored actions; one critic step. */
     private void regressCritics(SequenceReplay.Batch b) {
         int rows = b.rows;
-        float[] in = q1.input();
+        float[] in = critics.q1.input();
         fillHistory(in, b.historyNow, b);
         for (int k = 0; k < rows; k++) {
             System.arraycopy(b.action, k * agents * act, in, k * criticInput + b.historyWidth, agents * act);
         }
-        System.arraycopy(in, 0, q2.input(), 0, rows * criticInput);
-        float[] v1 = q1.forward(rows);
-        float[] v2 = q2.forward(rows);
-        double loss = 0;
-        double meanQ = 0;
-        float scale = 2f / rows;
-        for (int k = 0; k < rows; k++) {
-            float e1 = v1[k] - y[k];
-            float e2 = v2[k] - y[k];
-            loss += (double) e1 * e1 + (double) e2 * e2;
-            meanQ += v1[k];
-            gq1[k] = scale * e1;
-            gq2[k] = scale * e2;
-        }
-        lastCriticLoss = loss / rows;
-        lastMeanQ = meanQ / rows;
+        System.arraycopy(in, 0, critics.q2.input(), 0, rows * criticInput);
         criticParams.zeroGradients();
-        q1.backward(gq1, true, null, 0, 0);
-        q2.backward(gq2, true, null, 0, 0);
+        critics.regress(y, rows, 2f / rows, criticParams.gradients());
+        lastCriticLoss = critics.lossSum() / rows;
+        lastMeanQ = critics.q1Sum() / rows;
         criticOpt.step();
     }
 
@@ -218,7 +187,7 @@ public abstract sealed class SequenceLearner extends OffPolicyLearner permits Se
     /** Q1 of the given loss rows with the actor's current deterministic actions (diagnostics; not allocation-free). */
     public double meanPolicyQ(SequenceReplay.Batch b) {
         float[] u = actor.forward(b.observations, b.previousActions, b.previousRewards, b.batch * agents, s.window());
-        float[] in = q1.input();
+        float[] in = critics.q1.input();
         fillHistory(in, b.historyNow, b);
         putActions(in, u, b, 0);
         return meanQ1(b.rows);
@@ -226,7 +195,7 @@ public abstract sealed class SequenceLearner extends OffPolicyLearner permits Se
 
     /** Q1 of the given loss rows with the actions stored in the replay (the behaviour's), for comparison with {@link #meanPolicyQ}. */
     public double meanBehaviourQ(SequenceReplay.Batch b) {
-        float[] in = q1.input();
+        float[] in = critics.q1.input();
         fillHistory(in, b.historyNow, b);
         for (int k = 0; k < b.rows; k++) {
             System.arraycopy(b.action, k * agents * act, in, k * criticInput + b.historyWidth, agents * act);
@@ -235,7 +204,7 @@ public abstract sealed class SequenceLearner extends OffPolicyLearner permits Se
     }
 
     private double meanQ1(int rows) {
-        float[] q = q1.forward(rows);
+        float[] q = critics.q1.forward(rows);
         double m = 0;
         for (int k = 0; k < rows; k++) {
             m += q[k];

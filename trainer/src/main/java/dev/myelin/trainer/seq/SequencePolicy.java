@@ -1,6 +1,5 @@
 package dev.myelin.trainer.seq;
 
-import dev.myelin.policy.model.Channel;
 import dev.myelin.policy.model.Normalizer;
 import dev.myelin.policy.model.Policy;
 import dev.myelin.policy.model.SpikingNetwork;
@@ -32,7 +31,7 @@ public final class SequencePolicy {
         SequenceActor.Stepper stepper = actor.stepper(agents);
         float[] center = new float[act];
         float[] half = new float[act];
-        ranges(actionSpace, center, half);
+        TrainedPolicy.actionRanges(actionSpace, center, half);
         float[] on = new float[agents * obs];
         float[] prevA = new float[agents * act];
         float[] prevR = new float[agents];
@@ -68,21 +67,6 @@ public final class SequencePolicy {
                 }
             }
         };
-    }
-
-    /** Centre and half-range of every action channel; refuses unbounded channels. */
-    public static void ranges(BoxSpace space, float[] center, float[] half) {
-        for (int j = 0; j < space.size(); j++) {
-            float lo = space.low(j);
-            float hi = space.high(j);
-            if (!Float.isFinite(lo) || !Float.isFinite(hi) || !(lo < hi)) {
-                throw new IllegalArgumentException("action " + space.name(j) + " needs a finite range, has [" + lo + ", "
-                        + hi + "]");
-            }
-            Channel c = new Channel(space.name(j), space.unit(j), lo, hi);
-            center[j] = c.center();
-            half[j] = c.halfRange();
-        }
     }
 
     /** The policy a bundle carries; refuses families without a spiking form. */

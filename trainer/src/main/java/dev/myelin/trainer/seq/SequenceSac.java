@@ -118,7 +118,7 @@ public final class SequenceSac extends SequenceLearner {
                 int to = (k * agents + r) * act;
                 for (int j = 0; j < act; j++) {
                     float e = (float) noise.nextGaussian();
-                    float x = z[from + j] + std[j] * e;
+                    float x = OffPolicy.preSquashSample(z[from + j], std[j], e);
                     eps[to + j] = e;
                     sampled[to + j] = (float) Math.tanh(x);
                     lp += OffPolicy.squashedLogLikelihood(e, logStd[j], x);
@@ -146,18 +146,13 @@ public final class SequenceSac extends SequenceLearner {
     protected void criticTargets(SequenceReplay.Batch b) {
         int rows = b.rows;
         actor.forward(b.observations, b.previousActions, b.previousRewards, b.batch * agents, s.window() + 1);
-        sampleInto(q1Target, q2Target, b.historyNext, b, 1);
-        float[] t1 = q1Target.forward(rows);
-        float[] t2 = q2Target.forward(rows);
-        float alpha = (float) alpha();
-        for (int k = 0; k < rows; k++) {
-            y[k] = OffPolicy.sacTarget(b.reward[k], s.gamma(), b.terminal[k], t1[k], t2[k], alpha, logp[k]);
-        }
+        sampleInto(critics.q1Target, critics.q2Target, b.historyNext, b, 1);
+        critics.softTargets(b.reward, b.terminal, 0, s.gamma(), (float) alpha(), logp, rows, y);
     }
 
     @Override
     protected void policyStep(SequenceReplay.Batch b) {
-        if (updates % s.policyDelay() == 0) {
+        if (policyStepDue(s.policyDelay())) {
             actorStep(b);
         }
         criticTargetParams.polyakFrom(criticParams, s.polyak());
@@ -178,25 +173,12 @@ public final class SequenceSac extends SequenceLearner {
     double policyGradients(SequenceReplay.Batch b) {
         int rows = b.rows;
         actor.forward(b.observations, b.previousActions, b.previousRewards, b.batch * agents, s.window());
-        sampleInto(q1, q2, b.historyNow, b, 0);
-        float[] a1 = q1.forward(rows);
-        float[] a2 = q2.forward(rows);
+        sampleInto(critics.q1, critics.q2, b.historyNow, b, 0);
         float alpha = (float) alpha();
-        double loss = 0;
-        double meanLogp = 0;
         float inv = 1f / rows;
-        for (int k = 0; k < rows; k++) {
-            boolean first = a1[k] <= a2[k];
-            loss += alpha * logp[k] - Math.min(a1[k], a2[k]);
-            meanLogp += logp[k];
-            // d(-min(Q1, Q2))/dQ_i goes to the smaller one
-            gq1[k] = first ? -inv : 0f;
-            gq2[k] = first ? 0f : -inv;
-        }
+        double loss = critics.softPolicyLoss(rows, alpha, logp, -inv, gq1Input, gq2Input, b.historyWidth, agents * act);
         lastActorLoss = loss / rows;
-        lastLogp = meanLogp / rows;
-        q1.backward(gq1, (float[]) null, gq1Input, b.historyWidth, agents * act);
-        q2.backward(gq2, (float[]) null, gq2Input, b.historyWidth, agents * act);
+        lastLogp = critics.logLikelihoodSum() / rows;
         extra.zeroGradients();
         float[] gExtra = extra.gradients();
         float ka = alpha * inv;
@@ -206,8 +188,7 @@ public final class SequenceSac extends SequenceLearner {
             float u = sampled[i];
             float gx = OffPolicy.sacPreSquashGradient(gq1Input[i] + gq2Input[i], u, ka);
             gAction[i] = gx;
-            // x = z + exp(l) eps and alpha log pi holds -l
-            gExtra[logStdOff + j] += gx * std[j] * eps[i] - ka;
+            gExtra[logStdOff + j] += OffPolicy.logStdGradient(gx, std[j], eps[i], ka);
         }
         float[] v = extra.values();
         for (int j = 0; j < act; j++) {

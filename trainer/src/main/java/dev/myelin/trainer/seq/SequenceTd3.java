@@ -21,6 +21,8 @@ import dev.myelin.trainer.run.CheckpointFile;
 public final class SequenceTd3 extends SequenceLearner {
     private final SequenceActor target;
     private final float explorationNoise;
+    /** Target policy smoothing noise of an update, per loss row, agent and action dimension. */
+    private final float[] targetNoise;
 
     /**
      * @param actor  the online actor (trained in place)
@@ -39,6 +41,7 @@ public final class SequenceTd3 extends SequenceLearner {
         }
         this.target = target;
         this.explorationNoise = explorationNoise;
+        targetNoise = new float[settings.batch() * settings.length() * agents * act];
         System.arraycopy(actor.parameters().values(), 0, target.parameters().values(), 0, actor.parameters().size());
         target.refreshWeights();
     }
@@ -52,45 +55,34 @@ public final class SequenceTd3 extends SequenceLearner {
     protected void criticTargets(SequenceReplay.Batch b) {
         int rows = b.rows;
         float[] ut = target.forward(b.observations, b.previousActions, b.previousRewards, b.batch * agents, s.window() + 1);
-        float[] tin = q1Target.input();
+        float[] tin = critics.q1Target.input();
         fillHistory(tin, b.historyNext, b);
+        OffPolicy.smoothingNoise(targetNoise, rows * agents * act, s.targetNoise(), s.noiseClip(), noise);
         for (int k = 0; k < rows; k++) {
             int base = k * criticInput + b.historyWidth;
             for (int r = 0; r < agents; r++) {
                 int from = sequenceIndex(b, k, r, 1);
+                int e = (k * agents + r) * act;
                 for (int j = 0; j < act; j++) {
-                    float e = OffPolicy.smoothingNoise(s.targetNoise(), s.noiseClip(), noise);
-                    tin[base + r * act + j] = OffPolicy.clip(ut[from + j] + e, -1f, 1f);
+                    tin[base + r * act + j] = OffPolicy.smoothedTargetAction(ut[from + j], targetNoise[e + j]);
                 }
             }
         }
-        System.arraycopy(tin, 0, q2Target.input(), 0, rows * criticInput);
-        float[] t1 = q1Target.forward(rows);
-        float[] t2 = q2Target.forward(rows);
-        for (int k = 0; k < rows; k++) {
-            y[k] = OffPolicy.td3Target(b.reward[k], s.gamma(), b.terminal[k], t1[k], t2[k]);
-        }
+        System.arraycopy(tin, 0, critics.q2Target.input(), 0, rows * criticInput);
+        critics.td3Targets(b.reward, b.terminal, 0, s.gamma(), rows, y);
     }
 
     @Override
     protected void policyStep(SequenceReplay.Batch b) {
-        if (updates % s.policyDelay() != 0) {
+        if (!policyStepDue(s.policyDelay())) {
             return;
         }
         int rows = b.rows;
         float[] u = actor.forward(b.observations, b.previousActions, b.previousRewards, b.batch * agents, s.window());
-        float[] in = q1.input();
+        float[] in = critics.q1.input();
         fillHistory(in, b.historyNow, b);
         putActions(in, u, b, 0);
-        float[] q = q1.forward(rows);
-        double pl = 0;
-        float g = -1f / rows;
-        for (int k = 0; k < rows; k++) {
-            pl -= q[k];
-            gq1[k] = g;
-        }
-        lastActorLoss = pl / rows;
-        q1.backward(gq1, (float[]) null, gAction, b.historyWidth, agents * act);
+        lastActorLoss = critics.deterministicPolicyLoss(rows, -1f / rows, gAction, b.historyWidth, agents * act) / rows;
         scatterActionGradients(b);
         actor.parameters().zeroGradients();
         actor.backward(actionGrad);

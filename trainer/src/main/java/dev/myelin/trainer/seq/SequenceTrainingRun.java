@@ -1,7 +1,6 @@
 package dev.myelin.trainer.seq;
 
 import dev.myelin.sim.BoxSpace;
-import dev.myelin.sim.Env;
 import dev.myelin.sim.Evaluation;
 import dev.myelin.sim.Tasks;
 import dev.myelin.sim.VectorEnv;
@@ -11,21 +10,18 @@ import dev.myelin.trainer.rl.RunningNormalizer;
 import dev.myelin.trainer.run.ActionLog;
 import dev.myelin.trainer.run.CheckpointFile;
 import dev.myelin.trainer.run.LearningCurve;
+import dev.myelin.trainer.run.MetricsLog;
 import dev.myelin.trainer.run.RecentReturns;
 import dev.myelin.trainer.run.Settings;
+import dev.myelin.trainer.run.TrainedPolicy;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -100,7 +96,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
             act = venv.actionSpace().size();
             center = new float[act];
             half = new float[act];
-            SequencePolicy.ranges(venv.actionSpace(), center, half);
+            TrainedPolicy.actionRanges(venv.actionSpace(), center, half);
             actor = SequenceActors.create(config.family, obs, act, config.actorOptions, config.seed);
             learner = config.learner(actor, perWorld);
             stepper = actor.stepper(agents);
@@ -162,10 +158,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
         }
         SequenceConfig config = SequenceConfig.of(ck.headerMap("config"), overrides);
         long savedStep = ck.headerLong("step");
-        int stale = CheckpointFile.removeStaleTemporaries(file);
-        if (stale > 0) {
-            System.err.println("resume: removed " + stale + " temporary checkpoint file(s) an interrupted write left in " + dir);
-        }
+        CheckpointFile.removeStaleTemporariesBeforeResume(file);
         if (config.steps < savedStep) {
             throw new IllegalArgumentException("steps=" + config.steps + " is below the " + savedStep
                     + " steps the run has already made");
@@ -195,11 +188,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
         }
         venv.reset(config.seed * 1_000_003L + 17);
         System.arraycopy(venv.observations(), 0, obsRaw, 0, obsRaw.length);
-        for (int k = 0; k < log.length; k += per) {
-            System.arraycopy(log, k, u, 0, per);
-            actionLog.append(u);
-            advance();
-        }
+        actionLog.replay(log, u, this::advance);
         if (step != savedStep) {
             throw new IOException("replaying the action log reached step " + step + ", the checkpoint says " + savedStep);
         }
@@ -235,13 +224,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
 
     /** Trains until {@code steps}; returns the last evaluation. */
     public Result run() throws IOException {
-        boolean append = resumed && Files.isRegularFile(dir.resolve("metrics.csv"));
-        try (Writer metrics = dir == null ? null : Files.newBufferedWriter(dir.resolve("metrics.csv"), StandardCharsets.UTF_8,
-                append ? new OpenOption[] {StandardOpenOption.APPEND}
-                        : new OpenOption[0])) {
-            if (metrics != null && !append) {
-                metrics.write(String.join(",", COLUMNS) + "\n");
-            }
+        try (MetricsLog metrics = dir == null ? null : new MetricsLog(dir.resolve("metrics.csv"), COLUMNS, resumed ? step : -1)) {
             while (step < config.steps) {
                 collect();
                 if (step % config.updateEvery == 0 || step >= config.steps) {
@@ -345,32 +328,16 @@ public final class SequenceTrainingRun implements AutoCloseable {
 
     /** Deterministic episodes of the current actor on fixed seeds (a fresh stepper, one lane per agent). */
     public Evaluation.Summary evaluate(int episodeCount) {
-        try (Env env = Tasks.env(config.taskSpec())) {
-            return Evaluation.run(env, SequencePolicy.actor(actor, normalizer, env.actionSpace(), env.agents()), episodeCount,
-                    7_000_000L + config.seed * 1000);
-        }
+        return config.evaluate(env -> SequencePolicy.actor(actor, normalizer, env.actionSpace(), env.agents()), episodeCount);
     }
 
     private double seconds() {
         return (System.nanoTime() - startNanos) * 1e-9;
     }
 
-    private void logRow(Writer metrics) throws IOException {
-        Object[] v = {step, step, learner.updates(), seconds(), recent.mean(), recent.episodes(), lastEval, lastEvalStd,
-                learner.lastCriticLoss(), learner.lastActorLoss(), learner.lastMeanQ()};
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            if (v[i] instanceof Double d) {
-                sb.append(Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.6g", d));
-            } else {
-                sb.append(v[i]);
-            }
-        }
-        metrics.write(sb.append('\n').toString());
-        metrics.flush();
+    private void logRow(MetricsLog metrics) {
+        metrics.row(step, step, learner.updates(), seconds(), recent.mean(), recent.episodes(), lastEval, lastEvalStd,
+                learner.lastCriticLoss(), learner.lastActorLoss(), learner.lastMeanQ());
     }
 
     private void writeCurve() {
