@@ -57,7 +57,7 @@ public final class ControllerRecording implements AutoCloseable {
                 r.energyPicojoules(), r.inferenceNanos(), r.policyDigest());
     }
 
-    DecisionRecorder decisions() {
+    public DecisionRecorder decisions() {
         return decisions;
     }
 
