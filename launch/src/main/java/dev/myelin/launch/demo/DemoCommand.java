@@ -51,6 +51,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "CSV", description = "Training metrics.csv for the learning curve (default: the shipped one).")
     Path metrics;
 
+    @Option(names = "--params", paramLabel = "FILE",
+            description = "The controller's parameter file (default: launch/params/nav-24.yaml as shipped, the shipped "
+                    + "bundles' 24 lidar sectors).")
+    Path params;
+
     @Option(names = "--physics", defaultValue = "kinematic",
             description = "The robot's simulator: kinematic (the 2-D diff-drive model) or mujoco (a MuJoCo base with mass, "
                     + "wheel friction, contacts and motor limits) (default ${DEFAULT-VALUE}).")
@@ -62,7 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --v1 and --v2 together");
         }
         EndToEndDemo.Options o = new EndToEndDemo.Options().out(out).episodes(quick ? 2 : episodes).rate(rate).domain(domain.id)
-                .seed(seed).controlRate(controlRate).bundles(v1, v2).metrics(metrics).maxSteps(quick ? 250 : 0)
+                .seed(seed).controlRate(controlRate).bundles(v1, v2).metrics(metrics).params(params).maxSteps(quick ? 250 : 0)
                 .physics(physics);
         new EndToEndDemo(o).run();
         return 0;

@@ -29,6 +29,7 @@ import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -59,6 +60,9 @@ public final class EndToEndDemo {
     private static final String POLICY = "nav";
     private static final String ROBOT = "robot1";
     private static final int RELEASE_ATTEMPTS = 3;
+    /** The navigation controller's parameter file, {@code launch/params/nav-24.yaml}, as packaged beside the bundles. */
+    static final String NAV_PARAMS = "nav-24.yaml";
+    private static final int DEMO_REALTIME_PRIORITY = 50;
 
     /** Something the demo needed did not happen. */
     public static final class DemoFailedException extends RuntimeException {
@@ -76,6 +80,7 @@ public final class EndToEndDemo {
         Path v1;
         Path v2;
         Path metrics;
+        Path params;
         int maxSteps;
         String physics = DiffDriveNav.NAME;
         long seed = 1000;
@@ -115,6 +120,12 @@ public final class EndToEndDemo {
         /** Training metrics.csv for the learning curve instead of the shipped one (null: shipped). */
         public Options metrics(Path p) {
             metrics = p;
+            return this;
+        }
+
+        /** The controller's parameter file instead of the shipped {@code nav-24.yaml} (null: shipped). */
+        public Options params(Path p) {
+            params = p;
             return this;
         }
 
@@ -232,8 +243,11 @@ public final class EndToEndDemo {
             throw new DemoFailedException("v1 and v2 must be diffdrive-nav policies with the same observation layout (got "
                     + b1.policy().observations().size() + " and " + b2.policy().observations().size() + " values)", null);
         }
-        ControllerParams params = ControllerParams.parse(controllerParams(sectors), "the demo's controller parameters", null);
-        params = params.withRate(o.controlRate, params.idleStrategy());
+        ControllerParams params = o.params != null ? ControllerParams.read(o.params)
+                : ControllerParams.parse(new String(ShippedBundles.resource(NAV_PARAMS), StandardCharsets.UTF_8),
+                        ShippedBundles.FOLDER + NAV_PARAMS, null);
+        // the demo asks for a real-time loop thread; where it is not granted the loop says so and runs anyway
+        params = params.withRate(o.controlRate, params.idleStrategy()).withRealtimePriority(DEMO_REALTIME_PRIORITY);
         MappingCheck.check(params, b1.policy(), "v1");
         MappingCheck.check(params, b2.policy(), "v2");
         TaskSpec nav = TaskSpec.of(DiffDriveNav.NAME).withOptions(taskOptions(b1, sectors));
@@ -594,33 +608,6 @@ public final class EndToEndDemo {
 
     private static String ratio(VersionStats v) {
         return v.annNanojoules() == 0 ? "-" : String.format(Locale.ROOT, "%.2f", v.snnNanojoules() / v.annNanojoules());
-    }
-
-    /** The controller's parameters for a navigation policy with {@code sectors} lidar sectors (topics of the sim node). */
-    static String controllerParams(int sectors) {
-        return """
-                controller:
-                  ros__parameters:
-                    rate_hz: 100
-                    idle_strategy: spin-then-park
-                    realtime_priority: 50
-                    engine: event
-                    start_active: true
-                    observations:
-                      - {name: lidar, kind: laser_scan, topic: /scan, sectors: %d, clip: [0.12, 3.5], max_age_s: 0.5}
-                      - {name: goal, kind: goal, odom_topic: /odom, goal_topic: /goal_pose, max_age_s: 0.5}
-                      - {name: linear_velocity, kind: field, topic: /odom, type: nav_msgs/msg/Odometry, field: twist.twist.linear.x, unit: m/s, max_age_s: 0.5}
-                      - {name: angular_velocity, kind: field, topic: /odom, type: nav_msgs/msg/Odometry, field: twist.twist.angular.z, unit: rad/s, max_age_s: 0.5}
-                    actions:
-                      - {channel: linear_velocity, topic: /cmd_vel, type: geometry_msgs/msg/Twist, field: linear.x, unit: m/s, min: -0.22, max: 0.22, safe: 0.0}
-                      - {channel: angular_velocity, topic: /cmd_vel, type: geometry_msgs/msg/Twist, field: angular.z, unit: rad/s, min: -2.84, max: 2.84, safe: 0.0}
-                    safety:
-                      reset_topic: /sim/episode
-                      reset_type: std_msgs/msg/String
-                    diagnostics:
-                      topic: /diagnostics
-                      period_s: 1.0
-                """.formatted(sectors);
     }
 
     private static void deleteTree(Path dir) throws IOException {

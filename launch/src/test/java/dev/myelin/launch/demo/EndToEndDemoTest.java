@@ -1,5 +1,6 @@
 package dev.myelin.launch.demo;
 
+import dev.myelin.controller.config.MappingMismatchException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -77,4 +80,19 @@ class EndToEndDemoTest {
             assertTrue(s.table().contains(row), row + " in\n" + s.table());
         }
     }
+
+    /** The demo's controller reads the navigation parameter file the launch files load; a file that does not fit the bundles is refused. */
+    @Test
+    void aParameterFileThatDoesNotFitTheBundlesIsRefusedBeforeTheRobotStarts(@TempDir Path out) throws Exception {
+        Path params = out.resolve("nav-16.yaml");
+        Files.writeString(params, new String(ShippedBundles.resource(EndToEndDemo.NAV_PARAMS), StandardCharsets.UTF_8)
+                .replace("sectors: 24", "sectors: 16"));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        EndToEndDemo.Options o = new EndToEndDemo.Options().out(out.resolve("demo")).episodes(1).maxSteps(50).params(params)
+                .log(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        MappingMismatchException e = assertThrows(MappingMismatchException.class, () -> new EndToEndDemo(o).run());
+        assertTrue(e.getMessage().contains("gives 20 observation values") && e.getMessage().contains("expects 28"), e.getMessage());
+        assertFalse(buf.toString(StandardCharsets.UTF_8).contains("[launch]"), "nothing was started: " + buf);
+    }
 }
+
