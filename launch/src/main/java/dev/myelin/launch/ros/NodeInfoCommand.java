@@ -5,10 +5,8 @@ import dev.myelin.ros2.Context;
 import dev.myelin.ros2.cli.NodeTool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code ./myelin node info NAME}. */
@@ -21,14 +19,13 @@ final class NodeInfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Fully qualified node name, e.g. /robot1/controller.")
     String name;
 
-    @Option(names = "--spin-time", defaultValue = "1.0", paramLabel = "SECONDS",
-            description = "How long to listen for discovery first (default ${DEFAULT-VALUE} s).")
-    double spinTime;
+    @Mixin
+    SpinTime spinTime;
 
     @Override
     public Integer call() throws Exception {
         try (Context ctx = ros2.open()) {
-            new NodeTool(ctx, System.out).info(name, Duration.ofMillis((long) (spinTime * 1000)));
+            new NodeTool(ctx, System.out).info(name, spinTime.duration());
         }
         return 0;
     }

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code ./myelin node list [-a] [-c]}. */
@@ -22,14 +21,13 @@ final class NodeListCommand implements Callable<Integer> {
     @Option(names = {"-c", "--count-nodes"}, description = "Only print how many nodes there are.")
     boolean count;
 
-    @Option(names = "--spin-time", defaultValue = "1.0", paramLabel = "SECONDS",
-            description = "How long to listen for discovery first (default ${DEFAULT-VALUE} s).")
-    double spinTime;
+    @Mixin
+    SpinTime spinTime;
 
     @Override
     public Integer call() throws Exception {
         try (Context ctx = ros2.open()) {
-            new NodeTool(ctx, System.out).list(all, count, Duration.ofMillis((long) (spinTime * 1000)));
+            new NodeTool(ctx, System.out).list(all, count, spinTime.duration());
         }
         return 0;
     }

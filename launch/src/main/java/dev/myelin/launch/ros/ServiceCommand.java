@@ -25,14 +25,13 @@ public final class ServiceCommand extends NodeVerb.Group {
         @Option(names = {"-t", "--show-types"}, description = "Show each service's type.")
         boolean types;
 
-        @Option(names = "--spin-time", defaultValue = "1.0", paramLabel = "SECONDS",
-                description = "How long to listen for discovery first (default ${DEFAULT-VALUE} s).")
-        double spinTime;
+        @Mixin
+        SpinTime spinTime;
 
         @Override
         public Integer call() throws Exception {
             try (Context ctx = ros2.open()) {
-                new ServiceTool(ctx, System.out).list(types, Duration.ofMillis((long) (spinTime * 1000)));
+                new ServiceTool(ctx, System.out).list(types, spinTime.duration());
             }
             return 0;
         }

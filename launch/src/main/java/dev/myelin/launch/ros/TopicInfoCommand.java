@@ -8,7 +8,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code ./myelin topic info TOPIC [-v]}. */
@@ -23,14 +22,13 @@ final class TopicInfoCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Every endpoint with its QoS.")
     boolean verbose;
 
-    @Option(names = "--spin-time", defaultValue = "1.0", paramLabel = "SECONDS",
-            description = "How long to listen for discovery first (default ${DEFAULT-VALUE} s).")
-    double spinTime;
+    @Mixin
+    SpinTime spinTime;
 
     @Override
     public Integer call() throws Exception {
         try (Context ctx = ros2.open()) {
-            new TopicTool(ctx, System.out).info(topic, verbose, Duration.ofMillis((long) (spinTime * 1000)));
+            new TopicTool(ctx, System.out).info(topic, verbose, spinTime.duration());
         }
         return 0;
     }

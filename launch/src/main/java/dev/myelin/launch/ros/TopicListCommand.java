@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code ./myelin topic list [-t] [-v]}. */
@@ -22,14 +21,13 @@ final class TopicListCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Publisher and subscription counts per topic.")
     boolean verbose;
 
-    @Option(names = "--spin-time", defaultValue = "1.0", paramLabel = "SECONDS",
-            description = "How long to listen for discovery first (default ${DEFAULT-VALUE} s).")
-    double spinTime;
+    @Mixin
+    SpinTime spinTime;
 
     @Override
     public Integer call() throws Exception {
         try (Context ctx = ros2.open()) {
-            new TopicTool(ctx, System.out).list(types, verbose, Duration.ofMillis((long) (spinTime * 1000)));
+            new TopicTool(ctx, System.out).list(types, verbose, spinTime.duration());
         }
         return 0;
     }
