@@ -2,6 +2,7 @@ package dev.myelin.launch.train;
 
 import dev.myelin.policy.compress.Precision;
 import dev.myelin.trainer.run.PolicyExport;
+import dev.myelin.trainer.seq.SequenceExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,15 +14,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./myelin export RUN}: writes the run's policy as bundles (one per precision) and evaluates each
- * exported variant next to the trainer's own forward pass.
+ * {@code ./myelin export RUN}: writes the policy of a {@code train} or {@code train-seq} run as bundles (one per
+ * precision) and evaluates each exported variant next to the trainer's own forward pass.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write a trained policy as a .myl bundle (per precision, optionally pruned and signed) and evaluate "
                 + "every exported variant in simulation.")
 public final class ExportCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run directory (holds checkpoint.bin).")
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run directory of train or train-seq (holds checkpoint.bin).")
     Path run;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.myl",
@@ -39,7 +40,7 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--sign", paramLabel = "KEY.pem", description = "Sign with this Ed25519 private key (PKCS#8 PEM).")
     Path sign;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Bundle name (default myelin-<task>).")
+    @Option(names = "--name", paramLabel = "NAME", description = "Bundle name (default myelin-<task>; myelin-<task>-<family> for a train-seq run).")
     String name;
 
     @Option(names = "--version", paramLabel = "X.Y.Z", description = "Release version (default 0.1.0).")
@@ -55,7 +56,7 @@ public final class ExportCommand implements Callable<Integer> {
             ps.add(Precision.fromManifestName(p.trim().toLowerCase(Locale.ROOT)));
         }
         List<PolicyExport.Variant> rows = PolicyExport.export(new PolicyExport.Request(run, out, ps, prune, sign, name,
-                version, episodes));
+                version, episodes), SequenceExport.loadAny(run));
         System.out.print(PolicyExport.table(rows));
         return 0;
     }

@@ -55,13 +55,20 @@ public final class PolicyExport {
     private PolicyExport() {
     }
 
-    /** Writes the bundles and evaluates them; returns the reference row first, then one row per bundle and engine. */
+    /**
+     * Writes the bundles of the feed-forward run in the request's folder and evaluates them; returns the reference
+     * row first, then one row per bundle and engine. Runs of either kind: {@link #export(Request, TrainedRun)}.
+     */
     public static List<Variant> export(Request r) throws IOException, InvalidKeyException, BundleFormatException {
-        TrainedPolicy trained = TrainedPolicy.load(r.runDir());
+        return export(r, TrainedPolicy.load(r.runDir()));
+    }
+
+    /** Writes {@code trained}'s bundles and evaluates them; the rows as {@link #export(Request)} returns them. */
+    public static List<Variant> export(Request r, TrainedRun trained) throws IOException, InvalidKeyException, BundleFormatException {
         Policy policy = trained.toPolicy();
         PrivateKey key = r.signingKey() == null ? null : SigningKeys.readPrivateKey(r.signingKey());
         TrustedKeys trust = key == null ? TrustedKeys.none() : TrustedKeys.of(SigningKeys.publicKeyOf(key));
-        String name = r.name() != null ? r.name() : "myelin-" + dev.myelin.sim.Tasks.label(trained.config().task);
+        String name = r.name() != null ? r.name() : trained.defaultName();
         List<Path> files = new ArrayList<>();
         for (Precision p : r.precisions()) {
             Path file = r.precisions().size() == 1 ? r.out() : withSuffix(r.out(), p.manifestName());
@@ -73,7 +80,7 @@ public final class PolicyExport {
         List<Variant> rows = new ArrayList<>();
         boolean goals = Tasks.simulator(trained.config().taskSpec(), 1).hasGoals();
         if (r.episodes() > 0) {
-            rows.add(new Variant("trainer (fp32 reference)", null, 0, "trainer", evaluate(trained, trained.actor(), r.episodes()),
+            rows.add(new Variant("trainer (fp32 reference)", null, 0, "trainer", evaluate(trained, trained.referenceActor(), r.episodes()),
                     goals));
         }
         for (int i = 0; i < files.size(); i++) {
@@ -115,7 +122,7 @@ public final class PolicyExport {
         return out.resolveSibling(stem + "-" + suffix + ext);
     }
 
-    private static Evaluation.Summary evaluate(TrainedPolicy trained, Actor actor, int episodes) {
+    private static Evaluation.Summary evaluate(TrainedRun trained, Actor actor, int episodes) {
         try (Env env = Tasks.env(trained.config().taskSpec())) {
             return Evaluation.run(env, actor, episodes, 9_000_000L + trained.config().seed * 1000);
         }

@@ -24,7 +24,7 @@ import java.util.Map;
  * action channel's range; and as the policy module describes it ({@link #toPolicy()}), which is what an
  * export writes. Loading verifies the checkpoint. The actor is single-threaded.
  */
-public final class TrainedPolicy {
+public final class TrainedPolicy implements TrainedRun {
     private final TrainConfig config;
     private final ActorShape shape;
     private final Parameters params;
@@ -74,7 +74,12 @@ public final class TrainedPolicy {
     @SuppressWarnings("unchecked")
     public static TrainedPolicy load(Path runDir) throws IOException {
         Path file = runDir.resolve(TrainingRun.CHECKPOINT);
-        CheckpointFile ck = CheckpointFile.read(file);
+        return load(file, CheckpointFile.read(file));
+    }
+
+    /** The policy of checkpoint {@code ck}, read from {@code file}. */
+    @SuppressWarnings("unchecked")
+    public static TrainedPolicy load(Path file, CheckpointFile ck) throws IOException {
         Map<String, Object> saved = ck.headerMap("config");
         if (saved == null) {
             throw new IOException(file + ": checkpoint has no configuration");
@@ -82,6 +87,7 @@ public final class TrainedPolicy {
         return new TrainedPolicy(TrainConfig.of(saved, List.of()), ck, CheckpointFile.sha256Hex(file));
     }
 
+    @Override
     public TrainConfig config() {
         return config;
     }
@@ -94,7 +100,7 @@ public final class TrainedPolicy {
         return params;
     }
 
-    /** The policy module's description of this policy: network, channels, normalisation, provenance. */
+    @Override
     public Policy toPolicy() {
         return new Policy(PopSanActor.toPopSan(params, shape), channels(observationSpace, false),
                 channels(actionSpace, true), normalizer.toNormalizer(), provenance);
@@ -142,11 +148,8 @@ public final class TrainedPolicy {
         }
     }
 
-    /**
-     * The trainer's own forward pass as a simulator actor (deterministic: the mean action), for up to
-     * {@code agents} agents at once. This is the reference an exported bundle must reproduce.
-     */
-    public Actor actor() {
+    @Override
+    public Actor referenceActor() {
         int obs = shape.observationSize();
         int act = shape.actionSize();
         PopSanActor net = new PopSanActor(params, shape, config.surrogate, config.surrogateWidth, Math.max(1, agents),
@@ -169,8 +172,14 @@ public final class TrainedPolicy {
         };
     }
 
-    /** Agents per environment of the task (1 unless multi-agent). */
+    @Override
     public int agents() {
         return agents;
+    }
+
+    /** {@code myelin-<task>}. */
+    @Override
+    public String defaultName() {
+        return "myelin-" + Tasks.label(config.task);
     }
 }

@@ -1,15 +1,17 @@
 package dev.myelin.trainer.seq;
 
 import dev.myelin.policy.bundle.BundleFormatException;
-import dev.myelin.policy.bundle.BundleWriter;
-import dev.myelin.policy.bundle.SigningKeys;
+import dev.myelin.policy.compress.Precision;
 import dev.myelin.policy.model.Policy;
+import dev.myelin.sim.Actor;
 import dev.myelin.sim.BoxSpace;
 import dev.myelin.sim.Env;
 import dev.myelin.sim.Tasks;
 import dev.myelin.trainer.rl.RunningNormalizer;
 import dev.myelin.trainer.run.CheckpointFile;
 import dev.myelin.trainer.run.PolicyExport;
+import dev.myelin.trainer.run.TrainedPolicy;
+import dev.myelin.trainer.run.TrainedRun;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,11 +32,28 @@ public final class SequenceExport {
 
     /** A run's trained actor as the trainer runs it. */
     public record Trained(SequenceConfig config, SequenceActor actor, RunningNormalizer normalizer, BoxSpace observations,
-                          BoxSpace actions, int agentsPerWorld, Map<String, Object> provenance) {
+                          BoxSpace actions, int agentsPerWorld, Map<String, Object> provenance) implements TrainedRun {
 
         /** The policy a bundle carries (refused for the ANN baselines). */
+        @Override
         public Policy toPolicy() {
             return SequencePolicy.toPolicy(actor, observations, actions, normalizer.toNormalizer(), provenance);
+        }
+
+        @Override
+        public Actor referenceActor() {
+            return SequencePolicy.actor(actor, normalizer, actions, agentsPerWorld);
+        }
+
+        @Override
+        public int agents() {
+            return agentsPerWorld;
+        }
+
+        /** {@code myelin-<task>-<family>}. */
+        @Override
+        public String defaultName() {
+            return "myelin-" + Tasks.label(config.task) + "-" + config.family;
         }
     }
 
@@ -45,8 +64,18 @@ public final class SequenceExport {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(runDir + " holds no sequence-training checkpoint (" + file + " is missing)");
         }
-        CheckpointFile ck = CheckpointFile.read(file);
-        if (!SequenceTrainingRun.FORMAT.equals(ck.header().get("format"))) {
+        return load(file, CheckpointFile.read(file));
+    }
+
+    /** Whether checkpoint {@code ck} was written by a sequence run. */
+    public static boolean isSequenceCheckpoint(CheckpointFile ck) {
+        return SequenceTrainingRun.FORMAT.equals(ck.header().get("format"));
+    }
+
+    /** The trained actor of checkpoint {@code ck}, read from {@code file}. */
+    @SuppressWarnings("unchecked")
+    public static Trained load(Path file, CheckpointFile ck) throws IOException {
+        if (!isSequenceCheckpoint(ck)) {
             throw new IOException(file + " is not a sequence-training checkpoint (format " + ck.header().get("format")
                     + "; use ./myelin export for feed-forward runs)");
         }
@@ -80,15 +109,24 @@ public final class SequenceExport {
         return new Trained(config, actor, n, os, as, perWorld, p);
     }
 
-    /** Writes the run's bundle to {@code out}, signed when {@code signingKey} is given; returns the policy written. */
+    /**
+     * The trained policy of the run in {@code runDir}, whichever kind of run wrote it: a sequence run's actor or a
+     * feed-forward run's ({@link TrainedPolicy}). The checkpoint is read once.
+     */
+    public static TrainedRun loadAny(Path runDir) throws IOException {
+        Path file = runDir.resolve(SequenceTrainingRun.CHECKPOINT);
+        CheckpointFile ck = CheckpointFile.read(file);
+        return isSequenceCheckpoint(ck) ? load(file, ck) : TrainedPolicy.load(file, ck);
+    }
+
+    /**
+     * Writes the run's fp32 bundle to {@code out} through {@link PolicyExport}, signed when {@code signingKey} is
+     * given, without evaluating it; returns the policy written.
+     */
     public static Policy export(Path runDir, Path out, Path signingKey, String name, String version)
             throws IOException, InvalidKeyException, BundleFormatException {
         Trained t = load(runDir);
-        Policy policy = t.toPolicy();
-        BundleWriter w = new BundleWriter().setPolicy(policy)
-                .optName(name != null ? name : "myelin-" + dev.myelin.sim.Tasks.label(t.config().task) + "-" + t.config().family)
-                .optVersion(version != null ? version : "0.1.0");
-        PolicyExport.write(w, signingKey == null ? null : SigningKeys.readPrivateKey(signingKey), out);
-        return policy;
+        PolicyExport.export(new PolicyExport.Request(runDir, out, List.of(Precision.FP32), 0, signingKey, name, version, 0), t);
+        return t.toPolicy();
     }
 }

@@ -4,12 +4,15 @@ import dev.myelin.policy.bundle.BundleReader;
 import dev.myelin.policy.bundle.PolicyBundle;
 import dev.myelin.policy.bundle.SigningKeys;
 import dev.myelin.policy.bundle.TrustedKeys;
+import dev.myelin.policy.compress.Precision;
 import dev.myelin.policy.engine.InferenceEngine;
 import dev.myelin.policy.engine.InferenceEngines;
 import dev.myelin.sim.Actor;
 import dev.myelin.sim.Env;
 import dev.myelin.sim.Tasks;
 import dev.myelin.sim.Transition;
+import dev.myelin.trainer.run.PolicyExport;
+import dev.myelin.trainer.run.TrainedRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +22,7 @@ import java.security.KeyPair;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,6 +88,25 @@ class SequenceExportTest {
             } while (!t.done());
             assertTrue(steps > 1);
         }
+
+        // ./myelin export takes a sequence run like a feed-forward one: every precision, evaluated next to the trainer.
+        TrainedRun any = SequenceExport.loadAny(run);
+        assertInstanceOf(SequenceExport.Trained.class, any);
+        Path out = dir.resolve("team-all.myl");
+        List<PolicyExport.Variant> rows = PolicyExport.export(new PolicyExport.Request(run, out,
+                List.of(Precision.FP32, Precision.FP16, Precision.INT8), 0, null, null, null, 2), any);
+        assertEquals(List.of("trainer", "dense", "dense", "dense", "int8"), rows.stream().map(PolicyExport.Variant::engine).toList(),
+                PolicyExport.table(rows));
+        for (PolicyExport.Variant v : rows) {
+            assertEquals(2, v.summary().returns().length, v.label());
+        }
+        double reference = rows.get(0).summary().meanReturn();
+        double fp32 = rows.get(1).summary().meanReturn();
+        assertEquals(reference, fp32, 1e-3 * (1 + Math.abs(reference)), PolicyExport.table(rows));
+        PolicyBundle int8 = BundleReader.read(out.resolveSibling("team-all-int8.myl"), TrustedKeys.none());
+        assertEquals("myelin-multi-diffdrive-popsan", int8.name());
+        assertEquals(Precision.INT8, int8.precision());
+        assertTrue(Files.size(out.resolveSibling("team-all-int8.myl")) < Files.size(out.resolveSibling("team-all-fp32.myl")));
     }
 
     @Test
