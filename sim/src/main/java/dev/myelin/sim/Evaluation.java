@@ -1,6 +1,7 @@
 package dev.myelin.sim;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Runs an {@link Actor} for a fixed number of episodes on seeds {@code seed, seed + 1, ...} and
@@ -64,19 +65,11 @@ public final class Evaluation {
         double[] returns = new double[episodes];
         int[] lengths = new int[episodes];
         long[] counts = new long[Outcome.values().length];
-        long clipped = 0;
         float[] action = new float[env.agents() * env.actionSpace().size()];
+        long[] clippedSoFar = new long[1];
+        Consumer<Transition> countClipped = t -> clippedSoFar[0] += t.clippedComponents();
         for (int e = 0; e < episodes; e++) {
-            float[] obs = env.reset(seed + e);
-            actor.startEpisode();
-            Transition t;
-            do {
-                actor.act(obs, action);
-                t = env.step(action);
-                actor.observe(t);
-                clipped += t.clippedComponents();
-                obs = t.observation();
-            } while (!t.done());
+            Transition t = episode(env, actor, env.reset(seed + e), action, countClipped);
             returns[e] = t.episodeReturn();
             lengths[e] = t.episodeLength();
             for (int a = 0; a < env.agents(); a++) {
@@ -85,6 +78,25 @@ public final class Evaluation {
         }
         return new Summary(returns, lengths, (long) episodes * env.agents(), counts[Outcome.SUCCESS.ordinal()],
                 counts[Outcome.COLLISION.ordinal()], counts[Outcome.FAILURE.ordinal()],
-                counts[Outcome.TIMEOUT.ordinal()], clipped);
+                counts[Outcome.TIMEOUT.ordinal()], clippedSoFar[0]);
+    }
+
+    /**
+     * Drives one episode of {@code env} with {@code actor} to its end, from {@code observation} (what the env's
+     * reset returned), into the caller's {@code action} buffer; {@code afterStep} sees every transition. Returns
+     * the last transition (outcomes, return, length).
+     */
+    public static Transition episode(Env env, Actor actor, float[] observation, float[] action, Consumer<Transition> afterStep) {
+        actor.startEpisode();
+        float[] obs = observation;
+        Transition t;
+        do {
+            actor.act(obs, action);
+            t = env.step(action);
+            actor.observe(t);
+            afterStep.accept(t);
+            obs = t.observation();
+        } while (!t.done());
+        return t;
     }
 }

@@ -73,14 +73,7 @@ public final class Transfer {
             double sy = nav.robotY(0);
             double gx = nav.goalX(0);
             double gy = nav.goalY(0);
-            actor.startEpisode();
-            Transition t;
-            do {
-                actor.act(obs, action);
-                t = env.step(action);
-                actor.observe(t);
-                obs = t.observation();
-            } while (!t.done());
+            Transition t = Evaluation.episode(env, actor, obs, action, step -> { });
             out.add(new Episode(s, sx, sy, gx, gy, t.outcome(0), t.episodeReturn(), t.episodeLength()));
         }
         return new World(env.task(), out);

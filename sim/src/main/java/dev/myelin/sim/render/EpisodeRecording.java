@@ -2,6 +2,7 @@ package dev.myelin.sim.render;
 
 import dev.myelin.sim.Actor;
 import dev.myelin.sim.Env;
+import dev.myelin.sim.Evaluation;
 import dev.myelin.sim.Outcome;
 import dev.myelin.sim.Transition;
 import dev.myelin.sim.mujoco.MujocoTask;
@@ -53,17 +54,9 @@ public final class EpisodeRecording {
         }
         EpisodeRecording rec = new EpisodeRecording(simulator, seed);
         float[] obs = env.reset(seed);
-        actor.startEpisode();
         float[] action = new float[env.agents() * env.actionSpace().size()];
         rec.capture(new float[action.length], 0f);
-        Transition t;
-        do {
-            actor.act(obs, action);
-            t = env.step(action);
-            actor.observe(t);
-            rec.capture(action, t.reward());
-            obs = t.observation();
-        } while (!t.done());
+        Transition t = Evaluation.episode(env, actor, obs, action, step -> rec.capture(action, step.reward()));
         rec.episodeReturn = t.episodeReturn();
         rec.outcomes = new Outcome[rec.agents];
         for (int a = 0; a < rec.agents; a++) {

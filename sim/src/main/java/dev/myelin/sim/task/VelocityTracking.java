@@ -2,6 +2,7 @@ package dev.myelin.sim.task;
 
 import dev.myelin.sim.Actor;
 import dev.myelin.sim.Env;
+import dev.myelin.sim.Evaluation;
 import dev.myelin.sim.Outcome;
 import dev.myelin.sim.Transition;
 
@@ -43,16 +44,7 @@ public record VelocityTracking(int episodes, long steps, double seconds, int fal
         float[] action = new float[env.actionSpace().size()];
         Tally tally = new Tally(task);
         for (int e = 0; e < episodes; e++) {
-            float[] obs = env.reset(seed + e);
-            actor.startEpisode();
-            Transition t;
-            do {
-                actor.act(obs, action);
-                t = env.step(action);
-                actor.observe(t);
-                obs = t.observation();
-                tally.step();
-            } while (!t.done());
+            Transition t = Evaluation.episode(env, actor, env.reset(seed + e), action, step -> tally.step());
             tally.episodeEnd(t.outcome(0), t.episodeReturn());
         }
         return tally.summary();
