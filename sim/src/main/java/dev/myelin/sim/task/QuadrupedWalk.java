@@ -38,14 +38,20 @@ import java.util.List;
  * its angular velocity in the body frame, c_v and c_w the command, g_z the body's up axis' vertical
  * component:
  * <pre>
- *   exp(-((v_x - c_v)^2 + v_y^2) / 0.05) + 0.5 exp(-(w_z - c_w)^2 / 0.1) + 0.2
+ *   exp(-((v_x - c_v)^2 + v_y^2) / 0.05) + 0.5 exp(-(w_z - c_w)^2 / 0.25) + 0.2
  *   - 1.0 v_z^2 - 0.02 (w_x^2 + w_y^2) - 1.0 (1 - g_z^2) - 0.1 sum (a - a_prev)^2
  *   + 1.0 sum_touchdowns (t_air - 0.2)     (only while |(c_v, c_w)| > 0.1)
+ *   + 0.5 exp(-sum (a - a_trot)^2 / 0.2)
  * </pre>
  * Bounded velocity-tracking kernels, an alive bonus, and small penalties on bouncing, rolling and
- * pitching, tilt and action rate (rad^2); the last term, legged-locomotion practice's feet air time,
- * pays each foot that touches down (touch sensor above 1 N) for the time it was in the air beyond
- * 0.2 s (and charges it for shorter taps), so that stepping, not shuffling, is what earns tracking.
+ * pitching, tilt and action rate (rad^2); legged-locomotion practice's feet air time pays each foot
+ * that touches down (touch sensor above 1 N) for the time it was in the air beyond 0.2 s (and charges
+ * it for shorter taps), so that stepping, not shuffling, is what earns tracking. The last term is a
+ * gait prior: a bounded kernel on the distance (rad^2, over the 12 joints) between the action and
+ * {@code a_trot}, the targets {@link TrotGait} sends at the same step of the episode for the same
+ * command ({@link TrotGait#targets}), so that stepping pays before it earns any tracking. The policy
+ * does not observe the gait's clock; it can only follow the reference by reading the gait's phase off
+ * its legs' state, and may leave it where tracking and balance pay more.
  * The episode fails when the trunk tilts past 50 degrees or drops below 0.2 m (its belly near the
  * floor), and is truncated after {@code maxSteps}. Start: the standing pose with joint noise of
  * +-0.05 rad; command: c_v uniform in [0, 0.5] m/s, c_w uniform in [-0.5, 0.5] rad/s. A model given
@@ -68,7 +74,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
     private static final double ALIVE = 0.2;
     private static final double LINEAR_SIGMA = 0.05;
     private static final double ANGULAR_WEIGHT = 0.5;
-    private static final double ANGULAR_SIGMA = 0.1;
+    private static final double ANGULAR_SIGMA = 0.25;
     private static final double BOUNCE = 1.0;
     private static final double ROLL_PITCH = 0.02;
     private static final double TILT = 1.0;
@@ -77,6 +83,8 @@ public final class QuadrupedWalk extends Task implements BodySensors {
     private static final double AIR_TARGET = 0.2;
     private static final double CONTACT_FORCE = 1.0;
     private static final double MOVE_COMMAND = 0.1;
+    private static final double IMITATION_WEIGHT = 0.5;
+    private static final double IMITATION_SIGMA = 0.2;
     private static final int FEET = 4;
     private static final List<String> FOOT_SENSORS = List.of("fl_foot_contact", "fr_foot_contact", "hl_foot_contact",
             "hr_foot_contact");
@@ -105,6 +113,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
     private final float[] commandAngular;
     private final float[] previous;
     private final double[] airTime;
+    private final float[][] gait;
 
     /**
      * @param worlds        independent worlds
@@ -148,6 +157,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
         commandAngular = new float[worlds];
         previous = new float[worlds * N];
         airTime = new double[worlds * FEET];
+        gait = new float[worlds][N];
     }
 
     /** The observation layout (33 channels, named as the controller's joint-space mapping names them). */
@@ -268,11 +278,16 @@ public final class QuadrupedWalk extends Task implements BodySensors {
 
     private void stepWorld(int w, float[] plant) {
         MjArray u = ctrl[w];
+        float[] reference = gait[w];
+        TrotGait.targets(elapsedSteps[w], controlPeriod, commandLinear[w], commandAngular[w], reference);
         double change = 0;
+        double imitation = 0;
         for (int j = 0; j < N; j++) {
             float a = plant[w * N + j];
             double delta = a - previous[w * N + j];
             change += delta * delta;
+            double off = a - reference[j];
+            imitation += off * off;
             previous[w * N + j] = a;
             u.set(actuator[j], a);
         }
@@ -303,7 +318,7 @@ public final class QuadrupedWalk extends Task implements BodySensors {
         boolean move = Math.hypot(commandLinear[w], commandAngular[w]) > MOVE_COMMAND;
         double reward = Math.exp(-(ev * ev + vy * vy) / LINEAR_SIGMA) + ANGULAR_WEIGHT * Math.exp(-ew * ew / ANGULAR_SIGMA)
                 + ALIVE - BOUNCE * vz * vz - ROLL_PITCH * (wx * wx + wy * wy) - TILT * (1 - up * up) - SMOOTH * change
-                + (move ? AIR_WEIGHT * airTimeEarned : 0);
+                + (move ? AIR_WEIGHT * airTimeEarned : 0) + IMITATION_WEIGHT * Math.exp(-imitation / IMITATION_SIGMA);
         boolean fallen = up < TILT_LIMIT_COS || trunkHeight(w) < MIN_HEIGHT;
         rewards[w] = (float) reward;
         int n = ++elapsedSteps[w];

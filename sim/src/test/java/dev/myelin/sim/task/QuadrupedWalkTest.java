@@ -95,4 +95,37 @@ class QuadrupedWalkTest {
             q.close();
         }
     }
+
+    @Test
+    void theGaitPriorPaysTheTrotOverStandingStill() {
+        SimEnv env = new SimEnv(Tasks.simulator(TaskSpec.of(QuadrupedWalk.NAME), 1));
+        QuadrupedWalk q = (QuadrupedWalk) env.simulator();
+        try {
+            float[] stand = QuadrupedWalk.standingTargets();
+            float[] a = new float[12];
+            float[] reference = new float[12];
+            double[] returns = new double[2];
+            for (int r = 0; r < 2; r++) {
+                TrotGait trot = new TrotGait(env.controlPeriod());
+                trot.startEpisode();
+                float[] obs = env.reset(3);
+                for (int i = 0; i < 250; i++) { // 5 s
+                    if (r == 0) {
+                        System.arraycopy(stand, 0, a, 0, 12);
+                    } else {
+                        trot.act(obs, a);
+                        TrotGait.targets(i, env.controlPeriod(), obs[31], obs[32], reference);
+                        assertArrayEquals(reference, a, "the reward's reference is the trot's action");
+                    }
+                    Transition t = env.step(a);
+                    assertEquals(Outcome.RUNNING, t.outcome(0), "step " + i);
+                    returns[r] += t.reward(0);
+                    obs = t.observation();
+                }
+            }
+            assertTrue(returns[1] > returns[0] + 0.2 * 250, "trot " + returns[1] + " vs standing " + returns[0]);
+        } finally {
+            q.close();
+        }
+    }
 }
