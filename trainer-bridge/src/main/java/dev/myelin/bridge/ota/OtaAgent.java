@@ -796,7 +796,7 @@ public final class OtaAgent implements AutoCloseable {
 
     private void publishStatus() {
         publishSnapshot();
-        if (!link.isConnected()) {
+        if (closed || !link.isConnected()) {
             return;
         }
         OtaState.SlotRecord c = state.committedRecord();
@@ -806,6 +806,13 @@ public final class OtaAgent implements AutoCloseable {
             link.publish(Topics.status(ctx.fleet, ctx.robotId), s.toBytes(), 1, true);
         } catch (MqttException e) {
             LOG.log(Level.DEBUG, ctx.robotId + ": status not published: " + e.getMessage());
+        }
+    }
+
+    private void publishOffline() {
+        if (link.isConnected()) {
+            link.publishAndWait(Topics.status(ctx.fleet, ctx.robotId), RobotStatus.offline(ctx.robotId, ctx.fleet).toBytes(),
+                    1, true, Duration.ofSeconds(2));
         }
     }
 
@@ -860,9 +867,14 @@ public final class OtaAgent implements AutoCloseable {
             return;
         }
         closed = true;
-        if (link.isConnected()) {
-            link.publishAndWait(Topics.status(ctx.fleet, ctx.robotId), RobotStatus.offline(ctx.robotId, ctx.fleet).toBytes(),
-                    1, true, Duration.ofSeconds(2));
+        // On the agent thread, so that no status of this agent (the periodic one included) can follow the offline one.
+        try {
+            exec.submit(this::publishOffline).get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, ctx.robotId + ": offline status on the agent thread: " + e);
+            publishOffline();
         }
         link.close();
         try {
