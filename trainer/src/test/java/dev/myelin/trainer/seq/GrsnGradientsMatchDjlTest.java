@@ -96,6 +96,30 @@ class GrsnGradientsMatchDjlTest {
         }
     }
 
+    /**
+     * The reference, computed again (at most twice) when PyTorch returned a non-finite action or gradient for these
+     * finite inputs, which happened once in a full suite run and could not be reproduced alone. Only the reference is
+     * recomputed; the hand-written side runs once, and a reference that stays non-finite fails the comparison.
+     */
+    static Reference finiteReference(java.util.function.Supplier<Reference> compute) {
+        for (int attempt = 1; ; attempt++) {
+            Reference r = compute.get();
+            if (finite(r.actions()) && finite(r.gradients()) || attempt == 3) {
+                return r;
+            }
+            System.err.println("GRSN reference: non-finite autograd result on attempt " + attempt + ", computed again");
+        }
+    }
+
+    private static boolean finite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static NDArray spike(NDArray v, float th, Surrogate surrogate, float width) {
         NDArray x = v.stopGradient().sub(th);
         NDArray mask = switch (surrogate) {
@@ -169,7 +193,7 @@ class GrsnGradientsMatchDjlTest {
         p.zeroGradients();
         actor.backward(g);
         float[] mine = p.gradients().clone();
-        Reference ref = djl(p, obs, act, hidden, 2f, 1f, surrogate, 0.5f, detach, o, batch, steps, g);
+        Reference ref = finiteReference(() -> djl(p, obs, act, hidden, 2f, 1f, surrogate, 0.5f, detach, o, batch, steps, g));
         assertClose(ref.actions(), a, 1e-5, 1e-6, "action", null);
         assertClose(ref.gradients(), mine, 1e-3, 1e-4, "gradient", p);
         for (String name : new String[] {"layer0.gate.weight", "layer0.input.weight", "layer1.gate.weight",
