@@ -19,15 +19,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * server's own worker thread runs the {@link ServiceHandler}, so a slow or failing handler delays
  * only this service's later requests — never the executor, other subscriptions, or a control
  * loop. The reply carries the request's header, so only the client that asked keeps it. Before
- * replying the server waits up to 100 ms until every client whose request writer it has matched
- * also has its reply reader matched (paired by {@code clientid=}), as rmw_cyclonedds does, because
- * a client's reply reader may still be in discovery when its first request arrives.
+ * replying the server waits until every client whose request writer it has matched also has its
+ * reply reader matched (paired by {@code clientid=}), as rmw_cyclonedds does, because a client's
+ * reply reader may still be in discovery when its first request arrives. It waits up to 1 s, not
+ * rmw_cyclonedds's 100 ms: on a loaded machine the second half of a new client's discovery was
+ * seen to take longer, and the reply was lost. A matched set that stays unpaired for the whole wait
+ * (a client that never shows its reply reader) is remembered, so it delays one reply per change of
+ * the matched endpoints, not every reply.
  *
  * <p>At most {@value #QUEUE} requests wait; more are dropped (and counted) rather than piling up.
  */
 public final class ServiceServer implements AutoCloseable {
     static final int QUEUE = 256;
-    private static final long REPLY_MATCH_WAIT_NANOS = 100_000_000L;
+    private static final long REPLY_MATCH_WAIT_NANOS = 1_000_000_000L;
 
     private final String name;
     private final String id;
@@ -46,7 +50,7 @@ public final class ServiceServer implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private volatile String lastFailure;
-    // worker thread: matched counts at the last successful pairing check
+    // worker thread: matched counts at the last pairing check that passed or was given up after a whole wait
     private int checkedWriters = -1;
     private int checkedReaders = -1;
 
@@ -112,7 +116,12 @@ public final class ServiceServer implements AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + REPLY_MATCH_WAIT_NANOS;
-        while (!clientReadersMatched() && System.nanoTime() - deadline < 0) {
+        while (!clientReadersMatched()) {
+            if (System.nanoTime() - deadline >= 0) {
+                checkedWriters = requests.matchedPublications();
+                checkedReaders = replies.matchedSubscriptions();
+                break;
+            }
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
