@@ -41,11 +41,14 @@ public final class DjlMlpGraph implements AutoCloseable {
             System.arraycopy(input, 0, in, 0, in.length);
             NDArray x = m.create(in, new Shape(batch, sizes[0]));
             x.setRequiresGradient(true);
+            // A kept tensor, not maximum(0f): DJL closes the scalar it builds for a Number at once, and the GC may
+            // free its buffer while the backward pass still compares against it.
+            NDArray zero = m.create(0f);
             NDArray h = x;
             for (int l = 0; l < layers; l++) {
                 h = h.matMul(w[l]).add(b[l]);
                 if (l + 1 < layers) {
-                    h = h.maximum(0f);
+                    h = h.maximum(zero);
                 }
             }
             float[] g = new float[batch * sizes[layers]];

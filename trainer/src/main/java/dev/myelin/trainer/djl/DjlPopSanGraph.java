@@ -80,13 +80,20 @@ public final class DjlPopSanGraph implements AutoCloseable {
                 p[i] = m.create(data, new Shape(toLong(s.shape()))).toType(compute, true);
                 p[i].setRequiresGradient(true);
             }
+            // Constants in the gradient's path are tensors this manager keeps until after the backward pass: DJL's
+            // mul/div(Number) build a scalar over a Java buffer and close it at once, and the GC may free that buffer
+            // while the autograd graph still reads it.
+            NDArray minusHalf = m.create(-0.5f);
+            NDArray encoderThreshold = m.create(PopSan.ENCODER_THRESHOLD);
+            NDArray currentDecay = m.create(cd);
+            NDArray voltageDecay = m.create(vd);
             NDArray mu = p[index(params, "encoder.mu")];
             NDArray sigma = p[index(params, "encoder.sigma")];
             float[] o = new float[batch * obs];
             System.arraycopy(observations, 0, o, 0, o.length);
             NDArray ob = m.create(o, new Shape(batch, obs, 1)).toType(compute, false);
             NDArray d = ob.sub(mu.reshape(1, obs, encPop));
-            NDArray a = d.mul(d).mul(-0.5f).div(sigma.mul(sigma).reshape(1, obs, encPop)).exp().reshape(batch, obs * encPop);
+            NDArray a = d.mul(d).mul(minusHalf).div(sigma.mul(sigma).reshape(1, obs, encPop)).exp().reshape(batch, obs * encPop);
 
             NDArray potential = m.zeros(new Shape(batch, obs * encPop), compute);
             NDArray[] c = new NDArray[layers];
@@ -97,19 +104,19 @@ public final class DjlPopSanGraph implements AutoCloseable {
                 potential = potential.add(a);
                 NDArray heaviside = potential.gt(PopSan.ENCODER_THRESHOLD).toType(compute, false);
                 NDArray xt = heaviside.add(potential.sub(potential.stopGradient()));
-                potential = potential.sub(xt.mul(PopSan.ENCODER_THRESHOLD));
+                potential = potential.sub(xt.mul(encoderThreshold));
                 for (int l = 0; l < layers; l++) {
                     NDArray wl = p[index(params, "layer" + l + ".weight")];
                     NDArray bl = p[index(params, "layer" + l + ".bias")];
                     NDArray input = xt.matMul(wl);
-                    c[l] = t == 0 ? input.add(bl) : c[l].mul(cd).add(input).add(bl);
-                    v[l] = t == 0 ? c[l] : v[l].mul(vd).mul(s[l].neg().add(1f)).add(c[l]);
+                    c[l] = t == 0 ? input.add(bl) : c[l].mul(currentDecay).add(input).add(bl);
+                    v[l] = t == 0 ? c[l] : v[l].mul(voltageDecay).mul(s[l].neg().add(1f)).add(c[l]);
                     s[l] = spike(v[l], th);
                     xt = s[l];
                 }
                 counts = counts == null ? xt : counts.add(xt);
             }
-            NDArray rate = counts.div((float) shape.timesteps()).reshape(batch, act, decPop);
+            NDArray rate = counts.div(m.create((float) shape.timesteps())).reshape(batch, act, decPop);
             NDArray z = rate.mul(p[index(params, "decoder.weight")].reshape(1, act, decPop)).sum(new int[] {2})
                     .add(p[index(params, "decoder.bias")]);
             NDArray loss = z.mul(m.create(slice(gZ, batch * act), new Shape(batch, act)).toType(compute, false)).sum();

@@ -95,50 +95,53 @@ class TransformerGradientsMatchDjlTest {
                 w[i] = manager.create(p.copyOf(s.name()), new Shape(shape));
                 w[i].setRequiresGradient(true);
             }
+            // Constants in the gradient's path are tensors the manager keeps (see GrsnGradientsMatchDjlTest#djl).
+            NDArray cd = manager.create(lif.currentDecay());
+            NDArray vd = manager.create(lif.voltageDecay());
             NDArray x = manager.create(windows, new Shape((long) n * window, tok));
             NDArray e = linear(x, w, p, "embed").reshape(n, window, d);
             NDArray cx = null, vx = null, sx = null, ck = null, vk = null, sk = null, cv = null, vv = null, sv = null;
             NDArray cq = null, vq = null, sq = null, cy = null, vy = null, sy = null, cp = null, vp = null, sp = null;
             NDArray cm = null, vm = null, sm = null, co = null, vo = null, so = null, counts = null;
             for (int t = 0; t < timesteps; t++) {
-                cx = t == 0 ? e : cx.mul(lif.currentDecay()).add(e);
-                vx = voltage(vx, sx, cx, lif);
+                cx = t == 0 ? e : cx.mul(cd).add(e);
+                vx = voltage(vx, sx, cx, vd);
                 sx = spike(vx, lif.threshold());
                 NDArray flat = sx.reshape((long) n * window, d);
                 NDArray ik = linear(flat, w, p, "key").reshape(n, window, d);
-                ck = t == 0 ? ik : ck.mul(lif.currentDecay()).add(ik);
-                vk = voltage(vk, sk, ck, lif);
+                ck = t == 0 ? ik : ck.mul(cd).add(ik);
+                vk = voltage(vk, sk, ck, vd);
                 sk = spike(vk, lif.threshold());
                 NDArray iv = linear(flat, w, p, "value").reshape(n, window, d);
-                cv = t == 0 ? iv : cv.mul(lif.currentDecay()).add(iv);
-                vv = voltage(vv, sv, cv, lif);
+                cv = t == 0 ? iv : cv.mul(cd).add(iv);
+                vv = voltage(vv, sv, cv, vd);
                 sv = spike(vv, lif.threshold());
                 NDArray last = sx.get(":, " + (window - 1) + ", :");
                 NDArray iq = linear(last, w, p, "query");
-                cq = t == 0 ? iq : cq.mul(lif.currentDecay()).add(iq);
-                vq = voltage(vq, sq, cq, lif);
+                cq = t == 0 ? iq : cq.mul(cd).add(iq);
+                vq = voltage(vq, sq, cq, vd);
                 sq = spike(vq, lif.threshold());
                 NDArray score = sq.reshape(n, 1, d).mul(sk).sum(new int[] {2});
-                NDArray att = score.reshape(n, window, 1).mul(sv).sum(new int[] {1}).mul(0.4f);
-                cy = t == 0 ? att : cy.mul(lif.currentDecay()).add(att);
-                vy = voltage(vy, sy, cy, lif);
+                NDArray att = score.reshape(n, window, 1).mul(sv).sum(new int[] {1}).mul(manager.create(0.4f));
+                cy = t == 0 ? att : cy.mul(cd).add(att);
+                vy = voltage(vy, sy, cy, vd);
                 sy = spike(vy, lif.threshold());
                 NDArray ip = linear(sy, w, p, "proj");
-                cp = t == 0 ? ip : cp.mul(lif.currentDecay()).add(ip);
-                vp = voltage(vp, sp, cp, lif);
+                cp = t == 0 ? ip : cp.mul(cd).add(ip);
+                vp = voltage(vp, sp, cp, vd);
                 sp = spike(vp, lif.threshold());
                 NDArray res = last.add(sp);
                 NDArray im = linear(res, w, p, "mlp");
-                cm = t == 0 ? im : cm.mul(lif.currentDecay()).add(im);
-                vm = voltage(vm, sm, cm, lif);
+                cm = t == 0 ? im : cm.mul(cd).add(im);
+                vm = voltage(vm, sm, cm, vd);
                 sm = spike(vm, lif.threshold());
                 NDArray io = linear(sm, w, p, "out");
-                co = t == 0 ? io : co.mul(lif.currentDecay()).add(io);
-                vo = voltage(vo, so, co, lif);
+                co = t == 0 ? io : co.mul(cd).add(io);
+                vo = voltage(vo, so, co, vd);
                 so = spike(vo, lif.threshold());
                 counts = counts == null ? so : counts.add(so);
             }
-            NDArray rate = counts.div((float) timesteps).reshape(n, act, pop);
+            NDArray rate = counts.div(manager.create((float) timesteps)).reshape(n, act, pop);
             NDArray z = rate.mul(w[index(p, "decoder.weight")].reshape(1, act, pop)).sum(new int[] {2})
                     .add(w[index(p, "decoder.bias")]);
             NDArray a = z.tanh();
@@ -182,8 +185,8 @@ class TransformerGradientsMatchDjlTest {
     }
 
     /** {@code v = vd v (1 - s) + c}, zero state at the first timestep. */
-    private static NDArray voltage(NDArray v, NDArray s, NDArray c, CubaLif lif) {
-        return v == null ? c : v.mul(lif.voltageDecay()).mul(s.neg().add(1f)).add(c);
+    private static NDArray voltage(NDArray v, NDArray s, NDArray c, NDArray vd) {
+        return v == null ? c : v.mul(vd).mul(s.neg().add(1f)).add(c);
     }
 
     private static NDArray spike(NDArray v, float th) {
