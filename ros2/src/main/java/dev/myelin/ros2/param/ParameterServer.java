@@ -70,6 +70,11 @@ public final class ParameterServer implements AutoCloseable {
         return s;
     }
 
+    /** The six parameter services, in the order they were created. */
+    public List<ServiceServer> services() {
+        return List.copyOf(servers);
+    }
+
     public ParameterStore store() {
         return store;
     }

@@ -21,11 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * loop. The reply carries the request's header, so only the client that asked keeps it. Before
  * replying the server waits until every client whose request writer it has matched also has its
  * reply reader matched (paired by {@code clientid=}), as rmw_cyclonedds does, because a client's
- * reply reader may still be in discovery when its first request arrives. It waits up to 1 s, not
- * rmw_cyclonedds's 100 ms: on a loaded machine the second half of a new client's discovery was
- * seen to take longer, and the reply was lost. A matched set that stays unpaired for the whole wait
- * (a client that never shows its reply reader) is remembered, so it delays one reply per change of
- * the matched endpoints, not every reply.
+ * reply reader may still be in discovery when its first request arrives. The pairing is checked by
+ * client id on every reply (equal matched counts do not mean the same clients: one client leaving
+ * while another is half discovered keeps the counts). It waits up to 1 s, not rmw_cyclonedds's
+ * 100 ms, as discovery on a loaded machine can take longer; a client still unpaired after a whole
+ * wait (one that never shows a reply reader) is not waited for again while its writer stays.
  *
  * <p>At most {@value #QUEUE} requests wait; more are dropped (and counted) rather than piling up.
  */
@@ -50,9 +50,8 @@ public final class ServiceServer implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private volatile String lastFailure;
-    // worker thread: matched counts at the last pairing check that passed or was given up after a whole wait
-    private int checkedWriters = -1;
-    private int checkedReaders = -1;
+    // worker thread: clients whose reply reader did not appear within a whole wait
+    private final java.util.Set<String> notWaitedFor = new java.util.HashSet<>();
 
     private ServiceServer(Node node, String name, ServiceType type, ServiceHandler handler, Qos qos) {
         this.type = type;
@@ -116,10 +115,10 @@ public final class ServiceServer implements AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + REPLY_MATCH_WAIT_NANOS;
-        while (!clientReadersMatched()) {
+        java.util.Set<String> unpaired;
+        while (!(unpaired = unpairedClients()).isEmpty() || replies.matchedSubscriptions() == 0) {
             if (System.nanoTime() - deadline >= 0) {
-                checkedWriters = requests.matchedPublications();
-                checkedReaders = replies.matchedSubscriptions();
+                notWaitedFor.addAll(unpaired);
                 break;
             }
             try {
@@ -138,24 +137,16 @@ public final class ServiceServer implements AutoCloseable {
     }
 
     /**
-     * True when every client whose request writer is matched also has its reply reader matched
-     * (paired by {@code clientid=} in USER_DATA; a client without one counts as matched when any
-     * reader is). Rechecked only when the matched counts change.
+     * The clients whose request writer is matched but whose reply reader is not (paired by
+     * {@code clientid=} in USER_DATA; a client without one is never listed), less those already
+     * waited for in vain; forgets those whose writer has gone.
      */
-    private boolean clientReadersMatched() {
-        int writers = requests.matchedPublications();
-        int readers = replies.matchedSubscriptions();
-        if (writers == checkedWriters && readers == checkedReaders) {
-            return true;
-        }
+    private java.util.Set<String> unpairedClients() {
         java.util.Set<String> clients = clientIds(requests.matchedPublicationUserData());
-        java.util.Set<String> listening = clientIds(replies.matchedSubscriptionUserData());
-        boolean ok = readers > 0 && listening.containsAll(clients);
-        if (ok) {
-            checkedWriters = writers;
-            checkedReaders = readers;
-        }
-        return ok;
+        notWaitedFor.retainAll(clients);
+        clients.removeAll(clientIds(replies.matchedSubscriptionUserData()));
+        clients.removeAll(notWaitedFor);
+        return clients;
     }
 
     private static java.util.Set<String> clientIds(java.util.List<String> userData) {

@@ -130,7 +130,7 @@ static void *call(const struct endpoint_pair *p, void *request, int64_t *seq_fie
       samples[0] = NULL;
     }
   }
-  fprintf(stderr, "service_peer: no reply to request %" PRId64 "\n", *seq);
+  fprintf(stderr, "service_peer: no reply to request %" PRId64 " (replies to other clients seen: %ld)\n", *seq, foreign);
   exit(5);
 }
 

@@ -113,12 +113,19 @@ class ServiceInteropTest {
     @Test
     void twoCClientsAtOnceEachGetOnlyTheirOwnReplies() throws Exception {
         try (Node node = context.createNode("interop_many")) {
-            node.serveParameters(store());
+            ServiceServer get = node.serveParameters(store()).services().stream()
+                    .filter(s -> s.name().endsWith("/get_parameters")).findFirst().orElseThrow();
             String service = node.fullyQualifiedName() + "/get_parameters";
             try (PeerProcess a = peer.start(TestDomain.ID, "get", service, "gain");
                  PeerProcess b = peer.start(TestDomain.ID, "get", service, "mode", "limit")) {
-                a.awaitLine("DONE", Duration.ofSeconds(30));
-                b.awaitLine("DONE", Duration.ofSeconds(30));
+                try {
+                    a.awaitLine("DONE", Duration.ofSeconds(30));
+                    b.awaitLine("DONE", Duration.ofSeconds(30));
+                } catch (IllegalStateException e) {
+                    throw new AssertionError(e.getMessage() + "; the server served " + get.servedCount() + ", failed "
+                            + get.failedCount() + ", dropped " + get.droppedCount() + ", reply readers of clients "
+                            + get.matchedClientIds(), e);
+                }
                 assertEquals(List.of("VALUE 0 3 0 0x1.8p+0 "), a.output().stream().filter(l -> l.startsWith("VALUE")).toList());
                 assertEquals(List.of("VALUE 0 4 0 0x0p+0 fast", "VALUE 1 2 7 0x0p+0 "),
                         b.output().stream().filter(l -> l.startsWith("VALUE")).toList());
