@@ -106,31 +106,42 @@ static void await_match(const struct endpoint_pair *p)
 static int64_t next_seq;
 static long foreign;
 
-/* Writes a request and takes replies until the one carrying this client's guid and seq arrives. */
+/*
+ * Writes a request and takes replies until the one carrying this client's guid and seq arrives. A request
+ * written while the service has not yet discovered this client's writer can be dropped by the service's
+ * volatile reader, as with any DDS service client; with no reply after 2 s (a service answers within about
+ * 1 s once it holds the request) the request is written again under a new sequence number, at most 4 times,
+ * each noted on stderr.
+ */
 static void *call(const struct endpoint_pair *p, void *request, int64_t *seq_field_and_guid_base)
 {
   uint64_t *guid = (uint64_t *) seq_field_and_guid_base;
   int64_t *seq = seq_field_and_guid_base + 1;
   *guid = p->guid;
-  *seq = ++next_seq;
-  check(dds_write(p->writer, request), "dds_write");
-  dds_time_t deadline = dds_time() + DDS_SECS(5);
-  while (dds_time() < deadline) {
-    dds_waitset_wait(p->waitset, NULL, 0, DDS_MSECS(100));
-    void *samples[1] = {NULL};
-    dds_sample_info_t info;
-    while (dds_take(p->reader, samples, &info, 1, 1) == 1) {
-      const uint64_t *rguid = samples[0];
-      const int64_t *rseq = (const int64_t *) samples[0] + 1;
-      if (info.valid_data && *rguid == p->guid && *rseq == *seq)
-        return samples[0]; /* caller returns the loan */
-      if (info.valid_data && *rguid != p->guid)
-        foreign++;
-      dds_return_loan(p->reader, samples, 1);
-      samples[0] = NULL;
+  for (int attempt = 0; attempt < 5; attempt++) {
+    *seq = ++next_seq;
+    if (attempt > 0)
+      fprintf(stderr, "service_peer: no reply in 2 s, request written again as %" PRId64 "\n", *seq);
+    check(dds_write(p->writer, request), "dds_write");
+    dds_time_t deadline = dds_time() + DDS_SECS(2);
+    while (dds_time() < deadline) {
+      dds_waitset_wait(p->waitset, NULL, 0, DDS_MSECS(100));
+      void *samples[1] = {NULL};
+      dds_sample_info_t info;
+      while (dds_take(p->reader, samples, &info, 1, 1) == 1) {
+        const uint64_t *rguid = samples[0];
+        const int64_t *rseq = (const int64_t *) samples[0] + 1;
+        if (info.valid_data && *rguid == p->guid && *rseq == *seq)
+          return samples[0]; /* caller returns the loan */
+        if (info.valid_data && *rguid != p->guid)
+          foreign++;
+        dds_return_loan(p->reader, samples, 1);
+        samples[0] = NULL;
+      }
     }
   }
-  fprintf(stderr, "service_peer: no reply to request %" PRId64 " (replies to other clients seen: %ld)\n", *seq, foreign);
+  fprintf(stderr, "service_peer: no reply to request %" PRId64 " after 5 writes (replies to other clients seen: %ld)\n",
+          *seq, foreign);
   exit(5);
 }
 

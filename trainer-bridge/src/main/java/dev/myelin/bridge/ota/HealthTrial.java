@@ -1,9 +1,11 @@
 package dev.myelin.bridge.ota;
 
 /**
- * One candidate on trial: switched in at {@link #started}, then judged on the counters since the switch.
- * It fails on the first safety intervention, NaN action or deadline miss; it passes once the health check's
- * duration has passed and the candidate ran at least the minimum number of ticks. Agent thread only.
+ * One candidate on trial: switched in at {@link #started}, then judged on the counters since the switch,
+ * first once it has run for a whole poll interval (so a verdict never rests on a tick or two read at an
+ * arbitrary phase of the poll, and a rollback report shows every kind of problem those ticks had). It fails
+ * on the first safety intervention, NaN action or deadline miss; it passes once the health check's duration
+ * has passed and the candidate ran at least the minimum number of ticks. Agent thread only.
  */
 final class HealthTrial {
 
@@ -38,7 +40,10 @@ final class HealthTrial {
         return baseline == null ? HealthCounters.ZERO : now.since(baseline);
     }
 
-    Verdict judge(HealthCounters delta, long minTicks) {
+    Verdict judge(HealthCounters delta, long minTicks, long pollNanos) {
+        if (System.nanoTime() - startNanos < pollNanos) {
+            return Verdict.WAIT;
+        }
         if (!delta.clean()) {
             return Verdict.ROLL_BACK;
         }

@@ -611,7 +611,7 @@ public final class OtaAgent implements AutoCloseable {
             return;
         }
         HealthCounters delta = t.since(ctx.host.health());
-        switch (t.judge(delta, ctx.minHealthTicks)) {
+        switch (t.judge(delta, ctx.minHealthTicks, ctx.healthPoll.toNanos())) {
             case ROLL_BACK -> rollbackTrial("health check failed: " + delta.problems(), delta);
             case COMMIT -> commit(t, delta);
             case WAIT -> { }
