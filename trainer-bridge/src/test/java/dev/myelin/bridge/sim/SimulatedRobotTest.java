@@ -36,8 +36,37 @@ class SimulatedRobotTest {
         return n;
     }
 
+    /**
+     * Measured in a JVM of its own, as a robot process runs: in the shared test JVM, code the JIT compiled earlier
+     * for other tests' engines and kernel shapes would be measured instead.
+     */
     @Test
     void tickAllocatesNothingWhileRecordingExperience() throws Exception {
+        String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(javaBinary, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
+                "-cp", cp, SimulatedRobotTest.class.getName(), tmp.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the measuring process ends");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("bytes allocated per 20k ticks: "), out);
+    }
+
+    /** Runs the tick allocation measurement in the folder {@code args[0]}; exits 1 when it fails. */
+    public static void main(String[] args) throws Exception {
+        SimulatedRobotTest t = new SimulatedRobotTest();
+        t.tmp = Path.of(args[0]);
+        dev.myelin.policy.engine.InferenceEngines.warmKernels(); // as a robot process's policy host does first
+        try {
+            t.measureTickAllocation();
+        } catch (AssertionError e) {
+            System.out.println(e.getMessage());
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private void measureTickAllocation() throws Exception {
         try (ExperienceOutbox outbox = ExperienceOutbox.open(tmp, "r1", new ExperienceOutbox.Options().maxSegments(8));
              SimulatedRobot r = new SimulatedRobot("r1", new SimulatedRobot.Options().recorder(outbox).episodeTicks(500), null)) {
             outbox.maintain();
@@ -51,6 +80,7 @@ class SimulatedRobotTest {
                 ticks(r, 20_000);
                 rounds.add(mx.getCurrentThreadAllocatedBytes() - before);
             }
+            System.out.println("bytes allocated per 20k ticks: " + rounds);
             assertEquals(0L, rounds.get(rounds.size() - 1), "bytes allocated per 20k ticks: " + rounds);
             assertEquals(0, outbox.dropped());
             assertTrue(outbox.recorded() >= 50_000);
