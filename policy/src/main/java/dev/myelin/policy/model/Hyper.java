@@ -23,12 +23,16 @@ final class Hyper {
 
     int positiveInt(String key) {
         Object v = get(key);
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() <= 0
-                || n.doubleValue() > 1 << 20) {
+        // Judged on the value itself: intValue() of a large negative long wraps to a positive int.
+        if (!(v instanceof Number n) || !isIntegerIn(n.doubleValue(), 1, 1 << 20)) {
             throw new IllegalArgumentException(family + ": hyperparameter '" + key
                     + "' must be a positive integer (at most 2^20), got " + v);
         }
-        return n.intValue();
+        return (int) n.doubleValue();
+    }
+
+    private static boolean isIntegerIn(double d, double lo, double hi) {
+        return d >= lo && d <= hi && d == Math.rint(d);
     }
 
     float finite(String key) {
@@ -52,11 +56,11 @@ final class Hyper {
         int[] out = new int[list.size()];
         for (int i = 0; i < out.length; i++) {
             Object e = list.get(i);
-            if (!(e instanceof Number n) || n.intValue() <= 0 || n.doubleValue() != n.intValue() || n.intValue() > 1 << 20) {
+            if (!(e instanceof Number n) || !isIntegerIn(n.doubleValue(), 1, 1 << 20)) {
                 throw new IllegalArgumentException(family + ": hyperparameter '" + key + "'[" + i
                         + "] must be a positive integer, got " + e);
             }
-            out[i] = n.intValue();
+            out[i] = (int) n.doubleValue();
         }
         return out;
     }
