@@ -44,12 +44,8 @@ final class RobotChild {
      */
     static RobotChild launch(List<String> jvmOptions, String brokerUri, String robot, String fleet, Path state, Path keyFile,
                              Path factory, String haltAt) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", cp, RobotProcess.class.getName(), brokerUri, robot, fleet, state.toString(),
-                keyFile.toString(), factory.toString(), haltAt));
+        List<String> cmd = dev.myelin.bridge.ChildJvm.command(jvmOptions, RobotProcess.class.getName(), List.of(brokerUri,
+                robot, fleet, state.toString(), keyFile.toString(), factory.toString(), haltAt));
         return new RobotChild(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 

@@ -42,10 +42,8 @@ class SimulatedRobotTest {
      */
     @Test
     void tickAllocatesNothingWhileRecordingExperience() throws Exception {
-        String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(javaBinary, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-cp", cp, SimulatedRobotTest.class.getName(), tmp.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(dev.myelin.bridge.ChildJvm.command(List.of("--add-modules", "jdk.incubator.vector"),
+                SimulatedRobotTest.class.getName(), List.of(tmp.toString()))).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the measuring process ends");
         assertEquals(0, p.exitValue(), out);
