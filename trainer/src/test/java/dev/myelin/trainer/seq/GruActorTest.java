@@ -125,25 +125,6 @@ class GruActorTest {
     }
 
     @Test
-    void stepperAllocatesNothingAfterWarmUp() {
-        GruActor a = (GruActor) GruActor.create(3, 2, Map.of("hidden", List.of(32, 32)), 1);
-        int lanes = 4;
-        SequenceActor.Stepper st = a.stepper(lanes);
-        float[] o = GrsnActorTest.gaussian(new SplittableRandom(1), lanes * 3, 1.0);
-        float[] pa = new float[lanes * 2];
-        float[] pr = new float[lanes];
-        float[] out = new float[lanes * 2];
-        int[] i = {0};
-        long allocated = GrsnActorTest.steadyStateAllocation(() -> {
-            st.step(o, pa, pr, out);
-            if (i[0]++ % 100 == 0) {
-                st.reset(i[0] % lanes);
-            }
-        }, 20000, 2000);
-        assertEquals(0, allocated, "2000 steps allocated " + allocated + " bytes");
-    }
-
-    @Test
     void tanhMatchesTheLibraryToFloatPrecision() {
         for (int k = -200000; k <= 200000; k++) {
             float x = k * 1e-4f;

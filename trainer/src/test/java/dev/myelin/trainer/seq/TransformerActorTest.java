@@ -1,6 +1,5 @@
 package dev.myelin.trainer.seq;
 
-import com.sun.management.ThreadMXBean;
 import dev.myelin.policy.engine.InferenceEngine;
 import dev.myelin.policy.engine.InferenceEngines;
 import dev.myelin.policy.model.Channel;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The transformer actor's stepper, its training forward pass and the robot's engines agree step by step. */
 class TransformerActorTest {
-    private static final ThreadMXBean MX = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final Map<String, Object> SMALL = Map.of("window", 6, "model_dim", 16, "mlp_dim", 24,
             "population", 5, "timesteps", 4);
 
@@ -222,72 +219,6 @@ class TransformerActorTest {
             assertEquals(base[2 * t], changed[2 * t], "decision " + t + " sees only the last " + k + " tokens");
             assertEquals(base[2 * t + 1], changed[2 * t + 1]);
         }
-    }
-
-    @Test
-    void stepAndTrainingPassesAllocateNothingAfterWarmUp() {
-        TransformerActor actor = actor(5);
-        int lanes = 4;
-        SequenceActor.Stepper stepper = actor.stepper(lanes);
-        float[] o = new float[lanes * 4];
-        float[] pa = new float[lanes * 2];
-        float[] pr = new float[lanes];
-        float[] out = new float[lanes * 2];
-        SplittableRandom r = new SplittableRandom(7);
-        int batch = 4;
-        int steps = 10;
-        float[] so = new float[batch * steps * 4];
-        float[] sa = new float[batch * steps * 2];
-        float[] sr = new float[batch * steps];
-        float[] g = new float[batch * steps * 2];
-        for (int i = 0; i < so.length; i++) {
-            so[i] = (float) r.nextGaussian();
-        }
-        for (int i = 0; i < g.length; i++) {
-            g[i] = (float) r.nextGaussian();
-        }
-        Runnable work = () -> {
-            for (int i = 0; i < o.length; i++) {
-                o[i] = so[i];
-            }
-            stepper.step(o, pa, pr, out);
-            System.arraycopy(out, 0, pa, 0, pa.length);
-        };
-        for (int i = 0; i < 2000; i++) {
-            work.run();
-            if (i % 50 == 0) {
-                stepper.reset(i % lanes);
-            }
-        }
-        Runnable train = () -> {
-            for (int i = 0; i < 20; i++) {
-                actor.forward(so, sa, sr, batch, steps);
-                actor.backward(g);
-                actor.refreshWeights();
-            }
-        };
-        for (int i = 0; i < 5; i++) {
-            train.run();
-        }
-        // the JIT compiles on background threads: the steady state is reached within a few rounds, and from
-        // then on nothing is allocated
-        long stepping = -1;
-        long training = -1;
-        for (int round = 0; round < 10 && (stepping != 0 || training != 0); round++) {
-            long before = MX.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 1000; i++) {
-                work.run();
-                if (i % 50 == 0) {
-                    stepper.reset(i % lanes);
-                }
-            }
-            stepping = MX.getCurrentThreadAllocatedBytes() - before;
-            before = MX.getCurrentThreadAllocatedBytes();
-            train.run();
-            training = MX.getCurrentThreadAllocatedBytes() - before;
-        }
-        assertEquals(0, stepping, "1000 stepper steps allocated " + stepping + " bytes");
-        assertEquals(0, training, "20 forward/backward passes allocated " + training + " bytes");
     }
 
     @Test
