@@ -97,11 +97,7 @@ class EngineActorTest {
      */
     @Test
     void decidingAllocatesNothing() throws java.io.IOException, InterruptedException {
-        Process p = new ProcessBuilder(dev.myelin.trainer.run.ChildJvm.command(EngineActorTest.class.getName(), List.of()))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the measuring process ends");
-        assertEquals(0, p.exitValue(), out);
+        String out = dev.myelin.trainer.run.ChildJvm.output(EngineActorTest.class, List.of());
         assertTrue(out.contains("bytes over 20 000 decisions of 4 agents"), out);
     }
 

@@ -9,11 +9,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,11 +25,7 @@ class AllocationTest {
     @ParameterizedTest
     @CsvSource({"td3,1", "sac,1", "td3,2", "sac,2"})
     void steadyStateTrainingStepsAllocateNothing(String algorithm, int threads) throws Exception {
-        Process p = new ProcessBuilder(ChildJvm.command(AllocationTest.class.getName(),
-                List.of(algorithm, Integer.toString(threads)))).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the measuring process ends");
-        assertEquals(0, p.exitValue(), out);
+        String out = ChildJvm.output(AllocationTest.class, List.of(algorithm, Integer.toString(threads)));
         assertTrue(out.contains(algorithm + " on " + threads + " thread(s): ok"), out);
     }
 

@@ -1,9 +1,15 @@
 package dev.myelin.trainer.run;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Starts training processes the way ./myelin and mpirun do: a separate JVM on the test class path. */
 public final class ChildJvm {
@@ -31,6 +37,18 @@ public final class ChildJvm {
         cmd.add(main);
         cmd.addAll(args);
         return cmd;
+    }
+
+    /**
+     * Runs {@code main} with {@code args} in a JVM of its own and returns what it printed (standard output and
+     * error together); fails the calling test when it does not end within two minutes or exits other than 0.
+     */
+    public static String output(Class<?> main, List<String> args) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command(main.getName(), args)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), main.getSimpleName() + " ends: " + out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 
     static ProcessBuilder trainer(List<String> args, File log) {

@@ -6,15 +6,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,12 +27,7 @@ class SequenceActorAllocationTest {
 
     @Test
     void steppersAndTrainingPassesAllocateNothingInAProcessOfTheirOwn() throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(SequenceActorAllocationTest.class.getName(), List.of()));
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the measuring process ends");
-        assertEquals(0, p.exitValue(), out);
+        String out = ChildJvm.output(SequenceActorAllocationTest.class, List.of());
         for (String run : RUNS) {
             assertTrue(out.contains(run + ": ok"), run + " measured: " + out);
         }

@@ -7,12 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,12 +22,7 @@ class SequenceHotPathAllocationTest {
 
     @Test
     void steppersAndUpdatesAllocateNothingInATrainerProcess() throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(SequenceHotPathAllocationTest.class.getName(), List.of()));
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the measuring process ends");
-        assertEquals(0, p.exitValue(), out);
+        String out = ChildJvm.output(SequenceHotPathAllocationTest.class, List.of());
         for (String run : new String[] {"mlp/td3", "popsan/td3", "mlp/sac", "popsan/sac"}) {
             assertTrue(out.contains(run + ": ok"), run + " measured: " + out);
         }
