@@ -3,6 +3,7 @@ package dev.myelin.trainer.run;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,14 +42,25 @@ public final class ChildJvm {
 
     /**
      * Runs {@code main} with {@code args} in a JVM of its own and returns what it printed (standard output and
-     * error together); fails the calling test when it does not end within two minutes or exits other than 0.
+     * error together); fails the calling test when it does not end within two minutes (it is then killed) or exits
+     * other than 0.
      */
     public static String output(Class<?> main, List<String> args) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command(main.getName(), args)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), main.getSimpleName() + " ends: " + out);
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        Path log = Files.createTempFile(main.getSimpleName(), ".log");
+        try {
+            Process p = new ProcessBuilder(command(main.getName(), args)).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly().waitFor();
+            }
+            String out = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+            assertTrue(ended, main.getSimpleName() + " did not end within 120 s: " + out);
+            assertEquals(0, p.exitValue(), out);
+            return out;
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 
     static ProcessBuilder trainer(List<String> args, File log) {
