@@ -95,7 +95,7 @@ public final class TrainSequenceCommand implements Callable<Integer> {
     }
 
     private static int finish(SequenceTrainingRun run) throws java.io.IOException {
-        SequenceTrainingRun.Result r = run.progress(System.out).run();
+        SequenceTrainingRun.Result r = run.progress(System.out, System.console() != null).run();
         System.out.printf(Locale.ROOT, "done: %d steps, %d updates, eval return %.1f +- %.1f, %.0f s%n", r.steps(),
                 r.updates(), r.evalReturn(), r.evalReturnStd(), r.seconds());
         return 0;

@@ -1,18 +1,13 @@
 package dev.myelin.trainer.run;
 
 import dev.myelin.sim.Actor;
-import dev.myelin.sim.BoxSpace;
-import dev.myelin.sim.Evaluation;
-import dev.myelin.sim.Tasks;
-import dev.myelin.sim.VectorEnv;
+import dev.myelin.sim.Env;
 import dev.myelin.trainer.mpi.Communicator;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.rl.Learner;
 import dev.myelin.trainer.rl.ReplayBuffer;
-import dev.myelin.trainer.rl.RunningNormalizer;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -22,13 +17,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One training run: every rank steps its own vectorised environments, keeps its own replay buffer and
- * random streams, and takes part in the same gradient updates (gradients summed over ranks); rank 0
- * evaluates, logs ({@code metrics.csv}, learning-curve PNG, progress line) and checkpoints.
+ * A feed-forward training run (PopSAN or MLP actor, TD3 or SAC) on {@link OffPolicyRun}'s loop: every rank steps
+ * its own vectorised environments, keeps its own replay buffer and random streams, and takes part in the same
+ * gradient updates (gradients summed over ranks); rank 0 evaluates, logs ({@code metrics.csv}, learning-curve
+ * PNG, progress line) and writes the checkpoint every {@code checkpoint_every} steps.
  *
  * <p>The loop follows PopSAN/Spinning Up: uniform random actions for {@code start_steps}, then the
  * actor plus exploration; every {@code update_every} steps the observation statistics are merged over
- * ranks and, after {@code update_after}, {@code update_every} updates are made.
+ * ranks and, after {@code update_after}, {@code update_every} updates are made, each on a batch of
+ * transitions (optionally part real robot experience).
  *
  * <p>Checkpoints hold the networks, optimizer and loss-scaler state, observation statistics, every
  * rank's random streams and every action each rank has sent to its environments. Resuming rebuilds each
@@ -38,83 +35,28 @@ import java.util.Map;
  * <p>Run directory: {@code config.yaml}, {@code checkpoint.bin}, {@code metrics.csv}, {@code curve.png}.
  * Driven by one thread per rank.
  */
-public final class TrainingRun implements AutoCloseable {
-    public static final String CHECKPOINT = "checkpoint.bin";
-
-    private final TrainConfig config;
-    private final Path dir;
-    private final Communicator comm;
-    private final VectorEnv venv;
-    private final int agents;
-    private final int obs;
-    private final int act;
-    private final float[] center;
-    private final float[] half;
+public final class TrainingRun extends OffPolicyRun<TrainConfig> {
     private final Learner learner;
-    private final RunningNormalizer normalizer;
     private final ReplayBuffer replay;
     private final ReplayBuffer.Batch batch;
     private ReplayBuffer real;
     private int realRows;
     private final RandomStream sampleRng;
     private final RandomStream exploreRng;
-    private final ActionLog actionLog;
-    private final float[] obsRaw;
-    private final float[] obsNorm;
-    private final float[] u;
-    private final float[] envAction;
-    private final double[] episodeReturn;
-    private final RecentReturns recent = new RecentReturns();
-    private long step;
-    private double lastEval = Double.NaN;
-    private double lastEvalStd = Double.NaN;
-    private double lastEvalSuccess = Double.NaN;
-    private PrintStream progressOut;
-    private boolean progressTerminal;
-    private final long startNanos = System.nanoTime();
-    private long resumedAt;
-    private long phaseStartNanos;
-    private long phaseStartStep;
-    private long phaseEndNanos;
-    private long phaseEndStep;
 
     private TrainingRun(TrainConfig config, Path dir, Communicator comm) {
-        if (config.updateEvery % config.envs != 0) {
-            throw new IllegalArgumentException("update_every (" + config.updateEvery + ") must be a multiple of envs ("
-                    + config.envs + ")");
-        }
+        super(config, dir, comm, false);
         if (config.steps % config.updateEvery != 0) {
+            venv.close();
             throw new IllegalArgumentException("steps (" + config.steps + ") must be a multiple of update_every ("
                     + config.updateEvery + ")");
         }
-        this.config = config;
-        this.dir = dir;
-        this.comm = comm;
-        venv = Tasks.vector(config.taskSpec(), config.envs, config.envThreads);
         try {
-            agents = venv.agents();
-            obs = venv.observationSpace().size();
-            act = venv.actionSpace().size();
-            center = new float[act];
-            half = new float[act];
-            try {
-                TrainedPolicy.actionRanges(venv.actionSpace(), center, half);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("task " + config.task + ": " + e.getMessage(), e);
-            }
             learner = Learner.create(config, comm, obs, act, agents, config.seed);
-            normalizer = new RunningNormalizer(obs, config.observationClip, config.normalizeObservations);
             replay = new ReplayBuffer(config.replaySize, obs, act);
             batch = new ReplayBuffer.Batch(config.batchSize, obs, act);
             sampleRng = new RandomStream(mix(config.seed, comm.rank(), 0x73616D706CL));
             exploreRng = new RandomStream(mix(config.seed, comm.rank(), 0x6578706CL));
-            actionLog = new ActionLog(agents * act, ActionLog.capacity((config.steps + config.envs - 1) / config.envs,
-                    agents * act));
-            obsRaw = new float[agents * obs];
-            obsNorm = new float[agents * obs];
-            u = new float[agents * act];
-            envAction = new float[agents * act];
-            episodeReturn = new double[agents];
         } catch (RuntimeException e) {
             venv.close();
             throw e;
@@ -140,8 +82,7 @@ public final class TrainingRun implements AutoCloseable {
         }
         comm.barrier();
         TrainingRun run = new TrainingRun(config, dir, comm);
-        run.venv.reset(envSeed(config.seed, comm.rank()));
-        System.arraycopy(run.venv.observations(), 0, run.obsRaw, 0, run.obsRaw.length);
+        run.resetWorlds();
         return run;
     }
 
@@ -249,73 +190,13 @@ public final class TrainingRun implements AutoCloseable {
         return ck.headerMap("config");
     }
 
-    /** Where progress lines go (rank 0 only); {@code terminal} redraws one line in place. */
-    public TrainingRun progress(PrintStream out, boolean terminal) {
-        this.progressOut = out;
-        this.progressTerminal = terminal;
-        return this;
+    @Override
+    protected long environmentSeed() {
+        return envSeed(config.seed, comm.rank());
     }
 
-    /** Trains until {@code steps}; returns the final evaluation (rank 0; NaN elsewhere). */
-    public Result run() throws IOException {
-        TrainingProgress bar = comm.isRoot() && progressOut != null
-                ? new TrainingProgress(progressOut, config.steps, step, progressTerminal, 10) : null;
-        try (MetricsLog metrics = comm.isRoot() ? new MetricsLog(dir.resolve("metrics.csv"), step == 0 ? -1 : step) : null) {
-            while (step < config.steps) {
-                collect();
-                if (step % config.updateEvery == 0) {
-                    normalizer.sync(comm);
-                    if (step >= config.updateAfter) {
-                        // throughput is timed from a quarter into the update period: the first quarter warms up
-                        // (JIT compilation competes with the ranks for the cores)
-                        if (phaseStartNanos == 0 && step >= config.updateAfter + (config.steps - config.updateAfter) / 4) {
-                            phaseStartNanos = System.nanoTime();
-                            phaseStartStep = step;
-                        }
-                        for (int j = 0; j < config.updateEvery; j++) {
-                            replay.sample(batch, 0, batch.size - realRows, sampleRng, normalizer);
-                            if (realRows > 0) {
-                                real.sample(batch, batch.size - realRows, realRows, sampleRng, normalizer);
-                            }
-                            learner.update(batch);
-                        }
-                        phaseEndNanos = System.nanoTime();
-                        phaseEndStep = step;
-                    }
-                    boolean last = step >= config.steps;
-                    if (comm.isRoot() && (step % config.evalEvery == 0 || last)) {
-                        evaluate();
-                        logRow(metrics);
-                        writeCurve();
-                    }
-                    if (step % config.checkpointEvery == 0 || last) {
-                        checkpoint();
-                    }
-                    if (bar != null) {
-                        bar.update(step, recent.mean(), lastEval);
-                    }
-                }
-            }
-        } finally {
-            if (bar != null) {
-                bar.close();
-            }
-        }
-        double rate = phaseEndNanos > phaseStartNanos
-                ? (phaseEndStep - phaseStartStep) / ((phaseEndNanos - phaseStartNanos) * 1e-9) : Double.NaN;
-        return new Result(step, learner.updates(), lastEval, lastEvalStd, lastEvalSuccess, elapsedSeconds(), rate);
-    }
-
-    /**
-     * The outcome of a run; {@code stepsPerSecondWithUpdates} is this rank's environment steps per wall
-     * second over the last three quarters of the update period (collection and updates, without evaluations).
-     */
-    public record Result(long steps, long updates, double evalReturn, double evalReturnStd, double evalSuccess,
-                         double seconds, double stepsPerSecondWithUpdates) {
-    }
-
-    /** One vector step: act, step, store. */
-    private void collect() {
+    @Override
+    protected void chooseActions() {
         if (step < config.startSteps) {
             for (int i = 0; i < u.length; i++) {
                 u[i] = (float) (2 * exploreRng.nextDouble() - 1);
@@ -329,40 +210,36 @@ public final class TrainingRun implements AutoCloseable {
         for (int a = 0; a < agents; a++) {
             normalizer.observe(obsRaw, a * obs);
         }
-        actionLog.append(u);
-        advance();
     }
 
-    /** Sends {@link #u} to the environments and stores the transitions (also used by the replay on resume). */
-    private void advance() {
+    /** One transition per agent. */
+    @Override
+    protected void store(float[] next, float[] fin, float[] rewards, boolean[] terminated, boolean[] ended) {
         for (int a = 0; a < agents; a++) {
-            for (int j = 0; j < act; j++) {
-                int i = a * act + j;
-                envAction[i] = center[j] + half[j] * u[i];
-            }
+            replay.add(obsRaw, a * obs, u, a * act, rewards[a], ended[a] ? fin : next, a * obs, terminated[a]);
         }
-        venv.step(envAction);
-        float[] next = venv.observations();
-        float[] fin = venv.finalObservations();
-        float[] rewards = venv.rewards();
-        boolean[] term = venv.terminated();
-        boolean[] trunc = venv.truncated();
-        for (int a = 0; a < agents; a++) {
-            boolean ended = term[a] || trunc[a];
-            replay.add(obsRaw, a * obs, u, a * act, rewards[a], ended ? fin : next, a * obs, term[a]);
-            episodeReturn[a] += rewards[a];
-            if (ended) {
-                recent.add(episodeReturn[a]);
-                episodeReturn[a] = 0;
-            }
-        }
-        System.arraycopy(next, 0, obsRaw, 0, obsRaw.length);
-        step += config.envs;
     }
 
-    /** Deterministic episodes of the current policy on fixed seeds (the same episodes every time). */
-    public Evaluation.Summary evaluate(int episodes) {
-        return config.evaluate(env -> policyActor(), episodes);
+    /** {@code update_every} updates, each on a batch of transitions ({@link #realRowsPerBatch()} of them real). */
+    @Override
+    protected void updatePhase() {
+        for (int j = 0; j < config.updateEvery; j++) {
+            replay.sample(batch, 0, batch.size - realRows, sampleRng, normalizer);
+            if (realRows > 0) {
+                real.sample(batch, batch.size - realRows, realRows, sampleRng, normalizer);
+            }
+            learner.update(batch);
+        }
+    }
+
+    @Override
+    protected boolean checkpointDue(boolean evaluated, boolean last) {
+        return step % config.checkpointEvery == 0 || last;
+    }
+
+    @Override
+    protected Actor evaluationActor(Env env) {
+        return policyActor();
     }
 
     /** The current policy as the simulator's {@link Actor}: normalise, spiking actor, action range. */
@@ -383,36 +260,29 @@ public final class TrainingRun implements AutoCloseable {
         };
     }
 
-    private void evaluate() {
-        Evaluation.Summary s = evaluate(config.evalEpisodes);
-        lastEval = s.meanReturn();
-        lastEvalStd = s.stdReturn();
-        lastEvalSuccess = s.successRate();
+    @Override
+    protected List<String> metricsColumns() {
+        return MetricsLog.COLUMNS;
     }
 
-    private void logRow(MetricsLog metrics) {
-        double wall = elapsedSeconds();
-        metrics.row(step, step * comm.size(), learner.updates(), wall, (step - resumedAt) / Math.max(wall, 1e-9),
+    @Override
+    protected Object[] metricsRow() {
+        double wall = seconds();
+        return new Object[] {step, step * comm.size(), learner.updates(), wall, (step - resumedAt) / Math.max(wall, 1e-9),
                 recent.mean(), recent.episodes(), lastEval, lastEvalStd, lastEvalSuccess, learner.lastCriticLoss(),
                 learner.lastActorLoss(), learner.lastMeanQ(), (double) learner.actorScaler().scale(),
-                (double) learner.criticScaler().scale(), learner.actorScaler().skipped() + learner.criticScaler().skipped());
+                (double) learner.criticScaler().scale(), learner.actorScaler().skipped() + learner.criticScaler().skipped()};
     }
 
-    private void writeCurve() {
-        try {
-            LearningCurve.write(dir.resolve("curve.png"), config.task + " " + config.algorithm + " (" + config.precision.name()
-                    .toLowerCase(java.util.Locale.ROOT) + ", " + comm.size() + " rank" + (comm.size() > 1 ? "s" : "") + ")",
-                    List.of(LearningCurve.fromRun(dir, "eval return")));
-        } catch (IOException e) {
-            // the curve is a convenience; training goes on without it
-            if (progressOut != null) {
-                progressOut.println("could not draw curve.png: " + e.getMessage());
-            }
-        }
+    @Override
+    protected String curveTitle() {
+        return config.task + " " + config.algorithm + " (" + config.precision.name().toLowerCase(java.util.Locale.ROOT)
+                + ", " + comm.size() + " rank" + (comm.size() > 1 ? "s" : "") + ")";
     }
 
-    private double elapsedSeconds() {
-        return (System.nanoTime() - startNanos) * 1e-9;
+    @Override
+    protected long updates() {
+        return learner.updates();
     }
 
     // ---- checkpoints ----
@@ -495,69 +365,27 @@ public final class TrainingRun implements AutoCloseable {
             }
         }
         int n = (int) b.getLong();
-        if (n != savedStep / config.envs * agents * act) {
-            throw new IOException("checkpoint action log holds " + n + " values, expected "
-                    + savedStep / config.envs * agents * act + " for step " + savedStep);
+        if (n < 0 || n > b.remaining() / 4) {
+            throw new IOException("checkpoint action log of rank " + comm.rank() + " claims " + n + " values, its entry holds "
+                    + b.remaining() / 4);
         }
         float[] log = new float[n];
         b.asFloatBuffer().get(log);
         // Rebuild environments and replay buffer: same seed, same actions, same transitions.
-        venv.reset(envSeed(config.seed, comm.rank()));
-        System.arraycopy(venv.observations(), 0, obsRaw, 0, obsRaw.length);
-        actionLog.replay(log, u, this::advance);
-        if (step != savedStep) {
-            throw new IOException("replaying the action log reached step " + step + ", checkpoint says " + savedStep);
-        }
+        replayActionLog(log, savedStep);
         sampleRng.restore(streams[0]);
         exploreRng.restore(streams[1]);
         learner.restoreRankState(streams[2]);
-        Object ev = ck.header().get("eval_return");
-        lastEval = ev instanceof Number x ? x.doubleValue() : Double.NaN;
-        resumedAt = step;
+        restoreEvaluation(ck);
     }
 
     public Learner learner() {
         return learner;
     }
 
-    public RunningNormalizer normalizer() {
-        return normalizer;
-    }
-
-    public TrainConfig config() {
-        return config;
-    }
-
-    public long step() {
-        return step;
-    }
-
-    public Path directory() {
-        return dir;
-    }
-
-    /** Channel names, units and ranges of the task's observation and action spaces. */
-    public BoxSpace observationSpace() {
-        return venv.observationSpace();
-    }
-
-    public BoxSpace actionSpace() {
-        return venv.actionSpace();
-    }
-
     @Override
     public void close() {
         learner.close();
-        venv.close();
-    }
-
-    /** For export: the evaluation summary of the last evaluation. */
-    public double lastEvaluation() {
-        return lastEval;
-    }
-
-    /** Settings as saved (for provenance). */
-    public Map<String, Object> settings() {
-        return config.settings();
+        super.close();
     }
 }

@@ -1,22 +1,14 @@
 package dev.myelin.trainer.seq;
 
-import dev.myelin.sim.BoxSpace;
-import dev.myelin.sim.Evaluation;
-import dev.myelin.sim.Tasks;
-import dev.myelin.sim.VectorEnv;
+import dev.myelin.sim.Actor;
+import dev.myelin.sim.Env;
 import dev.myelin.trainer.mpi.Communicator;
 import dev.myelin.trainer.nn.RandomStream;
-import dev.myelin.trainer.rl.RunningNormalizer;
-import dev.myelin.trainer.run.ActionLog;
 import dev.myelin.trainer.run.CheckpointFile;
-import dev.myelin.trainer.run.LearningCurve;
-import dev.myelin.trainer.run.MetricsLog;
-import dev.myelin.trainer.run.RecentReturns;
+import dev.myelin.trainer.run.OffPolicyRun;
 import dev.myelin.trainer.run.Settings;
-import dev.myelin.trainer.run.TrainedPolicy;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,7 +17,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One sequence-training run on one process: vectorised worlds step together, every agent is one lane of
+ * A sequence-training run on one process, on {@link OffPolicyRun}'s loop: vectorised worlds step together, every agent is one lane of
  * the actor's {@link SequenceActor.Stepper} (reset only when its world starts an episode), experience
  * goes into a {@link SequenceReplay} lane per world, and the configured {@link SequenceLearner} (recurrent
  * TD3 or SAC) updates on sampled windows. Uniform random actions for {@code start_steps}, then the actor
@@ -38,85 +30,40 @@ import java.util.Set;
  * (written after every evaluation; {@link #resume} continues a run exactly, {@link SequenceExport} writes
  * its actor as a bundle). Driven by one thread.
  */
-public final class SequenceTrainingRun implements AutoCloseable {
-    public static final String CHECKPOINT = "checkpoint.bin";
+public final class SequenceTrainingRun extends OffPolicyRun<SequenceConfig> {
     static final String FORMAT = "myelin-sequence-checkpoint";
     /** Overrides a resumed run may take. */
     public static final Set<String> RESUMABLE_OVERRIDES = Set.of("steps", "eval_every", "eval_episodes");
     static final List<String> COLUMNS = List.of("step", "total_steps", "updates", "wall_s", "train_return", "episodes",
             "eval_return", "eval_return_std", "critic_loss", "actor_loss", "mean_q");
 
-    private final SequenceConfig config;
-    private final Path dir;
-    private final VectorEnv venv;
-    private final int worlds;
-    private final int perWorld;
-    private final int agents;
-    private final int obs;
-    private final int act;
-    private final float[] center;
-    private final float[] half;
     private final SequenceActor actor;
     private final SequenceActor.Stepper stepper;
     private final SequenceLearner learner;
-    private final RunningNormalizer normalizer;
     private final SequenceReplay replay;
     private final SequenceReplay.Batch batch;
     private final RandomStream sampleRng;
     private final RandomStream exploreRng;
-    private final Communicator comm = Communicator.single();
-    private final float[] obsRaw;
-    private final float[] obsNorm;
     private final float[] prevA;
     private final float[] prevR;
-    private final float[] u;
-    private final float[] envAction;
     private final float[] nextObs;
     private final float[] rewards;
-    private final boolean[] ended;
-    private final double[] episodeReturn;
-    private final ActionLog actionLog;
-    private final RecentReturns recent = new RecentReturns();
-    private long step;
-    private double lastEval = Double.NaN;
-    private double lastEvalStd = Double.NaN;
-    private boolean resumed;
-    private PrintStream progress;
-    private final long startNanos = System.nanoTime();
 
     private SequenceTrainingRun(SequenceConfig config, Path dir) {
-        this.config = config;
-        this.dir = dir;
-        venv = Tasks.vector(config.taskSpec(), config.envs, config.envThreads);
+        super(config, dir, Communicator.single(), true);
         try {
-            worlds = venv.worlds();
-            perWorld = venv.agentsPerWorld();
-            agents = venv.agents();
-            obs = venv.observationSpace().size();
-            act = venv.actionSpace().size();
-            center = new float[act];
-            half = new float[act];
-            TrainedPolicy.actionRanges(venv.actionSpace(), center, half);
             actor = SequenceActors.create(config.family, obs, act, config.actorOptions, config.seed);
             learner = config.learner(actor, perWorld);
             stepper = actor.stepper(agents);
-            normalizer = new RunningNormalizer(obs, config.observationClip, config.normalizeObservations);
             replay = new SequenceReplay(worlds, perWorld, obs, act, config.replaySize / worlds);
             batch = new SequenceReplay.Batch(config.batchSize, perWorld, obs, act, config.burnIn, config.sequenceLength,
                     config.history);
             sampleRng = new RandomStream(config.seed * 0x9E3779B97F4A7C15L + 0x73616D706CL);
             exploreRng = new RandomStream(config.seed * 0x9E3779B97F4A7C15L + 0x6578706CL);
-            obsRaw = new float[agents * obs];
-            obsNorm = new float[agents * obs];
             prevA = new float[agents * act];
             prevR = new float[agents];
-            u = new float[agents * act];
-            envAction = new float[agents * act];
             nextObs = new float[agents * obs];
             rewards = new float[agents];
-            ended = new boolean[agents];
-            episodeReturn = new double[agents];
-            actionLog = new ActionLog(agents * act, ActionLog.capacity((config.steps + worlds - 1) / worlds, agents * act));
         } catch (RuntimeException e) {
             venv.close();
             throw e;
@@ -129,8 +76,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
             config.createRun(dir, CHECKPOINT);
         }
         SequenceTrainingRun run = new SequenceTrainingRun(config, dir);
-        run.venv.reset(config.seed * 1_000_003L + 17);
-        System.arraycopy(run.venv.observations(), 0, run.obsRaw, 0, run.obsRaw.length);
+        run.resetWorlds();
         return run;
     }
 
@@ -180,18 +126,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
         copyInto(ck, "actor", actor.parameters().values());
         actor.refreshWeights();
         learner.restore(ck);
-        float[] log = ck.floats("action_log");
-        int per = agents * act;
-        if (log.length != savedStep / worlds * per) {
-            throw new IOException("checkpoint action log holds " + log.length + " values, expected "
-                    + savedStep / worlds * per + " for step " + savedStep);
-        }
-        venv.reset(config.seed * 1_000_003L + 17);
-        System.arraycopy(venv.observations(), 0, obsRaw, 0, obsRaw.length);
-        actionLog.replay(log, u, this::advance);
-        if (step != savedStep) {
-            throw new IOException("replaying the action log reached step " + step + ", the checkpoint says " + savedStep);
-        }
+        replayActionLog(ck.floats("action_log"), savedStep);
         normalizer.restore(ck.doubles("normalizer"));
         stepper.restoreState(ck.floats("stepper"));
         long[] streams = ck.longs("random_streams");
@@ -200,11 +135,7 @@ public final class SequenceTrainingRun implements AutoCloseable {
         }
         sampleRng.restore(Arrays.copyOfRange(streams, 0, 3));
         exploreRng.restore(Arrays.copyOfRange(streams, 3, 6));
-        Object ev = ck.header().get("eval_return");
-        lastEval = ev instanceof Number x ? x.doubleValue() : Double.NaN;
-        Object sd = ck.header().get("eval_return_std");
-        lastEvalStd = sd instanceof Number x ? x.doubleValue() : Double.NaN;
-        resumed = true;
+        restoreEvaluation(ck);
     }
 
     private static void copyInto(CheckpointFile ck, String name, float[] to) {
@@ -216,53 +147,14 @@ public final class SequenceTrainingRun implements AutoCloseable {
         System.arraycopy(from, 0, to, 0, to.length);
     }
 
-    /** Where a line per evaluation goes (null for none). */
-    public SequenceTrainingRun progress(PrintStream out) {
-        this.progress = out;
-        return this;
+    @Override
+    protected long environmentSeed() {
+        return config.seed * 1_000_003L + 17;
     }
 
-    /** Trains until {@code steps}; returns the last evaluation. */
-    public Result run() throws IOException {
-        try (MetricsLog metrics = dir == null ? null : new MetricsLog(dir.resolve("metrics.csv"), COLUMNS, resumed ? step : -1)) {
-            while (step < config.steps) {
-                collect();
-                if (step % config.updateEvery == 0 || step >= config.steps) {
-                    normalizer.sync(comm);
-                    if (step >= config.updateAfter) {
-                        for (int j = 0; j < config.updatesPerPeriod; j++) {
-                            replay.sample(batch, sampleRng, normalizer);
-                            learner.update(batch);
-                        }
-                    }
-                    boolean last = step >= config.steps;
-                    if (step % config.evalEvery == 0 || last) {
-                        Evaluation.Summary s = evaluate(config.evalEpisodes);
-                        lastEval = s.meanReturn();
-                        lastEvalStd = s.stdReturn();
-                        if (metrics != null) {
-                            logRow(metrics);
-                            writeCurve();
-                            checkpoint();
-                        }
-                        if (progress != null) {
-                            progress.printf(Locale.ROOT, "step %d  eval %.1f +- %.1f  train %.1f  critic %.4g  actor %.4g  %.0f s%n",
-                                    step, lastEval, lastEvalStd, recent.mean(), learner.lastCriticLoss(),
-                                    learner.lastActorLoss(), seconds());
-                        }
-                    }
-                }
-            }
-        }
-        return new Result(step, learner.updates(), lastEval, lastEvalStd, seconds());
-    }
-
-    /** The end of a run. */
-    public record Result(long steps, long updates, double evalReturn, double evalReturnStd, double seconds) {
-    }
-
-    /** One vector step: act (every lane's stepper runs, so its state follows the episode), step, store. */
-    private void collect() {
+    /** Every lane's stepper runs (its state follows the episode), then random actions or the learner's exploration. */
+    @Override
+    protected void chooseActions() {
         for (int a = 0; a < agents; a++) {
             normalizer.normalize(obsRaw, a * obs, obsNorm, a * obs);
             normalizer.observe(obsRaw, a * obs);
@@ -275,44 +167,19 @@ public final class SequenceTrainingRun implements AutoCloseable {
         } else {
             learner.explore(u, stepper.lastPreSquash(), u.length, exploreRng);
         }
-        actionLog.append(u);
-        advance();
     }
 
-    /** Sends {@link #u} to the worlds and stores the step (also how a resume replays the action log). */
-    private void advance() {
+    /** One step of every world's lane; an agent whose episode ended starts its next from zero state. */
+    @Override
+    protected void store(float[] next, float[] fin, float[] r, boolean[] terminated, boolean[] ended) {
         for (int a = 0; a < agents; a++) {
-            for (int j = 0; j < act; j++) {
-                envAction[a * act + j] = center[j] + half[j] * u[a * act + j];
-            }
-        }
-        venv.step(envAction);
-        float[] next = venv.observations();
-        float[] fin = venv.finalObservations();
-        float[] r = venv.rewards();
-        boolean[] term = venv.terminated();
-        boolean[] trunc = venv.truncated();
-        for (int a = 0; a < agents; a++) {
-            ended[a] = term[a] || trunc[a];
             System.arraycopy(ended[a] ? fin : next, a * obs, nextObs, a * obs, obs);
             rewards[a] = r[a];
         }
-        replay.add(obsRaw, prevA, prevR, u, rewards, nextObs, term, ended);
-        for (int w = 0; w < worlds; w++) {
-            double teamReturn = 0;
-            for (int k = 0; k < perWorld; k++) {
-                int a = w * perWorld + k;
-                episodeReturn[a] += rewards[a];
-                teamReturn += episodeReturn[a];
-            }
-            if (ended[w * perWorld]) {
-                recent.add(teamReturn / perWorld);
-            }
-        }
+        replay.add(obsRaw, prevA, prevR, u, rewards, nextObs, terminated, ended);
         for (int a = 0; a < agents; a++) {
             if (ended[a]) {
                 stepper.reset(a);
-                episodeReturn[a] = 0;
                 for (int j = 0; j < act; j++) {
                     prevA[a * act + j] = 0f;
                 }
@@ -322,39 +189,56 @@ public final class SequenceTrainingRun implements AutoCloseable {
                 prevR[a] = rewards[a];
             }
         }
-        System.arraycopy(next, 0, obsRaw, 0, obsRaw.length);
-        step += worlds;
     }
 
-    /** Deterministic episodes of the current actor on fixed seeds (a fresh stepper, one lane per agent). */
-    public Evaluation.Summary evaluate(int episodeCount) {
-        return config.evaluate(env -> SequencePolicy.actor(actor, normalizer, env.actionSpace(), env.agents()), episodeCount);
-    }
-
-    private double seconds() {
-        return (System.nanoTime() - startNanos) * 1e-9;
-    }
-
-    private void logRow(MetricsLog metrics) {
-        metrics.row(step, step, learner.updates(), seconds(), recent.mean(), recent.episodes(), lastEval, lastEvalStd,
-                learner.lastCriticLoss(), learner.lastActorLoss(), learner.lastMeanQ());
-    }
-
-    private void writeCurve() {
-        try {
-            LearningCurve.write(dir.resolve("curve.png"), config.task + (config.observation.isEmpty() ? "" : " " + config.observation)
-                    + " " + config.family + " (sequence " + config.algorithm.toUpperCase(Locale.ROOT) + ")", List.of(LearningCurve.fromRun(dir, "eval return")));
-        } catch (IOException | RuntimeException e) {
-            if (progress != null) {
-                progress.println("could not draw curve.png: " + e.getMessage());
-            }
+    /** {@code updates_per_period} updates, each on a batch of windows. */
+    @Override
+    protected void updatePhase() {
+        for (int j = 0; j < config.updatesPerPeriod; j++) {
+            replay.sample(batch, sampleRng, normalizer);
+            learner.update(batch);
         }
+    }
+
+    /** After every evaluation of a run that keeps files. */
+    @Override
+    protected boolean checkpointDue(boolean evaluated, boolean last) {
+        return evaluated && dir != null;
+    }
+
+    /** A fresh stepper, one lane per agent. */
+    @Override
+    protected Actor evaluationActor(Env env) {
+        return SequencePolicy.actor(actor, normalizer, env.actionSpace(), env.agents());
+    }
+
+    @Override
+    protected List<String> metricsColumns() {
+        return COLUMNS;
+    }
+
+    @Override
+    protected Object[] metricsRow() {
+        return new Object[] {step, step, learner.updates(), seconds(), recent.mean(), recent.episodes(), lastEval, lastEvalStd,
+                learner.lastCriticLoss(), learner.lastActorLoss(), learner.lastMeanQ()};
+    }
+
+    @Override
+    protected String curveTitle() {
+        return config.task + (config.observation.isEmpty() ? "" : " " + config.observation) + " " + config.family
+                + " (sequence " + config.algorithm.toUpperCase(Locale.ROOT) + ")";
+    }
+
+    @Override
+    protected long updates() {
+        return learner.updates();
     }
 
     /**
      * Writes {@code checkpoint.bin}: the actor, the learner's critics and optimizers, the observation statistics,
      * the stepper's state, the random streams, every action sent, and the configuration.
      */
+    @Override
     public void checkpoint() throws IOException {
         CheckpointFile ck = new CheckpointFile();
         ck.header().put("format", FORMAT);
@@ -394,34 +278,5 @@ public final class SequenceTrainingRun implements AutoCloseable {
 
     public SequenceLearner learner() {
         return learner;
-    }
-
-    public RunningNormalizer normalizer() {
-        return normalizer;
-    }
-
-    public SequenceConfig config() {
-        return config;
-    }
-
-    public BoxSpace observationSpace() {
-        return venv.observationSpace();
-    }
-
-    public BoxSpace actionSpace() {
-        return venv.actionSpace();
-    }
-
-    public int agentsPerWorld() {
-        return perWorld;
-    }
-
-    public long step() {
-        return step;
-    }
-
-    @Override
-    public void close() {
-        venv.close();
     }
 }
