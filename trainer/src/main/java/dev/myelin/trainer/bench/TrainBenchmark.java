@@ -77,7 +77,7 @@ public final class TrainBenchmark {
         TrainConfig config = TrainConfig.of(TrainConfig.loadPreset("pendulum"), List.of("precision=" + precision,
                 "batch_size=100", "actor.hidden=256,256", "critic.hidden=256,256", "actor.timesteps=5", "actor.population=10",
                 "policy_delay=2", "threads=" + threads));
-        try (Td3 td3 = (Td3) Learner.create(config, Communicator.single(), OBS, ACT, 1, 1)) {
+        try (Td3<ReplayBuffer.Batch> td3 = (Td3<ReplayBuffer.Batch>) Learner.create(config, Communicator.single(), OBS, ACT, 1, 1)) {
             ReplayBuffer replay = new ReplayBuffer(20_000, OBS, ACT);
             RandomStream rnd = new RandomStream(3);
             float[] o = new float[OBS];

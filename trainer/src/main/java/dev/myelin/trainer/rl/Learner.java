@@ -1,14 +1,12 @@
 package dev.myelin.trainer.rl;
 
-import dev.myelin.trainer.kernel.Rounding;
 import dev.myelin.trainer.mpi.Communicator;
 import dev.myelin.trainer.nn.Adam;
 import dev.myelin.trainer.nn.Mlp;
 import dev.myelin.trainer.nn.Parameters;
-import dev.myelin.trainer.nn.PopSanActor;
-import dev.myelin.trainer.nn.PopSanActor.ActorShape;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.precision.LossScaler;
+import dev.myelin.trainer.run.CheckpointFile;
 import dev.myelin.trainer.run.TrainConfig;
 
 import java.util.LinkedHashMap;
@@ -17,98 +15,109 @@ import java.util.function.IntConsumer;
 import java.util.function.ToDoubleFunction;
 
 /**
- * What TD3 and SAC share: a population-coded spiking actor, twin MLP critics with polyak-averaged
- * targets, one Adam and one loss scaler per optimizer, and data parallelism at two levels.
+ * The one off-policy learner: what TD3 ({@link Td3}) and SAC ({@link Sac}) share, for every actor and every kind
+ * of batch. A {@link PolicyModel} says what a batch's rows are: sampled transitions of a feed-forward PopSAN actor
+ * ({@link TransitionPolicy}), or the loss steps of sampled windows of any sequence actor ({@code seq.WindowPolicy},
+ * recurrent with burn-in, windowed, or stateless; with several agents per window one parameter-shared actor runs
+ * every agent and centralised critics see all of them). Here: twin MLP critics over {@code [state | actions]} with
+ * polyak-averaged targets, one Adam and one loss scaler per optimizer, the update counters and losses, and data
+ * parallelism at two levels.
  *
  * <p>Across ranks (MPI): the flat gradient of each network is summed over ranks and scaled by
  * {@code 1 / (ranks * lossScale)} before the overflow check, so every rank takes the same decision and
- * the same step. Within a rank ({@code threads}): the batch is split into row ranges, one
- * {@link Replica} of the networks per thread computes its rows' gradients into its own buffer, and the
- * buffers are summed before the step. Randomness an update needs is drawn up front on the calling thread,
- * so results do not depend on thread timing.
+ * the same step. Within a rank ({@code threads}, where the model allows several): the rows are split into
+ * ranges, one {@link Replica} per thread computes its rows' gradients into its own buffer, and the buffers are
+ * summed before the step. Randomness an update needs is drawn up front on the calling thread, so results do
+ * not depend on thread timing. With fp32 the loss scale is 1 and the scaling is exact.
  *
- * <p>Acting uses a separate fp32 instance of the actor over the same master weights, so the policy that
- * explores is the one that is exported. {@link #update} and {@link #act} belong to the training thread.
+ * <p>Allocation-free per update after construction. {@link #update} belongs to the training thread.
+ *
+ * @param <B> the batch type
  */
-public abstract class Learner extends OffPolicyLearner implements AutoCloseable {
-    protected final TrainConfig config;
+public abstract sealed class Learner<B> implements AutoCloseable permits Td3, Sac {
+    protected final LearnerSettings s;
     protected final Communicator comm;
-    protected final ActorShape shape;
-    protected final int obs;
-    protected final int act;
-    protected final int batch;
-    protected final Rounding rounding;
-
+    protected final PolicyModel<B> model;
+    /** Critic input columns of a row's actions. */
+    protected final int width;
+    /** Critic input columns of a row's state. */
+    protected final int stateWidth;
     protected final Parameters actorParams;
     protected final Parameters criticParams;
     protected final Parameters criticTargetParams;
-    protected final PopSanActor rollout;
     protected final Replica[] replicas;
     protected final WorkerPool pool;
     protected final Adam actorAdam;
     protected final Adam criticAdam;
     protected final LossScaler actorScaler;
     protected final LossScaler criticScaler;
-    /** Rank-local randomness of the update (target policy noise, SAC's reparameterisation). */
+    /** Rank-local randomness of the update (target policy noise, SAC's samples). */
     protected final RandomStream noise;
+    /** Rows of the update in progress over all threads. */
+    protected int total;
+    protected long updates;
+    protected double lastCriticLoss = Double.NaN;
+    protected double lastActorLoss = Double.NaN;
+    protected double lastMeanQ = Double.NaN;
 
-    /** The sampled batch of the update in progress (read by the replicas). */
-    protected ReplayBuffer.Batch current;
-
-    protected Learner(TrainConfig config, Communicator comm, int observationSize, int actionSize, int actingBatch,
-                      boolean logStdHead, long seed) {
-        this.config = config;
+    /**
+     * @param criticInit the stream the critics are initialised from (rank 0's weights are then broadcast)
+     * @param seed       the learner's noise seed (mixed with the rank)
+     */
+    protected Learner(LearnerSettings settings, Communicator comm, PolicyModel<B> model, RandomStream criticInit, long seed) {
+        this.s = settings;
         this.comm = comm;
-        this.obs = observationSize;
-        this.act = actionSize;
-        this.batch = config.batchSize;
-        this.rounding = config.precision;
-        int threads = Math.min(config.threads, batch);
-        shape = new ActorShape(observationSize, actionSize, config.population, config.population, config.actorHidden,
-                config.timesteps, dev.myelin.policy.model.CubaLif.POPSAN);
-        Parameters.Builder ab = Parameters.builder();
-        PopSanActor.declare(ab, shape, logStdHead);
-        actorParams = ab.build();
-        int[] criticSizes = TwinCritics.sizes(obs + act, config.criticHidden);
+        this.model = model;
+        width = model.actionWidth();
+        stateWidth = model.stateWidth();
+        actorParams = model.parameters();
+        int[] criticSizes = TwinCritics.sizes(stateWidth + width, settings.criticHidden());
         criticParams = TwinCritics.declare(criticSizes);
-
-        // Rank 0 initialises; every rank starts from its weights (MPI_Bcast), whatever its seed.
-        RandomStream init = new RandomStream(seed);
-        PopSanActor.initialize(actorParams, shape, init);
-        TwinCritics.initialize(criticParams, criticSizes, init);
+        TwinCritics.initialize(criticParams, criticSizes, criticInit);
+        // every rank starts from rank 0's weights (MPI_Bcast), whatever its seed
         comm.broadcast(actorParams.values(), actorParams.size());
         comm.broadcast(criticParams.values(), criticParams.size());
         criticTargetParams = criticParams.copy();
-
-        rollout = new PopSanActor(actorParams, shape, config.surrogate, config.surrogateWidth, actingBatch, Rounding.FP32);
-        replicas = new Replica[threads];
+        Parameters second = secondActorParameters();
+        int threads = Math.min(model.replicas(settings.threads()), settings.batch());
+        @SuppressWarnings("unchecked")
+        Replica[] made = (Replica[]) java.lang.reflect.Array.newInstance(Replica.class, threads);
+        replicas = made;
         for (int r = 0; r < threads; r++) {
-            replicas[r] = new Replica(r, batch * r / threads, batch * (r + 1) / threads, criticSizes);
+            replicas[r] = new Replica(r, threads, second, criticSizes);
         }
         pool = new WorkerPool(threads, "myelin-update");
-        actorAdam = new Adam(actorParams, config.actorLr);
-        criticAdam = new Adam(criticParams, config.criticLr);
-        boolean dynamic = rounding != Rounding.FP32;
-        actorScaler = new LossScaler(dynamic, config.lossScaleInitial, config.lossScaleGrowthInterval);
-        criticScaler = new LossScaler(dynamic, config.lossScaleInitial, config.lossScaleGrowthInterval);
+        actorAdam = new Adam(actorParams, settings.actorLr());
+        criticAdam = new Adam(criticParams, settings.criticLr());
+        boolean dynamic = settings.rounding() != dev.myelin.trainer.kernel.Rounding.FP32;
+        actorScaler = new LossScaler(dynamic, settings.lossScaleInitial(), settings.lossScaleGrowthInterval());
+        criticScaler = new LossScaler(dynamic, settings.lossScaleInitial(), settings.lossScaleGrowthInterval());
         noise = new RandomStream(seed ^ 0x6E6F697365L ^ (comm.rank() * 0x9E3779B97F4A7C15L));
     }
 
-    /** The actor that evaluates a replica's next observations (TD3: the target actor; SAC: the actor). */
+    /**
+     * The parameters the second actor runs (TD3: the target actor's, {@link PolicyModel#targetParameters()}; SAC:
+     * the actor's). Called once during construction, after the broadcast.
+     */
     protected abstract Parameters secondActorParameters();
 
+    /** Which algorithm: {@code td3} or {@code sac}. */
+    public abstract String algorithm();
+
+    /** The algorithm's part of an update on the bound rows (at least one). */
+    protected abstract void step();
+
     /**
-     * The networks of one thread for batch rows {@code [lo, hi)}, with their own gradient buffers (replica 0
-     * writes straight into the parameters' gradient arrays) and scratch space.
+     * Exploration for rollouts: turns the actor's deterministic actions of {@code n} outputs (with their pre-squash
+     * values and, for an actor with a readout, its log_std) into the actions executed, in place.
      */
+    public abstract void explore(float[] actions, float[] preSquash, float[] logStd, int n, RandomStream rnd);
+
+    /** The networks and buffers of one thread for its rows, with their own gradient buffers (thread 0 writes straight into the parameters' gradients). */
     protected final class Replica {
         public final int index;
-        public final int lo;
-        public final int hi;
-        public final int rows;
-        public final PopSanActor actor;
-        public PopSanActor second;
-        /** The twin critics and their targets over this replica's rows. */
+        public final PolicyRows<B> rows;
+        /** The twin critics and their targets over this thread's rows. */
         public final TwinCritics critics;
         public final float[] actorGrad;
         public final float[] criticGrad;
@@ -126,127 +135,152 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
         public double actorLoss;
         public double meanLogp;
 
-        Replica(int index, int lo, int hi, int[] criticSizes) {
+        Replica(int index, int count, Parameters second, int[] criticSizes) {
             this.index = index;
-            this.lo = lo;
-            this.hi = hi;
-            this.rows = hi - lo;
-            actor = new PopSanActor(actorParams, shape, config.surrogate, config.surrogateWidth, rows, rounding);
-            critics = new TwinCritics(criticParams, criticTargetParams, criticSizes, rows, rounding);
+            rows = model.rows(index, count, second, s.rounding());
+            int n = model.maxRows(index, count);
+            critics = new TwinCritics(criticParams, criticTargetParams, criticSizes, n, s.rounding());
             actorGrad = index == 0 ? actorParams.gradients() : new float[actorParams.size()];
             criticGrad = index == 0 ? criticParams.gradients() : new float[criticParams.size()];
-            target = new float[rows];
-            logp = new float[rows];
-            u = new float[rows * act];
-            gU1 = new float[rows * act];
-            gU2 = new float[rows * act];
-            gZ = new float[rows * act];
-            gLogStd = new float[rows * act];
-            eps = new float[rows * act];
-            std = new float[rows * act];
+            target = new float[n];
+            logp = new float[n];
+            u = new float[n * width];
+            gU1 = new float[n * width];
+            gU2 = new float[n * width];
+            gZ = new float[n * width];
+            gLogStd = new float[n * width];
+            eps = new float[n * width];
+            std = new float[n * width];
         }
 
-        /**
-         * Copies this replica's rows of {@code [o | a]} into {@code q}'s input: o from the batch-wide
-         * {@code oSrc}, a from {@code aSrc} starting at row {@code aRow0} ({@code lo} for batch-wide arrays,
-         * 0 for this replica's own).
-         */
-        public void criticInput(Mlp q, float[] oSrc, float[] aSrc, int aRow0) {
-            float[] in = q.input();
-            int w = obs + act;
-            for (int b = 0; b < rows; b++) {
-                System.arraycopy(oSrc, (lo + b) * obs, in, b * w, obs);
-                System.arraycopy(aSrc, (aRow0 + b) * act, in, b * w + obs, act);
-            }
-        }
-
-        /** Copies this replica's rows of {@code src} ([batch, obs]) into {@code net}'s input. */
-        public void actorInput(PopSanActor net, float[] src) {
-            System.arraycopy(src, lo * obs, net.input(), 0, rows * obs);
-        }
-
-        void refresh() {
-            actor.refreshWeights();
-            if (second != null) {
-                second.refreshWeights();
-            }
-            critics.refreshCritics();
-            critics.refreshTargets();
+        /** Fills {@code q}'s input with the rows' states (or next states) and {@code actions} (row layout). */
+        public void criticInput(Mlp q, boolean next, float[] actions) {
+            rows.fillState(q, next);
+            rows.fillActions(q, actions);
         }
     }
 
-    /** Creates each replica's second actor; subclasses call this at the end of their constructor. */
-    protected void createSecondActors() {
+    /** One update on a sampled batch (a collective under MPI): critics every call, the policy as the algorithm schedules it. */
+    public final void update(B b) {
+        bind(b);
+        updates++;
+        if (total > 0) {
+            step();
+        }
+    }
+
+    /** Makes {@code b} the replicas' batch and counts its rows. */
+    protected final void bind(B b) {
+        int n = 0;
         for (Replica r : replicas) {
-            r.second = new PopSanActor(secondActorParameters(), shape, config.surrogate, config.surrogateWidth, r.rows,
-                    rounding);
+            n += r.rows.bind(b);
         }
+        total = n;
     }
-
-    /** One gradient update on a sampled batch (a collective under MPI). */
-    public abstract void update(ReplayBuffer.Batch b);
-
-    /**
-     * Actions for {@code n} normalised observations ({@code obsNorm [n, obs]}) into {@code u [n, act]} in
-     * [-1, 1] units; with {@code explore} the algorithm's exploration is added from {@code rnd}.
-     */
-    public abstract void act(float[] obsNorm, int n, float[] u, boolean explore, RandomStream rnd);
 
     /** Runs {@code phase} on every replica (in parallel when there are several threads). */
-    protected void onReplicas(IntConsumer phase) {
+    protected final void onReplicas(IntConsumer phase) {
         pool.run(phase);
     }
 
-    /** Starts an update on {@code b}: checks its size, counts the update and makes it the replicas' batch. */
-    protected final void begin(ReplayBuffer.Batch b) {
-        if (b.size != batch) {
-            throw new IllegalArgumentException("batch of " + b.size + " transitions, configured for " + batch);
-        }
-        updates++;
-        current = b;
+    /**
+     * Whether the update just counted takes the delayed policy step (TD3's delayed actor, Fujimoto et al. 2018):
+     * every {@code policyDelay}-th update.
+     */
+    protected final boolean policyStepDue() {
+        return updates % s.policyDelay() == 0;
     }
 
     /**
-     * The critic half of an update: runs {@code criticPhase} on every replica (which leaves each replica's
-     * loss, mean Q1 and gradient), records the batch's critic loss and mean Q1, and steps the critics.
+     * The critic half of an update: runs {@code targets} on every replica (which leaves each row's target in
+     * {@code r.target}), regresses both critics on them, records the batch's critic loss and mean Q1, and steps
+     * the critics.
      */
-    protected final void criticUpdate(IntConsumer criticPhase) {
-        onReplicas(criticPhase);
-        lastCriticLoss = sum(r -> r.criticLoss) / batch;
-        lastMeanQ = sum(r -> r.meanQ) / batch;
+    protected final void criticUpdate(IntConsumer targets) {
+        onReplicas(targets);
+        lastCriticLoss = sum(r -> r.criticLoss) / total;
+        lastMeanQ = sum(r -> r.meanQ) / total;
         stepCritic();
     }
 
     /**
-     * The actor half of an update: runs {@code actorPhase} on every replica, records the batch's actor loss,
-     * steps the actor, polyak-averages the second actor's parameters towards it when {@code averageSecond}
-     * (TD3's target actor), and refreshes the replicas' second actors. Returns the batch's mean
-     * log-likelihood as the replicas report it (SAC; 0 when they do not).
+     * Starts replica {@code k}'s critic phase: zeroes its critic gradient buffer and runs the second actor on the
+     * rows' next states.
+     */
+    protected final Replica startCriticPhase(int k) {
+        Replica r = replicas[k];
+        if (k > 0) {
+            zero(r.criticGrad);
+        } else {
+            criticParams.zeroGradients();
+        }
+        r.rows.nextPolicy();
+        return r;
+    }
+
+    /** Starts replica {@code k}'s actor phase: zeroes its actor gradient buffer and runs the actor on the rows' states. */
+    protected final Replica startActorPhase(int k) {
+        Replica r = replicas[k];
+        if (k > 0) {
+            zero(r.actorGrad);
+        } else {
+            actorParams.zeroGradients();
+        }
+        r.rows.policy();
+        return r;
+    }
+
+    /**
+     * The twin critics' regression step for replica {@code r}'s rows: Q1 and Q2 of the stored (state, actions)
+     * against {@code r.target}, squared-error loss (summed into {@code r.criticLoss}, Q1's into {@code r.meanQ})
+     * and its loss-scaled gradient into {@code r.criticGrad}.
+     */
+    protected final void regressCritics(Replica r) {
+        TwinCritics c = r.critics;
+        r.rows.fillState(c.q1, false);
+        r.rows.fillStoredActions(c.q1);
+        r.rows.fillState(c.q2, false);
+        r.rows.fillStoredActions(c.q2);
+        c.regress(r.target, r.rows.rows(), 2f * criticScaler.scale() / total, r.criticGrad);
+        r.criticLoss = c.lossSum();
+        r.meanQ = c.q1Sum();
+    }
+
+    /**
+     * The actor half of an update: runs {@code actorPhase} on every replica, records the batch's actor loss, steps
+     * the actor, polyak-averages the second actor towards it when {@code averageSecond} (TD3's target actor), and
+     * refreshes the second actors. Returns the batch's mean log-likelihood as the replicas report it (SAC).
      */
     protected final double actorUpdate(IntConsumer actorPhase, boolean averageSecond) {
-        onReplicas(actorPhase);
-        lastActorLoss = sum(r -> r.actorLoss) / batch;
+        double meanLogp = actorGradients(actorPhase);
         stepActor();
         if (averageSecond) {
-            secondActorParameters().polyakFrom(actorParams, config.polyak);
+            secondActorParameters().polyakFrom(actorParams, s.polyak());
         }
         for (Replica r : replicas) {
-            r.second.refreshWeights();
+            r.rows.refreshSecond();
         }
-        return sum(r -> r.meanLogp) / batch;
+        return meanLogp;
+    }
+
+    /** Runs {@code actorPhase} on every replica and records the actor loss; returns the mean log-likelihood. */
+    protected final double actorGradients(IntConsumer actorPhase) {
+        onReplicas(actorPhase);
+        lastActorLoss = sum(r -> r.actorLoss) / total;
+        return sum(r -> r.meanLogp) / total;
     }
 
     /** A replica figure summed over the replicas, in replica order. */
     private double sum(ToDoubleFunction<Replica> figure) {
-        double s = 0;
+        double v = 0;
         for (Replica r : replicas) {
-            s += figure.applyAsDouble(r);
+            v += figure.applyAsDouble(r);
         }
-        return s;
+        return v;
     }
 
     /** Sums the replicas' critic gradients, averages over ranks, unscales, steps if finite. */
-    protected void stepCritic() {
+    private void stepCritic() {
         sumInto(criticParams.gradients(), true);
         comm.sum(criticParams.gradients(), criticParams.size());
         if (criticScaler.unscale(criticParams, 1f / comm.size())) {
@@ -258,100 +292,134 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
     }
 
     /** Sums the replicas' actor gradients, averages over ranks, unscales, steps if finite. */
-    protected void stepActor() {
+    private void stepActor() {
         sumInto(actorParams.gradients(), false);
         comm.sum(actorParams.gradients(), actorParams.size());
         if (actorScaler.unscale(actorParams, 1f / comm.size())) {
             actorAdam.step();
         }
         for (Replica r : replicas) {
-            r.actor.refreshWeights();
+            r.rows.refreshActor();
         }
     }
 
-    private void sumInto(float[] total, boolean critic) {
+    private void sumInto(float[] all, boolean critic) {
         for (int k = 1; k < replicas.length; k++) {
             float[] g = critic ? replicas[k].criticGrad : replicas[k].actorGrad;
-            for (int i = 0; i < total.length; i++) {
-                total[i] += g[i];
+            for (int i = 0; i < all.length; i++) {
+                all[i] += g[i];
             }
         }
     }
 
-    /**
-     * The twin critics' regression step for replica {@code r}'s rows: Q1 and Q2 of the batch's
-     * (observation, action) against {@code r.target}, squared-error loss (summed into {@code r.criticLoss},
-     * Q1's mean into {@code r.meanQ}) and its loss-scaled gradient into {@code r.criticGrad}.
-     */
-    protected final void regressCritics(Replica r, ReplayBuffer.Batch b) {
-        TwinCritics c = r.critics;
-        r.criticInput(c.q1, b.obs, b.action, r.lo);
-        r.criticInput(c.q2, b.obs, b.action, r.lo);
-        c.regress(r.target, r.rows, 2f * criticScaler.scale() / batch, r.criticGrad);
-        r.criticLoss = c.lossSum();
-        r.meanQ = c.q1Sum();
-    }
-
-    /**
-     * Starts replica {@code k}'s critic phase ({@code critic}) or actor phase: zeroes that gradient buffer and
-     * runs the phase's actor on the replica's rows, the second actor (TD3: the target actor; SAC: the actor) on
-     * the next observations for the critics, the actor on the observations for the actor. Returns the replica.
-     */
-    protected final Replica startPhase(int k, boolean critic) {
-        Replica r = replicas[k];
-        if (k > 0) {
-            zero(critic ? r.criticGrad : r.actorGrad);
-        } else {
-            (critic ? criticParams : actorParams).zeroGradients();
-        }
-        PopSanActor net = critic ? r.second : r.actor;
-        r.actorInput(net, critic ? current.next : current.obs);
-        net.forward(r.rows);
-        return r;
-    }
-
-    /** Zeroes this replica's critic (or actor) gradient buffer; call at the start of its phase. */
     protected static void zero(float[] g) {
         java.util.Arrays.fill(g, 0f);
     }
 
-    /** Polyak-averages the critic targets towards the critics (and subclasses' other targets). */
-    protected void updateTargets() {
-        criticTargetParams.polyakFrom(criticParams, config.polyak);
+    /** Polyak-averages the critic targets towards the critics. */
+    protected final void updateCriticTargets() {
+        criticTargetParams.polyakFrom(criticParams, s.polyak());
         for (Replica r : replicas) {
             r.critics.refreshTargets();
         }
     }
 
-    public Parameters actorParameters() {
+    /** Q1 of the batch's rows with the actor's current deterministic actions (diagnostics; not allocation-free). */
+    public double meanPolicyQ(B b) {
+        return meanQ1(b, true);
+    }
+
+    /** Q1 of the batch's rows with its stored (behaviour) actions, for comparison with {@link #meanPolicyQ}. */
+    public double meanBehaviourQ(B b) {
+        return meanQ1(b, false);
+    }
+
+    private double meanQ1(B b, boolean policy) {
+        bind(b);
+        double m = 0;
+        for (Replica r : replicas) {
+            Mlp q = r.critics.q1;
+            r.rows.fillState(q, false);
+            if (policy) {
+                r.rows.policy();
+                r.rows.fillActions(q, r.rows.actions());
+            } else {
+                r.rows.fillStoredActions(q);
+            }
+            float[] v = q.forward(r.rows.rows());
+            for (int k = 0; k < r.rows.rows(); k++) {
+                m += v[k];
+            }
+        }
+        return m / total;
+    }
+
+    // ---- figures ----
+
+    public final long updates() {
+        return updates;
+    }
+
+    public final double lastCriticLoss() {
+        return lastCriticLoss;
+    }
+
+    public final double lastActorLoss() {
+        return lastActorLoss;
+    }
+
+    public final double lastMeanQ() {
+        return lastMeanQ;
+    }
+
+    /** The critics' input width: a row's state and actions. */
+    public final int criticInputWidth() {
+        return stateWidth + width;
+    }
+
+    public final PolicyModel<B> model() {
+        return model;
+    }
+
+    public final Parameters actorParameters() {
         return actorParams;
     }
 
-    public Parameters criticParameters() {
+    public final Parameters criticParameters() {
         return criticParams;
     }
 
-    public ActorShape actorShape() {
-        return shape;
+    public final Parameters criticTargetParameters() {
+        return criticTargetParams;
     }
 
-    /** The fp32 actor used for acting. */
-    public PopSanActor rolloutActor() {
-        return rollout;
+    public final Adam actorOptimizer() {
+        return actorAdam;
     }
 
-    public LossScaler actorScaler() {
+    public final Adam criticOptimizer() {
+        return criticAdam;
+    }
+
+    public final LossScaler actorScaler() {
         return actorScaler;
     }
 
-    public LossScaler criticScaler() {
+    public final LossScaler criticScaler() {
         return criticScaler;
     }
 
     /** Threads an update runs on. */
-    public int threads() {
+    public final int threads() {
         return replicas.length;
     }
+
+    /** The learner's noise stream (target smoothing, policy samples). */
+    public final RandomStream noise() {
+        return noise;
+    }
+
+    // ---- checkpoints: the feed-forward run's layout (shared arrays by name, counters, per-rank noise) ----
 
     /** Floating-point state shared by all ranks, by name, for checkpoints (live arrays). */
     public Map<String, float[]> sharedFloats() {
@@ -387,20 +455,13 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
         refreshAll();
     }
 
-    /** Re-reads master weights into every network's working copy (after a restore). */
-    public void refreshAll() {
-        for (Replica r : replicas) {
-            r.refresh();
-        }
-    }
-
     /** This rank's own state (its noise stream). */
     public long[] rankState() {
         return noise.state();
     }
 
-    public void restoreRankState(long[] s) {
-        noise.restore(s);
+    public void restoreRankState(long[] state) {
+        noise.restore(state);
     }
 
     protected static long[] require(Map<String, long[]> m, String key) {
@@ -419,21 +480,93 @@ public abstract class Learner extends OffPolicyLearner implements AutoCloseable 
         return v[0];
     }
 
+    // ---- checkpoints: the sequence run's layout (entries by name; the actor's values are the run's) ----
+
+    /**
+     * Everything an update depends on besides the actor's values: critics, their targets, the optimizers' moments
+     * and step counts, the noise stream (and what the algorithm adds).
+     */
+    public void save(CheckpointFile ck) {
+        ck.put("critic", criticParams.values());
+        ck.put("critic_target", criticTargetParams.values());
+        ck.put("actor_adam_m", actorAdam.firstMoments());
+        ck.put("actor_adam_v", actorAdam.secondMoments());
+        ck.put("critic_adam_m", criticAdam.firstMoments());
+        ck.put("critic_adam_v", criticAdam.secondMoments());
+        ck.put("learner_counters", new long[] {updates, actorAdam.steps(), criticAdam.steps()});
+        ck.put("learner_noise", noise.state());
+    }
+
+    /** Restores what {@link #save} wrote (the actor's values are restored by the caller first); refuses a mismatch by name. */
+    public void restore(CheckpointFile ck) {
+        copy(ck, "critic", criticParams.values());
+        copy(ck, "critic_target", criticTargetParams.values());
+        copy(ck, "actor_adam_m", actorAdam.firstMoments());
+        copy(ck, "actor_adam_v", actorAdam.secondMoments());
+        copy(ck, "critic_adam_m", criticAdam.firstMoments());
+        copy(ck, "critic_adam_v", criticAdam.secondMoments());
+        long[] c = ck.longs(require(ck, "learner_counters"));
+        if (c.length != 3) {
+            throw new IllegalArgumentException("checkpoint entry 'learner_counters' must hold 3 numbers");
+        }
+        noise.restore(ck.longs(require(ck, "learner_noise")));
+        updates = c[0];
+        actorAdam.restoreSteps(c[1]);
+        criticAdam.restoreSteps(c[2]);
+        refreshAll();
+    }
+
+    /** Copies a checkpoint entry into {@code to}, refusing a missing entry or a different length by name. */
+    protected static void copy(CheckpointFile ck, String name, float[] to) {
+        float[] from = ck.floats(require(ck, name));
+        if (from.length != to.length) {
+            throw new IllegalArgumentException("checkpoint entry '" + name + "' holds " + from.length + " values, this run needs "
+                    + to.length + " (a different configuration?)");
+        }
+        System.arraycopy(from, 0, to, 0, to.length);
+    }
+
+    protected static String require(CheckpointFile ck, String name) {
+        if (!ck.has(name)) {
+            throw new IllegalArgumentException("checkpoint has no entry '" + name + "'");
+        }
+        return name;
+    }
+
+    /** Re-reads master weights into every network's working copy (after a restore). */
+    public void refreshAll() {
+        for (Replica r : replicas) {
+            r.rows.refreshActor();
+            r.rows.refreshSecond();
+            r.critics.refreshCritics();
+            r.critics.refreshTargets();
+        }
+    }
+
     @Override
     public void close() {
         pool.close();
     }
 
     /**
-     * Creates the learner the configuration names.
+     * The feed-forward learner a {@link TrainConfig} names: PopSAN over transitions, TD3 or SAC.
      *
-     * @param actingBatch most observations {@link #act} will be given at once (agents per rank)
+     * @param actingBatch most observations its acting network is given at once (agents per rank)
      */
-    public static Learner create(TrainConfig config, Communicator comm, int obs, int act, int actingBatch, long seed) {
-        return switch (config.algorithm) {
-            case "td3" -> new Td3(config, comm, obs, act, actingBatch, seed);
-            case "sac" -> new Sac(config, comm, obs, act, actingBatch, seed);
-            default -> throw new IllegalArgumentException("unknown algorithm " + config.algorithm);
+    public static Learner<ReplayBuffer.Batch> create(TrainConfig config, Communicator comm, int obs, int act,
+                                                     int actingBatch, long seed) {
+        RandomStream init = new RandomStream(seed);
+        TransitionPolicy policy = new TransitionPolicy(config, obs, act, actingBatch, config.algorithm.equals("sac"), init);
+        return of(config.algorithm, config.learnerSettings(), comm, policy, init, seed);
+    }
+
+    /** {@code td3} or {@code sac} over {@code model}. */
+    public static <B> Learner<B> of(String algorithm, LearnerSettings settings, Communicator comm, PolicyModel<B> model,
+                                    RandomStream criticInit, long seed) {
+        return switch (algorithm) {
+            case "td3" -> new Td3<>(settings, comm, model, criticInit, seed);
+            case "sac" -> new Sac<>(settings, comm, model, criticInit, seed);
+            default -> throw new IllegalArgumentException("unknown algorithm " + algorithm);
         };
     }
 }

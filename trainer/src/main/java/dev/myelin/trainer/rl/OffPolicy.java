@@ -4,10 +4,9 @@ import dev.myelin.trainer.nn.PopSanActor;
 import dev.myelin.trainer.nn.RandomStream;
 
 /**
- * The per-element formulas of TD3 and SAC, one copy for the feed-forward learners ({@link Td3}, {@link Sac})
- * and the sequence learners ({@code seq.SequenceTd3}, {@code seq.SequenceSac}), so that both pipelines
- * compute every target, sample and log-likelihood with the same float and double operations in the same
- * order. Actions are in [-1, 1] units of each channel's range. Stateless; any thread.
+ * The per-element formulas of TD3 and SAC ({@link Td3}, {@link Sac}, and {@link TwinCritics} through which they
+ * compute), so that every target, sample and log-likelihood is computed with the same float and double
+ * operations in the same order, whatever the actor. Actions are in [-1, 1] units of each channel's range. Stateless; any thread.
  */
 public final class OffPolicy {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);

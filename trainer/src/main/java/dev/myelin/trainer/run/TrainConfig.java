@@ -3,6 +3,7 @@ package dev.myelin.trainer.run;
 import dev.myelin.sim.Tasks;
 import dev.myelin.trainer.kernel.Rounding;
 import dev.myelin.trainer.nn.Surrogate;
+import dev.myelin.trainer.rl.LearnerSettings;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -141,6 +142,13 @@ public final class TrainConfig extends RunConfig {
     /** This configuration with further overrides. */
     public TrainConfig with(List<String> overrides) {
         return of(flat, overrides);
+    }
+
+    /** The learner's hyperparameters (PopSAN's SAC reads out its log_std, so no initial one is needed). */
+    public LearnerSettings learnerSettings() {
+        return new LearnerSettings(batchSize, criticHidden, actorLr, criticLr, gamma, polyak, targetNoise, noiseClip,
+                policyDelay, actionNoise, sacAlpha, sacAutoAlpha, 0f, threads, precision, lossScaleInitial,
+                lossScaleGrowthInterval);
     }
 
     @Override

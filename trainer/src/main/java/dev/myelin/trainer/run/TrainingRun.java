@@ -6,6 +6,7 @@ import dev.myelin.trainer.mpi.Communicator;
 import dev.myelin.trainer.nn.RandomStream;
 import dev.myelin.trainer.rl.Learner;
 import dev.myelin.trainer.rl.ReplayBuffer;
+import dev.myelin.trainer.rl.TransitionPolicy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,7 +37,8 @@ import java.util.Map;
  * Driven by one thread per rank.
  */
 public final class TrainingRun extends OffPolicyRun<TrainConfig> {
-    private final Learner learner;
+    private final Learner<ReplayBuffer.Batch> learner;
+    private final TransitionPolicy policy;
     private final ReplayBuffer replay;
     private final ReplayBuffer.Batch batch;
     private ReplayBuffer real;
@@ -53,6 +55,7 @@ public final class TrainingRun extends OffPolicyRun<TrainConfig> {
         }
         try {
             learner = Learner.create(config, comm, obs, act, agents, config.seed);
+            policy = (TransitionPolicy) learner.model();
             replay = new ReplayBuffer(config.replaySize, obs, act);
             batch = new ReplayBuffer.Batch(config.batchSize, obs, act);
             sampleRng = new RandomStream(mix(config.seed, comm.rank(), 0x73616D706CL));
@@ -205,7 +208,7 @@ public final class TrainingRun extends OffPolicyRun<TrainConfig> {
             for (int a = 0; a < agents; a++) {
                 normalizer.normalize(obsRaw, a * obs, obsNorm, a * obs);
             }
-            learner.act(obsNorm, agents, u, true, exploreRng);
+            policy.act(learner, obsNorm, agents, u, true, exploreRng);
         }
         for (int a = 0; a < agents; a++) {
             normalizer.observe(obsRaw, a * obs);
@@ -251,7 +254,7 @@ public final class TrainingRun extends OffPolicyRun<TrainConfig> {
             for (int a = 0; a < n; a++) {
                 normalizer.normalize(observation, a * obs, on, a * obs);
             }
-            learner.act(on, n, uu, false, null);
+            policy.act(learner, on, n, uu, false, null);
             for (int a = 0; a < n; a++) {
                 for (int j = 0; j < act; j++) {
                     action[a * act + j] = center[j] + half[j] * uu[a * act + j];
@@ -379,7 +382,7 @@ public final class TrainingRun extends OffPolicyRun<TrainConfig> {
         restoreEvaluation(ck);
     }
 
-    public Learner learner() {
+    public Learner<ReplayBuffer.Batch> learner() {
         return learner;
     }
 

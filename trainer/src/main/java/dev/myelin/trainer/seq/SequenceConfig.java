@@ -3,6 +3,8 @@ package dev.myelin.trainer.seq;
 import dev.myelin.sim.Env;
 import dev.myelin.sim.Tasks;
 import dev.myelin.trainer.nn.PopSanActor;
+import dev.myelin.trainer.rl.Learner;
+import dev.myelin.trainer.rl.LearnerSettings;
 import dev.myelin.trainer.run.RunConfig;
 import dev.myelin.trainer.run.Settings;
 
@@ -142,20 +144,23 @@ public final class SequenceConfig extends RunConfig {
         return key.equals("actor") ? new LinkedHashMap<>(actorOptions) : null;
     }
 
-    /** The learners' hyperparameters. */
-    public SequenceLearner.Settings learnerSettings() {
-        return new SequenceLearner.Settings(batchSize, burnIn, sequenceLength, history, criticHidden, actorLr, criticLr,
-                gamma, polyak, targetNoise, noiseClip, policyDelay, sacAlpha, sacAutoAlpha);
+    /** The shape of the windows the learner trains on. */
+    public WindowPolicy.Windows windows() {
+        return new WindowPolicy.Windows(batchSize, burnIn, sequenceLength, history);
+    }
+
+    /** The learner's hyperparameters (one thread, fp32). */
+    public LearnerSettings learnerSettings() {
+        return LearnerSettings.fp32(batchSize, criticHidden, actorLr, criticLr, gamma, polyak, targetNoise, noiseClip,
+                policyDelay, noise, sacAlpha, sacAutoAlpha, sacLogStd);
     }
 
     /** The configured learner for {@code actor} with {@code agents} agents per world. */
-    public SequenceLearner learner(SequenceActor actor, int agents) {
-        int obs = actor.observationSize();
-        int act = actor.actionSize();
+    public Learner<SequenceReplay.Batch> learner(SequenceActor actor, int agents) {
         return switch (algorithm) {
-            case "sac" -> new SequenceSac(actor, learnerSettings(), sacLogStd, agents, seed);
-            default -> new SequenceTd3(actor, SequenceActors.create(family, obs, act, actorOptions, seed), learnerSettings(),
-                    noise, agents, seed);
+            case "sac" -> WindowPolicy.sac(actor, windows(), learnerSettings(), agents, seed);
+            default -> WindowPolicy.td3(actor, SequenceActors.create(family, actor.observationSize(), actor.actionSize(),
+                    actorOptions, seed), windows(), learnerSettings(), agents, seed);
         };
     }
 

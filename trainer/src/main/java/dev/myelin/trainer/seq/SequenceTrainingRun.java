@@ -4,6 +4,7 @@ import dev.myelin.sim.Actor;
 import dev.myelin.sim.Env;
 import dev.myelin.trainer.mpi.Communicator;
 import dev.myelin.trainer.nn.RandomStream;
+import dev.myelin.trainer.rl.Learner;
 import dev.myelin.trainer.run.CheckpointFile;
 import dev.myelin.trainer.run.OffPolicyRun;
 import dev.myelin.trainer.run.Settings;
@@ -19,7 +20,7 @@ import java.util.Set;
 /**
  * A sequence-training run on one process, on {@link OffPolicyRun}'s loop: vectorised worlds step together, every agent is one lane of
  * the actor's {@link SequenceActor.Stepper} (reset only when its world starts an episode), experience
- * goes into a {@link SequenceReplay} lane per world, and the configured {@link SequenceLearner} (recurrent
+ * goes into a {@link SequenceReplay} lane per world, and the configured learner (recurrent
  * TD3 or SAC) updates on sampled windows. Uniform random actions for {@code start_steps}, then the actor
  * with the learner's exploration (TD3: Gaussian noise; SAC: a sample of its policy); every
  * {@code update_every} steps the observation statistics are merged and, after {@code update_after},
@@ -39,7 +40,7 @@ public final class SequenceTrainingRun extends OffPolicyRun<SequenceConfig> {
 
     private final SequenceActor actor;
     private final SequenceActor.Stepper stepper;
-    private final SequenceLearner learner;
+    private final Learner<SequenceReplay.Batch> learner;
     private final SequenceReplay replay;
     private final SequenceReplay.Batch batch;
     private final RandomStream sampleRng;
@@ -165,7 +166,7 @@ public final class SequenceTrainingRun extends OffPolicyRun<SequenceConfig> {
                 u[i] = (float) (2 * exploreRng.nextDouble() - 1);
             }
         } else {
-            learner.explore(u, stepper.lastPreSquash(), u.length, exploreRng);
+            learner.explore(u, stepper.lastPreSquash(), null, u.length, exploreRng);
         }
     }
 
@@ -276,7 +277,13 @@ public final class SequenceTrainingRun extends OffPolicyRun<SequenceConfig> {
         return actor;
     }
 
-    public SequenceLearner learner() {
+    public Learner<SequenceReplay.Batch> learner() {
         return learner;
+    }
+
+    @Override
+    public void close() {
+        learner.close();
+        super.close();
     }
 }

@@ -44,7 +44,8 @@ class AllocationTest {
         int obs = 3;
         int act = 1;
         int agents = 2;
-        Learner learner = Learner.create(c, Communicator.single(), obs, act, agents, 5);
+        Learner<ReplayBuffer.Batch> learner = Learner.create(c, Communicator.single(), obs, act, agents, 5);
+        TransitionPolicy policy = (TransitionPolicy) learner.model();
         ReplayBuffer replay = new ReplayBuffer(c.replaySize, obs, act);
         RunningNormalizer norm = new RunningNormalizer(obs, 3f, true);
         ReplayBuffer.Batch batch = new ReplayBuffer.Batch(c.batchSize, obs, act);
@@ -62,7 +63,7 @@ class AllocationTest {
                 norm.observe(o, a * obs);
                 norm.normalize(o, a * obs, on, a * obs);
             }
-            learner.act(on, agents, u, true, rnd);
+            policy.act(learner, on, agents, u, true, rnd);
             for (int a = 0; a < agents; a++) {
                 replay.add(o, a * obs, u, a * act, (float) rnd.nextGaussian(), next, a * obs, false);
             }

@@ -20,7 +20,7 @@ class ThreadedUpdateTest {
     static float[][] train(String algorithm, int threads, int updates) throws Exception {
         TrainConfig c = TrainConfig.of(TrainConfig.loadPreset("pendulum"), List.of("algorithm=" + algorithm,
                 "threads=" + threads, "actor.hidden=48,32", "critic.hidden=64,64", "batch_size=40"));
-        try (Learner learner = Learner.create(c, Communicator.single(), 3, 1, 1, 5)) {
+        try (Learner<ReplayBuffer.Batch> learner = Learner.create(c, Communicator.single(), 3, 1, 1, 5)) {
             ReplayBuffer replay = new ReplayBuffer(1000, 3, 1);
             RandomStream rnd = new RandomStream(8);
             float[] o = new float[3];

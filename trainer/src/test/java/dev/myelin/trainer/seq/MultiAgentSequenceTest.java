@@ -38,7 +38,7 @@ class MultiAgentSequenceTest {
             assertTrue(Double.isFinite(run.learner().lastCriticLoss()), "critic loss " + run.learner().lastCriticLoss());
             assertTrue(Double.isFinite(r.evalReturn()));
         }
-        assertEquals(2 * (4 * (6 + 2)) + 2 * 2, SequenceTd3.criticInputWidth(2, 4, 6, 2));
+        assertEquals(2 * (4 * (6 + 2)) + 2 * 2, WindowPolicy.criticInputWidth(2, 4, 6, 2));
     }
 
     @Test

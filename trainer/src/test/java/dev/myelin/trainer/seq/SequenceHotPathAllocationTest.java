@@ -1,6 +1,8 @@
 package dev.myelin.trainer.seq;
 
 import dev.myelin.trainer.nn.RandomStream;
+import dev.myelin.trainer.rl.Learner;
+import dev.myelin.trainer.rl.LearnerSettings;
 import dev.myelin.trainer.rl.RunningNormalizer;
 import dev.myelin.trainer.run.ChildJvm;
 import org.junit.jupiter.api.Test;
@@ -50,11 +52,13 @@ class SequenceHotPathAllocationTest {
         for (String run : new String[] {"mlp/td3", "popsan/td3", "mlp/sac", "popsan/sac"}) {
             String family = run.substring(0, run.indexOf('/'));
             SequenceActor actor = SequenceActors.create(family, 2, 1, Map.of("hidden", "8"), 1);
-            SequenceLearner.Settings settings = new SequenceLearner.Settings(4, 2, 4, 2, new int[] {8}, 1e-3f, 1e-3f,
-                    0.99f, 0.995f, 0.2f, 0.5f, 2, 0.2f, true);
-            SequenceLearner learner = run.endsWith("td3")
-                    ? new SequenceTd3(actor, SequenceActors.create(family, 2, 1, Map.of("hidden", "8"), 1), settings, 0.1f, 2, 7)
-                    : new SequenceSac(actor, settings, -0.5f, 2, 7);
+            WindowPolicy.Windows windows = new WindowPolicy.Windows(4, 2, 4, 2);
+            LearnerSettings settings = LearnerSettings.fp32(4, new int[] {8}, 1e-3f, 1e-3f, 0.99f, 0.995f, 0.2f, 0.5f, 2,
+                    0.1f, 0.2f, true, -0.5f);
+            Learner<SequenceReplay.Batch> learner = run.endsWith("td3")
+                    ? WindowPolicy.td3(actor, SequenceActors.create(family, 2, 1, Map.of("hidden", "8"), 1), windows,
+                    settings, 2, 7)
+                    : WindowPolicy.sac(actor, windows, settings, 2, 7);
             SequenceReplay replay = SequenceReplayTest.filled(64, 100);
             SequenceReplay.Batch b = new SequenceReplay.Batch(4, 2, 2, 1, 2, 4, 2);
             RandomStream rnd = new RandomStream(3);
@@ -71,7 +75,7 @@ class SequenceHotPathAllocationTest {
                 replay.sample(b, rnd, n);
                 learner.update(b);
                 stepper.step(o, pa, pr, u);
-                learner.explore(u, stepper.lastPreSquash(), 6, rnd);
+                learner.explore(u, stepper.lastPreSquash(), null, 6, rnd);
                 stepper.reset(i % 6);
             }
             // steady state: a round of 200 updates and steps without allocation; background compilation may still
@@ -89,7 +93,7 @@ class SequenceHotPathAllocationTest {
                     learner.update(b);
                     long t2 = allocated();
                     stepper.step(o, pa, pr, u);
-                    learner.explore(u, stepper.lastPreSquash(), 6, rnd);
+                    learner.explore(u, stepper.lastPreSquash(), null, 6, rnd);
                     stepper.reset(i % 6);
                     long t3 = allocated();
                     sampling += t1 - t0;

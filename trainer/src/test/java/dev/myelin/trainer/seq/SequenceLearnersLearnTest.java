@@ -1,5 +1,7 @@
 package dev.myelin.trainer.seq;
 
+import dev.myelin.trainer.rl.Sac;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,7 +45,7 @@ class SequenceLearnersLearnTest {
             }
             assertTrue(policy > behaviour, algorithm + ": Q of the actor's actions " + policy / 8
                     + " should exceed the behaviour's " + behaviour / 8);
-            if (run.learner() instanceof SequenceSac sac) {
+            if (run.learner() instanceof Sac<?> sac) {
                 assertTrue(Math.abs(sac.alpha() - 0.2) > 1e-3, "the temperature is tuned, still " + sac.alpha());
                 double sd = sac.standardDeviation(0);
                 assertTrue(Double.isFinite(sd) && sd > 0 && Math.abs(sd - Math.exp(-0.5)) > 1e-3,

@@ -2,7 +2,9 @@ package dev.myelin.trainer.seq;
 
 import dev.myelin.trainer.nn.Parameters;
 import dev.myelin.trainer.nn.RandomStream;
+import dev.myelin.trainer.rl.LearnerSettings;
 import dev.myelin.trainer.rl.RunningNormalizer;
+import dev.myelin.trainer.rl.Sac;
 import dev.myelin.trainer.run.CheckpointFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,9 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SequenceSacTest {
     private static final Map<String, Object> SMALL = Map.of("hidden", "6");
 
-    private static SequenceLearner.Settings settings(boolean autoAlpha) {
-        return new SequenceLearner.Settings(4, 2, 4, 2, new int[] {8}, 1e-3f, 1e-3f, 0.99f, 0.995f, 0.2f, 0.5f, 1, 0.3f,
-                autoAlpha);
+    private static final WindowPolicy.Windows WINDOWS = new WindowPolicy.Windows(4, 2, 4, 2);
+
+    private static LearnerSettings settings(boolean autoAlpha, float logStd) {
+        return LearnerSettings.fp32(4, new int[] {8}, 1e-3f, 1e-3f, 0.99f, 0.995f, 0.2f, 0.5f, 1, 0.1f, 0.3f, autoAlpha,
+                logStd);
+    }
+
+    private static Sac<SequenceReplay.Batch> sac(SequenceActor actor, boolean autoAlpha, float logStd, int agents,
+                                                 long seed) {
+        return (Sac<SequenceReplay.Batch>) WindowPolicy.sac(actor, WINDOWS, settings(autoAlpha, logStd), agents, seed);
     }
 
     private static SequenceReplay.Batch batch(long seed) {
@@ -43,7 +52,7 @@ class SequenceSacTest {
     @ValueSource(strings = {"gru", "mlp"})
     void policyGradientsEqualFiniteDifferencesOfTheLoss(String family) {
         SequenceActor actor = SequenceActors.create(family, SequenceReplayTest.OBS, SequenceReplayTest.ACT, SMALL, 4);
-        SequenceSac sac = new SequenceSac(actor, settings(false), -0.7f, SequenceReplayTest.AGENTS, 5);
+        Sac<SequenceReplay.Batch> sac = sac(actor, false, -0.7f, SequenceReplayTest.AGENTS, 5);
         SequenceReplay.Batch b = batch(3);
         // a few updates so that the critics are not at their initial values
         for (int i = 0; i < 20; i++) {
@@ -61,13 +70,13 @@ class SequenceSacTest {
             checked += gActor[i] != 0f ? 1 : 0;
         }
         assertTrue(checked > 5, family + ": gradients reach the actor's weights");
-        int ls = sac.extraParameters().offset(SequenceSac.LOG_STD);
+        int ls = sac.extraParameters().offset(Sac.LOG_STD);
         double fd = centralDifference(sac, b, noise, sac.extraParameters().values(), ls, sac::refreshExtra);
         assertEquals(fd, gExtra[ls], 2e-3 + 0.03 * Math.abs(fd), family + ": dL/d log_std");
         assertTrue(gExtra[ls] != 0f);
     }
 
-    private static double centralDifference(SequenceSac sac, SequenceReplay.Batch b, long[] noise, float[] values, int i,
+    private static double centralDifference(Sac<SequenceReplay.Batch> sac, SequenceReplay.Batch b, long[] noise, float[] values, int i,
                                             Runnable refresh) {
         float h = 2e-3f;
         float keep = values[i];
@@ -87,7 +96,7 @@ class SequenceSacTest {
     @Test
     void explorationSamplesAroundTheDeterministicAction() {
         SequenceActor actor = SequenceActors.create("mlp", 2, 1, SMALL, 4);
-        SequenceSac sac = new SequenceSac(actor, settings(true), -1f, 1, 5);
+        Sac<SequenceReplay.Batch> sac = sac(actor, true, -1f, 1, 5);
         RandomStream rnd = new RandomStream(9);
         float z = 0.3f;
         double sum = 0;
@@ -97,7 +106,7 @@ class SequenceSacTest {
         float[] pre = {z};
         for (int i = 0; i < n; i++) {
             u[0] = (float) Math.tanh(z);
-            sac.explore(u, pre, 1, rnd);
+            sac.explore(u, pre, null, 1, rnd);
             assertTrue(u[0] > -1f && u[0] < 1f);
             double x = 0.5 * Math.log((1 + u[0]) / (1 - u[0]));
             sum += x;
@@ -113,7 +122,7 @@ class SequenceSacTest {
     void aCheckpointRestoresTheLearnerExactly(@TempDir Path dir) throws Exception {
         SequenceReplay.Batch b = batch(7);
         SequenceActor a1 = SequenceActors.create("mlp", 2, 1, SMALL, 4);
-        SequenceSac s1 = new SequenceSac(a1, settings(true), -0.5f, 2, 5);
+        Sac<SequenceReplay.Batch> s1 = sac(a1, true, -0.5f, 2, 5);
         for (int i = 0; i < 5; i++) {
             s1.update(b);
         }
@@ -123,7 +132,7 @@ class SequenceSacTest {
         ck.write(dir.resolve("ck.bin"));
         CheckpointFile back = CheckpointFile.read(dir.resolve("ck.bin"));
         SequenceActor a2 = SequenceActors.create("mlp", 2, 1, SMALL, 99);
-        SequenceSac s2 = new SequenceSac(a2, settings(true), -0.5f, 2, 77);
+        Sac<SequenceReplay.Batch> s2 = sac(a2, true, -0.5f, 2, 77);
         System.arraycopy(back.floats("actor"), 0, a2.parameters().values(), 0, a2.parameters().size());
         a2.refreshWeights();
         s2.restore(back);
