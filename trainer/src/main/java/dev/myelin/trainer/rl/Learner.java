@@ -204,29 +204,18 @@ public abstract sealed class Learner<B> implements AutoCloseable permits Td3, Sa
     }
 
     /**
-     * Starts replica {@code k}'s critic phase: zeroes its critic gradient buffer and runs the second actor on the
-     * rows' next states.
+     * Starts replica {@code k}'s critic phase ({@code critic}: zeroes its critic gradient buffer, runs the second
+     * actor on the rows' next states) or actor phase (zeroes its actor gradient buffer, runs the actor on the rows'
+     * states).
      */
-    protected final Replica startCriticPhase(int k) {
+    protected final Replica startPhase(int k, boolean critic) {
         Replica r = replicas[k];
-        if (k > 0) {
-            zero(r.criticGrad);
+        zero(critic ? r.criticGrad : r.actorGrad);
+        if (critic) {
+            r.rows.nextPolicy();
         } else {
-            criticParams.zeroGradients();
+            r.rows.policy();
         }
-        r.rows.nextPolicy();
-        return r;
-    }
-
-    /** Starts replica {@code k}'s actor phase: zeroes its actor gradient buffer and runs the actor on the rows' states. */
-    protected final Replica startActorPhase(int k) {
-        Replica r = replicas[k];
-        if (k > 0) {
-            zero(r.actorGrad);
-        } else {
-            actorParams.zeroGradients();
-        }
-        r.rows.policy();
         return r;
     }
 

@@ -206,7 +206,7 @@ public final class Sac<B> extends Learner<B> {
     }
 
     private void criticPhase(int k) {
-        Replica r = startCriticPhase(k);
+        Replica r = startPhase(k, true);
         PolicyRows<B> p = r.rows;
         sample(r, p.preSquash(), readout ? p.logStd() : null, nextEps);
         r.criticInput(r.critics.q1Target, true, r.u);
@@ -216,7 +216,7 @@ public final class Sac<B> extends Learner<B> {
     }
 
     private void actorPhase(int k) {
-        Replica r = startActorPhase(k);
+        Replica r = startPhase(k, false);
         PolicyRows<B> p = r.rows;
         int n = p.rows();
         float[] ls = readout ? p.logStd() : null;

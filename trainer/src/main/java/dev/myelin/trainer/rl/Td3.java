@@ -64,7 +64,7 @@ public final class Td3<B> extends Learner<B> {
 
     /** Targets of replica {@code k}'s rows from the target actor's smoothed next actions, then the critics' regression. */
     private void criticPhase(int k) {
-        Replica r = startCriticPhase(k);
+        Replica r = startPhase(k, true);
         PolicyRows<B> p = r.rows;
         int n = p.rows();
         float[] u2 = p.actions();
@@ -81,7 +81,7 @@ public final class Td3<B> extends Learner<B> {
 
     /** Policy loss gradient of replica {@code k}'s rows, through Q1, into its actor gradient buffer. */
     private void actorPhase(int k) {
-        Replica r = startActorPhase(k);
+        Replica r = startPhase(k, false);
         PolicyRows<B> p = r.rows;
         r.criticInput(r.critics.q1, false, p.actions());
         r.actorLoss = r.critics.deterministicPolicyLoss(p.rows(), -actorScaler.scale() / total, r.gU1, stateWidth, width);
