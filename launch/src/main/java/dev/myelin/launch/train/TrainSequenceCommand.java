@@ -60,8 +60,17 @@ public final class TrainSequenceCommand implements Callable<Integer> {
                     + "task_options.<option>, ...")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "An override as `train` takes it (the same as a bare KEY=VALUE), e.g. --set family=grsn.")
+    List<String> sets = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
+        if (!sets.isEmpty()) {
+            List<String> all = new ArrayList<>(sets);
+            all.addAll(overrides);
+            overrides = all;
+        }
         if (resume != null) {
             if (export != null || out != null) {
                 throw new IllegalArgumentException("--resume continues the run in its own folder; it takes no --export or --out");

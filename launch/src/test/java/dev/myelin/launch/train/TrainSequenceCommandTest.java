@@ -14,7 +14,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code ./myelin train-seq}: a SAC run, its resume to a longer budget, and its export; wrong combinations refused. */
+/**
+ * {@code ./myelin train-seq}: a SAC run, its resume to a longer budget, and its export; wrong combinations and
+ * overrides a resume cannot take (bare or as {@code --set}) refused.
+ */
 class TrainSequenceCommandTest {
 
     @Test
@@ -39,6 +42,9 @@ class TrainSequenceCommandTest {
         Run refused = run("--resume", dir.toString(), "family=gru");
         assertEquals(1, refused.code());
         assertTrue(refused.out().contains("cannot change 'family'"), refused.out());
+        refused = run("--resume", dir.toString(), "--set", "history=2");
+        assertEquals(1, refused.code());
+        assertTrue(refused.out().contains("cannot change 'history'"), refused.out());
         refused = run("--resume", dir.toString(), "--out", tmp.resolve("x").toString());
         assertEquals(1, refused.code());
         assertTrue(refused.out().contains("--resume"), refused.out());
