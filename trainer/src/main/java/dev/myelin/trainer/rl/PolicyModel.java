@@ -17,8 +17,8 @@ public interface PolicyModel<B> {
     Parameters parameters();
 
     /**
-     * TD3's target actor: values of the actor's layout, a copy of its current values on the first call (the same
-     * object afterwards), with whatever networks run them.
+     * TD3's target actor: values of the actor's layout that hold a copy of the actor's values by the time the learner
+     * first asks (after its broadcast), the same object on every call, with whatever networks run them.
      */
     Parameters targetParameters();
 

@@ -283,11 +283,6 @@ public final class Sac<B> extends Learner<B> {
         logAlpha -= s.criticLr() * mh / (Math.sqrt(vh) + 1e-8);
     }
 
-    /** Current entropy temperature (PopSAN's form). */
-    public double temperature() {
-        return alpha();
-    }
-
     @Override
     public Map<String, float[]> sharedFloats() {
         Map<String, float[]> m = super.sharedFloats();

@@ -88,11 +88,6 @@ public final class Td3<B> extends Learner<B> {
         p.backwardActions(r.gU1, r.actorGrad);
     }
 
-    /** The target actor's values. */
-    public Parameters targetActorParameters() {
-        return model.targetParameters();
-    }
-
     @Override
     public Map<String, float[]> sharedFloats() {
         Map<String, float[]> m = super.sharedFloats();

@@ -7,6 +7,7 @@ import dev.myelin.sim.Evaluation;
 import dev.myelin.sim.Tasks;
 import dev.myelin.sim.VectorEnv;
 import dev.myelin.trainer.mpi.Communicator;
+import dev.myelin.trainer.rl.Learner;
 import dev.myelin.trainer.rl.RunningNormalizer;
 
 import java.io.IOException;
@@ -70,9 +71,7 @@ public abstract class OffPolicyRun<C extends RunConfig> implements AutoCloseable
     protected double lastEval = Double.NaN;
     protected double lastEvalStd = Double.NaN;
     protected double lastEvalSuccess = Double.NaN;
-    /** Whether this run continues a checkpoint (metrics.csv then keeps its rows up to the checkpoint). */
-    protected boolean resumed;
-    /** The step this process started from (0, or the checkpoint's). */
+    /** The step this process started from: 0, or the checkpoint's when it continues one (never 0). */
     protected long resumedAt;
     private PrintStream progressOut;
     private boolean progressTerminal;
@@ -89,10 +88,6 @@ public abstract class OffPolicyRun<C extends RunConfig> implements AutoCloseable
      * @param teamReturns whether a training return is a world's team mean (sequence runs) or each agent's own
      */
     protected OffPolicyRun(C config, Path dir, Communicator comm, boolean teamReturns) {
-        if (config.updateEvery % config.envs != 0) {
-            throw new IllegalArgumentException("update_every (" + config.updateEvery + ") must be a multiple of envs ("
-                    + config.envs + ")");
-        }
         this.config = config;
         this.dir = dir;
         this.comm = comm;
@@ -160,8 +155,8 @@ public abstract class OffPolicyRun<C extends RunConfig> implements AutoCloseable
     /** The learning curve's title. */
     protected abstract String curveTitle();
 
-    /** Updates made so far. */
-    protected abstract long updates();
+    /** The run's learner. */
+    public abstract Learner<?> learner();
 
     /** Resets the worlds with {@link #environmentSeed()} and reads their first observations. */
     protected final void resetWorlds() {
@@ -184,7 +179,6 @@ public abstract class OffPolicyRun<C extends RunConfig> implements AutoCloseable
         if (step != savedStep) {
             throw new IOException("replaying the action log reached step " + step + ", the checkpoint says " + savedStep);
         }
-        resumed = true;
         resumedAt = step;
     }
 
@@ -211,7 +205,7 @@ public abstract class OffPolicyRun<C extends RunConfig> implements AutoCloseable
         TrainingProgress bar = comm.isRoot() && progressOut != null
                 ? new TrainingProgress(progressOut, config.steps, step, progressTerminal, 10) : null;
         try (MetricsLog metrics = comm.isRoot() && dir != null
-                ? new MetricsLog(dir.resolve("metrics.csv"), metricsColumns(), resumed ? step : -1) : null) {
+                ? new MetricsLog(dir.resolve("metrics.csv"), metricsColumns(), resumedAt > 0 ? step : -1) : null) {
             while (step < config.steps) {
                 collect();
                 if (step % config.updateEvery == 0 || step >= config.steps) {
@@ -252,7 +246,7 @@ public abstract class OffPolicyRun<C extends RunConfig> implements AutoCloseable
         }
         double rate = phaseEndNanos > phaseStartNanos
                 ? (phaseEndStep - phaseStartStep) / ((phaseEndNanos - phaseStartNanos) * 1e-9) : Double.NaN;
-        return new Result(step, updates(), lastEval, lastEvalStd, lastEvalSuccess, seconds(), rate);
+        return new Result(step, learner().updates(), lastEval, lastEvalStd, lastEvalSuccess, seconds(), rate);
     }
 
     /**
@@ -358,18 +352,9 @@ public abstract class OffPolicyRun<C extends RunConfig> implements AutoCloseable
         return venv.actionSpace();
     }
 
-    /** The last evaluation's mean return (NaN before the first). */
-    public final double lastEvaluation() {
-        return lastEval;
-    }
-
-    /** Settings as saved (for provenance). */
-    public final java.util.Map<String, Object> settings() {
-        return config.settings();
-    }
-
     @Override
     public void close() {
+        learner().close();
         venv.close();
     }
 }

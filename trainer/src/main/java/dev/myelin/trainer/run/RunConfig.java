@@ -82,6 +82,9 @@ public abstract class RunConfig {
         startSteps = s.nonNegativeLong("start_steps");
         updateAfter = s.nonNegativeLong("update_after");
         updateEvery = s.positiveInt("update_every");
+        if (updateEvery % envs != 0) {
+            throw new IllegalArgumentException("update_every (" + updateEvery + ") must be a multiple of envs (" + envs + ")");
+        }
         normalizeObservations = s.bool("normalize_observations");
         observationClip = s.positiveFloat("observation_clip");
         evalEvery = s.positiveLong("eval_every");

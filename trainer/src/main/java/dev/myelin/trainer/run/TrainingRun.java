@@ -283,11 +283,6 @@ public final class TrainingRun extends OffPolicyRun<TrainConfig> {
                 + ", " + comm.size() + " rank" + (comm.size() > 1 ? "s" : "") + ")";
     }
 
-    @Override
-    protected long updates() {
-        return learner.updates();
-    }
-
     // ---- checkpoints ----
 
     /** Writes a checkpoint now (a collective: every rank contributes its own state). */
@@ -382,13 +377,9 @@ public final class TrainingRun extends OffPolicyRun<TrainConfig> {
         restoreEvaluation(ck);
     }
 
+    @Override
     public Learner<ReplayBuffer.Batch> learner() {
         return learner;
     }
 
-    @Override
-    public void close() {
-        learner.close();
-        super.close();
-    }
 }

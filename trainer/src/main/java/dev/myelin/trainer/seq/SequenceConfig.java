@@ -56,9 +56,6 @@ public final class SequenceConfig extends RunConfig {
                     + PopSanActor.LOG_STD_MAX + "], got " + sacLogStd);
         }
         updatesPerPeriod = s.positiveInt("updates_per_period");
-        if (updateEvery % envs != 0) {
-            throw new IllegalArgumentException("update_every (" + updateEvery + ") must be a multiple of envs (" + envs + ")");
-        }
         if (evalEvery % updateEvery != 0) {
             throw new IllegalArgumentException("eval_every (" + evalEvery + ") must be a multiple of update_every (" + updateEvery + ")");
         }

@@ -230,11 +230,6 @@ public final class SequenceTrainingRun extends OffPolicyRun<SequenceConfig> {
                 + " (sequence " + config.algorithm.toUpperCase(Locale.ROOT) + ")";
     }
 
-    @Override
-    protected long updates() {
-        return learner.updates();
-    }
-
     /**
      * Writes {@code checkpoint.bin}: the actor, the learner's critics and optimizers, the observation statistics,
      * the stepper's state, the random streams, every action sent, and the configuration.
@@ -277,13 +272,8 @@ public final class SequenceTrainingRun extends OffPolicyRun<SequenceConfig> {
         return actor;
     }
 
+    @Override
     public Learner<SequenceReplay.Batch> learner() {
         return learner;
-    }
-
-    @Override
-    public void close() {
-        learner.close();
-        super.close();
     }
 }

@@ -45,11 +45,10 @@ public final class WindowPolicy implements PolicyModel<SequenceReplay.Batch> {
     private final int obs;
     private final int act;
     private final int historyWidth;
-    private boolean targetCopied;
 
     /**
      * @param actor  the online actor (trained in place)
-     * @param target for TD3, an actor of the same family and shape (its values are overwritten by the online ones);
+     * @param target for TD3, an actor of the same family and shape (its values are overwritten by the online ones now);
      *               null for SAC
      * @param agents agents per window (robots per world)
      */
@@ -67,6 +66,10 @@ public final class WindowPolicy implements PolicyModel<SequenceReplay.Batch> {
         obs = actor.observationSize();
         act = actor.actionSize();
         historyWidth = agents * windows.history() * (obs + act);
+        if (target != null) {
+            System.arraycopy(actor.parameters().values(), 0, target.parameters().values(), 0, actor.parameters().size());
+            target.refreshWeights();
+        }
     }
 
     /** Recurrent TD3 over windows: the critics start from {@code seed}, and so does the learner's noise. */
@@ -110,11 +113,6 @@ public final class WindowPolicy implements PolicyModel<SequenceReplay.Batch> {
     public Parameters targetParameters() {
         if (target == null) {
             throw new IllegalStateException("this policy was built without a target actor (SAC)");
-        }
-        if (!targetCopied) {
-            System.arraycopy(actor.parameters().values(), 0, target.parameters().values(), 0, actor.parameters().size());
-            target.refreshWeights();
-            targetCopied = true;
         }
         return target.parameters();
     }
