@@ -777,8 +777,9 @@ public final class OtaAgent implements AutoCloseable {
 
     private void report(HealthReport.Event event, String releaseId, ReleaseVersion version, String sha, String reason,
                         HealthCounters counters) {
-        reports.send(reports.report(event, releaseId, version, sha, reason, counters));
+        // the local view first: whoever hears the report and then asks this robot sees what it announced
         publishSnapshot();
+        reports.send(reports.report(event, releaseId, version, sha, reason, counters));
     }
 
     private String activity() {
